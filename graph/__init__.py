@@ -1,0 +1,1 @@
+"""policykg pipeline: policy text → document model → facts → RDF graph."""

@@ -1,0 +1,201 @@
+"""Typed records passed between the pipeline stages.
+
+text (SourceText) -> document model (ParsedDocument: blocks and measures)
+-> facts (DocumentFacts) -> RDF (graph.rdf) -> indexes (service).
+
+Every fact points back into the original text with a Span, so that
+``source.text[span.start:span.end] == span.quote`` always holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Role(str, Enum):
+    LEAD = "LEAD"
+    RESPONSIBLE = "RESPONSIBLE"
+    COOPERATING = "COOPERATING"
+
+
+class Basis(str, Enum):
+    EXPLICIT = "EXPLICIT"
+    INHERITED = "INHERITED"
+
+
+class OrgKind(str, Enum):
+    GOVERNMENT_DEPARTMENT = "GOVERNMENT_DEPARTMENT"
+    LOCAL_GOVERNMENT = "LOCAL_GOVERNMENT"
+    ADMINISTRATIVE_COMMITTEE = "ADMINISTRATIVE_COMMITTEE"
+    COLLECTIVE = "COLLECTIVE"
+    UNIVERSITY = "UNIVERSITY"
+    RESEARCH_INSTITUTE = "RESEARCH_INSTITUTE"
+    ENTERPRISE = "ENTERPRISE"
+    FINANCIAL_INSTITUTION = "FINANCIAL_INSTITUTION"
+    OTHER = "OTHER"
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A half-open character range [start, end) of one source document."""
+
+    document: str
+    start: int
+    end: int
+    quote: str
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A decoded document: the file name under data/raw and its text."""
+
+    name: str
+    text: str
+    encoding: str
+
+    def span(self, start: int, end: int) -> Span:
+        return Span(self.name, start, end, self.text[start:end])
+
+
+@dataclass
+class ManifestEntry:
+    """One [[document]] table of data/raw/sources.toml."""
+
+    file: str
+    city: str
+    title: str | None = None
+    doc_number: str | None = None
+    issued: str | None = None
+    issuers: list[str] | None = None
+    url: str | None = None
+    annex_of: str | None = None
+
+
+@dataclass
+class Measure:
+    """A numbered item of a document (section, measure, annex task).
+
+    ``code`` is the dotted path of numbering labels ("三.(一).1", "(28)").
+    """
+
+    code: str
+    label: str  # the item's own numbering label, e.g. "(一)", "1", "一是"
+    level: int
+    title: str | None
+    span: Span  # the whole item text, numbering included
+    title_span: Span | None = None
+    parent: str | None = None  # code of the parent measure
+    order: int = 0
+    section_kind: str | None = None  # goals / tasks / safeguards / ...
+    table_row: dict[str, Span] | None = None  # annex columns by header name
+
+
+@dataclass
+class DocumentHeader:
+    """What the text itself says about the document (each with its span)."""
+
+    title: Span | None = None
+    doc_number: Span | None = None
+    issued: tuple[str, Span] | None = None  # ISO date and where it is written
+    issuers: list[Span] = field(default_factory=list)
+
+
+@dataclass
+class ParsedDocument:
+    source: SourceText
+    header: DocumentHeader
+    measures: list[Measure]
+    body_start: int  # offset after the header / page furniture
+    is_table: bool = False
+    problems: list[str] = field(default_factory=list)  # recoverable oddities
+
+
+@dataclass(frozen=True)
+class OrgRef:
+    """An organization resolved from a surface form.
+
+    ``key`` identifies one real body: national bodies are keyed by their
+    registry id, city bodies by (city code, canonical name).
+    """
+
+    key: str
+    name: str
+    kind: OrgKind
+    name_en: str | None = None
+    city_code: str | None = None
+    department_type: str | None = None  # IRI of a dt: concept
+    parent_key: str | None = None
+
+
+@dataclass(frozen=True)
+class OrgMention:
+    org: OrgRef
+    surface: str
+    span: Span
+    open_ended: bool = False  # the list ended with 等 ("and others")
+
+
+@dataclass(frozen=True)
+class Responsibility:
+    measure: str  # measure code
+    mention: OrgMention
+    role: Role
+    basis: Basis
+    span: Span  # the clause or cell that assigns it
+
+
+@dataclass(frozen=True)
+class ConceptHit:
+    measure: str
+    concept: str  # concept IRI
+    span: Span  # the evidence phrase
+
+
+@dataclass(frozen=True)
+class Target:
+    indicator: str
+    value: float | None
+    unit: str | None
+    year: int | None
+    qualifier: str  # at-least / about / aspirational / exact
+    measure: str | None
+    span: Span  # the phrase that states it
+    sentence: Span  # the sentence it came from
+
+
+@dataclass(frozen=True)
+class Citation:
+    title: str
+    doc_number: str | None
+    span: Span
+
+
+@dataclass
+class PolicyMeta:
+    """Resolved metadata: the text's own statements, filled by the manifest."""
+
+    title: str
+    doc_number: str | None
+    issued: str | None
+    issuers: list[OrgMention]
+    city_code: str
+    annex_of: str | None  # file name of the main document
+    url: str | None
+    conflicts: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DocumentFacts:
+    source: SourceText
+    meta: PolicyMeta
+    measures: list[Measure]
+    responsibilities: list[Responsibility]
+    involvements: list[OrgMention]  # institutions named inside measures
+    involvement_measures: list[str]  # parallel to involvements: measure code
+    measure_types: list[ConceptHit]
+    industries: list[ConceptHit]
+    targets: list[Target]
+    citations: list[Citation]
+    refines: dict[str, str] = field(default_factory=dict)  # annex code -> main code
+    notes: list[str] = field(default_factory=list)

@@ -1,0 +1,74 @@
+"""IRIs of the policykg vocabulary and of the vocabularies it reuses.
+
+The ontology in ``ontology/policykg.ttl`` declares every ``PK`` term used here;
+this module is the single place Python code takes them from.
+
+Shape of the graph (one named graph per source document):
+
+    <policy>  a pk:Policy, eli:LegalResource ;
+              dcterms:title, pk:docNumber, dcterms:issued (xsd:date),
+              pk:city <city>, eli:passed_by <org>*, pk:annexOf <policy>?,
+              dcterms:references <policy>* (citations), pk:sourceDocument "file.txt" .
+    <measure> a pk:Measure, eli:LegalResourceSubdivision ;
+              pk:code "三.(一).1", dcterms:title?, rdf:value "full text",
+              eli:is_part_of <policy>, dcterms:isPartOf <parent measure>?,
+              pk:refines <main-plan measure>? (annex tasks), pk:order n,
+              pk:measureType <concept>*, pk:industry <concept>*,
+              pk:involves <institution>*, pk:source <span> .
+    <resp>    a pk:Responsibility ; pk:organization <org> ; pk:measure <measure> ;
+              pk:role pk:LEAD|pk:RESPONSIBLE|pk:COOPERATING ;
+              pk:basis pk:EXPLICIT|pk:INHERITED ; pk:source <span> .
+    <typing>  a pk:Classification ; pk:measure <m> ; pk:concept <c> ; pk:source <span> .
+    <span>    a pk:SourceSpan, oa:TextPositionSelector ; pk:document "file.txt" ;
+              oa:start n ; oa:end n ; oa:exact "quote" .
+    <org>     a org:Organization ; rdfs:label "canonical name"@zh ; pk:nameEn "..."@en ;
+              skos:altLabel "alias"@zh* ; pk:kind pk:GOVERNMENT_DEPARTMENT ... ;
+              pk:city <city>? ; pk:departmentType <concept>? ; org:subOrganizationOf <org>? .
+    <city>    a pk:City ; rdfs:label "许昌市"@zh, "Xuchang"@en ; pk:province "河南省" ;
+              pk:adminCode "411000" .
+    <target>  a pk:Target ; pk:indicator "..." ; rdf:value decimal ; pk:unit "%" ;
+              pk:dueYear 2022 ; pk:qualifier "at-least" ; pk:measure <m>? ;
+              pk:policy <policy> ; pk:source <span> .
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+BASE = "https://w3id.org/policykg/"
+
+PK = Namespace(BASE + "ontology#")
+ID = Namespace(BASE + "id/")
+MT = Namespace(BASE + "scheme/measure-type/")
+IND = Namespace(BASE + "scheme/industry/")
+DT = Namespace(BASE + "scheme/department-type/")
+STIP = Namespace(BASE + "scheme/stip/")
+INST = Namespace(BASE + "id/institution/")
+
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+ORG = Namespace("http://www.w3.org/ns/org#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+
+PREFIXES = {
+    "pk": PK,
+    "id": ID,
+    "mt": MT,
+    "ind": IND,
+    "dt": DT,
+    "stip": STIP,
+    "inst": INST,
+    "eli": ELI,
+    "org": ORG,
+    "oa": OA,
+    "dcterms": DCTERMS,
+    "skos": SKOS,
+    "prov": PROV,
+    "owl": OWL,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "xsd": XSD,
+}
+
+# Named graph that holds the concept schemes and the institution registry.
+SCHEMES_GRAPH = ID["graph/schemes"]

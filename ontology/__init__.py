@@ -1,0 +1,1 @@
+"""The policykg ontology, SKOS schemes, institution registry and SHACL shapes (Turtle files)."""

@@ -1,0 +1,1 @@
+"""policykg service: GraphQL, SPARQL and exports over the built graph."""
