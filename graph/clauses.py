@@ -141,15 +141,14 @@ def split_units(norm: str, start: int, end: int) -> list[Unit]:
 
     units: list[Unit] = []
     for a, b in pieces:
+        m = _OPEN_ENDED.search(norm, a, b)
+        open_ended = bool(m)
+        if m:
+            b = m.start()
         for a2, b2 in _split_conjunction(norm, a, b):
             name = norm[a2:b2].strip()
             if not name:
                 continue
-            m = _OPEN_ENDED.search(name)
-            open_ended = bool(m)
-            if m:
-                b2 -= len(m.group(0))
-                name = norm[a2:b2].strip()
             if name.startswith("由"):
                 a2 += 1
                 name = name[1:]
@@ -252,7 +251,7 @@ def parse_clause_content(norm: str, start: int, end: int) -> tuple[
 
 # A bracketed clause: "(...)" containing a role label or a role verb.
 _BRACKET = re.compile(r"\(([^()]*(?:\([^()]*\)[^()]*)*)\)")
-_TRAILING_LABEL = re.compile(rf"(?:^|[。;\s])(({_LABEL_ALT})\s*:[^。]*?)(?:。)?\s*$")
+_TRAILING_LABEL = re.compile(rf"(?:^|[。;\s])(({_LABEL_ALT})\s*:[^。]*?)(?:。)?\s*$", re.M)
 
 
 def find_clauses(norm: str, start: int, end: int) -> list[Clause]:

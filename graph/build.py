@@ -1,0 +1,162 @@
+"""Build the corpus: manifest → documents → facts → one RDF dataset.
+
+A document that cannot be read, has no structure or names an unknown city is
+reported by name and left out; every other document still builds.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset
+
+from .extract import Extractor
+from .gazetteer import City, default_gazetteer
+from .manifest import MANIFEST_NAME, load_manifest
+from .model import Basis, DocumentFacts, Responsibility
+from .normalize import squash
+from .orgs import OrgResolver
+from .rdf import CorpusLinks, add_document, new_dataset
+from .schemes import load_schemes
+from .textio import DocumentError, read_document
+from .vocab import SCHEMES_GRAPH
+
+
+@dataclass
+class BuildResult:
+    dataset: Dataset
+    facts: list[DocumentFacts]
+    cities: dict[str, City]
+    errors: list[str] = field(default_factory=list)  # documents left out, and why
+    warnings: list[str] = field(default_factory=list)
+
+
+Progress = Callable[[str], None]
+
+
+def extract_corpus(raw_dir: Path, progress: Progress | None = None) -> tuple[
+    list[DocumentFacts], dict[str, City], list[str], list[str]
+]:
+    manifest = load_manifest(raw_dir)
+    gazetteer = default_gazetteer()
+    schemes = load_schemes()
+    extractor = Extractor(schemes, OrgResolver(schemes, gazetteer))
+    errors: list[str] = []
+    warnings: list[str] = list(manifest.problems)
+    facts: list[DocumentFacts] = []
+    cities: dict[str, City] = {}
+    listed = {e.file for e in manifest.entries}
+    for path in sorted(raw_dir.iterdir()):
+        if path.is_file() and path.name != MANIFEST_NAME and path.name not in listed and not path.name.startswith("."):
+            warnings.append(f"{path.name}: not listed in {MANIFEST_NAME}; skipped")
+    for entry in sorted(manifest.entries, key=lambda e: e.file):
+        if progress:
+            progress(entry.file)
+        city = gazetteer.resolve(entry.city)
+        if city is None:
+            errors.append(f"{entry.file}: unknown city {entry.city!r} in {MANIFEST_NAME}")
+            continue
+        if "/" in entry.file or "\\" in entry.file or entry.file.startswith(".."):
+            errors.append(f"{entry.file}: file names must be plain names inside {raw_dir.name}/")
+            continue
+        try:
+            source = read_document(raw_dir / entry.file, entry.file)
+            doc_facts = extractor.extract(source, entry, city)
+        except DocumentError as exc:
+            errors.append(str(exc))
+            continue
+        cities[city.code] = city
+        facts.append(doc_facts)
+        warnings.extend(doc_facts.meta.conflicts)
+    link_annexes(facts, warnings)
+    return facts, cities, errors, warnings
+
+
+def _best_main_measure(heading: str, number: str | None, main: DocumentFacts) -> str | None:
+    target = squash(heading)
+    best, best_score = None, 0.0
+    for m in main.measures:
+        if not m.title:
+            continue
+        score = difflib.SequenceMatcher(None, target, squash(m.title)).ratio()
+        if number and m.label == number:
+            score += 0.3
+        if score > best_score:
+            best, best_score = m.code, score
+    return best if best_score >= 0.5 else None
+
+
+def link_annexes(facts: list[DocumentFacts], warnings: list[str]) -> None:
+    """Link annex tasks to the main-plan measures they refine.
+
+    A main measure refined by annex tasks takes its responsibilities from
+    them (INHERITED, quoting the annex cell) instead of from the issuer.
+    """
+    by_file = {f.source.name: f for f in facts}
+    for annex in facts:
+        main_file = annex.meta.annex_of
+        if not main_file:
+            continue
+        main = by_file.get(main_file)
+        if main is None:
+            warnings.append(f"{annex.source.name}: annex_of {main_file!r} is not in the corpus")
+            continue
+        for m in annex.measures:
+            row = m.table_row or {}
+            heading = row.get("heading")
+            if heading is None:
+                continue
+            number = row.get("number")
+            code = _best_main_measure(heading.quote, number.quote.strip() if number else None, main)
+            if code:
+                annex.refines[m.code] = code
+            else:
+                warnings.append(f"{annex.source.name} {m.code}: no main-plan measure matches {heading.quote!r}")
+        _inherit_from_annex(main, annex)
+
+
+def _inherit_from_annex(main: DocumentFacts, annex: DocumentFacts) -> None:
+    parent = {m.code: m.parent for m in main.measures}
+    derived: list[Responsibility] = []
+    affected: set[str] = set()
+    seen: set[tuple[str, str, str]] = set()
+    for r in annex.responsibilities:
+        target = annex.refines.get(r.measure)
+        if target is None or r.basis is not Basis.EXPLICIT:
+            continue
+        key = (target, r.mention.org.key, r.role.value)
+        if key not in seen:
+            seen.add(key)
+            derived.append(Responsibility(target, r.mention, r.role, Basis.INHERITED, r.span))
+        p: str | None = target
+        while p is not None:
+            affected.add(p)
+            p = parent.get(p)
+    issuer_keys = {i.org.key for i in main.meta.issuers}
+    main.responsibilities = [
+        r
+        for r in main.responsibilities
+        if not (r.measure in affected and r.basis is Basis.INHERITED and r.mention.org.key in issuer_keys)
+    ] + derived
+
+
+def build_corpus(raw_dir: Path, progress: Progress | None = None) -> BuildResult:
+    facts, cities, errors, warnings = extract_corpus(raw_dir, progress)
+    ds = new_dataset()
+    schemes_graph = ds.graph(SCHEMES_GRAPH)
+    for triple in load_schemes().graph:
+        schemes_graph.add(triple)
+    links = CorpusLinks(facts)
+    for f in facts:
+        add_document(ds, f, cities[f.meta.city_code], links)
+    return BuildResult(ds, facts, cities, errors, warnings)
+
+
+def serialize_trig(ds: Dataset) -> str:
+    """Deterministic TriG: graphs in IRI order, each serialized sorted."""
+    from .trig import deterministic_trig
+
+    return deterministic_trig(ds)

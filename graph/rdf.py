@@ -1,0 +1,244 @@
+"""Facts → RDF: one named graph per source document (facts → RDF stage).
+
+No blank nodes: every node gets an IRI derived from what it is (document,
+measure code, offsets), so the same input serializes byte for byte the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import quote
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+
+from .gazetteer import City
+from .model import Citation, DocumentFacts, OrgMention, OrgRef, Span
+from .orgs import org_slug
+from .vocab import ELI, ID, OA, ORG, PK, PREFIXES, PROV
+
+
+def _seg(text: str) -> str:
+    return quote(text, safe="-_.~")
+
+
+def _h(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+
+
+def doc_slug(file: str) -> str:
+    return _seg(file.rsplit(".", 1)[0])
+
+
+def policy_iri(file: str) -> URIRef:
+    return ID[f"policy/{doc_slug(file)}"]
+
+
+def graph_iri(file: str) -> URIRef:
+    return ID[f"graph/{doc_slug(file)}"]
+
+
+def measure_iri(file: str, code: str) -> URIRef:
+    return ID[f"measure/{doc_slug(file)}/{_seg(code)}"]
+
+
+def city_iri(code: str) -> URIRef:
+    return ID[f"city/{code}"]
+
+
+def org_iri(ref: OrgRef) -> URIRef:
+    slug = org_slug(ref)
+    return URIRef(slug) if slug.startswith("http") else ID[slug]
+
+
+def span_iri(span: Span) -> URIRef:
+    return ID[f"span/{doc_slug(span.document)}/{span.start}-{span.end}"]
+
+
+def cited_iri(c: Citation) -> URIRef:
+    return ID[f"policy/cited/{_h(c.doc_number or c.title)}"]
+
+
+class _Writer:
+    def __init__(self, g: Graph, facts: DocumentFacts):
+        self.g = g
+        self.facts = facts
+        self.file = facts.source.name
+
+    def add(self, s, p, o) -> None:
+        self.g.add((s, p, o))
+
+    def span(self, span: Span) -> URIRef:
+        node = span_iri(span)
+        self.add(node, RDF.type, PK.SourceSpan)
+        self.add(node, PK.document, Literal(span.document))
+        self.add(node, OA.start, Literal(span.start))
+        self.add(node, OA.end, Literal(span.end))
+        self.add(node, OA.exact, Literal(span.quote))
+        return node
+
+    def city(self, city: City) -> URIRef:
+        node = city_iri(city.code)
+        self.add(node, RDF.type, PK.City)
+        self.add(node, RDFS.label, Literal(city.name, lang="zh"))
+        self.add(node, RDFS.label, Literal(city.name_en, lang="en"))
+        self.add(node, SKOS.altLabel, Literal(city.short, lang="zh"))
+        self.add(node, PK.province, Literal(city.province, lang="zh"))
+        self.add(node, PK.adminCode, Literal(city.code))
+        return node
+
+    def org(self, mention: OrgMention) -> URIRef:
+        ref = mention.org
+        node = org_iri(ref)
+        self.add(node, RDF.type, ORG.Organization)
+        self.add(node, RDFS.label, Literal(ref.name, lang="zh"))
+        self.add(node, PK.kind, PK[ref.kind.value])
+        if ref.name_en:
+            self.add(node, PK.nameEn, Literal(ref.name_en, lang="en"))
+        if ref.city_code:
+            self.add(node, PK.city, city_iri(ref.city_code))
+        if ref.department_type:
+            self.add(node, PK.departmentType, URIRef(ref.department_type))
+        if ref.parent_key:
+            self.add(node, ORG.subOrganizationOf, URIRef(ref.parent_key))
+        surface = mention.surface.strip()
+        if surface and surface != ref.name:
+            self.add(node, SKOS.altLabel, Literal(surface, lang="zh"))
+        return node
+
+
+def add_document(ds: Dataset, facts: DocumentFacts, city: City, links: "CorpusLinks") -> None:
+    g = ds.graph(graph_iri(facts.source.name))
+    w = _Writer(g, facts)
+    file = facts.source.name
+    meta = facts.meta
+    pol = policy_iri(file)
+    city_node = w.city(city)
+    w.add(pol, RDF.type, PK.Policy)
+    w.add(pol, RDF.type, ELI.LegalResource)
+    w.add(pol, DCTERMS.title, Literal(meta.title, lang="zh"))
+    w.add(pol, PK.sourceDocument, Literal(file))
+    w.add(pol, PK.city, city_node)
+    if meta.doc_number:
+        w.add(pol, PK.docNumber, Literal(meta.doc_number))
+    if meta.issued:
+        w.add(pol, DCTERMS.issued, Literal(meta.issued, datatype=XSD.date))
+    if meta.url:
+        w.add(pol, DCTERMS.source, URIRef(meta.url))
+    if meta.annex_of:
+        w.add(pol, PK.annexOf, policy_iri(meta.annex_of))
+    for issuer in meta.issuers:
+        w.add(pol, ELI.passed_by, w.org(issuer))
+    for c in facts.citations:
+        target = links.policy_by_number.get(c.doc_number or "") or links.policy_by_title.get(c.title)
+        if target is None:
+            target = cited_iri(c)
+            w.add(target, RDF.type, PK.Policy)
+            w.add(target, PK.stub, Literal(True))
+            w.add(target, DCTERMS.title, Literal(c.title, lang="zh"))
+            if c.doc_number:
+                w.add(target, PK.docNumber, Literal(c.doc_number))
+        if target != pol:
+            w.add(pol, DCTERMS.references, target)
+            cite = ID[f"citation/{doc_slug(file)}/{c.span.start}-{c.span.end}"]
+            w.add(cite, RDF.type, PK.Citation)
+            w.add(cite, PK.citing, pol)
+            w.add(cite, PK.cited, target)
+            w.add(cite, PK.source, w.span(c.span))
+
+    codes = {m.code for m in facts.measures}
+    for m in facts.measures:
+        node = measure_iri(file, m.code)
+        w.add(node, RDF.type, PK.Measure)
+        w.add(node, RDF.type, ELI.LegalResourceSubdivision)
+        w.add(node, PK.code, Literal(m.code))
+        w.add(node, PK.order, Literal(m.order))
+        w.add(node, ELI.is_part_of, pol)
+        w.add(node, PK.city, city_node)
+        if m.title:
+            w.add(node, DCTERMS.title, Literal(m.title, lang="zh"))
+        w.add(node, RDF.value, Literal(m.span.quote, lang="zh"))
+        if m.section_kind:
+            w.add(node, PK.sectionKind, Literal(m.section_kind))
+        if m.parent and m.parent in codes:
+            w.add(node, DCTERMS.isPartOf, measure_iri(file, m.parent))
+        w.add(node, PK.source, w.span(m.span))
+        refined = facts.refines.get(m.code)
+        if refined and meta.annex_of:
+            w.add(node, PK.refines, measure_iri(meta.annex_of, refined))
+
+    for r in facts.responsibilities:
+        org = w.org(r.mention)
+        node = ID[
+            f"responsibility/{doc_slug(file)}/{_seg(r.measure)}/{r.role.value}/"
+            f"{r.basis.value}/{_h(str(org) + r.span.document + str(r.span.start))}"
+        ]
+        w.add(node, RDF.type, PK.Responsibility)
+        w.add(node, PK.organization, org)
+        w.add(node, PK.measure, measure_iri(file, r.measure))
+        w.add(node, PK.role, PK[r.role.value])
+        w.add(node, PK.basis, PK[r.basis.value])
+        w.add(node, PK.source, w.span(r.span))
+        w.add(node, PK.mention, w.span(r.mention.span))
+        if r.mention.open_ended:
+            w.add(node, PK.openEnded, Literal(True))
+
+    for mention, code in zip(facts.involvements, facts.involvement_measures):
+        org = w.org(mention)
+        node = measure_iri(file, code)
+        w.add(node, PK.involves, org)
+        inv = ID[f"involvement/{doc_slug(file)}/{mention.span.start}-{mention.span.end}"]
+        w.add(inv, RDF.type, PK.Involvement)
+        w.add(inv, PK.measure, node)
+        w.add(inv, PK.organization, org)
+        w.add(inv, PK.source, w.span(mention.span))
+
+    for prop, hits in ((PK.measureType, facts.measure_types), (PK.industry, facts.industries)):
+        for hit in hits:
+            node = measure_iri(file, hit.measure)
+            concept = URIRef(hit.concept)
+            w.add(node, prop, concept)
+            cls = ID[f"classification/{doc_slug(file)}/{_seg(hit.measure)}/{_h(hit.concept)}"]
+            w.add(cls, RDF.type, PK.Classification)
+            w.add(cls, PK.measure, node)
+            w.add(cls, PK.concept, concept)
+            w.add(cls, PK.source, w.span(hit.span))
+
+    for t in facts.targets:
+        node = ID[f"target/{doc_slug(file)}/{t.span.start}-{t.span.end}"]
+        w.add(node, RDF.type, PK.Target)
+        w.add(node, PK.indicator, Literal(t.indicator, lang="zh"))
+        if t.value is not None:
+            w.add(node, RDF.value, Literal(str(t.value), datatype=XSD.decimal))
+        if t.unit:
+            w.add(node, PK.unit, Literal(t.unit))
+        if t.year:
+            w.add(node, PK.dueYear, Literal(t.year))
+        w.add(node, PK.qualifier, PK[t.qualifier])
+        w.add(node, PK.policy, pol)
+        w.add(node, PK.city, city_node)
+        if t.measure:
+            w.add(node, PK.measure, measure_iri(file, t.measure))
+        w.add(node, PK.source, w.span(t.span))
+        w.add(node, PK.sentence, w.span(t.sentence))
+
+    w.add(pol, PROV.wasDerivedFrom, Literal(file))
+
+
+class CorpusLinks:
+    """Cross-document lookups the RDF mapping needs (citations to corpus policies)."""
+
+    def __init__(self, all_facts: list[DocumentFacts]):
+        self.policy_by_number: dict[str, URIRef] = {}
+        self.policy_by_title: dict[str, URIRef] = {}
+        for f in all_facts:
+            if f.meta.doc_number:
+                self.policy_by_number[f.meta.doc_number] = policy_iri(f.source.name)
+            self.policy_by_title[f.meta.title] = policy_iri(f.source.name)
+
+
+def new_dataset() -> Dataset:
+    ds = Dataset()
+    for prefix, ns in PREFIXES.items():
+        ds.bind(prefix, ns)
+    return ds

@@ -1,0 +1,63 @@
+"""A deterministic TriG writer.
+
+rdflib's serializers are correct but do not promise a stable order; the
+committed dataset is reviewed as a diff, so subjects, predicates and objects
+are written sorted, one named graph after another in IRI order.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rdflib import Dataset, URIRef
+from rdflib.namespace import RDF
+from rdflib.term import Node
+
+from .vocab import PREFIXES
+
+_LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+# longest namespace first so id:institution/ wins over id:
+_NAMESPACES = sorted(((str(ns), p) for p, ns in PREFIXES.items()), key=lambda x: -len(x[0]))
+
+
+def _n3(term: Node) -> str:
+    """A prefixed name where the local part is plain, else the full form."""
+    if isinstance(term, URIRef):
+        iri = str(term)
+        for ns, prefix in _NAMESPACES:
+            if iri.startswith(ns) and _LOCAL.match(iri[len(ns):]):
+                return f"{prefix}:{iri[len(ns):]}"
+        return term.n3()
+    return term.n3()
+
+
+def _sort_key(term: Node) -> tuple[int, str]:
+    return (0 if isinstance(term, URIRef) else 1, term.n3())
+
+
+def _graph_block(g) -> list[str]:
+    out: list[str] = []
+    by_subject: dict[Node, dict[Node, list[Node]]] = {}
+    for s, p, o in g:
+        by_subject.setdefault(s, {}).setdefault(p, []).append(o)
+    for s in sorted(by_subject, key=_sort_key):
+        preds = by_subject[s]
+        order = sorted(preds, key=lambda p: (p != RDF.type, _n3(p)))
+        lines = []
+        for p in order:
+            objs = sorted(set(preds[p]), key=_sort_key)
+            pname = "a" if p == RDF.type else _n3(p)
+            lines.append(f"    {pname} " + " ,\n        ".join(_n3(o) for o in objs))
+        out.append(f"  {_n3(s)}\n" + " ;\n".join(lines).replace("\n", "\n  ") + " .\n")
+    return out
+
+
+def deterministic_trig(ds: Dataset) -> str:
+    parts = [f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items())]
+    parts.append("\n")
+    graphs = [g for g in ds.graphs() if len(g) and isinstance(g.identifier, URIRef)]
+    for g in sorted(graphs, key=lambda g: str(g.identifier)):
+        parts.append(f"{_n3(g.identifier)} {{\n")
+        parts.extend(_graph_block(g))
+        parts.append("}\n\n")
+    return "".join(parts)

@@ -1,0 +1,102 @@
+"""The responsibility-clause grammar, on forms the seed documents never show."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.clauses import find_clauses, split_units
+from graph.model import Role
+from graph.normalize import normalize
+
+
+def clauses(text: str):
+    norm = normalize(text)
+    return norm, find_clauses(norm, 0, len(norm))
+
+
+def roles(text: str) -> list[tuple[str, list[str]]]:
+    norm, found = clauses(text)
+    return [(a.role.value, [u.name for u in a.units]) for c in found for a in c.assignments]
+
+
+def test_lead_then_cooperating_labels():
+    text = "加快建设科技大市场。（牵头单位：市科技局，配合单位：市发展改革委、市财政局）"
+    assert roles(text) == [("LEAD", ["市科技局"]), ("COOPERATING", ["市发展改革委", "市财政局"])]
+
+
+def test_half_width_and_semicolons_with_deadline_and_score():
+    text = "实施创新券制度(牵头单位:市科技局;责任单位:各区、县级市人民政府;完成时限:2022年底前;分值:5分)"
+    norm, found = clauses(text)
+    assert [(a.role, [u.name for u in a.units]) for a in found[0].assignments] == [
+        (Role.LEAD, ["市科技局"]),
+        (Role.RESPONSIBLE, ["各区、县级市人民政府"]),
+    ]
+    assert found[0].deadline and "2022" in found[0].deadline
+    assert found[0].score and "5分" in found[0].score
+
+
+def test_verbal_clause_lead_and_cooperate():
+    assert roles("推进成果转化（市科技局牵头，市财政局、市税务局配合）") == [
+        ("LEAD", ["市科技局"]),
+        ("COOPERATING", ["市财政局", "市税务局"]),
+    ]
+
+
+def test_verbal_responsible_with_you():
+    assert roles("完善评价机制。（由市人社局负责）") == [("RESPONSIBLE", ["市人社局"])]
+
+
+def test_paragraph_final_label():
+    text = "强化知识产权保护，建设快速维权中心。\n责任单位：市市场监管局、市司法局。"
+    assert roles(text) == [("RESPONSIBLE", ["市市场监管局", "市司法局"])]
+
+
+def test_assessing_unit_is_not_a_responsibility():
+    norm, found = clauses("（责任单位：市科技局；考核单位：市委督查室）")
+    assert [u.name for a in found[0].assignments for u in a.units] == ["市科技局"]
+    assert found[0].skipped
+
+
+def test_collectives_with_inner_separators_stay_whole():
+    norm = normalize("市科技局、各县（市、区）政府（管委会）、各区、县级市政府和市直有关部门等")
+    units = split_units(norm, 0, len(norm))
+    assert [u.name for u in units] == [
+        "市科技局",
+        "各县(市、区)政府(管委会)",
+        "各区、县级市政府",
+        "市直有关部门",
+    ]
+    assert units[-1].open_ended and not units[0].open_ended
+
+
+def test_he_splits_bodies_but_not_names():
+    norm = normalize("市发展和改革委员会和市人力资源和社会保障局")
+    assert [u.name for u in split_units(norm, 0, len(norm))] == [
+        "市发展和改革委员会",
+        "市人力资源和社会保障局",
+    ]
+
+
+def test_spaces_and_line_breaks_split():
+    norm = normalize("市发改委 市科技局　市财政局\n\n市工信局")
+    assert [u.name for u in split_units(norm, 0, len(norm))] == ["市发改委", "市科技局", "市财政局", "市工信局"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "支持企业（含科技型中小企业）开展研发。",
+        "对接中国科学院（中科院）等单位。",
+        "引进人才（团队）60个。",
+    ],
+)
+def test_ordinary_brackets_are_not_clauses(text):
+    assert clauses(text)[1] == []
+
+
+def test_unit_offsets_cut_the_original_text():
+    text = "（牵头单位：市科技局，配合单位：市发改委、市财政局等）"
+    norm, found = clauses(text)
+    for a in found[0].assignments:
+        for u in a.units:
+            assert text[u.start : u.end] == u.name or normalize(text[u.start : u.end]) == u.name

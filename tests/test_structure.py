@@ -1,0 +1,64 @@
+"""The numbering hierarchy, on a document in forms the seeds lack."""
+
+from __future__ import annotations
+
+from graph.extract import parse_document
+from graph.model import SourceText
+from graph.structure import own_ranges
+
+DOC = """广州市促进科技创新若干措施
+首页 | 政务公开 | 政务服务
+一、总体目标
+到2025年，全市高新技术企业超过15000家。
+二、主要措施
+1．支持企业研发。
+（1）落实研发费用加计扣除政策。
+（2）实施创新券制度。一是扩大覆盖面；二是简化兑付流程。
+①对首次认定的企业给予奖励。
+2、推进成果转化。
+三、保障措施
+(一)加强组织领导。
+浏览次数：1024
+上一篇：关于印发某某的通知
+"""
+
+
+def test_levels_nest_and_skip():
+    src = SourceText("gz.txt", DOC, "utf-8")
+    doc = parse_document(src)
+    codes = [m.code for m in doc.measures]
+    assert codes == [
+        "一",
+        "二",
+        "二.1",
+        "二.1.(1)",
+        "二.1.(2)",
+        "二.1.(2).一是",
+        "二.1.(2).二是",
+        "二.1.(2).①",
+        "二.2",
+        "三",
+        "三.(一)",
+    ]
+    by = {m.code: m for m in doc.measures}
+    assert by["二.1.(2).二是"].parent == "二.1.(2)"
+    assert by["一"].section_kind == "goals" and by["二.1.(1)"].section_kind == "tasks"
+    assert by["三.(一)"].section_kind == "safeguards"
+    assert by["二.1"].title == "支持企业研发"
+
+
+def test_spans_are_exact_and_furniture_stays_out():
+    src = SourceText("gz.txt", DOC, "utf-8")
+    doc = parse_document(src)
+    for m in doc.measures:
+        assert src.text[m.span.start : m.span.end] == m.span.quote
+        assert "浏览次数" not in m.span.quote and "上一篇" not in m.span.quote
+    assert doc.header.title and doc.header.title.quote == "广州市促进科技创新若干措施"
+
+
+def test_own_ranges_stop_at_the_first_child():
+    src = SourceText("gz.txt", DOC, "utf-8")
+    doc = parse_document(src)
+    own = own_ranges(doc.measures)
+    s, e = own["二.1"]
+    assert DOC[s:e].strip() == "1．支持企业研发。"
