@@ -19,19 +19,32 @@ from .manifest import MANIFEST_NAME, load_manifest
 from .model import Basis, DocumentFacts, Responsibility
 from .normalize import squash
 from .orgs import OrgResolver
-from .rdf import CorpusLinks, add_document, new_dataset
+from .rdf import CorpusLinks, Quad, document_quads, to_dataset
 from .schemes import load_schemes
 from .textio import DocumentError, read_document
+from .trig import deterministic_trig
 from .vocab import SCHEMES_GRAPH
 
 
 @dataclass
 class BuildResult:
-    dataset: Dataset
+    quads: list[Quad]  # the whole dataset, in no particular order
     facts: list[DocumentFacts]
     cities: dict[str, City]
     errors: list[str] = field(default_factory=list)  # documents left out, and why
     warnings: list[str] = field(default_factory=list)
+    _dataset: Dataset | None = None
+
+    @property
+    def dataset(self) -> Dataset:
+        """The quads as an rdflib Dataset over Oxigraph, made on first use."""
+        if self._dataset is None:
+            self._dataset = to_dataset(self.quads)
+        return self._dataset
+
+    @property
+    def triple_count(self) -> int:
+        return len(self.quads)
 
 
 Progress = Callable[[str], None]
@@ -145,18 +158,13 @@ def _inherit_from_annex(main: DocumentFacts, annex: DocumentFacts) -> None:
 
 def build_corpus(raw_dir: Path, progress: Progress | None = None) -> BuildResult:
     facts, cities, errors, warnings = extract_corpus(raw_dir, progress)
-    ds = new_dataset()
-    schemes_graph = ds.graph(SCHEMES_GRAPH)
-    for triple in load_schemes().graph:
-        schemes_graph.add(triple)
+    quads: set[Quad] = {(s, p, o, SCHEMES_GRAPH) for s, p, o in load_schemes().graph}
     links = CorpusLinks(facts)
     for f in facts:
-        add_document(ds, f, cities[f.meta.city_code], links)
-    return BuildResult(ds, facts, cities, errors, warnings)
+        quads |= document_quads(f, cities[f.meta.city_code], links)
+    return BuildResult(list(quads), facts, cities, errors, warnings)
 
 
-def serialize_trig(ds: Dataset) -> str:
-    """Deterministic TriG: graphs in IRI order, each serialized sorted."""
-    from .trig import deterministic_trig
-
-    return deterministic_trig(ds)
+def serialize_trig(result: BuildResult) -> str:
+    """Deterministic TriG: graphs in IRI order, subjects and objects sorted."""
+    return deterministic_trig(result.quads)

@@ -56,7 +56,7 @@ def build(
     started = time.perf_counter()
     result = _build(raw)
     _report(result)
-    text = serialize_trig(result.dataset)
+    text = serialize_trig(result)
     target = out_file or dataset_path_for(raw)
     if check:
         current = target.read_text("utf-8") if target.exists() else ""
@@ -68,7 +68,7 @@ def build(
     tmp = target.with_suffix(target.suffix + ".tmp")
     tmp.write_text(text, "utf-8")
     tmp.replace(target)  # atomic: a reader never sees half a file
-    n = sum(len(g) for g in result.dataset.graphs())
+    n = result.triple_count
     err.print(
         f"built {len(result.facts)} documents, {n} triples in {time.perf_counter() - started:.2f}s -> {target}"
     )
@@ -79,12 +79,12 @@ def build(
 @app.command()
 def validate(raw: RawOpt = RAW_DIR) -> None:
     """Check the built graph against the SHACL shapes."""
-    from .validate import validate_dataset
+    from .validate import validate_quads
 
     result = _build(raw, quiet=True)
-    report = validate_dataset(result.dataset)
+    report = validate_quads(result.quads)
     if report.conforms:
-        out.print(f"[green]conforms[/green] ({sum(len(g) for g in result.dataset.graphs())} triples)")
+        out.print(f"[green]conforms[/green] ({result.triple_count} triples)")
         return
     out.print(report.report)
     raise typer.Exit(1)

@@ -24,7 +24,7 @@ from .model import (
     Span,
     Target,
 )
-from .normalize import normalize, search_stripped, squash
+from .normalize import StrippedText, normalize, squash
 from .orgs import OrgResolver
 from .schemes import Concept, Schemes
 from .structure import own_ranges, parse_numbered
@@ -34,15 +34,27 @@ from .textio import DocumentError
 
 
 def parse_document(source: SourceText) -> ParsedDocument:
-    """Text → document model: header and measures (numbered items or table rows)."""
+    """Text → document model: header and measures (numbered items and/or table rows).
+
+    A plan may carry its task table at the end: items before the table are
+    read as numbered measures, the table rows as measures coded ``表.<n>``.
+    """
     lines = split_lines(source.text)
     table = find_table(source, lines)
-    if table is not None:
-        measures = table_measures(source, table)
-        body_line = table.header_line
-    else:
-        body_line = body_start_line(source, lines)
+    body_line = body_start_line(source, lines)
+    measures: list[Measure] = []
+    if table is None:
         measures = parse_numbered(source, lines, body_line)
+    else:
+        if body_line < table.header_line:
+            measures = parse_numbered(source, lines[: table.header_line], body_line)
+        rows = table_measures(source, table)
+        if measures:
+            for row in rows:
+                row.code = f"表.{row.code}"
+                row.order += len(measures)
+        measures += rows
+        body_line = min(body_line, table.header_line)
     if not measures:
         raise DocumentError(
             source.name,
@@ -128,16 +140,14 @@ class Extractor:
         meta = self._meta(doc, entry, city)
         norm = normalize(source.text)
         measures = doc.measures
-        if doc.is_table:
-            ranges = {m.code: (m.span.start, m.span.end) for m in measures}
-        else:
-            ranges = own_ranges(measures)
+        ranges = own_ranges([m for m in measures if m.table_row is None])
+        ranges.update({m.code: (m.span.start, m.span.end) for m in measures if m.table_row is not None})
 
         responsibilities: list[Responsibility] = []
         clause_ranges: list[tuple[int, int]] = []
         notes: list[str] = list(doc.problems)
         for m in measures:
-            if doc.is_table and m.table_row:
+            if m.table_row is not None:
                 for column, role in COLUMN_TO_ROLE.items():
                     cell = m.table_row.get(column)
                     if cell is None:
@@ -245,13 +255,13 @@ class Extractor:
 
     def _concepts(self, source, norm, measures, ranges, concepts: list[Concept], clause_ranges):
         hits: list[ConceptHit] = []
+        stripped = StrippedText(norm)
         for m in measures:
             s, e = ranges[m.code]
-            text = norm[s:e]
             for c in concepts:
                 for rx in c.patterns:
                     found = [
-                        h for h in search_stripped(rx, text, s)
+                        h for h in stripped.search(rx, s, e)
                         if not any(a <= h[0] < b for a, b in clause_ranges)
                     ]
                     if found:
@@ -266,7 +276,7 @@ class Extractor:
         seen_goal_cells: set[tuple[int, int]] = set()
         for m in measures:
             regions = [ranges[m.code]]
-            if doc.is_table and m.table_row and "goal" in m.table_row:
+            if m.table_row and "goal" in m.table_row:
                 goal = m.table_row["goal"]
                 if (goal.start, goal.end) not in seen_goal_cells:
                     seen_goal_cells.add((goal.start, goal.end))

@@ -107,7 +107,7 @@ class ParsedDocument:
     header: DocumentHeader
     measures: list[Measure]
     body_start: int  # offset after the header / page furniture
-    is_table: bool = False
+    has_table: bool = False  # a task table was read (its rows are measures)
     problems: list[str] = field(default_factory=list)  # recoverable oddities
 
 

@@ -8,6 +8,7 @@ into the original, and quotes are always cut from the original text.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 _TABLE: dict[int, str] = {cp: chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F)}
@@ -57,23 +58,27 @@ def strip_quotes(text: str) -> tuple[str, list[int]]:
     return "".join(kept), positions
 
 
-def search_stripped(
-    pattern: re.Pattern[str], text: str, base: int = 0
-) -> list[tuple[int, int, str]]:
-    """All matches of ``pattern`` in ``text`` with quotes ignored.
+class StrippedText:
+    """A text without quotation marks, mapping offsets back to the original.
 
-    Returns (start, end, matched text) with offsets mapped back to ``text``
-    (plus ``base``), so the span covers the original, quotes included.
+    Built once per document: concept patterns are written without quotes
+    (揭榜挂帅 must match “揭榜挂帅”), and stripping per pattern would be
+    quadratic in practice.
     """
-    stripped, positions = strip_quotes(text)
-    hits = []
-    for m in pattern.finditer(stripped):
-        if m.end() == m.start():
-            continue
-        start = positions[m.start()]
-        end = positions[m.end() - 1] + 1
-        hits.append((base + start, base + end, m.group(0)))
-    return hits
+
+    def __init__(self, text: str):
+        self.text, self.positions = strip_quotes(text)
+
+    def search(self, pattern: re.Pattern[str], start: int, end: int) -> list[tuple[int, int, str]]:
+        """Matches of ``pattern`` within original offsets [start, end), as original offsets."""
+        a = bisect.bisect_left(self.positions, start)
+        b = bisect.bisect_left(self.positions, end)
+        hits = []
+        for m in pattern.finditer(self.text, a, b):
+            if m.end() == m.start():
+                continue
+            hits.append((self.positions[m.start()], self.positions[m.end() - 1] + 1, m.group(0)))
+        return hits
 
 
 _WS = re.compile(r"\s+")

@@ -92,12 +92,12 @@ class OrgResolver:
             return self.institution_ref(inst)
         if _COLLECTIVE.search(name):
             return self._city_org(city, cn_style(name), OrgKind.COLLECTIVE, self._collective_en(name))
-        dept = self._department(name, city)
-        if dept is not None:
-            return dept
         county = self._county(name, city)
         if county is not None:
             return county
+        dept = self._department(name, city)
+        if dept is not None:
+            return dept
         kind = OrgKind.OTHER
         for rx, k in _SUFFIX_KINDS:
             if rx.search(name):
@@ -143,14 +143,17 @@ class OrgResolver:
         for cand in candidates:
             for dt in self._schemes.department_types:
                 if any(p.search(cand) for p in dt.patterns):
-                    return self._department_ref(dt, city)
+                    return self._department_ref(dt, city, name)
         return None
 
-    def _department_ref(self, dt: DepartmentType, city: City) -> OrgRef:
+    def _department_ref(self, dt: DepartmentType, city: City, name: str) -> OrgRef:
         if dt.full_template:
             canonical = dt.full_template.replace("{city}", city.name).replace("{short}", city.short)
+        elif name.startswith("市"):
+            canonical = city.name + name[1:]
         else:
-            canonical = city.name + dt.label
+            # a type without a name pattern (a zone's committee): keep the name
+            canonical = name
         en = f"{city.name_en} {dt.label_en}" if dt.label_en else None
         return self._city_org(city, canonical, dt.kind, en, dt)
 
@@ -178,8 +181,6 @@ def org_slug(ref: OrgRef) -> str:
     if ref.key.startswith("http"):
         return ref.key
     city, _, name = ref.key.partition("/")
-    if ref.department_type:
-        return f"org/{city}/{ref.department_type.rsplit('/', 1)[-1]}"
     return f"org/{city}/o{_hash(name)}"
 
 

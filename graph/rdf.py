@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 from urllib.parse import quote
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Literal, URIRef
+from rdflib.term import Node
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from .gazetteer import City
@@ -59,14 +60,18 @@ def cited_iri(c: Citation) -> URIRef:
     return ID[f"policy/cited/{_h(c.doc_number or c.title)}"]
 
 
+Quad = tuple[URIRef, URIRef, Node, URIRef]
+
+
 class _Writer:
-    def __init__(self, g: Graph, facts: DocumentFacts):
-        self.g = g
-        self.facts = facts
-        self.file = facts.source.name
+    """Collects one document's quads (plain tuples: cheaper than store adds)."""
+
+    def __init__(self, graph: URIRef):
+        self.graph = graph
+        self.quads: set[Quad] = set()
 
     def add(self, s, p, o) -> None:
-        self.g.add((s, p, o))
+        self.quads.add((s, p, o, self.graph))
 
     def span(self, span: Span) -> URIRef:
         node = span_iri(span)
@@ -107,9 +112,9 @@ class _Writer:
         return node
 
 
-def add_document(ds: Dataset, facts: DocumentFacts, city: City, links: "CorpusLinks") -> None:
-    g = ds.graph(graph_iri(facts.source.name))
-    w = _Writer(g, facts)
+def document_quads(facts: DocumentFacts, city: City, links: "CorpusLinks") -> set[Quad]:
+    """The named graph of one document, as quads."""
+    w = _Writer(graph_iri(facts.source.name))
     file = facts.source.name
     meta = facts.meta
     pol = policy_iri(file)
@@ -223,6 +228,7 @@ def add_document(ds: Dataset, facts: DocumentFacts, city: City, links: "CorpusLi
         w.add(node, PK.sentence, w.span(t.sentence))
 
     w.add(pol, PROV.wasDerivedFrom, Literal(file))
+    return w.quads
 
 
 class CorpusLinks:
@@ -237,8 +243,10 @@ class CorpusLinks:
             self.policy_by_title[f.meta.title] = policy_iri(f.source.name)
 
 
-def new_dataset() -> Dataset:
-    ds = Dataset()
+def to_dataset(quads) -> Dataset:
+    """An rdflib Dataset over the Oxigraph store (oxrdflib), loaded in bulk."""
+    ds = Dataset(store="Oxigraph")
     for prefix, ns in PREFIXES.items():
         ds.bind(prefix, ns)
+    ds.addN(quads)
     return ds

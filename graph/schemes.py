@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from .model import OrgKind
@@ -123,10 +124,14 @@ def _concepts(g: Graph, scheme: URIRef) -> list[Concept]:
 def load_schemes() -> Schemes:
     from .vocab import DT, IND, MT, STIP
 
-    g = Graph()
+    parsed = Graph()
     pkg = resources.files("ontology")
     for name in SCHEME_FILES:
-        g.parse(data=pkg.joinpath(name).read_text(encoding="utf-8"), format="turtle")
+        parsed.parse(data=pkg.joinpath(name).read_text(encoding="utf-8"), format="turtle")
+    # OWL lists are blank nodes with random labels: label them canonically so
+    # the serialized dataset is byte-identical from build to build.
+    g = Graph()
+    g.addN((s, p, o, g) for s, p, o in to_canonical_graph(parsed))
 
     depts = []
     for s in sorted(set(g.subjects(SKOS.inScheme, URIRef(str(DT)))), key=str):

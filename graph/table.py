@@ -229,7 +229,9 @@ def table_measures(source: SourceText, table: Table) -> list[Measure]:
         body = task.start + (m.end() if m else 0)
         text = source.text
         stop = text.find("。", body, task.end)
-        title_end = stop if 0 <= stop - body <= 80 else -1
+        if stop < 0:
+            stop = task.end  # a short cell is all title
+        title_end = stop if 0 < stop - body <= 80 else -1
         measures.append(
             Measure(
                 code=code,

@@ -7,9 +7,10 @@ are written sorted, one named graph after another in IRI order.
 
 from __future__ import annotations
 
+import functools
 import re
 
-from rdflib import Dataset, URIRef
+from rdflib import URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
@@ -20,6 +21,7 @@ _LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _NAMESPACES = sorted(((str(ns), p) for p, ns in PREFIXES.items()), key=lambda x: -len(x[0]))
 
 
+@functools.lru_cache(maxsize=200_000)
 def _n3(term: Node) -> str:
     """A prefixed name where the local part is plain, else the full form."""
     if isinstance(term, URIRef):
@@ -32,13 +34,13 @@ def _n3(term: Node) -> str:
 
 
 def _sort_key(term: Node) -> tuple[int, str]:
-    return (0 if isinstance(term, URIRef) else 1, term.n3())
+    return (0 if isinstance(term, URIRef) else 1, _n3(term))
 
 
-def _graph_block(g) -> list[str]:
+def _graph_block(triples) -> list[str]:
     out: list[str] = []
     by_subject: dict[Node, dict[Node, list[Node]]] = {}
-    for s, p, o in g:
+    for s, p, o in triples:
         by_subject.setdefault(s, {}).setdefault(p, []).append(o)
     for s in sorted(by_subject, key=_sort_key):
         preds = by_subject[s]
@@ -52,12 +54,15 @@ def _graph_block(g) -> list[str]:
     return out
 
 
-def deterministic_trig(ds: Dataset) -> str:
+def deterministic_trig(quads) -> str:
+    """TriG of (s, p, o, graph) quads; the same quads give the same bytes."""
+    graphs: dict[URIRef, list] = {}
+    for s, p, o, g in quads:
+        graphs.setdefault(g, []).append((s, p, o))
     parts = [f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items())]
     parts.append("\n")
-    graphs = [g for g in ds.graphs() if len(g) and isinstance(g.identifier, URIRef)]
-    for g in sorted(graphs, key=lambda g: str(g.identifier)):
-        parts.append(f"{_n3(g.identifier)} {{\n")
-        parts.extend(_graph_block(g))
+    for g in sorted(graphs, key=str):
+        parts.append(f"{_n3(g)} {{\n")
+        parts.extend(_graph_block(graphs[g]))
         parts.append("}\n\n")
     return "".join(parts)

@@ -1,0 +1,30 @@
+"""The committed dataset: current, deterministic, conforming to the shapes."""
+
+from __future__ import annotations
+
+from graph.build import serialize_trig
+from graph.paths import DATASET_PATH
+from graph.validate import validate_quads
+
+
+def test_committed_dataset_is_current(corpus):
+    assert DATASET_PATH.exists(), "run `policykg build` and commit data/policykg.trig"
+    assert DATASET_PATH.read_text("utf-8") == serialize_trig(corpus), (
+        "data/policykg.trig is stale: run `policykg build` and commit it"
+    )
+
+
+def test_dataset_parses_back_with_one_graph_per_document(corpus):
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    store.load(path=str(DATASET_PATH), format=pyoxigraph.RdfFormat.TRIG)
+    graphs = {str(g.value) for g in store.named_graphs()}
+    assert len(graphs) == len(corpus.facts) + 1
+    assert "https://w3id.org/policykg/id/graph/schemes" in graphs
+    assert len(store) == corpus.triple_count
+
+
+def test_bundled_graph_conforms_to_the_shapes(corpus):
+    result = validate_quads(corpus.quads)
+    assert result.conforms, result.report[:3000]
