@@ -166,7 +166,7 @@ class Extractor:
                         notes.append(f"{source.name} {m.code}: not a responsibility, left out: {skipped}")
         responsibilities += self._inherited(measures, responsibilities, meta)
 
-        involvements, inv_measures = self._institutions(source, norm, measures, ranges, clause_ranges)
+        involvements, inv_measures = self._institutions(source, norm, measures, ranges, clause_ranges, city)
         mt_hits = self._concepts(source, norm, measures, ranges, self.schemes.measure_types, clause_ranges)
         ind_hits = self._concepts(source, norm, measures, ranges, self.schemes.industries, clause_ranges)
         targets = self._targets(source, norm, measures, ranges, doc)
@@ -225,10 +225,10 @@ class Extractor:
                     out.append(Responsibility(m.code, issuer, Role.RESPONSIBLE, Basis.INHERITED, issuer.span))
         return out
 
-    def _institutions(self, source, norm, measures, ranges, clause_ranges):
+    def _institutions(self, source, norm, measures, ranges, clause_ranges, city: City):
         mentions: list[OrgMention] = []
         codes: list[str] = []
-        aliases = self.resolver.institution_aliases()
+        aliases = self.resolver.institution_aliases(city)
         for m in measures:
             s, e = ranges[m.code]
             taken: list[tuple[int, int]] = [r for r in clause_ranges if s <= r[0] < e]
@@ -251,7 +251,29 @@ class Extractor:
                         OrgMention(self.resolver.institution_ref(inst), source.text[i:j], source.span(i, j))
                     )
                     codes.append(m.code)
+            self._unregistered(source, norm, m, s, e, taken, seen, mentions, codes)
         return mentions, codes
+
+    # A university named in a list or after 与/和/依托 ("深化与华中科技大学、武汉大学合作")
+    # even when the registry does not know it. Generic phrases are excluded.
+    _UNIVERSITY = re.compile(
+        r"(?<=[、,与和及同托持合])((?:(?![和与及同的在为对级设作])[\u4e00-\u9fff]){2,8}?大学)(?!科技园|科技城|城|生|园)"
+    )
+    _NOT_A_NAME = re.compile(r"^(高水平|一流|双一流|本科|地方|在[\u4e00-\u9fff]|各|有关|相关|重点|知名|国内|国外|海外|省内|省外|其他|部分|高等|应用型)")
+
+    def _unregistered(self, source, norm, m, s, e, taken, seen, mentions, codes):
+        for um in self._UNIVERSITY.finditer(norm, s, e):
+            i, j = um.start(1), um.end(1)
+            name = um.group(1)
+            if self._NOT_A_NAME.match(name) or any(a < j and i < b for a, b in taken):
+                continue
+            ref = self.resolver.unregistered_university(name)
+            taken.append((i, j))
+            if ref.key in seen:
+                continue
+            seen.add(ref.key)
+            mentions.append(OrgMention(ref, source.text[i:j], source.span(i, j)))
+            codes.append(m.code)
 
     def _concepts(self, source, norm, measures, ranges, concepts: list[Concept], clause_ranges):
         hits: list[ConceptHit] = []

@@ -16,6 +16,7 @@ from .gazetteer import City, Gazetteer, romanize
 from .model import OrgKind, OrgRef
 from .normalize import normalize, squash
 from .schemes import DepartmentType, Institution, Schemes, alias_index
+from .vocab import INST
 
 _COLLECTIVE = re.compile(
     r"^(各|相关|有关|市直|全市|各级|其他)|(成员单位|有关部门|相关部门|各部门|金融机构|各高校|科研机构|高等院校|相关单位|有关单位)$"
@@ -73,22 +74,34 @@ class OrgResolver:
             parent_key=inst.parent,
         )
 
-    def institution(self, surface: str) -> Institution | None:
-        return self._aliases.get(squash(surface))
+    def _usable(self, alias: str, inst: Institution, city: City) -> bool:
+        """A local body's alias that omits its city (市中心医院) means it only at home."""
+        if inst.home_city is None or inst.home_city == city.code:
+            return True
+        home = self._gazetteer.get(inst.home_city) if inst.home_city.isdigit() else None
+        return home is not None and home.short in alias
 
-    def institution_aliases(self) -> list[tuple[str, Institution]]:
-        """(squashed alias, institution), longest alias first."""
-        return [(a, self._aliases[a]) for a in self._alias_list]
+    def institution_aliases(self, city: City) -> list[tuple[str, Institution]]:
+        """(squashed alias, institution) usable in ``city``'s documents, longest first."""
+        return [
+            (a, self._aliases[a]) for a in self._alias_list if self._usable(a, self._aliases[a], city)
+        ]
 
-    def institution_parent(self, iri: str) -> Institution | None:
-        return self._inst_by_iri.get(iri)
+    def unregistered_university(self, name: str) -> OrgRef:
+        """A university the registry lacks: a national body keyed by its name."""
+        return OrgRef(
+            key=f"{INST}u{_hash(name)}",
+            name=name,
+            kind=OrgKind.UNIVERSITY,
+            name_en=None,
+        )
 
     # -- any name -----------------------------------------------------------
 
     def resolve(self, surface: str, city: City) -> OrgRef:
         name = squash(surface)
         inst = self._aliases.get(name)
-        if inst is not None:
+        if inst is not None and self._usable(name, inst, city):
             return self.institution_ref(inst)
         if _COLLECTIVE.search(name):
             return self._city_org(city, cn_style(name), OrgKind.COLLECTIVE, self._collective_en(name))

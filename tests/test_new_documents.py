@@ -167,3 +167,11 @@ def test_manifest_overrides_and_reports_conflicts(tmp_path):
 def test_build_is_byte_identical(tmp_path):
     raw = FIXTURES / "yichang"
     assert serialize_trig(build_corpus(raw)) == serialize_trig(build_corpus(raw))
+
+
+def test_city_relative_aliases_stay_home(yichang):
+    _, f = yichang
+    named = {m.org.name for m in f.involvements}
+    assert "漯河市中心医院" not in named
+    # universities the registry does not know are still found, as national bodies
+    assert {"华中科技大学", "武汉大学", "三峡大学"} <= named
