@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from .citations import find_citations
@@ -276,21 +277,31 @@ class Extractor:
             codes.append(m.code)
 
     def _concepts(self, source, norm, measures, ranges, concepts: list[Concept], clause_ranges):
-        hits: list[ConceptHit] = []
+        """First evidence of each concept in each measure's own text.
+
+        Each pattern runs once over the document; a hit belongs to the measure
+        whose own range holds it (own ranges do not overlap).
+        """
+        owned = sorted((s, e, code) for code, (s, e) in ranges.items() if e > s)
+        starts = [o[0] for o in owned]
         stripped = StrippedText(norm)
-        for m in measures:
-            s, e = ranges[m.code]
-            for c in concepts:
-                for rx in c.patterns:
-                    found = [
-                        h for h in stripped.search(rx, s, e)
-                        if not any(a <= h[0] < b for a, b in clause_ranges)
-                    ]
-                    if found:
-                        a, b, _ = found[0]
-                        hits.append(ConceptHit(m.code, c.iri, source.span(a, b)))
-                        break
-        return hits
+        first: dict[tuple[str, str], tuple[int, int]] = {}
+        for c in concepts:
+            for rx in c.patterns:
+                for a, b, _ in stripped.search(rx, 0, len(norm)):
+                    k = bisect.bisect_right(starts, a) - 1
+                    if k < 0 or a >= owned[k][1]:
+                        continue
+                    if any(x <= a < y for x, y in clause_ranges):
+                        continue
+                    key = (owned[k][2], c.iri)
+                    if key not in first or a < first[key][0]:
+                        first[key] = (a, b)
+        order = {m.code: i for i, m in enumerate(measures)}
+        return [
+            ConceptHit(code, iri, source.span(a, b))
+            for (code, iri), (a, b) in sorted(first.items(), key=lambda kv: (order[kv[0][0]], kv[0][1]))
+        ]
 
     def _targets(self, source, norm, measures, ranges, doc: ParsedDocument) -> list[Target]:
         out: list[Target] = []
