@@ -30,7 +30,7 @@ from .orgs import OrgResolver
 from .schemes import Concept, Schemes
 from .structure import own_ranges, parse_numbered
 from .table import COLUMN_TO_ROLE, find_table, table_measures
-from .targets import find_targets, first_year
+from .targets import find_targets, first_year, horizon
 from .textio import DocumentError
 
 
@@ -170,7 +170,11 @@ class Extractor:
         involvements, inv_measures = self._institutions(source, norm, measures, ranges, clause_ranges, city)
         mt_hits = self._concepts(source, norm, measures, ranges, self.schemes.measure_types, clause_ranges)
         ind_hits = self._concepts(source, norm, measures, ranges, self.schemes.industries, clause_ranges)
-        targets = self._targets(source, norm, measures, ranges, doc)
+        goals = [m for m in measures if m.section_kind == "goals"]
+        plan_horizon = horizon(meta.title) or first_year(
+            " ".join(m.span.quote for m in goals) if goals else norm[doc.body_start :]
+        )
+        targets = self._targets(source, norm, measures, ranges, plan_horizon)
         citations = find_citations(source, norm, 0, meta.title)
         return DocumentFacts(
             source=source,
@@ -303,11 +307,14 @@ class Extractor:
             for (code, iri), (a, b) in sorted(first.items(), key=lambda kv: (order[kv[0][0]], kv[0][1]))
         ]
 
-    def _targets(self, source, norm, measures, ranges, doc: ParsedDocument) -> list[Target]:
+    def _targets(self, source, norm, measures, ranges, plan_horizon: int | None) -> list[Target]:
+        """Targets of each measure; achievements told in background sections are not targets."""
         out: list[Target] = []
         by_code = {m.code: m for m in measures}
         seen_goal_cells: set[tuple[int, int]] = set()
         for m in measures:
+            if m.section_kind == "background":
+                continue
             regions = [ranges[m.code]]
             if m.table_row and "goal" in m.table_row:
                 goal = m.table_row["goal"]
@@ -321,6 +328,7 @@ class Extractor:
                 ps, pe = ranges[p]
                 default_year = first_year(norm[ps:pe])
                 p = by_code[p].parent
+            default_year = default_year or plan_horizon
             for rs, re_ in regions:
                 for t in find_targets(norm, rs, re_, default_year):
                     out.append(
