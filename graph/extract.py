@@ -167,9 +167,12 @@ class Extractor:
                         notes.append(f"{source.name} {m.code}: not a responsibility, left out: {skipped}")
         responsibilities += self._inherited(measures, responsibilities, meta)
 
+        by_code = {m.code: m for m in measures}
         involvements, inv_measures = self._institutions(source, norm, measures, ranges, clause_ranges, city)
-        mt_hits = self._concepts(source, norm, measures, ranges, self.schemes.measure_types, clause_ranges)
-        ind_hits = self._concepts(source, norm, measures, ranges, self.schemes.industries, clause_ranges)
+        # background sections tell what was done before: not this policy's measures
+        typed = {c: r for c, r in ranges.items() if by_code[c].section_kind != "background"}
+        mt_hits = self._concepts(source, norm, measures, typed, self.schemes.measure_types, clause_ranges)
+        ind_hits = self._concepts(source, norm, measures, typed, self.schemes.industries, clause_ranges)
         goals = [m for m in measures if m.section_kind == "goals"]
         plan_horizon = horizon(meta.title) or first_year(
             " ".join(m.span.quote for m in goals) if goals else norm[doc.body_start :]

@@ -22,8 +22,8 @@ _COLLECTIVE = re.compile(
     r"^(各|相关|有关|市直|全市|各级|其他)|(成员单位|有关部门|相关部门|各部门|金融机构|各高校|科研机构|高等院校|相关单位|有关单位)$"
 )
 _COLLECTIVE_EN = [
-    (re.compile(r"^各县\(市、?区\)(人民)?政府\(管委会\)$"), "Governments (administrative committees) of all counties, county-level cities and districts"),
-    (re.compile(r"^各县\(市、?区\)"), "All counties, county-level cities and districts"),
+    (re.compile(r"^(相关)?各县\(市、?区\)(人民)?政府\(管委会\)$"), "Governments (administrative committees) of all counties, county-level cities and districts"),
+    (re.compile(r"^(相关)?各县\(市、?区\)"), "All counties, county-level cities and districts"),
     (re.compile(r"^各县市区(人民)?政府$"), "Governments of all counties, county-level cities and districts"),
     (re.compile(r"^各区、?县级市"), "All districts and county-level cities"),
     (re.compile(r"^市直(有关|相关)?部门$"), "Relevant municipal departments"),

@@ -107,9 +107,25 @@ def horizon(title: str) -> int | None:
     return None
 
 
-def _indicator(phrase: str) -> str | None:
+_COUNT_UNITS = {"家", "个", "所", "座"}
+_PEOPLE_UNITS = {"名", "人", "人次", "万人", "支", "个"}
+# canonical indicators whose values only come in some units
+_UNITS_OF = {
+    "科技型中小企业数量": _COUNT_UNITS,
+    "高新技术企业数量": _COUNT_UNITS,
+    "新型研发机构数量": _COUNT_UNITS,
+    "创新创业孵化平台数量": _COUNT_UNITS,
+    "研发平台数量": _COUNT_UNITS,
+    "创新龙头企业数量": _COUNT_UNITS,
+    "瞪羚企业数量": _COUNT_UNITS,
+    "独角兽企业数量": _COUNT_UNITS,
+    "人才数量": _PEOPLE_UNITS,
+}
+
+
+def _indicator(phrase: str, unit: str | None = None) -> str | None:
     for name, rx in INDICATORS:
-        if rx.search(phrase):
+        if rx.search(phrase) and (unit is None or unit in _UNITS_OF.get(name, {unit})):
             return name
     words = _LEAD_NOISE.sub("", phrase.strip())
     words = _LEAD_NOISE.sub("", words)
@@ -159,14 +175,14 @@ def find_targets(norm: str, start: int, end: int, default_year: int | None) -> l
             verb = vm.group("verb") or ""
             if _RULE_RATE.search(phrase + verb):
                 continue
-            indicator = _indicator(phrase)
+            indicator = _indicator(phrase, vm.group("unit"))
             if indicator is None:
                 # "每年启动5-8个市级重大科技创新专项": the noun follows the value
                 after = re.match(r"[^,:;。]{2,24}", sentence[vm.end() :])
                 if after is None:
                     continue
                 noun = re.sub(r"^.*的", "", after.group(0))
-                indicator = _indicator(noun) if not _BARE_VERB.match(noun) else None
+                indicator = _indicator(noun, vm.group("unit")) if not _BARE_VERB.match(noun) else None
                 if indicator is None:
                     continue
                 clause_from = vm.end() + after.end()

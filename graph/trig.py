@@ -10,8 +10,8 @@ from __future__ import annotations
 import functools
 import re
 
-from rdflib import URIRef
-from rdflib.namespace import RDF
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
 from .vocab import PREFIXES
@@ -30,7 +30,22 @@ def _n3(term: Node) -> str:
             if iri.startswith(ns) and _LOCAL.match(iri[len(ns):]):
                 return f"{prefix}:{iri[len(ns):]}"
         return term.n3()
+    if isinstance(term, Literal):
+        return _literal(term)
     return term.n3()
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+def _literal(lit: Literal) -> str:
+    """A one-line literal: newlines escaped, so no indentation can touch the text."""
+    body = '"' + str(lit).translate(_ESCAPES) + '"'
+    if lit.language:
+        return f"{body}@{lit.language}"
+    if lit.datatype is not None and lit.datatype != XSD.string:
+        return f"{body}^^{_n3(lit.datatype)}"
+    return body
 
 
 def _sort_key(term: Node) -> tuple[int, str]:
@@ -49,8 +64,8 @@ def _graph_block(triples) -> list[str]:
         for p in order:
             objs = sorted(set(preds[p]), key=_sort_key)
             pname = "a" if p == RDF.type else _n3(p)
-            lines.append(f"    {pname} " + " ,\n        ".join(_n3(o) for o in objs))
-        out.append(f"  {_n3(s)}\n" + " ;\n".join(lines).replace("\n", "\n  ") + " .\n")
+            lines.append(f"      {pname} " + " ,\n          ".join(_n3(o) for o in objs))
+        out.append(f"  {_n3(s)}\n" + " ;\n".join(lines) + " .\n")
     return out
 
 

@@ -28,3 +28,24 @@ def test_dataset_parses_back_with_one_graph_per_document(corpus):
 def test_bundled_graph_conforms_to_the_shapes(corpus):
     result = validate_quads(corpus.quads)
     assert result.conforms, result.report[:3000]
+
+
+def test_every_quote_in_the_file_is_the_document_text():
+    import pyoxigraph
+
+    from graph.paths import RAW_DIR
+
+    store = pyoxigraph.Store()
+    store.load(path=str(DATASET_PATH), format=pyoxigraph.RdfFormat.TRIG)
+    rows = store.query(
+        "PREFIX pk: <https://w3id.org/policykg/ontology#> PREFIX oa: <http://www.w3.org/ns/oa#> "
+        "SELECT DISTINCT ?d ?s ?e ?q WHERE { GRAPH ?g { ?x pk:document ?d ; oa:start ?s ; oa:end ?e ; oa:exact ?q } }"
+    )
+    texts: dict[str, str] = {}
+    n = 0
+    for row in rows:
+        doc = row["d"].value
+        text = texts.setdefault(doc, (RAW_DIR / doc).read_text("utf-8"))
+        assert text[int(row["s"].value) : int(row["e"].value)] == row["q"].value
+        n += 1
+    assert n > 1000

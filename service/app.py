@@ -1,0 +1,133 @@
+"""The ASGI application: every route in one place.
+
+    /graphql   GraphQL (GET and POST; GraphiQL in a browser)
+    /sparql    read-only SPARQL 1.1 Protocol endpoint
+    /ontology  the ontology, schemes and shapes as one Turtle document
+    /health    {"status": "ready", "triples": ..., "documents": [...]}
+
+The app holds the graph it serves in ``app.state.graph``; every request
+reads it once, so swapping it (a reload) is one assignment.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from strawberry.asgi import GraphQL
+
+from .context import Context, GraphState
+from .limits import Limits
+from .loaders import Loaders
+from .schema import build_schema
+from .sparql import SparqlEndpoint, SparqlLimits
+
+log = logging.getLogger("policykg.service")
+
+
+class GraphQLApp(GraphQL):
+    async def get_context(self, request: Any, response: Any = None) -> Context:
+        graph: GraphState = request.app.state.graph
+        return Context(request=request, response=response, graph=graph, loaders=Loaders(graph.queries))
+
+
+def _ontology_files() -> list[tuple[str, bytes]]:
+    """(name, bytes) of ontology/*.ttl, read through the package's resources."""
+    try:
+        root = resources.files("ontology")
+        entries = list(root.iterdir())
+    except (NotADirectoryError, FileNotFoundError, ModuleNotFoundError):
+        # an editable install made before ontology/ had its __init__.py sees
+        # a namespace package; its real folders are still on __path__
+        import ontology
+
+        entries = [p for d in ontology.__path__ if Path(d).is_dir() for p in Path(d).iterdir()]
+    return sorted((e.name, e.read_bytes()) for e in entries if e.name.endswith(".ttl"))
+
+
+def ontology_turtle() -> bytes:
+    """All ontology files merged into one graph, serialized as Turtle.
+
+    Parsed and re-serialized rather than concatenated: files may declare the
+    same prefix differently or use @base, and the result must parse.
+    """
+    from graph.vocab import PREFIXES
+
+    triples: list[Any] = []
+    for name, data in _ontology_files():
+        try:
+            triples.extend(q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE))
+        except SyntaxError as exc:
+            raise ValueError(f"ontology/{name} does not parse: {exc}") from None
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE,
+                        prefixes={p: str(ns) for p, ns in PREFIXES.items()}) or b""
+
+
+def create_app(graph: GraphState, limits: Limits | None = None, sparql_limits: SparqlLimits | None = None,
+               cors_origins: list[str] | None = None, debug: bool | None = None) -> Starlette:
+    if debug is None:
+        debug = bool(os.environ.get("POLICYKG_DEBUG"))
+    if cors_origins is None:
+        cors_origins = [o.strip() for o in os.environ.get("POLICYKG_CORS_ORIGINS", "*").split(",") if o.strip()]
+    schema = build_schema(limits or Limits.from_env(), debug=debug)
+    graphql_app = GraphQLApp(schema, graphql_ide="graphiql", allow_queries_via_get=True)
+    sparql = SparqlEndpoint(lambda: app.state.graph, sparql_limits or SparqlLimits.from_env())
+    ontology_cache: dict[str, bytes] = {}
+
+    async def health(request: Request) -> JSONResponse:
+        g: GraphState = request.app.state.graph
+        ix = g.index
+        return JSONResponse({
+            "status": "ready",
+            "triples": ix.triple_count,
+            "documents": g.documents,
+            "cities": len(ix.cities),
+            "measures": len(ix.measures),
+            "responsibilities": len(ix.responsibilities),
+        })
+
+    async def ontology(request: Request) -> Response:
+        if "ttl" not in ontology_cache:
+            try:
+                ontology_cache["ttl"] = ontology_turtle()
+            except ValueError as exc:
+                return JSONResponse({"error": str(exc)}, status_code=503)
+        return Response(ontology_cache["ttl"], media_type="text/turtle; charset=utf-8")
+
+    routes = [
+        Route("/graphql", graphql_app, methods=["GET", "POST"]),
+        Route("/sparql", sparql.handle, methods=["GET", "POST"]),
+        Route("/ontology", ontology, methods=["GET"]),
+        Route("/health", health, methods=["GET"]),
+    ]
+    middleware = [
+        Middleware(CORSMiddleware, allow_origins=cors_origins, allow_methods=["GET", "POST", "OPTIONS"],
+                   allow_headers=["*"], max_age=600),
+    ]
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette):
+        yield
+        sparql.close()
+
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app.state.graph = graph
+    return app
+
+
+def app_from_env() -> Starlette:
+    """Factory for ``uvicorn --factory`` (several workers): each loads the graph itself."""
+    from .loading import load_graph
+
+    data = os.environ.get("POLICYKG_DATA")
+    return create_app(load_graph(Path(data) if data else None))

@@ -1,0 +1,108 @@
+"""Limits and error hygiene, as strawberry schema extensions.
+
+Depth, aliases and tokens are refused before execution (strawberry's own
+limiters); execution time is enforced by the per-request loaders, which
+check a deadline this module's extension sets. Parsed and validated
+documents are cached: dashboards repeat the same few queries, and parsing
+and validating dominate the cost of a small query.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from graphql.error import GraphQLError
+from strawberry.extensions import (
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+
+from .errors import QueryError
+
+@dataclass(frozen=True)
+class Limits:
+    max_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 5000  # the standard introspection query is about 300
+    time_limit_s: float = 10.0
+    cache_size: int = 512
+
+    @classmethod
+    def from_env(cls) -> "Limits":
+        env = os.environ.get
+        return cls(
+            max_depth=int(env("POLICYKG_MAX_DEPTH", cls.max_depth)),
+            max_aliases=int(env("POLICYKG_MAX_ALIASES", cls.max_aliases)),
+            max_tokens=int(env("POLICYKG_MAX_TOKENS", cls.max_tokens)),
+            time_limit_s=float(env("POLICYKG_GRAPHQL_TIME_LIMIT", cls.time_limit_s)),
+        )
+
+
+class ExecutionTimeLimit(SchemaExtension):
+    """Give each execution a deadline the loaders and list resolvers check."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    def on_execute(self) -> Iterator[None]:
+        ctx = self.execution_context.context
+        loaders = getattr(ctx, "loaders", None)
+        if loaders is not None:
+            loaders.deadline = time.monotonic() + self.seconds
+        yield
+
+
+class RoundTrips(SchemaExtension):
+    """Report store round trips and loader batches of a request (debug aid).
+
+    Added only when POLICYKG_DEBUG is set: the N+1 test reads it from the
+    response's ``extensions``. Store counts are process-wide, so the figure is
+    exact only when requests do not overlap, as in that test.
+    """
+
+    def on_execute(self) -> Iterator[None]:
+        ctx = self.execution_context.context
+        store = ctx.graph.store
+        before = store.round_trips
+        yield
+        self._figures = {"store": store.round_trips - before, "batches": ctx.loaders.batches}
+
+    def get_results(self) -> dict[str, Any]:
+        return {"roundTrips": getattr(self, "_figures", {"store": 0, "batches": 0})}
+
+
+def _should_mask(error: GraphQLError) -> bool:
+    """Mask internal faults; keep validation errors and our own explanations."""
+    return is_internal(error)
+
+
+def is_internal(error: GraphQLError) -> bool:
+    """A fault of the server, not of the request (validation errors have no original)."""
+    original = error.original_error
+    return original is not None and not isinstance(original, (QueryError, GraphQLError))
+
+
+def extensions(limits: Limits, debug: bool = False) -> list[Callable[[], SchemaExtension] | SchemaExtension]:
+    exts: list[Any] = [
+        # factories, not instances: an extension holds per-request state
+        lambda: QueryDepthLimiter(max_depth=limits.max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=limits.max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
+        lambda: ParserCache(maxsize=limits.cache_size),
+        lambda: ValidationCache(maxsize=limits.cache_size),
+        lambda: ExecutionTimeLimit(limits.time_limit_s),
+        lambda: MaskErrors(should_mask_error=_should_mask,
+                           error_message="Internal error: the server could not answer this query."),
+    ]
+    if debug:
+        exts.append(RoundTrips)
+    return exts

@@ -1,0 +1,83 @@
+"""Get a graph to serve: from the built TriG, or by building documents in memory.
+
+- no ``data``: the bundled dataset (data/policykg.trig); when it is missing
+  it is built from data/raw/ first and written where ``policykg build``
+  would write it;
+- ``data`` a folder laid out like data/raw/ (sources.toml + texts): built in
+  memory, nothing written;
+- ``data`` a .trig / .nq file: loaded as is.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from .context import GraphState
+from .index import load_index
+from .queries import Queries
+from .store import OxigraphStore
+
+log = logging.getLogger("policykg.service")
+
+
+class LoadError(Exception):
+    pass
+
+
+def _build(raw: Path):
+    from graph.build import build_corpus
+    from graph.manifest import ManifestError
+
+    try:
+        result = build_corpus(raw)
+    except ManifestError as exc:
+        raise LoadError(f"{raw}: {exc}") from None
+    for w in result.warnings:
+        log.warning("%s", w)
+    for e in result.errors:
+        log.error("%s", e)
+    if not result.facts:
+        raise LoadError(f"{raw}: no document could be built" + (f" ({result.errors[0]})" if result.errors else ""))
+    return result
+
+
+def ensure_dataset() -> Path:
+    """The bundled dataset's path, building it first when it is missing."""
+    from graph.build import serialize_trig
+    from graph.paths import DATASET_PATH, RAW_DIR
+
+    if not DATASET_PATH.exists():
+        log.warning("%s is missing: building it from %s", DATASET_PATH, RAW_DIR)
+        text = serialize_trig(_build(RAW_DIR))
+        tmp = DATASET_PATH.with_suffix(DATASET_PATH.suffix + ".tmp")
+        tmp.write_text(text, "utf-8")
+        tmp.replace(DATASET_PATH)  # atomic, as `policykg build` does
+    return DATASET_PATH
+
+
+def open_store(data: Path | None) -> tuple[OxigraphStore, str]:
+    """A loaded store and a description of where it came from."""
+    if data is None:
+        path = ensure_dataset()
+        return OxigraphStore.from_file(path), str(path)
+    data = Path(data)
+    if data.is_file():
+        return OxigraphStore.from_file(data), str(data)
+    if data.is_dir():
+        result = _build(data)
+        quads = getattr(result, "quads", None)
+        store = OxigraphStore.from_quads(quads) if quads is not None else OxigraphStore.from_rdflib(result.dataset)
+        return store, f"{data} (built in memory)"
+    raise LoadError(f"{data}: no such file or folder")
+
+
+def load_graph(data: Path | None = None) -> GraphState:
+    started = time.perf_counter()
+    store, origin = open_store(data)
+    index = load_index(store)
+    log.info("loaded %s: %d triples, %d documents, %d measures in %.2fs (%d store queries)",
+             origin, index.triple_count, len(index.documents), len(index.measures),
+             time.perf_counter() - started, index.load_round_trips)
+    return GraphState(store=store, index=index, queries=Queries(index), documents=index.documents)

@@ -1,0 +1,50 @@
+"""``policykg serve``: load the graph, then hand the app to uvicorn."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+from pathlib import Path
+
+import uvicorn
+
+from .loading import LoadError, ensure_dataset, load_graph
+
+log = logging.getLogger("policykg.service")
+
+
+def _fastest(module: str, name: str, fallback: str) -> str:
+    # httptools and uvloop roughly double uvicorn's throughput; use them when installed
+    return name if importlib.util.find_spec(module) is not None else fallback
+
+
+def run(host: str = "127.0.0.1", port: int = 8000, data: Path | None = None, workers: int = 1) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
+    options = dict(
+        host=host,
+        port=port,
+        loop=_fastest("uvloop", "uvloop", "asyncio"),
+        http=_fastest("httptools", "httptools", "h11"),
+        log_level=os.environ.get("POLICYKG_LOG_LEVEL", "info"),
+        access_log=bool(os.environ.get("POLICYKG_ACCESS_LOG")),
+    )
+    try:
+        if workers > 1:
+            # Each worker process loads the graph itself (an import-string
+            # factory is how uvicorn starts workers). Build the bundled
+            # dataset once here first so the workers do not race to write it.
+            if data is None:
+                ensure_dataset()
+            else:
+                os.environ["POLICYKG_DATA"] = str(Path(data).resolve())
+            uvicorn.run("service.app:app_from_env", factory=True, workers=workers, **options)
+            return
+        from .app import create_app
+
+        graph = load_graph(data)
+    except LoadError as exc:
+        raise SystemExit(f"policykg serve: {exc}") from None
+    log.info("serving %d triples on http://%s:%d/graphql (also /sparql, /ontology, /health)",
+             graph.index.triple_count, host, port)
+    uvicorn.run(create_app(graph), **options)

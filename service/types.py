@@ -1,0 +1,459 @@
+"""GraphQL object types of the contract (and a few additions), thin over the index.
+
+Resolvers receive the index's records as ``self`` (strawberry passes the
+parent value through), so scalar fields are plain attribute reads and only
+relations have resolvers, each a DataLoader hop.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Optional
+
+import strawberry
+from strawberry.types import Info
+
+from .context import Context
+from .pagination import paginate
+
+Ctx = Info[Context, None]
+
+
+@strawberry.enum(description="The part an organization plays for a measure.")
+class ResponsibilityRole(Enum):
+    LEAD = "LEAD"  # 牵头单位
+    RESPONSIBLE = "RESPONSIBLE"  # 责任单位 / 责任主体
+    COOPERATING = "COOPERATING"  # 配合单位, 参与单位
+
+
+@strawberry.enum(description="Why the organization holds the role.")
+class ResponsibilityBasis(Enum):
+    EXPLICIT = "EXPLICIT"  # named for this measure by a responsibility clause or table
+    INHERITED = "INHERITED"  # carried over from a parent measure or the issuing body
+
+
+@strawberry.enum
+class OrganizationKind(Enum):
+    GOVERNMENT_DEPARTMENT = "GOVERNMENT_DEPARTMENT"
+    LOCAL_GOVERNMENT = "LOCAL_GOVERNMENT"
+    ADMINISTRATIVE_COMMITTEE = "ADMINISTRATIVE_COMMITTEE"
+    COLLECTIVE = "COLLECTIVE"
+    UNIVERSITY = "UNIVERSITY"
+    RESEARCH_INSTITUTE = "RESEARCH_INSTITUTE"
+    ENTERPRISE = "ENTERPRISE"
+    FINANCIAL_INSTITUTION = "FINANCIAL_INSTITUTION"
+    OTHER = "OTHER"
+
+
+_KINDS = {k.value: k for k in OrganizationKind}
+
+
+@strawberry.type(description="Where a fact is written: character offsets into a source file.")
+class SourceSpan:
+    document: str = strawberry.field(description="The source file's name under data/raw/.")
+    start: int
+    end: int
+    quote: str = strawberry.field(description="Exactly text[start:end] of the document.")
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: Optional[str]
+
+
+@strawberry.type
+class City:
+    id: strawberry.ID
+    iri: str
+    name: str
+    name_en: str
+    province: str
+    admin_code: str
+    short: str = strawberry.field(name="shortName", description="许昌 for 许昌市.")
+
+    @strawberry.field
+    async def policies(self, info: Ctx) -> list[Policy]:
+        ix = info.context.index
+        return [ix.policies[i] for i in ix.policies_by_city.get(self.iri, ())]
+
+    @strawberry.field(description="Organizations named in this city's documents.")
+    async def organizations(self, info: Ctx) -> list[Organization]:
+        ix = info.context.index
+        return [ix.organizations[i] for i in ix.orgs_by_city.get(self.iri, ())]
+
+
+@strawberry.type
+class Policy:
+    id: strawberry.ID
+    iri: str
+    title: str
+    doc_number: Optional[str]
+    issued: Optional[str]
+    document: str = strawberry.field(description="The source file's name under data/raw/.")
+    url: Optional[str]
+
+    @strawberry.field
+    async def city(self, info: Ctx) -> City:
+        return await info.context.loaders.city.load(self.city_iri)
+
+    @strawberry.field
+    async def issuers(self, info: Ctx) -> list[Organization]:
+        loaders = info.context.loaders
+        return await loaders.many(loaders.organization, self.issuer_iris)
+
+    @strawberry.field
+    def measures(self, info: Ctx, first: Optional[int] = 100, after: Optional[str] = None) -> MeasureConnection:
+        ix = info.context.index
+        return MeasureConnection.of(paginate(self.measure_iris, "measure", first, after, 100), ix.measures)
+
+    @strawberry.field
+    async def annex_of(self, info: Ctx) -> Optional[Policy]:
+        if self.annex_of_iri is None:
+            return None
+        return await info.context.loaders.policy.load(self.annex_of_iri)
+
+    @strawberry.field
+    async def annexes(self, info: Ctx) -> list[Policy]:
+        loaders = info.context.loaders
+        return await loaders.many(loaders.policy, self.annex_iris)
+
+    @strawberry.field(description="Policies of the corpus this one cites.")
+    async def references(self, info: Ctx) -> list[Policy]:
+        loaders = info.context.loaders
+        return await loaders.many(loaders.policy, self.reference_iris)
+
+
+@strawberry.type
+class Measure:
+    id: strawberry.ID
+    iri: str
+    code: str = strawberry.field(description='Its numbering in the document, e.g. "三.(一).1" or "(28)".')
+    title: Optional[str]
+    text: str
+    source: SourceSpan
+    section_kind: Optional[str] = strawberry.field(
+        description="The kind of section it sits in: tasks, goals, safeguards, background ...")
+    order: int = strawberry.field(description="Its position in the document.")
+
+    @strawberry.field
+    async def policy(self, info: Ctx) -> Policy:
+        return await info.context.loaders.policy.load(self.policy_iri)
+
+    @strawberry.field
+    async def city(self, info: Ctx) -> City:
+        return await info.context.loaders.city.load(self.city_iri)
+
+    @strawberry.field
+    async def parent(self, info: Ctx) -> Optional[Measure]:
+        if self.parent_iri is None:
+            return None
+        return await info.context.loaders.measure.load(self.parent_iri)
+
+    @strawberry.field
+    async def children(self, info: Ctx) -> list[Measure]:
+        loaders = info.context.loaders
+        return await loaders.many(loaders.measure, self.child_iris)
+
+    @strawberry.field
+    async def responsibilities(self, info: Ctx) -> list[Responsibility]:
+        return await info.context.loaders.responsibilities_of_measure.load(self.iri)
+
+    @strawberry.field(description="Institutions the measure names or assigns.")
+    async def institutions(self, info: Ctx) -> list[Organization]:
+        return await info.context.loaders.institutions_of_measure.load(self.iri)
+
+    @strawberry.field
+    async def industries(self, info: Ctx) -> list[Industry]:
+        loaders = info.context.loaders
+        return await loaders.many(loaders.concept, self.industry_iris)
+
+    @strawberry.field
+    async def measure_types(self, info: Ctx) -> list[MeasureType]:
+        loaders = info.context.loaders
+        return await loaders.many(loaders.concept, self.measure_type_iris)
+
+    @strawberry.field
+    async def targets(self, info: Ctx) -> list[Target]:
+        loaders = info.context.loaders
+        return await loaders.many(loaders.target, self.target_iris)
+
+    @strawberry.field(description="The words that gave the measure each of its types and industries.")
+    async def classifications(self, info: Ctx) -> list[Classification]:
+        return await info.context.loaders.classifications_of_measure.load(self.iri)
+
+    @strawberry.field(description="The main-plan measure an annex task details.")
+    async def refines(self, info: Ctx) -> Optional[Measure]:
+        if self.refines_iri is None:
+            return None
+        return await info.context.loaders.measure.load(self.refines_iri)
+
+    @strawberry.field(description="Annex tasks that detail this measure.")
+    async def refined_by(self, info: Ctx) -> list[Measure]:
+        loaders = info.context.loaders
+        return await loaders.many(loaders.measure, self.refined_by_iris)
+
+
+@strawberry.type
+class Responsibility:
+    source: SourceSpan = strawberry.field(description="Where the assignment is written.")
+    mention: Optional[SourceSpan] = strawberry.field(description="The organization's name as written.")
+    open_ended: bool = strawberry.field(description="The text adds 等 / 各有关单位 after the names.")
+
+    @strawberry.field
+    def role(self) -> ResponsibilityRole:
+        return ResponsibilityRole(self.role)  # type: ignore[arg-type]  # self is a record
+
+    @strawberry.field
+    def basis(self) -> ResponsibilityBasis:
+        return ResponsibilityBasis(self.basis)  # type: ignore[arg-type]
+
+    @strawberry.field
+    async def organization(self, info: Ctx) -> Organization:
+        return await info.context.loaders.organization.load(self.organization_iri)
+
+    @strawberry.field
+    async def measure(self, info: Ctx) -> Measure:
+        return await info.context.loaders.measure.load(self.measure_iri)
+
+
+@strawberry.type
+class Organization:
+    id: strawberry.ID
+    iri: str
+    name: str
+    name_en: Optional[str]
+    aliases: list[str] = strawberry.field(description="Every surface form seen in the documents.")
+
+    @strawberry.field
+    def kind(self) -> OrganizationKind:
+        return _KINDS.get(self.kind, OrganizationKind.OTHER)  # type: ignore[call-overload]
+
+    @strawberry.field(description="Home city; null for national bodies.")
+    async def city(self, info: Ctx) -> Optional[City]:
+        if self.city_iri is None:
+            return None
+        return await info.context.loaders.city.load(self.city_iri)
+
+    @strawberry.field
+    async def parent(self, info: Ctx) -> Optional[Organization]:
+        if self.parent_iri is None:
+            return None
+        return await info.context.loaders.organization.load(self.parent_iri)
+
+    @strawberry.field(description="Cities whose documents name it or one of its parts (a document naming "
+                                  "中科院微电子所 names 中科院 too).")
+    async def cities(self, info: Ctx) -> list[City]:
+        loaders = info.context.loaders
+        return await loaders.many(loaders.city, self.city_iris)
+
+    @strawberry.field
+    def responsibilities(self, info: Ctx, role: Optional[ResponsibilityRole] = None,
+                         first: Optional[int] = 100, after: Optional[str] = None) -> ResponsibilityConnection:
+        q = info.context.queries
+        iris = q.organization_responsibilities(self.iri, role.value if role else None)
+        return ResponsibilityConnection.of(paginate(iris, "responsibility", first, after, 100),
+                                           q.ix.responsibilities)
+
+    @strawberry.field(description="Measures that assign or name it (or one of its parts).")
+    async def measures(self, info: Ctx) -> list[Measure]:
+        return await info.context.loaders.measures_of_org.load(self.iri)
+
+
+@strawberry.type
+class MeasureType:
+    id: strawberry.ID
+    iri: str
+    label: str
+    label_en: str
+
+    @strawberry.field
+    async def broader(self, info: Ctx) -> Optional[MeasureType]:
+        if self.broader_iri is None:
+            return None
+        return await info.context.loaders.concept.load(self.broader_iri)
+
+    @strawberry.field
+    async def narrower(self, info: Ctx) -> list[MeasureType]:
+        loaders = info.context.loaders
+        return await loaders.many(loaders.concept, self.narrower_iris)
+
+    @strawberry.field(description="Measures of this type or of a narrower one.")
+    def measures(self, info: Ctx) -> list[Measure]:
+        ix = info.context.index
+        return [ix.measures[i] for i in ix.measures_by_concept.get(self.iri, ())]
+
+    @strawberry.field
+    def cities(self, info: Ctx) -> list[City]:
+        ix = info.context.index
+        return [ix.cities[i] for i in ix.concept_cities.get(self.iri, ()) if i in ix.cities]
+
+
+@strawberry.type
+class Industry:
+    id: strawberry.ID
+    iri: str
+    label: str
+    label_en: str
+
+    @strawberry.field
+    async def broader(self, info: Ctx) -> Optional[Industry]:
+        if self.broader_iri is None:
+            return None
+        return await info.context.loaders.concept.load(self.broader_iri)
+
+    @strawberry.field
+    async def narrower(self, info: Ctx) -> list[Industry]:
+        loaders = info.context.loaders
+        return await loaders.many(loaders.concept, self.narrower_iris)
+
+    @strawberry.field(description="Measures of this industry or of a narrower one.")
+    def measures(self, info: Ctx) -> list[Measure]:
+        ix = info.context.index
+        return [ix.measures[i] for i in ix.measures_by_concept.get(self.iri, ())]
+
+    @strawberry.field
+    def cities(self, info: Ctx) -> list[City]:
+        ix = info.context.index
+        return [ix.cities[i] for i in ix.concept_cities.get(self.iri, ()) if i in ix.cities]
+
+
+@strawberry.type(description="The words in a measure that gave it a measure type or an industry.")
+class Classification:
+    source: SourceSpan
+
+    @strawberry.field
+    async def measure(self, info: Ctx) -> Measure:
+        return await info.context.loaders.measure.load(self.measure_iri)
+
+    @strawberry.field
+    async def measure_type(self, info: Ctx) -> Optional[MeasureType]:
+        c = await info.context.loaders.concept.load(self.concept_iri)
+        return c if c is not None and c.scheme.endswith("/measure-type/") else None
+
+    @strawberry.field
+    async def industry(self, info: Ctx) -> Optional[Industry]:
+        c = await info.context.loaders.concept.load(self.concept_iri)
+        return c if c is not None and c.scheme.endswith("/industry/") else None
+
+
+@strawberry.type
+class Target:
+    id: strawberry.ID
+    indicator: str
+    value: Optional[float]
+    unit: Optional[str]
+    year: Optional[int] = strawberry.field(description="The year the target is due.")
+    qualifier: Optional[str] = strawberry.field(description="at-least, at-most, about ... as written.")
+    text: str = strawberry.field(description="The sentence it came from.")
+    source: SourceSpan = strawberry.field(description="The figure as written.")
+
+    @strawberry.field
+    async def city(self, info: Ctx) -> City:
+        return await info.context.loaders.city.load(self.city_iri)
+
+    @strawberry.field
+    async def measure(self, info: Ctx) -> Optional[Measure]:
+        if self.measure_iri is None:
+            return None
+        return await info.context.loaders.measure.load(self.measure_iri)
+
+    @strawberry.field
+    async def policy(self, info: Ctx) -> Policy:
+        return await info.context.loaders.policy.load(self.policy_iri)
+
+
+@strawberry.type
+class SharedMeasure:
+    measure_type: MeasureType
+
+    @strawberry.field(description="How many of the given cities have it (cheaper than listing them).")
+    def city_count(self) -> int:
+        return len(self.city_iris)
+
+    @strawberry.field(description="How many evidence measures there are.")
+    def measure_count(self) -> int:
+        return len(self.measure_iris)
+
+    @strawberry.field
+    def cities(self, info: Ctx) -> list[City]:
+        ix = info.context.index
+        return [ix.cities[i] for i in self.city_iris]
+
+    @strawberry.field(description="The evidence, from each of those cities.")
+    def measures(self, info: Ctx) -> list[Measure]:
+        ix = info.context.index
+        return [ix.measures[i] for i in self.measure_iris]
+
+
+# -- connections -----------------------------------------------------------------
+
+
+@strawberry.type
+class MeasureEdge:
+    node: Measure
+    cursor: str
+
+
+@strawberry.type
+class MeasureConnection:
+    edges: list[MeasureEdge]
+    page_info: PageInfo
+    total_count: int
+
+    @classmethod
+    def of(cls, page, table) -> "MeasureConnection":
+        return cls(
+            edges=[MeasureEdge(node=table[i], cursor=c) for i, c in zip(page.items, page.cursors)],
+            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
+            total_count=page.total_count,
+        )
+
+
+@strawberry.type
+class ResponsibilityEdge:
+    node: Responsibility
+    cursor: str
+
+
+@strawberry.type
+class ResponsibilityConnection:
+    edges: list[ResponsibilityEdge]
+    page_info: PageInfo
+    total_count: int
+
+    @classmethod
+    def of(cls, page, table) -> "ResponsibilityConnection":
+        return cls(
+            edges=[ResponsibilityEdge(node=table[i], cursor=c) for i, c in zip(page.items, page.cursors)],
+            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
+            total_count=page.total_count,
+        )
+
+
+@strawberry.type
+class OrganizationEdge:
+    node: Organization
+    cursor: str
+
+
+@strawberry.type
+class OrganizationConnection:
+    edges: list[OrganizationEdge]
+    page_info: PageInfo
+    total_count: int
+
+    @classmethod
+    def of(cls, page, table) -> "OrganizationConnection":
+        return cls(
+            edges=[OrganizationEdge(node=table[i], cursor=c) for i, c in zip(page.items, page.cursors)],
+            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
+            total_count=page.total_count,
+        )
+
+
+__all__ = [
+    "City", "Classification", "Industry", "Measure", "MeasureConnection", "MeasureType", "Organization",
+    "OrganizationConnection", "OrganizationKind", "Policy", "Responsibility", "ResponsibilityBasis",
+    "ResponsibilityConnection", "ResponsibilityRole", "SharedMeasure", "SourceSpan", "Target",
+]

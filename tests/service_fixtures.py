@@ -1,0 +1,118 @@
+"""The real server, started the way a user starts it: ``policykg serve --port N``.
+
+One server per test session, shared by every test_service_* module: the
+first module to ask starts it and registers its stop at session end. It runs
+with POLICYKG_DEBUG=1 so GraphQL responses report store round trips (the N+1
+test reads them), and with a small SPARQL row cap so the cap can be seen.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTRACT = Path(__file__).resolve().parents[2] / "shared/contract/schema.graphql"
+SPARQL_ROW_CAP = 500
+STARTUP_TIMEOUT_S = 60
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text("utf-8", errors="replace")[-4000:]
+
+
+_server: Server | None = None
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _command() -> list[str]:
+    exe = shutil.which("policykg")
+    if exe:
+        return [exe, "serve"]
+    return [sys.executable, "-c", "from graph.cli import app; app()", "serve"]  # same CLI, no script on PATH
+
+
+def start_server(*args: str) -> Server:
+    """Start ``policykg serve`` with extra arguments; wait until /health says ready."""
+    port = free_port()
+    log_path = Path(tempfile.mkstemp(prefix="policykg-serve-", suffix=".log")[1])
+    env = dict(os.environ, POLICYKG_DEBUG="1", POLICYKG_SPARQL_MAX_ROWS=str(SPARQL_ROW_CAP))
+    log = log_path.open("wb")  # a file, not a pipe: a full pipe would stall the server
+    process = subprocess.Popen([*_command(), "--host", "127.0.0.1", "--port", str(port), *args],
+                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = Server(f"http://127.0.0.1:{port}", process, log_path)
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"policykg serve exited with {process.returncode}:\n{server.log()}")
+        try:
+            r = httpx.get(server.url + "/health", timeout=2)
+            if r.status_code == 200 and r.json().get("status") == "ready":
+                return server
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    stop_server(server)
+    raise RuntimeError(f"policykg serve not ready within {STARTUP_TIMEOUT_S}s:\n{server.log()}")
+
+
+def stop_server(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
+    server.log_path.unlink(missing_ok=True)
+
+
+@pytest.fixture(scope="session")
+def server(pytestconfig) -> Server:
+    global _server
+    if _server is None:
+        _server = start_server()
+        started = _server
+        pytestconfig.add_cleanup(lambda: stop_server(started))
+    return _server
+
+
+@pytest.fixture(scope="session")
+def client(server) -> httpx.Client:
+    with httpx.Client(base_url=server.url, timeout=30) as c:
+        yield c
+
+
+def gql(client: httpx.Client, query: str, **variables) -> dict:
+    """POST a GraphQL query; the HTTP layer must always answer 200 with JSON."""
+    r = client.post("/graphql", json={"query": query, "variables": variables})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert "Traceback" not in r.text  # errors never carry a stack trace
+    return body
+
+
+def data_of(client: httpx.Client, query: str, **variables) -> dict:
+    body = gql(client, query, **variables)
+    assert not body.get("errors"), body["errors"]
+    return body["data"]

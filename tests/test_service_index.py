@@ -1,0 +1,110 @@
+"""The index, name resolution and pagination, in process (no server).
+
+These are what a notebook calls: ``Queries(load_index(store))``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.paths import DATASET_PATH
+from service.errors import QueryError
+from service.index import load_index
+from service.loading import ensure_dataset
+from service.names import key
+from service.pagination import MAX_FIRST, decode_cursor, encode_cursor, paginate
+from service.queries import Queries
+from service.store import OxigraphStore
+
+
+@pytest.fixture(scope="module")
+def store() -> OxigraphStore:
+    ensure_dataset()
+    return OxigraphStore.from_file(DATASET_PATH)
+
+
+@pytest.fixture(scope="module")
+def queries(store) -> Queries:
+    return Queries(load_index(store))
+
+
+def test_the_index_reads_the_graph_in_a_fixed_number_of_queries(store):
+    before = store.round_trips
+    ix = load_index(store)
+    assert ix.load_round_trips == store.round_trips - before <= 15
+    assert ix.triple_count == store.triple_count() > 0
+    assert len(ix.cities) == 4 and len(ix.policies) == 5
+    # every relation points at something the index holds
+    for r in ix.responsibilities.values():
+        assert r.measure_iri in ix.measures and r.organization_iri in ix.organizations
+    for m in ix.measures.values():
+        assert m.policy_iri in ix.policies and m.city_iri in ix.cities
+
+
+def test_answering_runs_no_sparql(store, queries):
+    before = store.round_trips
+    queries.responsibilities(city="许昌", organization="市工信局", role="LEAD")
+    queries.shared_measures(["许昌", "常州", "承德", "漯河"])
+    queries.measures(text="5G", industry="下一代信息网络产业")
+    assert store.round_trips == before
+
+
+def test_key_ignores_width_case_and_spaces():
+    assert key("ＸＵＣＨＡＮＧ ") == key("xuchang") == "xuchang"
+    assert key("市 科技局") == key("市科技局")
+    assert key("各县（市、区）") == key("各县(市、区)")
+
+
+def test_names_resolve_every_written_form(queries):
+    names = queries.names
+    assert {names.city(n).admin_code for n in ("许昌", "许昌市", "XUCHANG", "411000", "city/411000")} == {"411000"}
+    assert names.city("Atlantis") is None
+    xuchang = names.city("许昌")
+    assert names.organization("市科技局", xuchang).name == "许昌市科学技术局"
+    assert names.organization("许昌市科学技术局").name == "许昌市科学技术局"
+    assert names.organization("许昌市科技局").name == "许昌市科学技术局"  # city prefix + an alias
+    many = names.organizations("市科技局")
+    assert len(many) >= 2 and len({o.city_iri for o in many}) == len(many)
+    # without a city: a national body if one has the name, else the first city by code
+    assert names.organization("市科技局").city_iri == min(
+        (o.city_iri for o in many), key=lambda c: queries.ix.cities[c].admin_code)
+    assert names.organization("中科院").name == "中国科学院"
+    mt = names.measure_type("揭榜挂帅")
+    assert mt is not None and names.measure_type(mt.id) is mt and names.measure_type(mt.label_en.upper()) is mt
+    assert names.measure_type(mt.iri) is mt and names.industry("揭榜挂帅") is None
+
+
+def test_shared_measures_come_from_the_precomputed_map(queries):
+    shared = queries.shared_measures(["许昌", "常州", "承德", "漯河"], 4)
+    ix = queries.ix
+    for s in shared:
+        assert len(s.city_iris) == 4
+        assert {ix.measures[m].city_iri for m in s.measure_iris} == set(s.city_iris)
+    assert queries.shared_measures(["许昌", "常州", "承德", "漯河"], 4) is shared  # cached
+    assert queries.shared_measures(["许昌"], 2) == []
+
+
+def test_cursors_round_trip_and_refuse_garbage():
+    assert decode_cursor("measure", encode_cursor("measure", 41)) == 41
+    for bad in ("", "abc", "!!!!", encode_cursor("organization", 3)):
+        with pytest.raises(QueryError):
+            decode_cursor("measure", bad)
+
+
+def test_paginate_pages_cover_the_list_once():
+    items = list(range(23))
+    seen, after = [], None
+    while True:
+        page = paginate(items, "x", 5, after, 50)
+        assert page.total_count == 23
+        seen += page.items
+        if not page.has_next_page:
+            break
+        after = page.end_cursor
+    assert seen == items
+    assert paginate(items, "x", 0, None, 50).items == []
+    assert paginate(items, "x", None, None, 10).items == items[:10]
+    with pytest.raises(QueryError, match="at most"):
+        paginate(items, "x", MAX_FIRST + 1, None, 50)
+    with pytest.raises(QueryError, match="0 or more"):
+        paginate(items, "x", -1, None, 50)

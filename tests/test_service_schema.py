@@ -1,0 +1,65 @@
+"""The GraphQL schema in process: error hygiene, the execution deadline, ids.
+
+What needs a broken or slow graph is tested here, where the graph can be
+made so; everything a client sees end to end is in test_service_graphql.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from graph.paths import DATASET_PATH
+from service.context import Context
+from service.limits import Limits
+from service.loaders import Loaders
+from service.loading import ensure_dataset, load_graph
+from service.schema import build_schema
+
+
+@pytest.fixture(scope="module")
+def graph():
+    ensure_dataset()
+    return load_graph(DATASET_PATH)
+
+
+def execute(schema, graph, query: str, loaders: Loaders | None = None):
+    ctx = Context(request=None, response=None, graph=graph, loaders=loaders or Loaders(graph.queries))
+    return asyncio.run(schema.execute(query, context_value=ctx))
+
+
+def test_internal_faults_are_masked_and_client_mistakes_are_not(graph, monkeypatch):
+    schema = build_schema()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret detail: /srv/policykg/db password=hunter2")
+
+    monkeypatch.setattr(graph.queries, "targets", broken)
+    result = execute(schema, graph, '{ targets(city: "许昌") { indicator } }')
+    message = result.errors[0].message
+    assert "secret" not in message and "hunter2" not in message
+    assert "Internal error" in message
+    assert result.errors[0].original_error is None  # nothing left to format a traceback from
+    bad = execute(schema, graph, "{ measures(first: -5) { totalCount } }")
+    assert "-5" in bad.errors[0].message
+
+
+def test_an_execution_past_its_deadline_stops_with_a_clear_error(graph):
+    schema = build_schema(Limits(time_limit_s=0.0))  # every batch is already late
+    time.sleep(0.01)
+    result = execute(schema, graph, "{ measures(first: 5) { edges { node { policy { title } } } } }")
+    assert result.errors and "time limit" in result.errors[0].message
+
+
+@pytest.mark.parametrize("ident", [
+    "measure/xuchang-2020-plan-annex-tasks/(28)",
+    "measure/xuchang-2020-plan-annex-tasks/%2828%29",
+    "https://w3id.org/policykg/id/measure/xuchang-2020-plan-annex-tasks/%2828%29",
+])
+def test_measures_are_found_by_id_or_iri(graph, ident):
+    result = execute(build_schema(), graph, f'{{ measure(id: "{ident}") {{ code id policy {{ id }} }} }}')
+    assert result.errors is None
+    assert result.data["measure"] == {"code": "(28)", "id": "measure/xuchang-2020-plan-annex-tasks/(28)",
+                                      "policy": {"id": "policy/xuchang-2020-plan-annex-tasks"}}
