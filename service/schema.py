@@ -11,6 +11,7 @@ import logging
 from typing import Any, Optional
 
 import strawberry
+from strawberry.tools import merge_types
 from graphql.error import GraphQLError
 
 from .limits import Limits, extensions, is_internal
@@ -42,7 +43,9 @@ def _value(enum_member) -> str | None:
 
 
 @strawberry.type
-class Query:
+class CoreQuery:
+    """The contract's root fields."""
+
     @strawberry.field
     def cities(self, info: Ctx) -> list[City]:
         return list(info.context.index.cities.values())
@@ -130,6 +133,13 @@ class Query:
     def targets(self, info: Ctx, city: Optional[str] = None, indicator: Optional[str] = None) -> list[Target]:
         ix = info.context.index
         return [ix.targets[i] for i in info.context.queries.targets(city, indicator)]
+
+
+# Feature modules contribute root fields as their own @strawberry.type classes;
+# list them here and they are merged into the one Query type.
+QUERY_PARTS: list[type] = [CoreQuery]
+
+Query = merge_types("Query", tuple(QUERY_PARTS))
 
 
 class PolicySchema(strawberry.Schema):
