@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +24,20 @@ class GraphState:
     index: GraphIndex
     queries: Queries
     documents: list[str] = field(default_factory=list)
+    _derived: dict[str, Any] = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def derived(self, key: str, make: Callable[["GraphState"], Any]) -> Any:
+        """A structure computed once per loaded graph (network views, search
+        index, aggregates): made on first use, dropped with the graph on reload."""
+        value = self._derived.get(key)
+        if value is None:
+            with self._lock:
+                value = self._derived.get(key)
+                if value is None:
+                    value = make(self)
+                    self._derived[key] = value
+        return value
 
 
 @dataclass
