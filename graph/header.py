@@ -44,11 +44,6 @@ def find_doc_numbers(norm: str, start: int, end: int) -> list[tuple[int, int, st
     ]
 
 
-def _trim_prefix(prefix: str) -> str:
-    # "文件编号:常发" -> the issuer code is the run of characters after the label
-    return prefix
-
-
 def _iso(y: str, m: str, d: str) -> str | None:
     mi, di = int(m), int(d)
     if not (1 <= mi <= 12 and 1 <= di <= 31):

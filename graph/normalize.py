@@ -35,7 +35,7 @@ _TABLE.update(
     }
 )
 
-QUOTES = "“”‘’\"'「」『』《》"  # removed before concept matching, never from the text
+# removed before concept matching, never from the text
 _QUOTE_TABLE = {ord(c): None for c in "“”‘’\"'「」『』"}
 
 

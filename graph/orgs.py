@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from .gazetteer import City, Gazetteer, romanize
+from .gazetteer import City, Gazetteer
 from .model import OrgKind, OrgRef
 from .normalize import normalize, squash
 from .schemes import DepartmentType, Institution, Schemes, alias_index
@@ -58,7 +58,6 @@ class OrgResolver:
         self._schemes = schemes
         self._gazetteer = gazetteer
         self._aliases = alias_index(schemes.institutions)
-        self._inst_by_iri = {i.iri: i for i in schemes.institutions}
         # longest aliases first, for finding institutions inside running text
         self._alias_list = sorted(self._aliases, key=len, reverse=True)
 
@@ -196,6 +195,3 @@ def org_slug(ref: OrgRef) -> str:
     city, _, name = ref.key.partition("/")
     return f"org/{city}/o{_hash(name)}"
 
-
-def english_or_romanized(ref: OrgRef) -> str | None:
-    return ref.name_en or (romanize(ref.name) if ref.kind != OrgKind.COLLECTIVE else None)

@@ -74,9 +74,6 @@ class Schemes:
     institutions: list[Institution]
     stip: list[Concept] = field(default_factory=list)
 
-    def by_iri(self) -> dict[str, Concept]:
-        return {c.iri: c for c in self.measure_types + self.industries + self.stip}
-
 
 def _label(g: Graph, s: URIRef, lang: str, prop: URIRef = SKOS.prefLabel) -> str | None:
     for o in g.objects(s, prop):
