@@ -6,8 +6,10 @@ reported by name and left out; every other document still builds.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -156,15 +158,35 @@ def _inherit_from_annex(main: DocumentFacts, annex: DocumentFacts) -> None:
     ] + derived
 
 
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while millions of tuples are made.
+
+    A build allocates a few container objects per quad and keeps them all; the
+    collector's full passes over that growing heap made a 300-city build
+    spend a third of its time collecting nothing. Reference counting still
+    frees everything as usual; the collector resumes afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def build_corpus(raw_dir: Path, progress: Progress | None = None) -> BuildResult:
-    facts, cities, errors, warnings = extract_corpus(raw_dir, progress)
-    quads: set[Quad] = {(s, p, o, SCHEMES_GRAPH) for s, p, o in load_schemes().graph}
-    links = CorpusLinks(facts)
-    for f in facts:
-        quads |= document_quads(f, cities[f.meta.city_code], links)
-    return BuildResult(list(quads), facts, cities, errors, warnings)
+    with _no_cyclic_gc():
+        facts, cities, errors, warnings = extract_corpus(raw_dir, progress)
+        quads: set[Quad] = {(s, p, o, SCHEMES_GRAPH) for s, p, o in load_schemes().graph}
+        links = CorpusLinks(facts)
+        for f in facts:
+            quads |= document_quads(f, cities[f.meta.city_code], links)
+        return BuildResult(list(quads), facts, cities, errors, warnings)
 
 
 def serialize_trig(result: BuildResult) -> str:
     """Deterministic TriG: graphs in IRI order, subjects and objects sorted."""
-    return deterministic_trig(result.quads)
+    with _no_cyclic_gc():
+        return deterministic_trig(result.quads)

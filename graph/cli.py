@@ -49,6 +49,9 @@ def build(
     raw: RawOpt = RAW_DIR,
     out_file: Annotated[Optional[Path], typer.Option("--out", "-o", help="TriG file to write.")] = None,
     check: Annotated[bool, typer.Option(help="Fail if the file on disk differs from a fresh build.")] = False,
+    store: Annotated[Optional[str], typer.Option(
+        help="Also load the dataset into this SPARQL 1.1 engine (query endpoint URL), replacing its "
+             "policykg graphs.")] = None,
 ) -> None:
     """Build the TriG dataset from the documents and their manifest."""
     from .build import serialize_trig
@@ -72,8 +75,24 @@ def build(
     err.print(
         f"built {len(result.facts)} documents, {n} triples in {time.perf_counter() - started:.2f}s -> {target}"
     )
+    if store:
+        _load_into_store(store, result.quads)
     if result.errors:
         raise typer.Exit(1)
+
+
+def _load_into_store(url: str, quads) -> None:
+    """``build --store URL``: PUT every graph (Graph Store Protocol), drop graphs no longer built."""
+    from service.remote import RemoteStore, StoreError
+
+    started = time.perf_counter()
+    try:
+        summary = RemoteStore(url).replace_graphs(quads)
+    except (StoreError, ValueError, SyntaxError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from None
+    err.print(f"loaded {summary['graphs']} graphs, {summary['triples']} triples into {url} "
+              f"in {time.perf_counter() - started:.2f}s (dropped {summary['dropped']} stale graphs)")
 
 
 @app.command()
@@ -118,6 +137,10 @@ def serve(
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     data: Annotated[Optional[Path], typer.Option(help="A folder laid out like data/raw/ to serve instead.")] = None,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    watch: Annotated[bool, typer.Option(help="Rebuild and swap the graph when the raw folder changes.")] = False,
+    store: Annotated[Optional[str], typer.Option(
+        help="Answer from this SPARQL 1.1 engine (query endpoint URL) instead of an embedded store; "
+             "load it with `policykg build --store URL`.")] = None,
 ) -> None:
     """Serve GraphQL, SPARQL and the ontology over HTTP."""
     try:
@@ -125,7 +148,69 @@ def serve(
     except ImportError as exc:  # pragma: no cover - service not installed
         err.print(f"[red]the service is not available: {exc}[/red]")
         raise typer.Exit(2) from None
-    run(host=host, port=port, data=data, workers=workers)
+    if store and data is not None:
+        err.print("[red]error:[/red] --data and --store are exclusive: load a folder into the store with "
+                  "`policykg build --raw DIR --store URL`, then serve --store URL")
+        raise typer.Exit(2)
+    if store:
+        run(host=host, port=port, data=data, workers=workers, watch=watch, store=store)
+    else:
+        run(host=host, port=port, data=data, workers=workers, watch=watch)
+
+
+@app.command()
+def synth(
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder to write: raw/ (texts + sources.toml) "
+                                                                "and truth.json.")],
+    cities: Annotated[int, typer.Option(help="How many cities (real ones, from the gazetteer).")] = 5,
+    docs_per_city: Annotated[int, typer.Option(help="Documents per city.")] = 3,
+    seed: Annotated[int, typer.Option(help="Random seed: the same arguments give the same bytes.")] = 0,
+) -> None:
+    """Write a synthetic corpus in the genre, with the facts it planted (truth.json)."""
+    from .synth import synthesize
+
+    try:
+        truth = synthesize(out_dir, cities, docs_per_city, seed)
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    docs = truth["documents"]
+    resp = sum(len(d["responsibilities"]) for d in docs)
+    err.print(f"wrote {len(docs)} documents of {len(truth['cities'])} cities ({resp} planted responsibilities) "
+              f"to {out_dir / 'raw'}; truth in {out_dir / 'truth.json'}; "
+              f"build with: policykg build --raw {out_dir / 'raw'}")
+
+
+@app.command()
+def export(
+    format: Annotated[str, typer.Option("--format", "-f", help="graphml, gexf, cytoscape, d3, csv, turtle, trig, "
+                                                              "ntriples or jsonld.")] = "graphml",
+    view: Annotated[str, typer.Option(help="responsibility, co-responsibility, city-measure-type, "
+                                           "city-institution or city-similarity.")] = "responsibility",
+    city: Annotated[Optional[str], typer.Option(help="许昌, 许昌市, Xuchang or 411000.")] = None,
+    organization: Annotated[Optional[str], typer.Option(help="Name or alias (市科技局).")] = None,
+    measure_type: Annotated[Optional[str], typer.Option("--measure-type", "--measureType")] = None,
+    industry: Annotated[Optional[str], typer.Option()] = None,
+    institution: Annotated[Optional[str], typer.Option()] = None,
+    depth: Annotated[Optional[int], typer.Option(help="Neighbourhood of this many hops around the named node.")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (stdout if omitted).")] = None,
+    data: Annotated[Path, typer.Option(help="A built .trig or .nq dataset.")] = DATASET_PATH,
+) -> None:
+    """Export a network view (graph/network) in a graph or RDF format (graph/export)."""
+    from .export import UnknownFormat
+    from .export.command import ExportError, run
+    from .network import FilterError, Filters
+
+    filters = Filters(view, city, organization, measure_type, industry, institution, depth)
+    try:
+        paths, data_out = run(filters, format, output, data)
+    except (ExportError, FilterError, UnknownFormat) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    if data_out is not None:
+        sys.stdout.buffer.write(data_out)
+    for path in paths:
+        err.print(f"wrote {path}")
 
 
 def main() -> None:  # pragma: no cover

@@ -6,6 +6,7 @@ measure code, offsets), so the same input serializes byte for byte the same.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from urllib.parse import quote
 
@@ -19,14 +20,49 @@ from .orgs import org_slug
 from .vocab import ELI, ID, OA, ORG, PK, PREFIXES, PROV
 
 
+class _Terms:
+    """A namespace whose terms are made once.
+
+    rdflib builds (and validates) a new URIRef on every ``PK.x`` access; at
+    national scale (hundreds of thousands of quads) that was a large share of
+    the build. Same terms, same output.
+    """
+
+    def __init__(self, ns) -> None:
+        self._ns = ns
+        self._items: dict[str, URIRef] = {}
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = getattr(self._ns, name)
+        setattr(self, name, term)
+        return term
+
+    def __getitem__(self, name: str) -> URIRef:
+        term = self._items.get(name)
+        if term is None:
+            term = self._items[name] = self._ns[name]
+        return term
+
+
+DCTERMS, RDF, RDFS, SKOS, XSD = (_Terms(ns) for ns in (DCTERMS, RDF, RDFS, SKOS, XSD))
+ELI, OA, ORG, PK, PROV = (_Terms(ns) for ns in (ELI, OA, ORG, PK, PROV))
+
+
+@functools.lru_cache(maxsize=65536)
 def _seg(text: str) -> str:
     return quote(text, safe="-_.~")
+
+
+@functools.lru_cache(maxsize=65536)
+def _int(n: int) -> Literal:
+    return Literal(n)
 
 
 def _h(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
 
 
+@functools.lru_cache(maxsize=65536)
 def doc_slug(file: str) -> str:
     return _seg(file.rsplit(".", 1)[0])
 
@@ -69,16 +105,21 @@ class _Writer:
     def __init__(self, graph: URIRef):
         self.graph = graph
         self.quads: set[Quad] = set()
+        self._spans: dict[Span, URIRef] = {}  # a span cited by several facts is written once
+        self._orgs: dict[tuple[OrgRef, str], URIRef] = {}  # so is an organization named alike
 
     def add(self, s, p, o) -> None:
         self.quads.add((s, p, o, self.graph))
 
     def span(self, span: Span) -> URIRef:
-        node = span_iri(span)
+        node = self._spans.get(span)
+        if node is not None:
+            return node
+        node = self._spans[span] = span_iri(span)
         self.add(node, RDF.type, PK.SourceSpan)
         self.add(node, PK.document, Literal(span.document))
-        self.add(node, OA.start, Literal(span.start))
-        self.add(node, OA.end, Literal(span.end))
+        self.add(node, OA.start, _int(span.start))
+        self.add(node, OA.end, _int(span.end))
         self.add(node, OA.exact, Literal(span.quote))
         return node
 
@@ -94,7 +135,10 @@ class _Writer:
 
     def org(self, mention: OrgMention) -> URIRef:
         ref = mention.org
-        node = org_iri(ref)
+        seen = self._orgs.get((ref, mention.surface))
+        if seen is not None:
+            return seen
+        node = self._orgs[(ref, mention.surface)] = org_iri(ref)
         self.add(node, RDF.type, ORG.Organization)
         self.add(node, RDFS.label, Literal(ref.name, lang="zh"))
         self.add(node, PK.kind, PK[ref.kind.value])
@@ -157,7 +201,7 @@ def document_quads(facts: DocumentFacts, city: City, links: "CorpusLinks") -> se
         w.add(node, RDF.type, PK.Measure)
         w.add(node, RDF.type, ELI.LegalResourceSubdivision)
         w.add(node, PK.code, Literal(m.code))
-        w.add(node, PK.order, Literal(m.order))
+        w.add(node, PK.order, _int(m.order))
         w.add(node, ELI.is_part_of, pol)
         w.add(node, PK.city, city_node)
         if m.title:

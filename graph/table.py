@@ -62,6 +62,10 @@ class Cell:
     def text(self, source: SourceText) -> str:
         return source.text[self.start : self.end]
 
+    def norm(self, source: SourceText) -> str:
+        """The cell's text normalized (full-width （55）｜ read as (55)|); same length, same offsets."""
+        return normalize(self.text(source))
+
 
 @dataclass
 class Table:
@@ -113,7 +117,7 @@ def find_table(source: SourceText, lines: list[Line]) -> Table | None:
             if _is_header(names):
                 return _rows_cell_per_line(source, lines, i, heads, j)
         # layout 2: a whole row on one line
-        parts = re.split(r"\t|\|", line.text)
+        parts = re.split(r"\t|\|", normalize(line.text))  # full-width ｜ separates cells too
         names = [p.strip() for p in parts if p.strip()]
         if len(names) >= 3 and _is_header(names):
             return _rows_row_per_line(source, lines, i, len(names))
@@ -138,11 +142,11 @@ def _rows_cell_per_line(
         row: list[Cell | None] = list(cells[i : i + n])
         if task_col is not None and len(row) > task_col and row[task_col] is not None:
             # realign when a row lost a cell: the task cell carries "(n)"
-            if not _TASK_NO.match(row[task_col].text(source)):
+            if not _TASK_NO.match(row[task_col].norm(source)):
                 for shift in (1, -1, 2, -2):
                     k = i + shift
                     if 0 <= k and k + task_col < len(cells) and _TASK_NO.match(
-                        cells[k + task_col].text(source)
+                        cells[k + task_col].norm(source)
                     ):
                         problems.append(
                             f"row near offset {cells[i].start}: cells out of line, realigned by {shift}"
@@ -182,7 +186,8 @@ def _rows_row_per_line(source: SourceText, lines: list[Line], at: int, n: int) -
 def _split_line(source: SourceText, line: Line, keep_empty: bool = False) -> list[Cell]:
     cells = []
     pos = line.start
-    for part in re.split(r"(\t|\|)", line.text):
+    norm = normalize(line.text)  # same length as line.text: offsets carry over
+    for part in re.split(r"(\t|\|)", norm):
         if part in ("\t", "|"):
             pos += 1
             continue
@@ -190,7 +195,7 @@ def _split_line(source: SourceText, line: Line, keep_empty: bool = False) -> lis
         if keep_empty or cell.end > cell.start:
             cells.append(cell)
         pos += len(part)
-    if keep_empty and cells and cells[0].end == cells[0].start and line.text.startswith(("\t", "|")):
+    if keep_empty and cells and cells[0].end == cells[0].start and norm.startswith(("\t", "|")):
         cells = cells[1:]
     return cells
 
@@ -213,11 +218,11 @@ def table_measures(source: SourceText, table: Table) -> list[Measure]:
         task = cells.get("task")
         if task is None:
             continue
-        m = _TASK_NO.match(source.text[task.start : task.end])
+        m = _TASK_NO.match(task.norm(source))
         if m:
             label = f"({m.group(1)})"
         elif number is not None:
-            label = source.text[number.start : number.end].strip()
+            label = number.norm(source).strip()
         else:
             label = f"row{len(measures) + 1}"
         code = label

@@ -10,7 +10,14 @@ from pathlib import Path
 
 from .model import SourceText
 
-MAX_BYTES = 20 * 1024 * 1024
+# ~1.4 million characters: ten times the longest five-year plan. Extraction
+# runs at about 4 s per MB, so a bigger file (a merged dump, a log saved as
+# .txt) would hold a build or a reload for minutes; it is refused instead.
+MAX_BYTES = 4 * 1024 * 1024
+# A file whose first bad byte follows this many valid multi-byte UTF-8
+# characters is UTF-8 damaged in place, not GB18030: decoding it as GB18030
+# would turn the whole text into plausible-looking garbage.
+_UTF8_EVIDENCE = 8
 
 
 class DocumentError(Exception):
@@ -32,7 +39,8 @@ def _looks_binary(data: bytes) -> bool:
 
 def decode(name: str, data: bytes) -> SourceText:
     """Decode UTF-8 (with or without BOM) or GB18030 (which covers GBK/GB2312)."""
-    if not data.strip():
+    # a byte-order mark alone (an editor's "new UTF-8 file") is still an empty file
+    if not (data[3:] if data.startswith(b"\xef\xbb\xbf") else data).strip():
         raise DocumentError(name, "the file is empty")
     if len(data) > MAX_BYTES:
         raise DocumentError(name, f"the file is {len(data)} bytes, over the {MAX_BYTES}-byte limit")
@@ -49,15 +57,34 @@ def decode(name: str, data: bytes) -> SourceText:
         encoding = "utf-8"
     try:
         return SourceText(name, data.decode(encoding), encoding)
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    if _utf8_until(data, utf8_error.start):
+        raise DocumentError(name, _utf8_problem(data, utf8_error))
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError as exc:
         raise DocumentError(
-            name, f"not decodable as UTF-8 or GB18030 (byte {exc.start}: {exc.reason})"
+            name,
+            f"not decodable as UTF-8 (byte {utf8_error.start}: {utf8_error.reason}) "
+            f"or GB18030 (byte {exc.start}: {exc.reason})",
         ) from None
     return SourceText(name, text, "gb18030")
+
+
+def _utf8_until(data: bytes, bad: int) -> bool:
+    """True when the text before byte ``bad`` is UTF-8 with real multi-byte characters."""
+    prefix = data[:bad].decode("utf-8", errors="replace")
+    return sum(1 for ch in prefix if ord(ch) > 0x7F) >= _UTF8_EVIDENCE
+
+
+def _utf8_problem(data: bytes, exc: UnicodeDecodeError) -> str:
+    line = data.count(b"\n", 0, exc.start) + 1
+    if exc.end >= len(data) and "end of data" in exc.reason:
+        return (f"ends in the middle of a UTF-8 character (byte {exc.start} of {len(data)}): "
+                "the file looks truncated; save it again whole")
+    return (f"invalid UTF-8 at byte {exc.start} (line {line}: {exc.reason}) in an otherwise UTF-8 file: "
+            "it is damaged or mixes encodings; save it again as UTF-8")
 
 
 def read_document(path: Path, name: str | None = None) -> SourceText:

@@ -52,20 +52,40 @@ def _sort_key(term: Node) -> tuple[int, str]:
     return (0 if isinstance(term, URIRef) else 1, _n3(term))
 
 
-def _graph_block(triples) -> list[str]:
+class _Memo(dict):
+    """term -> its TriG form, for one serialization.
+
+    The module-level ``_n3`` cache is bounded; a national dataset has more
+    distinct terms than it holds, and a thrashing cache made serialization
+    grow faster than the data. This one lives as long as one call.
+    """
+
+    def __missing__(self, term: Node) -> str:
+        text = self[term] = _n3.__wrapped__(term)
+        return text
+
+
+def _graph_block(triples, n3: _Memo | None = None) -> list[str]:
+    n3 = _Memo() if n3 is None else n3
     out: list[str] = []
     by_subject: dict[Node, dict[Node, list[Node]]] = {}
     for s, p, o in triples:
         by_subject.setdefault(s, {}).setdefault(p, []).append(o)
-    for s in sorted(by_subject, key=_sort_key):
+
+    def key(term: Node) -> tuple[int, str]:  # _sort_key, memoized
+        return (0 if isinstance(term, URIRef) else 1, n3[term])
+
+    rdf_type = n3[RDF.type]
+    for s in sorted(by_subject, key=key):
         preds = by_subject[s]
-        order = sorted(preds, key=lambda p: (p != RDF.type, _n3(p)))
+        order = sorted((n3[p] != rdf_type, n3[p], p) for p in preds)
         lines = []
-        for p in order:
-            objs = sorted(set(preds[p]), key=_sort_key)
-            pname = "a" if p == RDF.type else _n3(p)
-            lines.append(f"      {pname} " + " ,\n          ".join(_n3(o) for o in objs))
-        out.append(f"  {_n3(s)}\n" + " ;\n".join(lines) + " .\n")
+        for _, pname, p in order:
+            objs = preds[p]
+            objs = sorted(set(objs), key=key) if len(objs) > 1 else objs
+            lines.append(f"      {'a' if pname == rdf_type else pname} "
+                         + " ,\n          ".join([n3[o] for o in objs]))
+        out.append(f"  {n3[s]}\n" + " ;\n".join(lines) + " .\n")
     return out
 
 
@@ -76,8 +96,9 @@ def deterministic_trig(quads) -> str:
         graphs.setdefault(g, []).append((s, p, o))
     parts = [f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items())]
     parts.append("\n")
+    n3 = _Memo()
     for g in sorted(graphs, key=str):
-        parts.append(f"{_n3(g)} {{\n")
-        parts.extend(_graph_block(graphs[g]))
+        parts.append(f"{n3[g]} {{\n")
+        parts.extend(_graph_block(graphs[g], n3))
         parts.append("}\n\n")
     return "".join(parts)

@@ -3,7 +3,12 @@
     /graphql   GraphQL (GET and POST; GraphiQL in a browser)
     /sparql    read-only SPARQL 1.1 Protocol endpoint
     /ontology  the ontology, schemes and shapes as one Turtle document
-    /health    {"status": "ready", "triples": ..., "documents": [...]}
+    /health    {"status": "ready", "triples": ..., "documents": [...], "version": ..., "reload": {...}}
+    /metrics   Prometheus text format (service/metrics.py)
+    /admin/reload  POST with Authorization: Bearer $POLICYKG_ADMIN_TOKEN (service/reload.py)
+    /dashboards[/<name>.csv]  dashboard aggregates as CSV (service/insights_http.py)
+    /export    a network view as GraphML, GEXF, Cytoscape/D3 JSON, CSV or RDF (service/exports.py)
+    /          the network viewer page; /static/ its files (service/viewer.py)
 
 The app holds the graph it serves in ``app.state.graph``; every request
 reads it once, so swapping it (a reload) is one assignment.
@@ -11,6 +16,7 @@ reads it once, so swapping it (a reload) is one assignment.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import os
@@ -25,11 +31,20 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.routing import Mount
 from strawberry.asgi import GraphQL
 
-from .context import Context, GraphState
+from .context import Context, GraphState, request_graph
+from .guards import guard_extensions, production
+from .insights_http import insights_routes
 from .limits import Limits
 from .loaders import Loaders
+from .logs import RequestObserver
+from .metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
+from .metrics import Metrics
+from .reload import Reloader, admin_reload_endpoint, ensure_version
+from . import viewer
+from .exports import export_endpoint
 from .schema import build_schema
 from .sparql import SparqlEndpoint, SparqlLimits
 
@@ -38,7 +53,7 @@ log = logging.getLogger("policykg.service")
 
 class GraphQLApp(GraphQL):
     async def get_context(self, request: Any, response: Any = None) -> Context:
-        graph: GraphState = request.app.state.graph
+        graph: GraphState = request_graph(request.app)  # pinned for this request by RequestObserver
         return Context(request=request, response=response, graph=graph, loaders=Loaders(graph.queries))
 
 
@@ -75,18 +90,28 @@ def ontology_turtle() -> bytes:
 
 
 def create_app(graph: GraphState, limits: Limits | None = None, sparql_limits: SparqlLimits | None = None,
-               cors_origins: list[str] | None = None, debug: bool | None = None) -> Starlette:
+               cors_origins: list[str] | None = None, debug: bool | None = None,
+               data: Path | None = None, watch: bool = False) -> Starlette:
+    """``data``: where reloads rebuild from (None: data/raw/); ``watch``: reload when it changes."""
     if debug is None:
         debug = bool(os.environ.get("POLICYKG_DEBUG"))
     if cors_origins is None:
         cors_origins = [o.strip() for o in os.environ.get("POLICYKG_CORS_ORIGINS", "*").split(",") if o.strip()]
     schema = build_schema(limits or Limits.from_env(), debug=debug)
-    graphql_app = GraphQLApp(schema, graphql_ide="graphiql", allow_queries_via_get=True)
-    sparql = SparqlEndpoint(lambda: app.state.graph, sparql_limits or SparqlLimits.from_env())
+    is_production = production()
+    # string-size and production-mode guards (service/guards.py) run after the schema's own limits
+    schema.extensions = (*schema.extensions, *guard_extensions(is_production))
+    graphql_app = GraphQLApp(schema, graphql_ide=None if is_production else "graphiql",
+                             allow_queries_via_get=True)
+    sparql = SparqlEndpoint(lambda: request_graph(app), sparql_limits or SparqlLimits.from_env())
+    metrics = Metrics()
+    reloader = Reloader(None, data, metrics)  # given the app below, once it exists
+    ensure_version(graph)
+    metrics.set_triples(graph.index.triple_count)
     ontology_cache: dict[str, bytes] = {}
 
     async def health(request: Request) -> JSONResponse:
-        g: GraphState = request.app.state.graph
+        g: GraphState = request_graph(request.app)
         ix = g.index
         return JSONResponse({
             "status": "ready",
@@ -95,7 +120,13 @@ def create_app(graph: GraphState, limits: Limits | None = None, sparql_limits: S
             "cities": len(ix.cities),
             "measures": len(ix.measures),
             "responsibilities": len(ix.responsibilities),
+            "version": g.version,
+            "reload": reloader.status(),  # the last reload attempt; on failure, why
         })
+
+    async def metrics_route(request: Request) -> Response:
+        metrics.set_triples(request.app.state.graph.index.triple_count)
+        return Response(metrics.render(), media_type=METRICS_CONTENT_TYPE)
 
     async def ontology(request: Request) -> Response:
         if "ttl" not in ontology_cache:
@@ -110,24 +141,46 @@ def create_app(graph: GraphState, limits: Limits | None = None, sparql_limits: S
         Route("/sparql", sparql.handle, methods=["GET", "POST"]),
         Route("/ontology", ontology, methods=["GET"]),
         Route("/health", health, methods=["GET"]),
+        Route("/metrics", metrics_route, methods=["GET"]),
+        Route("/admin/reload", admin_reload_endpoint(reloader), methods=["POST"]),
+        Route("/export", export_endpoint, methods=["GET"]),  # network views in 9 formats (service/exports.py)
+        Route("/", viewer.page, methods=["GET"]),  # the network viewer (service/viewer.py)
+        Mount("/static", viewer.static, name="static"),  # its script, style, vendored Cytoscape.js
+        *insights_routes(),  # /dashboards, /dashboards/<name>.csv (service/insights_http.py)
     ]
     middleware = [
         Middleware(CORSMiddleware, allow_origins=cors_origins, allow_methods=["GET", "POST", "OPTIONS"],
-                   allow_headers=["*"], max_age=600),
+                   allow_headers=["*"], max_age=600, expose_headers=["X-Graph-Version"]),
+        Middleware(RequestObserver, metrics=metrics, routes={r.path for r in routes}),
     ]
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette):
+        stop = asyncio.Event()
+        watcher = asyncio.create_task(reloader.watch(stop)) if watch else None
+        if watch or os.environ.get("POLICYKG_ADMIN_TOKEN"):
+            reloader.prewarm()  # reloads are possible: have the build child's imports done ahead
         yield
+        stop.set()
+        if watcher is not None:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await watcher
+        reloader.close()
         sparql.close()
 
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.graph = graph
+    reloader.app = app
+    app.state.reloader = reloader
     return app
 
 
 def app_from_env() -> Starlette:
     """Factory for ``uvicorn --factory`` (several workers): each loads the graph itself."""
     from .loading import load_graph
+    from .logs import configure_access_log
 
+    configure_access_log()
     data = os.environ.get("POLICYKG_DATA")
-    return create_app(load_graph(Path(data) if data else None))
+    path = Path(data) if data else None
+    return create_app(load_graph(path), data=path, watch=bool(os.environ.get("POLICYKG_WATCH")))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,7 @@ class GraphState:
     index: GraphIndex
     queries: Queries
     documents: list[str] = field(default_factory=list)
+    version: str = ""  # "<triples>-<content hash>": tells clients which graph answered (X-Graph-Version)
     _derived: dict[str, Any] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -38,6 +40,28 @@ class GraphState:
                     value = make(self)
                     self._derived[key] = value
         return value
+
+
+# The graph a request pinned when it arrived (set by the request middleware,
+# service/logs.py). Handlers read it instead of app.state.graph so that a
+# reload landing mid-request cannot answer half from each graph, and so the
+# X-Graph-Version header names the graph that actually answered.
+_request_graph: ContextVar[GraphState | None] = ContextVar("policykg_request_graph", default=None)
+
+
+def pin_graph(graph: GraphState) -> object:
+    """Pin ``graph`` for the current request; returns a token for ``unpin_graph``."""
+    return _request_graph.set(graph)
+
+
+def unpin_graph(token: object) -> None:
+    _request_graph.reset(token)  # type: ignore[arg-type]
+
+
+def request_graph(app: Any) -> GraphState:
+    """The graph this request pinned, else the one the app serves now."""
+    pinned = _request_graph.get()
+    return pinned if pinned is not None else app.state.graph
 
 
 @dataclass

@@ -5,12 +5,16 @@
   would write it;
 - ``data`` a folder laid out like data/raw/ (sources.toml + texts): built in
   memory, nothing written;
-- ``data`` a .trig / .nq file: loaded as is.
+- ``data`` a .trig / .nq file: loaded as is;
+- ``POLICYKG_STORE`` set (``serve --store URL``) and no ``data``: a remote
+  SPARQL 1.1 engine holds the dataset (service/remote.py); the index is read
+  from it the same way.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import time
 from pathlib import Path
 
@@ -57,8 +61,25 @@ def ensure_dataset() -> Path:
     return DATASET_PATH
 
 
+def open_remote(url: str):
+    """A remote SPARQL engine holding the dataset (``serve --store URL``; issue 5)."""
+    from .remote import RemoteStore, StoreError
+
+    try:
+        store = RemoteStore(url)
+        if not store.has_policykg_data():
+            raise LoadError(f"the SPARQL store at {url} holds no policykg graphs: load them first with "
+                            f"`policykg build --store {url}`")
+    except (StoreError, ValueError, SyntaxError) as exc:
+        raise LoadError(str(exc)) from None
+    return store, f"{url} (remote SPARQL store)"
+
+
 def open_store(data: Path | None) -> tuple[OxigraphStore, str]:
     """A loaded store and a description of where it came from."""
+    store_url = os.environ.get("POLICYKG_STORE")  # set by `serve --store URL`, for every worker
+    if data is None and store_url:
+        return open_remote(store_url)
     if data is None:
         path = ensure_dataset()
         return OxigraphStore.from_file(path), str(path)

@@ -138,6 +138,10 @@ class CoreQuery:
 # Feature modules contribute root fields as their own @strawberry.type classes;
 # list them here and they are merged into the one Query type.
 QUERY_PARTS: list[type] = [CoreQuery]
+from .gql_network import NetworkQuery  # noqa: E402  network analytics (issue 4)
+QUERY_PARTS.append(NetworkQuery)
+from .gql_insights import InsightsQuery  # noqa: E402  research analytics (issue 7)
+QUERY_PARTS.append(InsightsQuery)
 
 Query = merge_types("Query", tuple(QUERY_PARTS))
 

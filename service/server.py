@@ -19,8 +19,15 @@ def _fastest(module: str, name: str, fallback: str) -> str:
     return name if importlib.util.find_spec(module) is not None else fallback
 
 
-def run(host: str = "127.0.0.1", port: int = 8000, data: Path | None = None, workers: int = 1) -> None:
+def run(host: str = "127.0.0.1", port: int = 8000, data: Path | None = None, workers: int = 1,
+        watch: bool = False, store: str | None = None) -> None:
+    if store:
+        # a remote SPARQL engine holds the graph; every worker (and reload) reads it from there
+        os.environ["POLICYKG_STORE"] = store
+    from .logs import configure_access_log
+
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
+    configure_access_log()  # one JSON line per request on stderr (POLICYKG_REQUEST_LOG=0: off)
     options = dict(
         host=host,
         port=port,
@@ -34,10 +41,12 @@ def run(host: str = "127.0.0.1", port: int = 8000, data: Path | None = None, wor
             # Each worker process loads the graph itself (an import-string
             # factory is how uvicorn starts workers). Build the bundled
             # dataset once here first so the workers do not race to write it.
-            if data is None:
+            if data is None and not store:
                 ensure_dataset()
-            else:
+            elif data is not None:
                 os.environ["POLICYKG_DATA"] = str(Path(data).resolve())
+            if watch:
+                os.environ["POLICYKG_WATCH"] = "1"  # each worker watches and reloads itself
             uvicorn.run("service.app:app_from_env", factory=True, workers=workers, **options)
             return
         from .app import create_app
@@ -47,4 +56,4 @@ def run(host: str = "127.0.0.1", port: int = 8000, data: Path | None = None, wor
         raise SystemExit(f"policykg serve: {exc}") from None
     log.info("serving %d triples on http://%s:%d/graphql (also /sparql, /ontology, /health)",
              graph.index.triple_count, host, port)
-    uvicorn.run(create_app(graph), **options)
+    uvicorn.run(create_app(graph, data=data, watch=watch), **options)

@@ -6,12 +6,14 @@ documents and only a rebuild may change it; and SERVICE, which would make
 the server fetch other hosts on a client's behalf.
 
 What bounds it: a row cap (the answer says it was truncated) and a time
-limit. Queries run in worker threads (pyoxigraph releases the GIL while it
-evaluates), so the event loop keeps serving GraphQL and /health. A thread
-cannot be killed: past the limit the client gets a 503 at once and the
-worker stops at its next row; a query stuck inside one long step (a huge
-aggregate) keeps its slot until it ends, and with every slot taken new
-queries are refused as busy rather than queued without bound.
+limit. Over the in-memory store, queries run in worker processes
+(service/sparql_sandbox.py) that are killed past the time limit or a memory
+cap, so a query stuck inside one long step (a COUNT or ORDER BY over a
+cartesian product) stops burning CPU and memory at once. Over any other
+store they run in worker threads (pyoxigraph releases the GIL while it
+evaluates): past the limit the client gets a 503 at once and the worker
+stops at its next row. Either way, with every slot taken new queries are
+refused as busy rather than queued without bound.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from . import sparql_formats as fmt
+from .sparql_sandbox import SparqlSandbox, WorkerDied
 
 # Strings, IRIs and comments are blanked before looking for keywords, so a
 # literal "DELETE" or <http://x/service> is not mistaken for one.
@@ -39,7 +42,8 @@ _OPAQUE = re.compile(
     r'|"(?:[^"\\\n]|\\.)*"'
     r"|'(?:[^'\\\n]|\\.)*'"
     r'|<[^<>"{}|^`\\\s]*>'
-    r"|#[^\n]*",
+    # a comment ends at CR as well as LF (SPARQL 1.1 §19.4): "# x\rSERVICE <...>" is a real SERVICE
+    r"|#[^\r\n]*",
     re.S,
 )
 # A keyword is a bare word: not a variable (?x, $x), a prefixed name
@@ -115,6 +119,9 @@ class SparqlEndpoint:
         self.limits = limits or SparqlLimits()
         self._pool = ThreadPoolExecutor(max_workers=self.limits.workers, thread_name_prefix="sparql")
         self._slots = threading.BoundedSemaphore(self.limits.workers)
+        # POLICYKG_SPARQL_ISOLATION=0 keeps evaluation in threads (no worker processes)
+        self._sandbox = (SparqlSandbox(self.limits.max_rows)
+                         if os.environ.get("POLICYKG_SPARQL_ISOLATION", "1") != "0" else None)
 
     async def handle(self, request: Request) -> Response:
         try:
@@ -162,7 +169,15 @@ class SparqlEndpoint:
         if not self._slots.acquire(blocking=False):
             raise Refused(503, "The SPARQL endpoint is busy with other long queries; retry in a few seconds.")
         cancel = threading.Event()
-        store = self.get_graph().store
+        graph = self.get_graph()
+        store = graph.store
+        if self._sandbox is not None and self._sandbox.supports(graph):
+            try:
+                return await self._sandbox.run(graph, query, default_graphs, named_graphs, self.limits.time_limit_s)
+            except WorkerDied as exc:
+                raise Refused(503, f"The SPARQL worker could not start ({exc}); retry in a few seconds.") from None
+            finally:
+                self._slots.release()
 
         def work() -> _Outcome:
             try:
@@ -236,4 +251,6 @@ class SparqlEndpoint:
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+        if self._sandbox is not None:
+            self._sandbox.close()
 

@@ -8,7 +8,7 @@ relations have resolvers, each a DataLoader hop.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Optional
+from typing import Annotated, Optional
 
 import strawberry
 from strawberry.types import Info
@@ -122,6 +122,19 @@ class Policy:
     async def references(self, info: Ctx) -> list[Policy]:
         loaders = info.context.loaders
         return await loaders.many(loaders.policy, self.reference_iris)
+
+    # citation network (issue 7, service/gql_insights.py): stubs outside the corpus included
+    @strawberry.field(description="Every policy this one cites, corpus or stub, with the citation as written.")
+    async def cites(self, info: Ctx) -> list[Annotated["PolicyCitation", strawberry.lazy("service.gql_insights")]]:
+        from .gql_insights import policy_cites
+
+        return await policy_cites(info, self.iri)
+
+    @strawberry.field(description="Every policy of the corpus that cites this one.")
+    async def cited_by(self, info: Ctx) -> list[Annotated["PolicyCitation", strawberry.lazy("service.gql_insights")]]:
+        from .gql_insights import policy_cited_by
+
+        return await policy_cited_by(info, self.iri)
 
 
 @strawberry.type

@@ -1,0 +1,115 @@
+"""Who carries the load, who sits in the middle, who works together, which
+cities look alike: the analytics of the network views, for GraphQL and notebooks.
+
+Organizations are city-scoped (each city has its own 市科技局), so
+centrality and communities are computed in each city's co-responsibility
+network; a national body named by several cities gets one entry per city.
+``analyze`` does all of it at once: the service calls it once per loaded
+graph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import metrics
+from .records import ROLES, Corpus
+from .views import city_types, co_responsibility
+
+
+@dataclass(frozen=True, slots=True)
+class Workload:
+    """Measures an organization holds, by role and basis, across all cities."""
+
+    organization_iri: str
+    lead: int
+    responsible: int
+    cooperating: int
+    explicit: int  # named for the measure
+    inherited: int  # carried over from a parent measure or the issuing body
+    measures: int  # distinct measures, whatever the role
+
+
+@dataclass(frozen=True, slots=True)
+class OrganizationCentrality:
+    organization_iri: str
+    city_iri: str  # the city whose co-responsibility network this is
+    degree: float
+    strength: float
+    betweenness: float
+    rank: int
+    of: int  # organizations in that network
+    community: int  # index into that city's communities
+
+
+@dataclass(frozen=True, slots=True)
+class Community:
+    city_iri: str
+    index: int  # 0 = largest
+    organization_iris: tuple[str, ...]  # most central first
+
+
+@dataclass(frozen=True, slots=True)
+class SimilarCity:
+    city_iri: str
+    other_iri: str
+    shared: int  # measure types both cities use
+    jaccard: float  # shared / used by either
+    measure_type_iris: tuple[str, ...]
+
+
+@dataclass
+class Analytics:
+    workload: dict[str, Workload] = field(default_factory=dict)
+    centrality: dict[str, list[OrganizationCentrality]] = field(default_factory=dict)  # by organization
+    ranking: dict[str, list[OrganizationCentrality]] = field(default_factory=dict)  # by city, rank order
+    communities: dict[str, list[Community]] = field(default_factory=dict)  # by city
+    similar: dict[str, list[SimilarCity]] = field(default_factory=dict)  # by city, most similar first
+
+
+def workloads(corpus: Corpus) -> dict[str, Workload]:
+    per: dict[str, dict[str, set[str]]] = {}
+    for r in corpus.responsibilities:
+        d = per.setdefault(r.organization_iri, {k: set() for k in (*ROLES, "EXPLICIT", "INHERITED", "all")})
+        for k in (r.role, r.basis, "all"):
+            d.setdefault(k, set()).add(r.measure_iri)
+    return {o: Workload(o, len(d["LEAD"]), len(d["RESPONSIBLE"]), len(d["COOPERATING"]), len(d["EXPLICIT"]),
+                        len(d["INHERITED"]), len(d["all"]))
+            for o, d in sorted(per.items())}
+
+
+def similar_cities(corpus: Corpus) -> dict[str, list[SimilarCity]]:
+    types = {c: frozenset(ts) for c, ts in city_types(corpus, list(corpus.measures.values())).items()}
+    out: dict[str, list[SimilarCity]] = {}
+    for a in corpus.cities:
+        found = []
+        for b in corpus.cities:
+            if a == b or a not in types or b not in types:
+                continue
+            both = tuple(sorted(types[a] & types[b]))  # concept order, as city_types gives
+            union = len(types[a]) + len(types[b]) - len(both)
+            found.append(SimilarCity(a, b, len(both), round(len(both) / union, 6) if union else 0.0, both))
+        found.sort(key=lambda s: (-s.shared, -s.jaccard, corpus.city_code(s.other_iri)))
+        out[a] = found
+    return out
+
+
+def analyze(corpus: Corpus) -> Analytics:
+    result = Analytics(workload=workloads(corpus), similar=similar_cities(corpus))
+    by_city: dict[str, list] = {}
+    for m in corpus.measures.values():
+        by_city.setdefault(m.city_iri, []).append(m)
+    for city in corpus.cities:
+        g = co_responsibility(corpus, by_city.get(city, [])).graph
+        ranks = metrics.centrality(g)
+        groups = metrics.communities(g)
+        member_of = {n: i for i, members in enumerate(groups) for n in members}
+        entries = sorted((OrganizationCentrality(n, city, c.degree, c.strength, c.betweenness, c.rank, len(g),
+                                                 member_of[n]) for n, c in ranks.items()), key=lambda e: e.rank)
+        result.ranking[city] = entries
+        for e in entries:
+            result.centrality.setdefault(e.organization_iri, []).append(e)
+        result.communities[city] = [
+            Community(city, i, tuple(sorted(members, key=lambda n: ranks[n].rank))) for i, members in enumerate(groups)
+        ]
+    return result

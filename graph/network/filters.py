@@ -1,0 +1,126 @@
+"""What a user asks for (view + filters) → the measures a view is built from.
+
+Filters name things (许昌, 市科技局, 揭榜挂帅) and combine with AND: each
+chooses the measures that concern it, and a view is made of the chosen
+measures. ``depth`` instead cuts a neighbourhood: the named node becomes the
+centre, its own filter no longer narrows the measures, and the view keeps
+what lies within ``depth`` hops of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from .names import Names
+from .records import Corpus
+
+VIEWS = ("responsibility", "co-responsibility", "city-measure-type", "city-institution", "city-similarity")
+
+# Which filters name a node of each view (a possible centre), in priority order.
+CENTRES = {
+    "responsibility": ("organization", "institution"),
+    "co-responsibility": ("organization", "institution"),
+    "city-measure-type": ("measure_type", "city"),
+    "city-institution": ("institution", "city"),
+    "city-similarity": ("city",),
+}
+
+
+class FilterError(ValueError):
+    """A filter that names nothing, or a view or depth that does not exist."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    view: str = "responsibility"
+    city: str | None = None
+    organization: str | None = None
+    measure_type: str | None = None
+    industry: str | None = None
+    institution: str | None = None
+    depth: int | None = None
+
+    def describe(self) -> str:
+        """'view=co-responsibility; city=许昌': written into every export."""
+        return "; ".join(f"{f.name}={getattr(self, f.name)}" for f in fields(self)
+                         if getattr(self, f.name) not in (None, ""))
+
+
+@dataclass(frozen=True)
+class Selection:
+    measures: tuple[str, ...]  # in corpus order
+    centre: str | None  # IRI of the node a neighbourhood is cut around
+    depth: int | None
+
+
+def check(filters: Filters) -> None:
+    if filters.view not in VIEWS:
+        raise FilterError(f"unknown view {filters.view!r}: one of {', '.join(VIEWS)}")
+    if filters.depth is not None and filters.depth < 0:
+        raise FilterError(f"depth must be 0 or more, not {filters.depth}")
+
+
+def select(corpus: Corpus, names: Names, filters: Filters) -> Selection:
+    check(filters)
+    city = None
+    if filters.city:
+        city = names.city(filters.city)
+        if city is None:
+            raise FilterError(f"no city {filters.city!r}")
+
+    # The centre: the first filter naming a node of this view. City
+    # similarity always centres on its city: keeping only that city's
+    # measures would leave nothing to compare it with.
+    centre_filter = None
+    depth = filters.depth
+    if depth is not None or (filters.view == "city-similarity" and city):
+        centre_filter = next((f for f in CENTRES[filters.view] if getattr(filters, f)), None)
+        if centre_filter is None:
+            wanted = " or ".join(CENTRES[filters.view])
+            raise FilterError(f"depth needs a centre: give {wanted} for the {filters.view} view")
+        if depth is None:
+            depth = 1
+
+    chosen: list[set[str]] = []
+    centre = None
+    for name in ("city", "organization", "institution", "measure_type", "industry"):
+        value = getattr(filters, name)
+        if not value:
+            continue
+        iris = _resolve(corpus, names, name, value, city)
+        if name == centre_filter:
+            if len(iris) > 1:
+                raise FilterError(f"{name} {value!r} names {len(iris)} nodes: add a city")
+            centre = next(iter(iris))
+            continue
+        chosen.append(_measures_of(corpus, name, iris))
+    measures = tuple(m for m in corpus.measures if all(m in s for s in chosen))
+    return Selection(measures, centre, depth if centre else None)
+
+
+def _resolve(corpus: Corpus, names: Names, name: str, value: str, city: str | None) -> set[str]:
+    if name == "city":
+        assert city is not None
+        return {city}
+    if name in ("organization", "institution"):
+        orgs = names.organizations(value, city)
+        if name == "institution":
+            orgs = [o for o in orgs if corpus.organizations[o].is_institution]
+        if not orgs:
+            raise FilterError(f"no {name} {value!r}" + (f" in {corpus.cities[city].short}" if city else ""))
+        return set(orgs)
+    scheme = "measureType" if name == "measure_type" else "industry"
+    concept = names.concept(scheme, value)
+    if concept is None:
+        raise FilterError(f"no {'measure type' if scheme == 'measureType' else 'industry'} {value!r}")
+    return {concept}
+
+
+def _measures_of(corpus: Corpus, name: str, iris: set[str]) -> set[str]:
+    if name == "city":
+        return {m.iri for m in corpus.measures.values() if m.city_iri in iris}
+    if name in ("organization", "institution"):
+        out = {r.measure_iri for r in corpus.responsibilities if r.organization_iri in iris}
+        return out | {m.iri for m in corpus.measures.values() if iris.intersection(m.institutions)}
+    attr = "measure_types" if name == "measure_type" else "industries"
+    return {m.iri for m in corpus.measures.values() if iris.intersection(getattr(m, attr))}

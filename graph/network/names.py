@@ -1,0 +1,57 @@
+"""Names as people write them → nodes of the corpus, for the export filters.
+
+The same forms the GraphQL API accepts: a city as 许昌 / 许昌市 / Xuchang /
+411000 / its IRI; an organization by canonical name, alias (市科技局) or IRI,
+scoped by city because every city has its own 市科技局; a concept by label,
+English label, local id or IRI. Keys ignore width, case and spaces.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from .records import Corpus
+
+
+def key(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(text.split()).lower()
+
+
+class Names:
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+        self._cities: dict[str, str] = {}
+        for c in corpus.cities.values():
+            for n in (c.iri, c.code, c.name, c.name_en, c.short, c.iri.rsplit("/", 1)[-1]):
+                self._cities.setdefault(key(n), c.iri)
+        self._orgs: dict[str, list[str]] = {}
+        for o in corpus.organizations.values():
+            for n in {o.iri, o.name, o.name_en, *o.aliases}:
+                self._orgs.setdefault(key(n), []).append(o.iri)
+        self._concepts: dict[tuple[str, str], str] = {}
+        for c in corpus.concepts.values():
+            for n in (c.iri, c.label, c.label_en, c.iri.rstrip("/").rsplit("/", 1)[-1]):
+                self._concepts.setdefault((c.scheme, key(n)), c.iri)
+
+    def city(self, name: str) -> str | None:
+        return self._cities.get(key(name))
+
+    def organizations(self, name: str, city_iri: str | None = None) -> list[str]:
+        """Every organization the name can mean (within the city when given)."""
+        found = self._orgs.get(key(name), [])
+        if not found and city_iri:
+            # 许昌市科技局 written for the alias 市科技局
+            city = self.corpus.cities[city_iri]
+            for prefix in (key(city.name), key(city.short)):
+                rest = key(name)[len(prefix):]
+                if key(name).startswith(prefix) and rest:
+                    found = self._orgs.get("市" + rest) or self._orgs.get(rest) or []
+                    if found:
+                        break
+        if city_iri:
+            found = [o for o in found if self.corpus.organizations[o].city_iri in (city_iri, "")]
+        return sorted(found)
+
+    def concept(self, scheme: str, name: str) -> str | None:
+        return self._concepts.get((scheme, key(name)))

@@ -1,0 +1,123 @@
+"""The slice of the RDF graph the network views are made of, as typed records.
+
+``source.read_corpus`` fills a ``Corpus`` from any SPARQL store; the views
+(``views.py``) and the analytics (``analytics.py``) read only these records,
+so neither knows SPARQL and a notebook can build them from a file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ROLES = ("LEAD", "RESPONSIBLE", "COOPERATING")  # strongest first
+ROLE_RANK = {r: i for i, r in enumerate(ROLES)}
+
+# Organization categories (pk:kind) that are government; the rest are the
+# "institutions" of the contract (universities, institutes, enterprises...).
+GOVERNMENT_CATEGORIES = frozenset({"GOVERNMENT_DEPARTMENT", "LOCAL_GOVERNMENT", "ADMINISTRATIVE_COMMITTEE",
+                                   "COLLECTIVE"})
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """Where a fact is written: ``document[start:end] == text``."""
+
+    document: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class City:
+    iri: str
+    code: str  # GB/T 2260, the stable sort key of cities
+    name: str  # 许昌市
+    name_en: str  # Xuchang
+    short: str  # 许昌
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    """A measure type or an industry (SKOS concept)."""
+
+    iri: str
+    scheme: str  # "measureType" | "industry"
+    label: str
+    label_en: str
+
+
+@dataclass(frozen=True, slots=True)
+class Organization:
+    iri: str
+    name: str
+    name_en: str
+    category: str  # pk:kind: GOVERNMENT_DEPARTMENT, UNIVERSITY, ...
+    city_iri: str  # home city; "" for national bodies
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def is_institution(self) -> bool:
+        return self.category not in GOVERNMENT_CATEGORIES
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    iri: str
+    code: str  # 三.(一).1, (28)
+    title: str
+    policy_iri: str
+    city_iri: str
+    document: str
+    order: int
+    quote: Quote | None
+    measure_types: tuple[str, ...] = ()
+    industries: tuple[str, ...] = ()
+    institutions: tuple[str, ...] = ()  # pk:involves: named in the text, not assigned
+
+
+@dataclass(frozen=True, slots=True)
+class Responsibility:
+    iri: str
+    organization_iri: str
+    measure_iri: str
+    role: str  # LEAD | RESPONSIBLE | COOPERATING
+    basis: str  # EXPLICIT | INHERITED
+    quote: Quote | None
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    """Why a measure has a measure type or industry: the matched words."""
+
+    iri: str
+    measure_iri: str
+    concept_iri: str
+    quote: Quote | None
+
+
+@dataclass
+class Corpus:
+    """Everything the views need, in a stable order (cities by code, measures
+    by city, document and position), with the reverse maps built once."""
+
+    cities: dict[str, City]
+    concepts: dict[str, Concept]
+    organizations: dict[str, Organization]
+    measures: dict[str, Measure]
+    responsibilities: list[Responsibility]
+    classifications: list[Classification]
+    resp_by_measure: dict[str, list[Responsibility]] = field(default_factory=dict)
+    classifications_by_measure: dict[str, list[Classification]] = field(default_factory=dict)
+    measure_pos: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.measure_pos = {iri: i for i, iri in enumerate(self.measures)}
+        for r in self.responsibilities:
+            self.resp_by_measure.setdefault(r.measure_iri, []).append(r)
+        for c in self.classifications:
+            self.classifications_by_measure.setdefault(c.measure_iri, []).append(c)
+
+    def city_code(self, iri: str) -> str:
+        c = self.cities.get(iri)
+        return c.code if c else "~"  # unknown and national last

@@ -1,0 +1,262 @@
+"""Read the network corpus out of an RDF store with SPARQL.
+
+Anything with ``query(sparql)`` answering pyoxigraph-style solutions works:
+the service's ``OxigraphStore`` (whose default graph is the union of the
+named graphs) or ``DatasetStore`` below for a TriG file. A fixed number of
+SELECTs, whatever the size of the graph; nodes written into several
+document graphs (organizations, cities) are merged here. Every pattern is
+matched inside one named graph (``GRAPH ?g``), where a document's facts
+live: joins over the union graph are several times slower in Oxigraph.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Protocol
+
+import pyoxigraph as ox
+
+from .records import Classification, City, Concept, Corpus, Measure, Organization, Quote, Responsibility
+
+PK = "https://w3id.org/policykg/ontology#"
+MEASURE_TYPE_SCHEME = "https://w3id.org/policykg/scheme/measure-type/"
+INDUSTRY_SCHEME = "https://w3id.org/policykg/scheme/industry/"
+
+PREFIXES = f"""
+PREFIX pk: <{PK}>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX eli: <http://data.europa.eu/eli/ontology#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+
+# Predicates whose object is a span (or other node) that only makes sense
+# together with its subject: the RDF export follows them one hop.
+_DEPENDENT = (PK + "source", PK + "mention", PK + "sentence")
+
+
+class SparqlStore(Protocol):
+    def query(self, sparql: str) -> Any: ...
+
+
+class DatasetStore:
+    """A TriG/N-Quads file in an embedded store, queried over the union of its graphs."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self._store = store
+
+    @classmethod
+    def open(cls, path: Path) -> "DatasetStore":
+        fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TRIG
+        store = ox.Store()
+        store.bulk_load(path=str(path), format=fmt)
+        return cls(store)
+
+    def query(self, sparql: str) -> Any:
+        return self._store.query(sparql, use_default_graph_as_union=True)
+
+
+def _rows(store: SparqlStore, body: str) -> Iterator[Any]:
+    return iter(store.query(PREFIXES + body))
+
+
+def _v(term: Any) -> str:
+    return "" if term is None else term.value
+
+
+def _lang(term: Any) -> str | None:
+    return getattr(term, "language", None) if term is not None else None
+
+
+def _spans(store: SparqlStore) -> dict[str, Quote]:
+    """Every source span, read once: joining them into each query costs more
+    than a dictionary lookup per row."""
+    spans: dict[str, Quote] = {}
+    for row in _rows(store, """
+        SELECT ?s ?doc ?start ?end ?exact WHERE { GRAPH ?g {
+          ?s pk:document ?doc ; oa:start ?start ; oa:end ?end . OPTIONAL { ?s oa:exact ?exact }
+        } }"""):
+        s, doc, start, end, exact = row  # by position: the hottest loop, ~100k rows per 300 cities
+        spans.setdefault(s.value, Quote(doc.value, int(start.value), int(end.value), _v(exact)))
+    return spans
+
+
+def _properties(store: SparqlStore, cls: str, props: str) -> dict[str, list[tuple[str, Any]]]:
+    """(local predicate name, object) per node of a class, merged over the graphs.
+
+    One row per triple, matched inside one graph at a time: optional
+    properties joined over the union graph multiply (a national body named in
+    hundreds of documents has each label hundreds of times), so a query with
+    several OPTIONALs grows as a power of the number of documents.
+    """
+    out: dict[str, list[tuple[str, Any]]] = defaultdict(list)
+    seen: set[tuple[str, str, str]] = set()
+    for row in _rows(store, f"""
+        SELECT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s a {cls} ; ?p ?o . VALUES ?p {{ {props} }} }} }}"""):
+        s_term, p_term, o = row
+        s, p = s_term.value, p_term.value
+        k = (s, p, str(o))
+        if k not in seen:
+            seen.add(k)
+            out[s].append((p.rsplit("#", 1)[-1].rsplit("/", 1)[-1], o))
+    for values in out.values():
+        values.sort(key=lambda po: (po[0], str(po[1])))  # the same corpus, the same choices below
+    return out
+
+
+def _cities(store: SparqlStore) -> dict[str, City]:
+    cities = []
+    for iri, props in _properties(store, "pk:City", "pk:adminCode rdfs:label skos:altLabel").items():
+        p: dict[str, str] = {}
+        for name, o in props:
+            if name == "adminCode":
+                p.setdefault("code", o.value)
+            elif name == "label":
+                p.setdefault("en" if _lang(o) == "en" else "zh", o.value)
+            else:
+                p.setdefault("short", o.value)
+        if "code" in p:
+            zh = p.get("zh", p["code"])
+            cities.append(City(iri, p["code"], zh, p.get("en", zh), p.get("short") or zh.removesuffix("市")))
+    return {c.iri: c for c in sorted(cities, key=lambda c: c.code)}
+
+
+def _concepts(store: SparqlStore) -> dict[str, Concept]:
+    labels: dict[str, dict[str, str]] = defaultdict(dict)
+    schemes: dict[str, str] = {}
+    for row in _rows(store, f"""
+        SELECT DISTINCT ?c ?scheme ?label WHERE {{
+          ?c skos:inScheme ?scheme . VALUES ?scheme {{ <{MEASURE_TYPE_SCHEME}> <{INDUSTRY_SCHEME}> }}
+          OPTIONAL {{ ?c skos:prefLabel ?label }}
+        }}"""):
+        iri = row["c"].value
+        schemes[iri] = "measureType" if row["scheme"].value == MEASURE_TYPE_SCHEME else "industry"
+        if row["label"] is not None:
+            labels[iri]["en" if _lang(row["label"]) == "en" else "zh"] = row["label"].value
+    out = {}
+    for iri in sorted(schemes):
+        zh = labels[iri].get("zh") or iri.rstrip("/").rsplit("/", 1)[-1]
+        out[iri] = Concept(iri, schemes[iri], zh, labels[iri].get("en", zh))
+    return out
+
+
+def _organizations(store: SparqlStore) -> dict[str, Organization]:
+    props = _properties(store, "org:Organization",
+                        "rdfs:label pk:nameEn pk:kind pk:city pk:homeCity skos:altLabel")
+    out = {}
+    for iri in sorted(props):
+        p: dict[str, str] = {}
+        aliases = set()
+        for name, o in props[iri]:
+            if name == "label" and _lang(o) != "en":
+                p.setdefault("name", o.value)
+            elif name in ("nameEn", "kind"):
+                p.setdefault(name, o.value)
+            elif name in ("city", "homeCity") and o.value.startswith("http"):
+                p.setdefault("city", o.value)
+            elif name == "altLabel":
+                aliases.add(o.value)
+        name = p.get("name") or iri.rsplit("/", 1)[-1]
+        out[iri] = Organization(iri, name, p.get("nameEn") or name, p.get("kind", PK + "OTHER").rsplit("#", 1)[-1],
+                                p.get("city", ""), tuple(sorted(aliases)))
+    return out
+
+
+def _measures(store: SparqlStore, cities: dict[str, City], spans: dict[str, Quote]) -> dict[str, Measure]:
+    rows: dict[str, Any] = {}
+    for row in _rows(store, """
+        SELECT ?m ?code ?title ?policy ?mcity ?pcity ?pdoc ?order ?src WHERE { GRAPH ?g {
+          ?m a pk:Measure ; pk:code ?code ; eli:is_part_of ?policy .
+          ?policy pk:sourceDocument ?pdoc ; pk:city ?pcity .
+          OPTIONAL { ?m dcterms:title ?title } OPTIONAL { ?m pk:city ?mcity } OPTIONAL { ?m pk:order ?order }
+          OPTIONAL { ?m pk:source ?src }
+        } }"""):
+        rows.setdefault(row["m"].value, row)
+    links: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for row in _rows(store, """
+        SELECT ?m ?rel ?o WHERE {
+          VALUES ?rel { pk:measureType pk:industry pk:involves } GRAPH ?g { ?m ?rel ?o }
+        }"""):
+        links[(row["m"].value, row["rel"].value.rsplit("#", 1)[-1])].append(row["o"].value)
+    for values in links.values():
+        values[:] = sorted(set(values))
+    measures = []
+    for iri, row in rows.items():
+        q = spans.get(_v(row["src"]))
+        title = _v(row["title"]) or (q.text[:40] if q else "")
+        measures.append(Measure(
+            iri=iri, code=row["code"].value, title=title, policy_iri=row["policy"].value,
+            city_iri=_v(row["mcity"]) or row["pcity"].value, document=row["pdoc"].value,
+            order=int(row["order"].value) if row["order"] is not None else 0, quote=q,
+            measure_types=tuple(links.get((iri, "measureType"), ())),
+            industries=tuple(links.get((iri, "industry"), ())),
+            institutions=tuple(links.get((iri, "involves"), ())),
+        ))
+    measures.sort(key=lambda m: (cities[m.city_iri].code if m.city_iri in cities else "~", m.document,
+                                 m.order, m.code))
+    return {m.iri: m for m in measures}
+
+
+def _responsibilities(store: SparqlStore, spans: dict[str, Quote]) -> list[Responsibility]:
+    out: dict[str, Responsibility] = {}
+    for row in _rows(store, """
+        SELECT ?r ?org ?m ?role ?basis ?src WHERE { GRAPH ?g {
+          ?r a pk:Responsibility ; pk:organization ?org ; pk:measure ?m ; pk:role ?role .
+          OPTIONAL { ?r pk:basis ?basis } OPTIONAL { ?r pk:source ?src }
+        } }"""):
+        iri = row["r"].value
+        if iri not in out:
+            out[iri] = Responsibility(iri, row["org"].value, row["m"].value, row["role"].value.rsplit("#", 1)[-1],
+                                      (_v(row["basis"]) or "#EXPLICIT").rsplit("#", 1)[-1], spans.get(_v(row["src"])))
+    return [out[k] for k in sorted(out)]
+
+
+def _classifications(store: SparqlStore, spans: dict[str, Quote]) -> list[Classification]:
+    out: dict[str, Classification] = {}
+    for row in _rows(store, """
+        SELECT ?c ?m ?concept ?src WHERE { GRAPH ?g {
+          ?c a pk:Classification ; pk:measure ?m ; pk:concept ?concept . OPTIONAL { ?c pk:source ?src }
+        } }"""):
+        out.setdefault(row["c"].value, Classification(row["c"].value, row["m"].value, row["concept"].value,
+                                                      spans.get(_v(row["src"]))))
+    return [out[k] for k in sorted(out)]
+
+
+def read_corpus(store: SparqlStore) -> Corpus:
+    cities = _cities(store)
+    spans = _spans(store)
+    measures = _measures(store, cities, spans)
+    pos = {iri: i for i, iri in enumerate(measures)}
+    resps = [r for r in _responsibilities(store, spans) if r.measure_iri in pos]
+    resps.sort(key=lambda r: (pos[r.measure_iri], r.role != "LEAD", r.role, r.basis, r.organization_iri))
+    classes = [c for c in _classifications(store, spans) if c.measure_iri in pos]
+    classes.sort(key=lambda c: (pos[c.measure_iri], c.quote.start if c.quote else 0, c.concept_iri))
+    return Corpus(cities, _concepts(store), _organizations(store), measures, resps, classes)
+
+
+# -- RDF of a view --------------------------------------------------------------
+
+def quads_about(store: SparqlStore, subjects: Iterable[str]) -> list[ox.Quad]:
+    """Every quad whose subject is one of ``subjects``, plus the quads of the
+    spans they point to (pk:source, pk:mention), sorted: the same view gives
+    the same bytes."""
+    todo = sorted(set(subjects))
+    seen: set[str] = set()
+    quads: set[ox.Quad] = set()
+    for _hop in range(2):
+        todo = [s for s in todo if s not in seen]
+        if not todo:
+            break
+        seen.update(todo)
+        follow: set[str] = set()
+        for i in range(0, len(todo), 500):  # bounded VALUES blocks
+            values = " ".join(f"<{s}>" for s in todo[i:i + 500])
+            for row in store.query(f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"):
+                quads.add(ox.Quad(row["s"], row["p"], row["o"], row["g"]))
+                if row["p"].value in _DEPENDENT and isinstance(row["o"], ox.NamedNode):
+                    follow.add(row["o"].value)
+        todo = sorted(follow)
+    return sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))

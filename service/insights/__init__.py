@@ -1,0 +1,41 @@
+"""Research analytics over the loaded graph: plain Python, no server needed.
+
+Every function takes a ``GraphState`` and computes its structures once per
+loaded graph (``GraphState.derived``)::
+
+    from service.loading import load_graph
+    from service.insights import citations, dashboards, diffusion, matrix, search
+
+    g = load_graph()
+    diffusion.diffusion(g, "揭榜挂帅").adoptions        # cities in adoption order, with lags
+    citations.citation_network(g).cites("policy/xuchang-2020-plan")
+    matrix.responsibility_matrix(g, city="许昌", families=True)
+    dashboards.city_measure_types(g).cells
+    search.search(g, "科技特派员").hits
+
+- ``diffusion``  per measure type: adopters, dates, first adopter, lags, province clustering
+- ``citations``  the citation network between policies, stubs included, with levels
+- ``matrix``     department type × measure type responsibility counts, leaders, reverse view
+- ``dashboards`` compact count matrices, normalized targets, workload rankings (+ CSV)
+- ``search``     SQLite FTS5 trigram full-text search with bm25 ranking and highlights
+"""
+
+from typing import Any
+
+from . import citations, dashboards, diffusion, matrix, search
+
+
+def warm(g: Any) -> None:
+    """Build every structure of the package now (a few seconds at 300 cities, mostly
+    the search index) instead of on the first request that needs it."""
+    diffusion.all_diffusions(g)
+    citations.citation_network(g)
+    matrix.responsibility_matrix(g)
+    dashboards.city_measure_types(g)
+    dashboards.city_industries(g)
+    dashboards.target_comparison(g)
+    dashboards.workload(g, first=1)
+    search.search_index(g)
+
+
+__all__ = ["citations", "dashboards", "diffusion", "matrix", "search", "warm"]

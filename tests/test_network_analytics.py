@@ -1,0 +1,110 @@
+"""Network analytics (graph/network/analytics.py), in process and over GraphQL."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.network import DatasetStore, Names, analyze, read_corpus
+from service.loading import ensure_dataset
+from service_fixtures import client, data_of, gql, server  # noqa: F401  (fixtures)
+
+XUCHANG = "https://w3id.org/policykg/id/city/411000"
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return read_corpus(DatasetStore.open(ensure_dataset()))
+
+
+@pytest.fixture(scope="module")
+def analytics(corpus):
+    return analyze(corpus)
+
+
+def test_workload_counts_measures_by_role(corpus, analytics):
+    keju = Names(corpus).organizations("市科技局", XUCHANG)[0]
+    w = analytics.workload[keju]
+    assert (w.lead, w.responsible, w.cooperating) == (60, 2, 0)
+    assert w.measures <= w.lead + w.responsible + w.cooperating
+    assert w.explicit + w.inherited >= w.measures
+    # every responsibility of the corpus is counted once per (organization, measure, role)
+    pairs = {(r.organization_iri, r.measure_iri, r.role) for r in corpus.responsibilities}
+    assert sum(x.lead + x.responsible + x.cooperating for x in analytics.workload.values()) == len(pairs)
+
+
+def test_centrality_ranks_each_city_network(corpus, analytics):
+    ranking = analytics.ranking[XUCHANG]
+    assert [e.rank for e in ranking] == list(range(1, len(ranking) + 1))
+    assert corpus.organizations[ranking[0].organization_iri].name == "许昌市科学技术局"
+    assert ranking[0].strength >= ranking[1].strength
+    for city, entries in analytics.ranking.items():
+        assert all(e.city_iri == city and e.of == len(entries) for e in entries)
+
+
+def test_communities_partition_each_city_network(analytics):
+    for city, groups in analytics.communities.items():
+        members = [o for c in groups for o in c.organization_iris]
+        assert sorted(members) == sorted(e.organization_iri for e in analytics.ranking[city])
+        assert [len(c.organization_iris) for c in groups] == sorted((len(c.organization_iris) for c in groups),
+                                                                    reverse=True)
+    assert len(analytics.communities[XUCHANG]) >= 2
+
+
+def test_similar_cities_come_with_the_shared_types(corpus, analytics):
+    similar = analytics.similar[XUCHANG]
+    assert len(similar) == 3 and XUCHANG not in {s.other_iri for s in similar}
+    assert [s.shared for s in similar] == sorted((s.shared for s in similar), reverse=True)
+    for s in similar:
+        assert s.shared == len(s.measure_type_iris) > 0
+        mine = {t for m in corpus.measures.values() if m.city_iri == XUCHANG for t in m.measure_types}
+        theirs = {t for m in corpus.measures.values() if m.city_iri == s.other_iri for t in m.measure_types}
+        assert set(s.measure_type_iris) == mine & theirs
+
+
+def test_analytics_are_deterministic(corpus, analytics):
+    again = analyze(corpus)
+    assert again.ranking == analytics.ranking and again.communities == analytics.communities
+
+
+# -- over GraphQL ---------------------------------------------------------------------
+
+ANALYTICS = """{
+  organizationAnalytics(name: "市科技局", city: "许昌") {
+    organization { name } workload { lead responsible cooperating measures }
+    centrality { city { shortName } rank networkSize strength degree betweenness community } }
+  centralOrganizations(city: "许昌", first: 3) { organization { name aliases } centrality { rank } }
+  similarCities(city: "许昌", first: 2) { city { shortName } sharedCount jaccard sharedMeasureTypes { label } }
+  organizationCommunities(city: "许昌") { index size city { shortName } organizations { name } }
+}"""
+
+
+def test_graphql_analytics(client):  # noqa: F811
+    data = data_of(client, ANALYTICS)
+    org = data["organizationAnalytics"]
+    assert org["organization"]["name"] == "许昌市科学技术局"
+    assert org["workload"]["lead"] == 60
+    assert org["centrality"][0]["rank"] == 1 and org["centrality"][0]["city"]["shortName"] == "许昌"
+    top = data["centralOrganizations"]
+    assert len(top) == 3 and "市科技局" in top[0]["organization"]["aliases"]
+    sim = data["similarCities"]
+    assert len(sim) == 2 and sim[0]["sharedCount"] >= sim[1]["sharedCount"]
+    assert len(sim[0]["sharedMeasureTypes"]) == sim[0]["sharedCount"]
+    groups = data["organizationCommunities"]
+    assert sum(g["size"] for g in groups) == org["centrality"][0]["networkSize"]
+    assert any(o["name"] == "许昌市科学技术局" for o in groups[org["centrality"][0]["community"]]["organizations"])
+
+
+def test_graphql_analytics_are_computed_once_per_graph(client):  # noqa: F811
+    data_of(client, ANALYTICS)  # computed here at the latest
+    body = gql(client, ANALYTICS)
+    assert not body.get("errors")
+    assert body["extensions"]["roundTrips"]["store"] == 0  # answered from memory, no SPARQL per request
+
+
+def test_graphql_analytics_of_unknown_names_are_empty(client):  # noqa: F811
+    data = data_of(client, """{ organizationAnalytics(name: "不存在", city: "许昌") { workload { lead } }
+                                similarCities(city: "北京") { sharedCount }
+                                centralOrganizations(city: "北京") { workload { lead } } }""")
+    assert data == {"organizationAnalytics": None, "similarCities": [], "centralOrganizations": []}
+    body = gql(client, '{ similarCities(city: "许昌", first: -1) { sharedCount } }')
+    assert body["errors"] and "first" in body["errors"][0]["message"]
