@@ -27,7 +27,8 @@ class GraphState:
     documents: list[str] = field(default_factory=list)
     version: str = ""  # "<triples>-<content hash>": tells clients which graph answered (X-Graph-Version)
     _derived: dict[str, Any] = field(default_factory=dict, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # re-entrant: one derived structure may be made from another (network analytics from views)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def derived(self, key: str, make: Callable[["GraphState"], Any]) -> Any:
         """A structure computed once per loaded graph (network views, search

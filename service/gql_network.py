@@ -23,9 +23,7 @@ from .types import City, Ctx, MeasureType, Organization
 
 
 def analytics_of(graph: GraphState) -> Analytics:
-    # the corpus first: derived() holds its (non-reentrant) lock while making a value
-    corpus = network_of(graph).corpus
-    return graph.derived("network.analytics", lambda g: analyze(corpus))
+    return graph.derived("network.analytics", lambda g: analyze(network_of(g).corpus))
 
 
 @strawberry.type(description="Measures an organization holds, by role and basis, in all cities' documents.")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import metrics
 from .records import ROLES, Corpus
 from .views import city_types, co_responsibility
 
@@ -100,16 +99,15 @@ def analyze(corpus: Corpus) -> Analytics:
     for m in corpus.measures.values():
         by_city.setdefault(m.city_iri, []).append(m)
     for city in corpus.cities:
+        # the view already carries centrality and community on each node (metrics.py)
         g = co_responsibility(corpus, by_city.get(city, [])).graph
-        ranks = metrics.centrality(g)
-        groups = metrics.communities(g)
-        member_of = {n: i for i, members in enumerate(groups) for n in members}
-        entries = sorted((OrganizationCentrality(n, city, c.degree, c.strength, c.betweenness, c.rank, len(g),
-                                                 member_of[n]) for n, c in ranks.items()), key=lambda e: e.rank)
+        entries = sorted((OrganizationCentrality(n, city, d["degreeCentrality"], d["strength"], d["betweenness"],
+                                                 d["centralityRank"], len(g), d["community"])
+                          for n, d in g.nodes(data=True)), key=lambda e: e.rank)
         result.ranking[city] = entries
-        for e in entries:
+        groups: dict[int, list[str]] = {}
+        for e in entries:  # rank order: each community lists its most central member first
             result.centrality.setdefault(e.organization_iri, []).append(e)
-        result.communities[city] = [
-            Community(city, i, tuple(sorted(members, key=lambda n: ranks[n].rank))) for i, members in enumerate(groups)
-        ]
+            groups.setdefault(e.community, []).append(e.organization_iri)
+        result.communities[city] = [Community(city, i, tuple(groups[i])) for i in sorted(groups)]
     return result
