@@ -91,11 +91,15 @@ def extract_corpus(raw_dir: Path, progress: Progress | None = None) -> tuple[
 
 
 def _best_main_measure(heading: str, number: str | None, main: DocumentFacts) -> str | None:
+    """The main-plan measure an annex row refines: the same heading, else the
+    most similar one, with a matching number as a tie-breaker."""
     target = squash(heading)
+    titled = [m for m in main.measures if m.title]
+    for m in titled:
+        if squash(m.title) == target:
+            return m.code
     best, best_score = None, 0.0
-    for m in main.measures:
-        if not m.title:
-            continue
+    for m in titled:
         score = difflib.SequenceMatcher(None, target, squash(m.title)).ratio()
         if number and m.label == number:
             score += 0.3

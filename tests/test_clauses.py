@@ -100,3 +100,8 @@ def test_unit_offsets_cut_the_original_text():
     for a in found[0].assignments:
         for u in a.units:
             assert text[u.start : u.end] == u.name or normalize(text[u.start : u.end]) == u.name
+
+
+def test_place_names_with_he_are_not_conjunctions():
+    norm = normalize("国家税务总局和田地区税务局和市财政局")
+    assert [u.name for u in split_units(norm, 0, len(norm))] == ["国家税务总局和田地区税务局", "市财政局"]
