@@ -151,7 +151,7 @@ def create_app(graph: GraphState, limits: Limits | None = None, sparql_limits: S
     middleware = [
         Middleware(CORSMiddleware, allow_origins=cors_origins, allow_methods=["GET", "POST", "OPTIONS"],
                    allow_headers=["*"], max_age=600, expose_headers=["X-Graph-Version"]),
-        Middleware(RequestObserver, metrics=metrics, routes={r.path for r in routes}),
+        Middleware(RequestObserver, metrics=metrics, routes=routes),
     ]
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette):

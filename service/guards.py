@@ -1,4 +1,4 @@
-"""GraphQL guards added on top of service/limits.py: string size and production mode.
+"""GraphQL guards added on top of service/limits.py: string size, answer size (cost), production mode.
 
 - No argument string (literal or variable) may exceed ``POLICYKG_MAX_STRING``
   characters (1000): names, ids, cursors and search words are short, and a
@@ -21,8 +21,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from typing import Any, Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from graphql import (
     FieldNode,

@@ -17,8 +17,11 @@ import os
 import re
 import sys
 import time
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 from urllib.parse import parse_qs
+
+from starlette.routing import BaseRoute, Match
 
 from .context import pin_graph, request_graph, unpin_graph
 from .metrics import Metrics
@@ -89,7 +92,7 @@ def operation_name(method: str, query_string: bytes, body: bytes) -> str | None:
 class RequestObserver:
     """Pure ASGI middleware (no BaseHTTPMiddleware: it would buffer responses)."""
 
-    def __init__(self, app: ASGIApp, metrics: Metrics, routes: set[str], max_body: int | None = None) -> None:
+    def __init__(self, app: ASGIApp, metrics: Metrics, routes: list[BaseRoute], max_body: int | None = None) -> None:
         self.app = app
         self.metrics = metrics
         self.routes = routes
@@ -102,7 +105,7 @@ class RequestObserver:
         started = time.perf_counter()
         path: str = scope.get("path", "")
         method: str = scope.get("method", "GET")
-        route = path if path in self.routes else "other"  # raw paths would make labels unbounded
+        route = self._route(scope)
         graph = request_graph(scope["app"]) if "app" in scope else None
         status = 500
         op: str | None = None
@@ -136,6 +139,14 @@ class RequestObserver:
             if token is not None:
                 unpin_graph(token)
             self._done(scope, route, method, status, started, op, graph)
+
+    def _route(self, scope: Scope) -> str:
+        """The route's template (``/dashboards/{name}.csv``), never the raw path: labels stay bounded."""
+        for r in self.routes:
+            match, _ = r.matches(scope)
+            if match is not Match.NONE:
+                return str(getattr(r, "path", "other")) or "/"
+        return "other"
 
     async def _read_body(self, scope: Scope, receive: Receive) -> tuple[bytes, bool]:
         for name, value in scope.get("headers", []):

@@ -112,8 +112,8 @@ class Metrics:
             out += ["# HELP policykg_graph_triples Triples in the graph being served.",
                     "# TYPE policykg_graph_triples gauge",
                     f"policykg_graph_triples {self._triples}",
-                    "# HELP policykg_graph_last_reload_timestamp_seconds When the served graph was swapped in "
-                    "(0: never reloaded).",
+                    ("# HELP policykg_graph_last_reload_timestamp_seconds When the served graph was swapped in "
+                    "(0: never reloaded)."),
                     "# TYPE policykg_graph_last_reload_timestamp_seconds gauge",
                     f"policykg_graph_last_reload_timestamp_seconds {self._last_reload!r}",
                     "# HELP policykg_process_start_time_seconds When the server started.",

@@ -96,8 +96,9 @@ def ensure_version(graph: GraphState) -> GraphState:
 def _child(conn: Connection) -> None:
     """Import the build, say ready, then build (or parse) what is asked and send back N-Quads.
 
-    Started ahead of the reload that uses it (imports take a second or two);
-    the ontology is read only when the build starts, so edits to it count.
+    Started ahead of the reload that uses it: the imports and the schemes
+    take two seconds or more. The schemes are read again if ontology/
+    changed in the meantime, so edits to it count.
     """
     import graph.build  # noqa: F401 - the slow imports, done while waiting
     from graph.gazetteer import default_gazetteer
@@ -183,7 +184,8 @@ class _Builder:
         deadline = time.monotonic() + timeout_s
         try:
             if not self.conn.poll(timeout_s) or self.conn.recv() != "ready":
-                return {"error": "the build process did not start"}
+                return {"error": f"the build process did not start within {timeout_s:g} s "
+                                 "(POLICYKG_RELOAD_TIMEOUT) and was stopped"}
             self.conn.send(("build", str(data) if data else None))
             if not self.conn.poll(max(0.0, deadline - time.monotonic())):
                 return {"error": f"the build took longer than {timeout_s:g} s (POLICYKG_RELOAD_TIMEOUT) "
@@ -297,6 +299,8 @@ class Reloader:
         if "error" in outcome:
             raise ReloadRefused(outcome["error"])
         errors: list[str] = outcome.get("errors", [])
+        for w in outcome.get("warnings", []):
+            log.warning("reload build: %s", w)  # as at start-up: manifest slips, text/manifest disagreements
         lost = [e for e in errors if _document_of(e) in set(current.documents)]
         if lost:
             raise ReloadRefused("a document being served could not be built: " + "; ".join(lost))

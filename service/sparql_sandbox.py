@@ -77,8 +77,8 @@ def _worker_main(conn: Connection, memory_mb: int, max_rows: int) -> None:
         except Refused as exc:
             conn.send(("refused", exc.status, exc.message))
         except MemoryError:
-            conn.send(("refused", 503, f"The query needed more than {memory_mb} MB and was stopped. "
-                                       "Narrow it (more specific patterns, LIMIT)."))
+            conn.send(("refused", 503, (f"The query needed more than {memory_mb} MB and was stopped. "
+                                       "Narrow it (more specific patterns, LIMIT).")))
         except Exception as exc:  # noqa: BLE001 - reported to the parent, which logs it
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
 

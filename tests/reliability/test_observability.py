@@ -22,7 +22,7 @@ def log_lines(server, marker: str, timeout_s: float = 5) -> list[dict]:
         time.sleep(0.1)
 
 
-def test_every_request_logs_one_json_line(server, client):  # noqa: F811
+def test_every_request_logs_one_json_line(server, client):
     client.post("/graphql", json={"query": "query ReliabilityLogProbe { cities { name } }"})
     client.get("/graphql", params={"query": "query ReliabilityGetProbe { cities { name } }"})
     client.post("/graphql", json={"query": "query A { cities { name } } query ReliabilityPicked { cities { name } }",
@@ -40,7 +40,7 @@ def test_every_request_logs_one_json_line(server, client):  # noqa: F811
     assert missing["status"] == 404 and "operation" not in missing
 
 
-def test_metrics_are_prometheus_text(client):  # noqa: F811
+def test_metrics_are_prometheus_text(client):
     client.post("/graphql", json={"query": "query ReliabilityMetricsProbe { cities { name } }"})
     client.post("/graphql", json={"query": "{ cities { name } }"})
     client.get("/no-such-route-for-metrics")
@@ -48,7 +48,7 @@ def test_metrics_are_prometheus_text(client):  # noqa: F811
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain; version=0.0.4")
     text = r.text
     for line in text.splitlines():
-        assert line.startswith("# HELP ") or line.startswith("# TYPE ") or SAMPLE.match(line), line
+        assert line.startswith(("# HELP ", "# TYPE ")) or SAMPLE.match(line), line
     assert re.search(r'policykg_http_requests_total\{route="/graphql",method="POST",status="200"\} \d+', text)
     assert 'policykg_graphql_operations_total{operation="ReliabilityMetricsProbe"} 1' in text
     assert re.search(r'policykg_graphql_operations_total\{operation="_anonymous"\} \d+', text)

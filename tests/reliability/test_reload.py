@@ -80,7 +80,7 @@ def test_reload_needs_the_token(admin, headers):
     assert health(c)["reload"] == before  # nothing was attempted
 
 
-def test_reload_is_disabled_without_a_token_in_the_environment(client):  # noqa: F811 - the bundled server
+def test_reload_is_disabled_without_a_token_in_the_environment(client):
     r = client.post("/admin/reload", headers={"Authorization": "Bearer anything"})
     assert r.status_code == 401 and "POLICYKG_ADMIN_TOKEN" in r.json()["error"]
     assert client.get("/admin/reload").status_code == 405
@@ -187,3 +187,32 @@ def test_watch_reloads_on_change_and_keeps_the_last_good_graph(tmp_path):
             assert measure_count(c)[1] == second["version"]
     finally:
         stop_server(server)
+
+
+# -- in process: the build's time limit, and reloads one at a time ---------------------------------
+
+def test_a_build_past_its_time_limit_is_stopped_and_changes_nothing(tmp_path):
+    import asyncio
+
+    from service.app import create_app
+    from service.loading import load_graph
+
+    write_raw(tmp_path, {CHENGDE: "承德"})
+    app = create_app(load_graph(tmp_path), data=tmp_path)
+    reloader = app.state.reloader
+    before = app.state.graph
+
+    async def attempts():
+        reloader.timeout_s = 0.05  # not even the child's start-up fits
+        timed_out = await reloader.reload("test")
+        reloader.timeout_s = 120
+        both = await asyncio.gather(reloader.reload("a"), reloader.reload("b"))  # one after the other
+        return timed_out, both
+
+    try:
+        timed_out, both = asyncio.run(attempts())
+    finally:
+        reloader.close()
+    assert timed_out.status == "failed" and "0.05 s (POLICYKG_RELOAD_TIMEOUT)" in timed_out.error
+    assert [r.status for r in both] == ["ok", "ok"] and both[1].reloads == 2
+    assert app.state.graph is not before and app.state.graph.version == before.version  # same input, same graph

@@ -18,7 +18,7 @@ EXAMPLES = 10 * int(os.environ.get("POLICYKG_FUZZ", "1"))
 
 
 @pytest.fixture(scope="session")
-def graphql_schema(server):  # noqa: F811 - the shared bundled-data server
+def graphql_schema(server):
     return schemathesis.graphql.from_url(server.url + "/graphql")
 
 
