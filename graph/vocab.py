@@ -72,3 +72,6 @@ PREFIXES = {
 
 # Named graph that holds the concept schemes and the institution registry.
 SCHEMES_GRAPH = ID["graph/schemes"]
+
+# The same prefixes for SPARQL text written by the service and the network views.
+SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(PREFIXES.items()))

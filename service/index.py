@@ -17,6 +17,8 @@ from typing import Any, Iterator
 
 import pyoxigraph as ox
 
+from graph import vocab
+
 from .records import (
     City,
     Classification,
@@ -31,21 +33,12 @@ from .records import (
 )
 from .store import GraphStore
 
-PK = "https://w3id.org/policykg/ontology#"
-MEASURE_TYPE_SCHEME = "https://w3id.org/policykg/scheme/measure-type/"
-INDUSTRY_SCHEME = "https://w3id.org/policykg/scheme/industry/"
-SCHEMES_GRAPH = "https://w3id.org/policykg/id/graph/schemes"
-
-PREFIXES = f"""
-PREFIX pk: <{PK}>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX eli: <http://data.europa.eu/eli/ontology#>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
+# plain strings: SPARQL text and result values are compared as str
+PK = str(vocab.PK)
+MEASURE_TYPE_SCHEME = str(vocab.MT)
+INDUSTRY_SCHEME = str(vocab.IND)
+SCHEMES_GRAPH = str(vocab.SCHEMES_GRAPH)
+PREFIXES = vocab.SPARQL_PREFIXES
 
 
 def _v(term: Any) -> Any:

@@ -17,21 +17,14 @@ from typing import Any, Iterable, Iterator, Protocol
 
 import pyoxigraph as ox
 
+from .. import vocab
 from .records import Classification, City, Concept, Corpus, Measure, Organization, Quote, Responsibility
 
-PK = "https://w3id.org/policykg/ontology#"
-MEASURE_TYPE_SCHEME = "https://w3id.org/policykg/scheme/measure-type/"
-INDUSTRY_SCHEME = "https://w3id.org/policykg/scheme/industry/"
-
-PREFIXES = f"""
-PREFIX pk: <{PK}>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX eli: <http://data.europa.eu/eli/ontology#>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
+# plain strings: SPARQL text and result values are compared as str
+PK = str(vocab.PK)
+MEASURE_TYPE_SCHEME = str(vocab.MT)
+INDUSTRY_SCHEME = str(vocab.IND)
+PREFIXES = vocab.SPARQL_PREFIXES
 
 # Predicates whose object is a span (or other node) that only makes sense
 # together with its subject: the RDF export follows them one hop.
