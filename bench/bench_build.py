@@ -55,8 +55,8 @@ def main() -> None:
     build_corpus(args.raw)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    print(f"| measure | value | ratio to floor |")
-    print(f"|---|---|---|")
+    print("| measure | value | ratio to floor |")
+    print("|---|---|---|")
     print(f"| documents | {docs} | |")
     print(f"| triples | {result.triple_count} | |")
     print(f"| floor: read+decode+normalize (median) | {base * 1000:.1f} ms | 1.0 |")
