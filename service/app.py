@@ -30,8 +30,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
-from starlette.routing import Mount
+from starlette.routing import Mount, Route
 from strawberry.asgi import GraphQL
 
 from .context import Context, GraphState, request_graph
@@ -153,6 +152,7 @@ def create_app(graph: GraphState, limits: Limits | None = None, sparql_limits: S
                    allow_headers=["*"], max_age=600, expose_headers=["X-Graph-Version"]),
         Middleware(RequestObserver, metrics=metrics, routes=routes),
     ]
+
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette):
         stop = asyncio.Event()
