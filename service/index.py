@@ -431,7 +431,9 @@ def _derive(ix: GraphIndex) -> None:
     resp_sorted = sorted(
         ix.responsibilities.values(),
         key=lambda r: (measure_pos.get(r.measure_iri, 1 << 30), role_rank.get(r.role, 9),
-                       r.basis != "EXPLICIT", r.source.start, r.organization_iri),
+                       r.basis != "EXPLICIT", r.source.start,
+                       # units of one clause in the order the clause names them
+                       r.mention.start if r.mention else 0, r.organization_iri),
     )
     ix.responsibilities = {r.iri: r for r in resp_sorted}
     ix.resp_pos = {iri: i for i, iri in enumerate(ix.responsibilities)}

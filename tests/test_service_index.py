@@ -108,3 +108,11 @@ def test_paginate_pages_cover_the_list_once():
         paginate(items, "x", MAX_FIRST + 1, None, 50)
     with pytest.raises(QueryError, match="0 or more"):
         paginate(items, "x", -1, None, 50)
+
+
+def test_a_clause_lists_its_units_in_written_order(queries):
+    ix = queries.ix
+    (m,) = [m for m in ix.measures.values() if m.code == "三.(二).6" and "chengde" in m.iri]
+    names = [ix.organizations[ix.responsibilities[r].organization_iri].name for r in ix.resp_by_measure[m.iri]]
+    assert names[:4] == ["承德市科学技术局", "承德市发展和改革委员会", "承德市工业和信息化局", "承德市旅游和文化广电局"]
+    assert names[-1] == "承德市御道口牧场管理区管理委员会"
