@@ -94,8 +94,32 @@ def open_store(data: Path | None) -> tuple[OxigraphStore, str]:
     raise LoadError(f"{data}: no such file or folder")
 
 
+def _dataset_file(data: Path | None) -> Path | None:
+    """The dataset file a load would read (what the start-up cache keys on); None for a remote
+    store or a raw folder built in memory."""
+    if data is None:
+        return None if os.environ.get("POLICYKG_STORE") else ensure_dataset()
+    data = Path(data)
+    return data if data.is_file() else None
+
+
 def load_graph(data: Path | None = None) -> GraphState:
     started = time.perf_counter()
+    from . import startup_cache
+
+    startup_cache.last_status = ""
+    path = _dataset_file(data) if startup_cache.enabled() else None
+    if path is not None:
+        try:
+            graph = startup_cache.load_cached(path)
+        except Exception as exc:  # noqa: BLE001 - the cache is an optimisation: load as before
+            log.warning("start-up cache not used for %s (%s: %s): loading in memory", path, type(exc).__name__, exc)
+        else:
+            index = graph.index
+            log.info("loaded %s: %d triples, %d documents, %d measures in %.2fs (start-up cache %s)",
+                     path, index.triple_count, len(index.documents), len(index.measures),
+                     time.perf_counter() - started, startup_cache.last_status)
+            return graph
     store, origin = open_store(data)
     index = load_index(store)
     log.info("loaded %s: %d triples, %d documents, %d measures in %.2fs (%d store queries)",

@@ -1,0 +1,176 @@
+"""A per-dataset start-up cache: a persistent store and the pickled index.
+
+Reading 1.4M triples into an in-memory store, then into typed records
+(service/index.py), then hashing them for the graph version takes over a
+minute at 300 cities. None of it changes while the dataset file does not, so
+the first start from a dataset file keeps, under ``data/cache/<key>/``:
+
+- ``store/``: a persistent pyoxigraph (RocksDB) store, bulk-loaded once;
+- ``index.pickle``: the ``GraphIndex`` and the graph version, written last
+  (atomically); its presence marks the entry complete.
+
+Later starts open the store read-only (any number of processes can) and
+unpickle the index: ready in seconds.
+
+The key is the sha256 of the dataset file's bytes (about 0.5 s per 400 MB)
+with ``FORMAT``, the pyoxigraph and Python versions and a hash of the index
+code, so a changed dataset or index format never meets a stale entry.
+Anything unexpected (corrupt pickle, mismatched metadata, a store that will
+not open) is logged, the entry is dropped and rebuilt; the caller falls back
+to the normal in-memory load when even that fails.
+
+``POLICYKG_CACHE=0`` turns it off; ``POLICYKG_CACHE_DIR`` moves it.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import logging
+import os
+import pickle
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from .context import GraphState
+from .index import load_index
+from .queries import Queries
+from .store import OxigraphStore
+
+log = logging.getLogger("policykg.service")
+
+FORMAT = "1"  # bump when what is pickled changes shape in a way the code hash below would miss
+KEEP = 3  # entries kept (most recently used); older ones are removed
+
+# set by the last load_cached() in this process: "hit" | "miss" | "" (not used); tests read it
+last_status = ""
+
+
+def enabled() -> bool:
+    return os.environ.get("POLICYKG_CACHE", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def cache_root() -> Path:
+    env = os.environ.get("POLICYKG_CACHE_DIR")
+    if env:
+        return Path(env)
+    from graph.paths import DATA_DIR
+
+    return DATA_DIR / "cache"
+
+
+def _code_hash() -> str:
+    """The index's code: a change to how records are made or shaped invalidates every entry."""
+    h = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for name in ("index.py", "records.py", "startup_cache.py"):
+        try:
+            h.update((here / name).read_bytes())
+        except OSError:
+            h.update(name.encode())
+    return h.hexdigest()
+
+
+def dataset_key(path: Path) -> str:
+    with open(path, "rb") as f:
+        content = hashlib.file_digest(f, "sha256").hexdigest()
+    meta = f"{FORMAT}|{ox.__version__}|{sys.version_info[0]}.{sys.version_info[1]}|{_code_hash()}|{content}"
+    return hashlib.sha256(meta.encode()).hexdigest()[:40]
+
+
+def _state(store: OxigraphStore, index: Any, version: str) -> GraphState:
+    return GraphState(store=store, index=index, queries=Queries(index), documents=index.documents, version=version)
+
+
+def _open_hit(entry: Path, key: str) -> GraphState:
+    gc_was = gc.isenabled()
+    gc.disable()  # unpickling millions of small objects: the collector would only slow it down
+    try:
+        with open(entry / "index.pickle", "rb") as f:
+            payload = pickle.load(f)
+    finally:
+        if gc_was:
+            gc.enable()
+    if not isinstance(payload, dict) or payload.get("key") != key or payload.get("format") != FORMAT:
+        raise ValueError("metadata does not match the dataset")
+    index, version = payload["index"], payload["version"]
+    store = OxigraphStore(ox.Store.read_only(str(entry / "store")))
+    if store.triple_count() != index.triple_count:
+        raise ValueError(f"store holds {store.triple_count()} triples, index says {index.triple_count}")
+    return _state(store, index, version)
+
+
+def _build(path: Path, entry: Path, key: str) -> GraphState:
+    from .reload import graph_version
+
+    fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TRIG
+    # the index and the version are read from an in-memory store, as without the cache: reading
+    # them from the on-disk store is two to three times slower; this first start serves from it too
+    store = OxigraphStore.from_file(path)
+    index = load_index(store)
+    version = graph_version(store)
+    entry.mkdir(parents=True, exist_ok=True)
+    # read-write open takes RocksDB's lock: a second process building the same entry fails here
+    # (and falls back to the in-memory load) instead of writing beside us
+    disk = ox.Store(str(entry / "store"))
+    try:
+        disk.clear()  # what a crashed earlier build may have left
+        disk.bulk_load(path=str(path), format=fmt)
+        disk.flush()
+        if len(disk) != index.triple_count:
+            raise ValueError(f"on-disk store holds {len(disk)} triples, expected {index.triple_count}")
+    finally:
+        del disk  # closes it (and releases the lock)
+        gc.collect()
+    tmp = entry / f"index.pickle.tmp-{os.getpid()}"
+    with open(tmp, "wb") as f:
+        pickle.dump({"format": FORMAT, "key": key, "version": version, "index": index}, f,
+                    protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(entry / "index.pickle")  # atomic: the entry is complete from here on
+    return _state(store, index, version)
+
+
+def _prune(root: Path, keep: str) -> None:
+    try:
+        entries = sorted((p for p in root.iterdir() if p.is_dir() and p.name != keep),
+                         key=lambda p: p.stat().st_mtime, reverse=True)
+    except OSError:
+        return
+    for old in entries[KEEP - 1:]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def load_cached(path: Path) -> GraphState:
+    """The graph of the dataset file ``path``, from its cache entry (made first on a miss).
+
+    Raises on a failure the caller should answer with the ordinary load.
+    """
+    global last_status
+    started = time.perf_counter()
+    root = cache_root()
+    key = dataset_key(Path(path))
+    hashed = time.perf_counter() - started
+    entry = root / key
+    if (entry / "index.pickle").is_file():
+        try:
+            state = _open_hit(entry, key)
+        except Exception as exc:  # noqa: BLE001 - any damage: drop the entry, rebuild it below
+            log.warning("start-up cache %s unusable (%s: %s): rebuilding it", entry, type(exc).__name__, exc)
+            gc.collect()  # let go of a store handle before the files go
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            last_status = "hit"
+            os.utime(entry)
+            log.info("start-up cache hit: %s (key %s…, hashed in %.2fs, ready in %.2fs)",
+                     entry, key[:12], hashed, time.perf_counter() - started)
+            return state
+    state = _build(Path(path), entry, key)
+    last_status = "miss"
+    log.info("start-up cache miss: built %s in %.2fs", entry, time.perf_counter() - started)
+    _prune(root, key)
+    return state

@@ -1,0 +1,96 @@
+"""The per-dataset start-up cache (service/startup_cache.py): a second start from the same
+dataset file opens the cached store and unpickles the index; a changed file misses."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+
+import pytest
+from starlette.testclient import TestClient
+
+from graph.paths import DATASET_PATH
+from service import startup_cache
+from service.app import create_app
+from service.loading import ensure_dataset, load_graph
+
+QUERIES = [
+    "{ cities { name } measures(first: 5) { totalCount edges { node { code } } } }",
+    "{ responsibilities(first: 10) { totalCount edges { node { role measure { code } } } } }",
+]
+
+
+def answers(graph) -> list[dict]:
+    with TestClient(create_app(graph)) as c:
+        out = []
+        for q in QUERIES:
+            body = c.post("/graphql", json={"query": q}).json()
+            assert "errors" not in body, body
+            out.append(body["data"])
+        out.append(c.post("/sparql", data={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"},
+                          headers={"Accept": "application/sparql-results+json"}).json())
+        return out
+
+
+@pytest.fixture
+def dataset(tmp_path, monkeypatch):
+    monkeypatch.setenv("POLICYKG_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("POLICYKG_CACHE", raising=False)
+    monkeypatch.delenv("POLICYKG_STORE", raising=False)
+    ensure_dataset()
+    path = tmp_path / "d.trig"
+    shutil.copy(DATASET_PATH, path)
+    return path
+
+
+def test_second_load_hits_the_cache_and_answers_the_same(dataset):
+    first = load_graph(dataset)
+    assert startup_cache.last_status == "miss"
+    first_answers = answers(first)
+    second = load_graph(dataset)
+    assert startup_cache.last_status == "hit"
+    assert second.version == first.version and second.version
+    assert second.index.triple_count == first.index.triple_count
+    assert answers(second) == first_answers
+    # the cache off: the ordinary load, same answers
+    import os
+    os.environ["POLICYKG_CACHE"] = "0"
+    try:
+        plain = load_graph(dataset)
+    finally:
+        del os.environ["POLICYKG_CACHE"]
+    assert startup_cache.last_status == ""
+    assert answers(plain) == first_answers
+
+
+def test_a_changed_dataset_misses(dataset):
+    first = load_graph(dataset)
+    assert startup_cache.last_status == "miss"
+    # drop one document's graph from the file: another dataset, another key
+    text = dataset.read_text("utf-8")
+    with dataset.open("a", encoding="utf-8") as f:
+        f.write("\n<urn:x:extra> { <urn:x:s> <urn:x:p> \"added\" . }\n")
+    changed = load_graph(dataset)
+    assert startup_cache.last_status == "miss"
+    assert changed.index.triple_count == first.index.triple_count + 1
+    assert changed.version != first.version
+    dataset.write_text(text, "utf-8")  # back as it was: the first entry still serves
+    load_graph(dataset)
+    assert startup_cache.last_status == "hit"
+
+
+def test_a_corrupt_entry_is_rebuilt(dataset):
+    first = load_graph(dataset)
+    entry = startup_cache.cache_root() / startup_cache.dataset_key(dataset)
+    (entry / "index.pickle").write_bytes(b"not a pickle")
+    again = load_graph(dataset)
+    assert startup_cache.last_status == "miss"  # dropped and rebuilt, not served
+    assert again.version == first.version
+    # metadata for another key: refused too
+    payload = pickle.loads((entry / "index.pickle").read_bytes())
+    payload["key"] = "0" * 40
+    (entry / "index.pickle").write_bytes(pickle.dumps(payload))
+    load_graph(dataset)
+    assert startup_cache.last_status == "miss"
+    load_graph(dataset)
+    assert startup_cache.last_status == "hit"
