@@ -171,8 +171,9 @@ class Extractor:
         involvements, inv_measures = self._institutions(source, norm, measures, ranges, clause_ranges, city)
         # background sections tell what was done before: not this policy's measures
         typed = {c: r for c, r in ranges.items() if by_code[c].section_kind != "background"}
-        mt_hits = self._concepts(source, norm, measures, typed, self.schemes.measure_types, clause_ranges)
-        ind_hits = self._concepts(source, norm, measures, typed, self.schemes.industries, clause_ranges)
+        stripped = StrippedText(norm)
+        mt_hits = self._concepts(source, stripped, measures, typed, self.schemes.measure_types, clause_ranges)
+        ind_hits = self._concepts(source, stripped, measures, typed, self.schemes.industries, clause_ranges)
         goals = [m for m in measures if m.section_kind == "goals"]
         plan_horizon = horizon(meta.title) or first_year(
             " ".join(m.span.quote for m in goals) if goals else norm[doc.body_start :]
@@ -283,7 +284,7 @@ class Extractor:
             mentions.append(OrgMention(ref, source.text[i:j], source.span(i, j)))
             codes.append(m.code)
 
-    def _concepts(self, source, norm, measures, ranges, concepts: list[Concept], clause_ranges):
+    def _concepts(self, source, stripped: StrippedText, measures, ranges, concepts: list[Concept], clause_ranges):
         """First evidence of each concept in each measure's own text.
 
         Each pattern runs once over the document; a hit belongs to the measure
@@ -291,11 +292,10 @@ class Extractor:
         """
         owned = sorted((s, e, code) for code, (s, e) in ranges.items() if e > s)
         starts = [o[0] for o in owned]
-        stripped = StrippedText(norm)
         first: dict[tuple[str, str], tuple[int, int]] = {}
         for c in concepts:
             for rx in c.patterns:
-                for a, b, _ in stripped.search(rx, 0, len(norm)):
+                for a, b, _ in stripped.search(rx, 0, len(source.text)):
                     k = bisect.bisect_right(starts, a) - 1
                     if k < 0 or a >= owned[k][1]:
                         continue
