@@ -63,3 +63,23 @@ def test_measures_are_found_by_id_or_iri(graph, ident):
     assert result.errors is None
     assert result.data["measure"] == {"code": "(28)", "id": "measure/xuchang-2020-plan-annex-tasks/(28)",
                                       "policy": {"id": "policy/xuchang-2020-plan-annex-tasks"}}
+
+
+def test_a_repeated_query_is_validated_once(graph, monkeypatch):
+    # validation is most of a small query's cost; a per-request rule class once made
+    # every request miss the validation cache (and fill it with dead entries)
+    import uuid
+
+    import strawberry.schema.schema as strawberry_schema
+
+    calls = []
+    real = strawberry_schema.validate
+    monkeypatch.setattr(strawberry_schema, "validate", lambda *a, **k: calls.append(1) or real(*a, **k))
+    schema = build_schema()
+    query = f'{{ probe_{uuid.uuid4().hex}: cities {{ name }} }}'  # new to the process-wide caches
+    for _ in range(3):
+        assert not execute(schema, graph, query).errors
+    assert len(calls) == 1
+    deep = "{ cities " + "{ policies { city " * 6 + "{ name }" + " } }" * 6 + " }"  # 14 levels
+    for _ in range(2):  # the limits still hold when the answer comes from the cache
+        assert "depth" in execute(schema, graph, deep).errors[0].message
