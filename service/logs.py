@@ -54,7 +54,10 @@ def configure_access_log() -> None:
     ``POLICYKG_REQUEST_LOG=0`` turns them off (metrics still count).
     """
     if os.environ.get("POLICYKG_REQUEST_LOG", "1") == "0":
-        access_log.disabled = True
+        # by level, not `disabled`: uvicorn's logging dictConfig re-enables
+        # every existing logger it does not name, and lines then reached the root
+        access_log.setLevel(logging.CRITICAL + 1)
+        access_log.propagate = False
         return
     if any(getattr(h, "_policykg", False) for h in access_log.handlers):
         return

@@ -53,11 +53,11 @@ def _command() -> list[str]:
     return [sys.executable, "-c", "from graph.cli import app; app()", "serve"]  # same CLI, no script on PATH
 
 
-def start_server(*args: str) -> Server:
-    """Start ``policykg serve`` with extra arguments; wait until /health says ready."""
+def start_server(*args: str, env: dict[str, str] | None = None) -> Server:
+    """Start ``policykg serve`` with extra arguments (and environment); wait until /health says ready."""
     port = free_port()
     log_path = Path(tempfile.mkstemp(prefix="policykg-serve-", suffix=".log")[1])
-    env = dict(os.environ, POLICYKG_DEBUG="1", POLICYKG_SPARQL_MAX_ROWS=str(SPARQL_ROW_CAP))
+    env = dict(os.environ, POLICYKG_DEBUG="1", POLICYKG_SPARQL_MAX_ROWS=str(SPARQL_ROW_CAP), **(env or {}))
     log = log_path.open("wb")  # a file, not a pipe: a full pipe would stall the server
     process = subprocess.Popen([*_command(), "--host", "127.0.0.1", "--port", str(port), *args],
                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

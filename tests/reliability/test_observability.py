@@ -6,7 +6,10 @@ import json
 import re
 import time
 
+import httpx
+
 from service.logs import operation_name
+from service_fixtures import start_server, stop_server
 from service.metrics import Metrics, operation_label
 
 SAMPLE = re.compile(r'^[a-z_]+(\{[a-z_]+="(?:[^"\\]|\\.)*"(,[a-z_]+="(?:[^"\\]|\\.)*")*\})? [0-9.e+-]+|\+Inf$')
@@ -38,6 +41,20 @@ def test_every_request_logs_one_json_line(server, client):
     assert log_lines(server, "ReliabilityPicked")[0]["operation"] == "ReliabilityPicked"
     (missing,) = log_lines(server, "no-such-route-reliability")
     assert missing["status"] == 404 and "operation" not in missing
+
+
+def test_request_log_can_be_switched_off():
+    # uvicorn's logging set-up once switched the access log back on (and through the root logger)
+    quiet = start_server(env={"POLICYKG_REQUEST_LOG": "0"})
+    try:
+        r = httpx.post(quiet.url + "/graphql", json={"query": "query QuietLogProbe { cities { name } }"})
+        assert r.status_code == 200
+        time.sleep(0.3)
+        log = quiet.log()
+        assert "QuietLogProbe" not in log and "policykg.access" not in log
+        assert "serving" in log  # the service's own log lines still come
+    finally:
+        stop_server(quiet)
 
 
 def test_metrics_are_prometheus_text(client):
