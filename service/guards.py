@@ -21,7 +21,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
 from typing import Any
 
 from graphql import (
@@ -74,6 +75,30 @@ def _check_value(value: Any, limit: int, where: str, depth: int = 0) -> None:
             _check_value(v, limit, f"{where}[{i}]", depth + 1)
 
 
+class _Memo:
+    """Per-document results, keyed on the query text (and what else they depend on).
+
+    Strawberry's parser cache hands back the same document for the same text,
+    so a walk over it need run once per text, not once per request: dashboards
+    repeat a few queries, and the walks were a tenth of a small query's cost.
+    """
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self._values: OrderedDict[Hashable, Any] = OrderedDict()
+
+    def get(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        try:
+            value = self._values[key]
+        except KeyError:
+            value = self._values[key] = make()
+            if len(self._values) > self.size:
+                self._values.popitem(last=False)
+        else:
+            self._values.move_to_end(key)
+        return value
+
+
 class _LongStrings(Visitor):
     def __init__(self, limit: int) -> None:
         super().__init__()
@@ -87,8 +112,9 @@ class _LongStrings(Visitor):
 class MaxStringLength(SchemaExtension):
     """Refuse over-long strings in variables (before parsing) and literals (after)."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, memo: _Memo | None = None) -> None:
         self.limit = limit
+        self.memo = memo if memo is not None else _Memo()  # query text -> its longest string literal
 
     def on_operation(self) -> Iterator[None]:
         variables = self.execution_context.variables or {}
@@ -98,13 +124,20 @@ class MaxStringLength(SchemaExtension):
         yield
 
     def on_validate(self) -> Iterator[None]:
-        document = self.execution_context.graphql_document
+        ec = self.execution_context
+        document = ec.graphql_document
         if document is not None:
-            visitor = _LongStrings(self.limit)
-            visit(document, visitor)
-            if visitor.longest > self.limit:
-                raise _too_long(self.limit, "A string argument", visitor.longest)
+            longest = (self.memo.get(ec.query, lambda: _longest_literal(document)) if ec.query
+                       else _longest_literal(document))
+            if longest > self.limit:
+                raise _too_long(self.limit, "A string argument", longest)
         yield
+
+
+def _longest_literal(document: Any) -> int:
+    visitor = _LongStrings(0)
+    visit(document, visitor)
+    return visitor.longest
 
 
 class _CostTooHigh(Exception):
@@ -183,32 +216,42 @@ class _Cost:
 class MaxCost(SchemaExtension):
     """Refuse, before execution, operations whose answer would be too large to build."""
 
-    def __init__(self, budget: int, list_factor: int) -> None:
+    def __init__(self, budget: int, list_factor: int, memo: _Memo | None = None) -> None:
         self.budget = budget
         self.list_factor = list_factor
+        self.memo = memo if memo is not None else _Memo()  # (query text, operation) -> over budget?
 
     def on_execute(self) -> Iterator[None]:
         ec = self.execution_context
         document = ec.graphql_document
         if document is not None:
-            ops = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-            if ec.operation_name:
-                ops = [o for o in ops if o.name is not None and o.name.value == ec.operation_name]
-            if len(ops) == 1:
-                schema: GraphQLSchema = ec.schema._schema
-                root = schema.get_root_type(ops[0].operation)
-                fragments = {d.name.value: d for d in document.definitions
-                             if isinstance(d, FragmentDefinitionNode)}
-                variables = ec.variables if isinstance(ec.variables, dict) else {}
-                cost = _Cost(schema, fragments, variables, self.list_factor, self.budget)
-                try:
-                    cost.walk(ops[0].selection_set, root, 1, False)
-                except _CostTooHigh:
-                    raise GraphQLError(
-                        f"This query would resolve more than {self.budget} objects (POLICYKG_MAX_COST): "
-                        "nested lists multiply. Ask for fewer nested lists, or smaller `first`, and page "
-                        "with `after`.") from None
+            if ec.variables or not ec.query:  # a variable may set `first`: count afresh
+                too_high = self._too_high(ec, document)
+            else:
+                too_high = self.memo.get((ec.query, ec.operation_name), lambda: self._too_high(ec, document))
+            if too_high:
+                raise GraphQLError(
+                    f"This query would resolve more than {self.budget} objects (POLICYKG_MAX_COST): "
+                    "nested lists multiply. Ask for fewer nested lists, or smaller `first`, and page "
+                    "with `after`.")
         yield
+
+    def _too_high(self, ec: Any, document: Any) -> bool:
+        ops = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+        if ec.operation_name:
+            ops = [o for o in ops if o.name is not None and o.name.value == ec.operation_name]
+        if len(ops) == 1:
+            schema: GraphQLSchema = ec.schema._schema
+            root = schema.get_root_type(ops[0].operation)
+            fragments = {d.name.value: d for d in document.definitions
+                         if isinstance(d, FragmentDefinitionNode)}
+            variables = ec.variables if isinstance(ec.variables, dict) else {}
+            cost = _Cost(schema, fragments, variables, self.list_factor, self.budget)
+            try:
+                cost.walk(ops[0].selection_set, root, 1, False)
+            except _CostTooHigh:
+                return True
+        return False
 
 
 def guard_extensions(is_production: bool | None = None) -> list[Callable[[], SchemaExtension]]:
@@ -216,8 +259,10 @@ def guard_extensions(is_production: bool | None = None) -> list[Callable[[], Sch
     limit = int(os.environ.get("POLICYKG_MAX_STRING", DEFAULT_MAX_STRING))
     budget = int(os.environ.get("POLICYKG_MAX_COST", DEFAULT_MAX_COST))
     factor = int(os.environ.get("POLICYKG_LIST_FACTOR", DEFAULT_LIST_FACTOR))
-    exts: list[Callable[[], SchemaExtension]] = [lambda: MaxStringLength(limit),
-                                                 lambda: MaxCost(budget, factor)]
+    # the memos outlive requests (an extension is made per request) and belong to this schema
+    strings, costs = _Memo(), _Memo()
+    exts: list[Callable[[], SchemaExtension]] = [lambda: MaxStringLength(limit, strings),
+                                                 lambda: MaxCost(budget, factor, costs)]
     if production() if is_production is None else is_production:
         exts.append(DisableIntrospection)
     return exts

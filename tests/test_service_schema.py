@@ -83,3 +83,23 @@ def test_a_repeated_query_is_validated_once(graph, monkeypatch):
     deep = "{ cities " + "{ policies { city " * 6 + "{ name }" + " } }" * 6 + " }"  # 14 levels
     for _ in range(2):  # the limits still hold when the answer comes from the cache
         assert "depth" in execute(schema, graph, deep).errors[0].message
+
+
+def test_the_guards_refuse_a_repeated_query_every_time(graph):
+    # their per-document walks are memoized on the query text: a refusal must be remembered too
+    from service.guards import _Memo, guard_extensions
+
+    schema = build_schema()
+    schema.extensions = (*schema.extensions, *guard_extensions(False))
+    long_literal = '{ city(name: "' + "许" * 2000 + '") { name } }'
+    costly = ("{ cities { organizations { measures { responsibilities { organization { measures { "
+              "responsibilities { organization { name } } } } } } } } }")
+    for _ in range(2):
+        assert "2000 characters" in execute(schema, graph, long_literal).errors[0].message
+        assert "POLICYKG_MAX_COST" in execute(schema, graph, costly).errors[0].message
+        assert not execute(schema, graph, "{ cities { name } }").errors
+    memo = _Memo(size=2)
+    for key in "abc":
+        memo.get(key, lambda: key.upper())
+    assert memo.get("a", lambda: "made again") == "made again"  # the oldest went first
+    assert memo.get("c", lambda: "never") == "C"
