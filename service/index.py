@@ -11,6 +11,7 @@ The precomputed ``measure_type → city → measures`` map is what makes
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterator
@@ -20,6 +21,9 @@ import pyoxigraph as ox
 from graph import vocab
 
 from .records import (
+    BASES,
+    ORG_KINDS,
+    ROLES,
     City,
     Classification,
     Concept,
@@ -32,6 +36,8 @@ from .records import (
     local_id,
 )
 from .store import GraphStore
+
+log = logging.getLogger("policykg.service")
 
 # plain strings: SPARQL text and result values are compared as str
 PK = str(vocab.PK)
@@ -301,7 +307,8 @@ def _organizations(store: GraphStore, ix: GraphIndex) -> None:
             o.lookup_names.add(label.value)
         o.name_en = o.name_en or _v(row["en"])
         if row["kind"] is not None and o.kind == "OTHER":
-            o.kind = _pk_name(row["kind"].value) or "OTHER"
+            kind = _pk_name(row["kind"].value)
+            o.kind = kind if kind in ORG_KINDS else "OTHER"
         home = _v(row["city"]) or _v(row["home"])
         if home and home.startswith("http") and o.city_iri is None:
             o.city_iri = home
@@ -331,6 +338,7 @@ def _organizations(store: GraphStore, ix: GraphIndex) -> None:
 
 
 def _responsibilities(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
+    unknown_roles = 0
     for row in _select(store, """
         SELECT ?r ?org ?m ?role ?basis ?src ?mention ?open WHERE {
           ?r a pk:Responsibility ; pk:organization ?org ; pk:measure ?m ; pk:role ?role .
@@ -342,15 +350,20 @@ def _responsibilities(store: GraphStore, ix: GraphIndex, spans: dict[str, Span])
         iri = row["r"].value
         if iri in ix.responsibilities:
             continue
+        role, basis = _pk_name(row["role"].value), _pk_name(_v(row["basis"]))
+        if role not in ROLES:  # not ours (a shared store may hold other data): no role to answer with
+            unknown_roles += 1
+            continue
         src = spans.get(_v(row["src"]) or "")
         ix.responsibilities[iri] = Responsibility(
             iri=iri, organization_iri=row["org"].value, measure_iri=row["m"].value,
-            role=_pk_name(row["role"].value) or "RESPONSIBLE",
-            basis=_pk_name(_v(row["basis"])) or "EXPLICIT",
+            role=role, basis=basis if basis in BASES else "EXPLICIT",
             source=src or Span("", 0, 0, ""),
             mention=spans.get(_v(row["mention"]) or ""),
             open_ended=_v(row["open"]) == "true",
         )
+    if unknown_roles:
+        log.warning("%d responsibilities with a role other than %s left out", unknown_roles, ", ".join(ROLES))
 
 
 def _classifications(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:

@@ -31,10 +31,7 @@ from starlette.routing import Route
 from .context import request_graph
 from .errors import QueryError
 from .insights import citations, dashboards, diffusion, matrix
-
-_BASES = ("EXPLICIT", "INHERITED")
-_KINDS = ("GOVERNMENT_DEPARTMENT", "LOCAL_GOVERNMENT", "ADMINISTRATIVE_COMMITTEE", "COLLECTIVE", "UNIVERSITY",
-          "RESEARCH_INSTITUTE", "ENTERPRISE", "FINANCIAL_INSTITUTION", "OTHER")
+from .records import BASES, ORG_KINDS
 
 
 def _flag(q: Any, name: str, default: bool | None = False) -> bool | None:
@@ -91,10 +88,10 @@ DASHBOARDS: dict[str, tuple[str, Callable[[Any, Any], str]]] = {
         g, q.get("indicator") or None, q.get("city") or None)),
     "workload": ("Organizations ranked by measures they lead or are responsible for.",
                  lambda g, q: dashboards.workload_csv(
-                     g, q.get("city") or None, _choice(q, "kind", _KINDS), q.get("departmentType") or None,
-                     _choice(q, "basis", _BASES), bool(_flag(q, "collectives")), _int(q, "first"))),
+                     g, q.get("city") or None, _choice(q, "kind", ORG_KINDS), q.get("departmentType") or None,
+                     _choice(q, "basis", BASES), bool(_flag(q, "collectives")), _int(q, "first"))),
     "responsibility-matrix": ("Department type × measure type, one row per non-empty cell.",
-                              lambda g, q: matrix.matrix_csv(g, q.get("city") or None, _choice(q, "basis", _BASES),
+                              lambda g, q: matrix.matrix_csv(g, q.get("city") or None, _choice(q, "basis", BASES),
                                                              _flag(q, "families", None))),
     "diffusion": ("Adopting cities per measure type, in adoption order, with lags.",
                   lambda g, q: diffusion.diffusion_csv(g, q.get("measureType") or None)),

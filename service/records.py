@@ -15,6 +15,13 @@ from dataclasses import dataclass, field
 
 ID_BASE = "https://w3id.org/policykg/id/"
 
+# The values of the GraphQL enums (service/types.py; a test keeps the two equal). The index
+# admits only these, so the enum fields are plain attribute reads with no resolver per object.
+ROLES = ("LEAD", "RESPONSIBLE", "COOPERATING")
+BASES = ("EXPLICIT", "INHERITED")
+ORG_KINDS = ("GOVERNMENT_DEPARTMENT", "LOCAL_GOVERNMENT", "ADMINISTRATIVE_COMMITTEE", "COLLECTIVE", "UNIVERSITY",
+             "RESEARCH_INSTITUTE", "ENTERPRISE", "FINANCIAL_INSTITUTION", "OTHER")
+
 
 @dataclass(frozen=True, slots=True)
 class Span:
@@ -55,7 +62,7 @@ class Organization:
     id: str
     name: str
     name_en: str | None
-    kind: str  # an OrganizationKind name
+    kind: str  # one of ORG_KINDS
     city_iri: str | None  # home city; None for national bodies
     parent_iri: str | None
     department_type: str | None
@@ -109,8 +116,8 @@ class Responsibility:
     iri: str
     organization_iri: str
     measure_iri: str
-    role: str  # LEAD | RESPONSIBLE | COOPERATING
-    basis: str  # EXPLICIT | INHERITED
+    role: str  # one of ROLES
+    basis: str  # one of BASES
     source: Span  # where the assignment is written
     mention: Span | None  # the organization's name as written
     open_ended: bool

@@ -45,9 +45,6 @@ class OrganizationKind(Enum):
     OTHER = "OTHER"
 
 
-_KINDS = {k.value: k for k in OrganizationKind}
-
-
 @strawberry.type(description="Where a fact is written: character offsets into a source file.")
 class SourceSpan:
     document: str = strawberry.field(description="The source file's name under data/raw/.")
@@ -213,13 +210,9 @@ class Responsibility:
     mention: Optional[SourceSpan] = strawberry.field(description="The organization's name as written.")
     open_ended: bool = strawberry.field(description="The text adds 等 / 各有关单位 after the names.")
 
-    @strawberry.field
-    def role(self) -> ResponsibilityRole:
-        return ResponsibilityRole(self.role)  # type: ignore[arg-type]  # self is a record
-
-    @strawberry.field
-    def basis(self) -> ResponsibilityBasis:
-        return ResponsibilityBasis(self.basis)  # type: ignore[arg-type]
+    # the records hold the enums' values as strings (records.ROLES, BASES), which serialize as they are
+    role: ResponsibilityRole
+    basis: ResponsibilityBasis
 
     @strawberry.field
     async def organization(self, info: Ctx) -> Organization:
@@ -238,9 +231,7 @@ class Organization:
     name_en: Optional[str]
     aliases: list[str] = strawberry.field(description="Every surface form seen in the documents.")
 
-    @strawberry.field
-    def kind(self) -> OrganizationKind:
-        return _KINDS.get(self.kind, OrganizationKind.OTHER)  # type: ignore[call-overload]
+    kind: OrganizationKind  # a string of records.ORG_KINDS, read as is
 
     @strawberry.field(description="Home city; null for national bodies.")
     async def city(self, info: Ctx) -> Optional[City]:

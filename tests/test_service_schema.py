@@ -103,3 +103,36 @@ def test_the_guards_refuse_a_repeated_query_every_time(graph):
         memo.get(key, lambda: key.upper())
     assert memo.get("a", lambda: "made again") == "made again"  # the oldest went first
     assert memo.get("c", lambda: "never") == "C"
+
+
+def test_the_enums_and_the_index_admit_the_same_values():
+    # enum fields are plain reads of the records' strings: a value the enum lacks would fail to serialize
+    from service import records
+    from service.types import OrganizationKind, ResponsibilityBasis, ResponsibilityRole
+
+    assert [e.value for e in ResponsibilityRole] == list(records.ROLES)
+    assert [e.value for e in ResponsibilityBasis] == list(records.BASES)
+    assert [e.value for e in OrganizationKind] == list(records.ORG_KINDS)
+
+
+def test_an_unknown_role_or_kind_in_the_store_is_not_served():
+    # a shared store may hold data policykg did not write: an unknown kind reads as OTHER, and a
+    # responsibility whose role no enum value names is left out rather than failing every query
+    from service.index import load_index
+    from service.store import OxigraphStore
+
+    trig = """
+    @prefix pk: <https://w3id.org/policykg/ontology#> .
+    @prefix org: <http://www.w3.org/ns/org#> .
+    @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+    <https://example.org/g> {
+      <https://example.org/guild> a org:Organization ; rdfs:label "行会"@zh ; pk:kind pk:GUILD .
+      <https://example.org/r1> a pk:Responsibility ; pk:organization <https://example.org/guild> ;
+          pk:measure <https://example.org/m> ; pk:role pk:OVERSEER .
+      <https://example.org/r2> a pk:Responsibility ; pk:organization <https://example.org/guild> ;
+          pk:measure <https://example.org/m> ; pk:role pk:LEAD ; pk:basis pk:GUESSED .
+    }"""
+    ix = load_index(OxigraphStore.from_bytes(trig.encode()))
+    assert ix.organizations["https://example.org/guild"].kind == "OTHER"
+    assert set(ix.responsibilities) == {"https://example.org/r2"}
+    assert ix.responsibilities["https://example.org/r2"].basis == "EXPLICIT"
