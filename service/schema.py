@@ -14,6 +14,7 @@ import strawberry
 from strawberry.tools import merge_types
 from graphql.error import GraphQLError
 
+from . import direct_resolvers
 from .limits import Limits, extensions, is_internal
 from .pagination import check_first, paginate
 from .types import (
@@ -156,5 +157,10 @@ class PolicySchema(strawberry.Schema):
                           exc_info=error.original_error)
 
 
-def build_schema(limits: Limits | None = None, debug: bool = False) -> strawberry.Schema:
-    return PolicySchema(query=Query, extensions=extensions(limits or Limits(), debug))
+def build_schema(limits: Limits | None = None, debug: bool = False, direct: bool | None = None) -> strawberry.Schema:
+    """``direct``: resolvers called by graphql-core directly (service/direct_resolvers.py); default
+    POLICYKG_DIRECT_RESOLVERS, on."""
+    schema = PolicySchema(query=Query, extensions=extensions(limits or Limits(), debug))
+    if direct_resolvers.enabled() if direct is None else direct:
+        direct_resolvers.install(schema)
+    return schema
