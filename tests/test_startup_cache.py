@@ -94,3 +94,26 @@ def test_a_corrupt_entry_is_rebuilt(dataset):
     assert startup_cache.last_status == "miss"
     load_graph(dataset)
     assert startup_cache.last_status == "hit"
+
+
+def test_build_prepares_the_entry_serve_starts_from(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from graph.cli import app
+    from graph.paths import RAW_DIR
+
+    monkeypatch.setenv("POLICYKG_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("POLICYKG_CACHE", raising=False)
+    monkeypatch.delenv("POLICYKG_STORE", raising=False)
+    out = tmp_path / "built.trig"
+    done = CliRunner().invoke(app, ["build", "--raw", str(RAW_DIR), "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    assert "start-up cache made" in done.output
+    graph = load_graph(out)
+    assert startup_cache.last_status == "hit"  # the first start of the new dataset is already a hit
+    assert graph.index.triple_count > 20000
+    again = CliRunner().invoke(app, ["build", "--raw", str(RAW_DIR), "-o", str(out)])
+    assert "start-up cache present" in again.output  # same bytes, same entry
+    skipped = CliRunner().invoke(app, ["build", "--raw", str(RAW_DIR), "-o", str(tmp_path / "b.trig"),
+                                       "--no-serve-cache"])
+    assert skipped.exit_code == 0 and "start-up cache" not in skipped.output
