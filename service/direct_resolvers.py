@@ -2,7 +2,8 @@
 
 For every resolver call strawberry builds an ``Info`` object, converts each
 argument by its annotation, runs field extensions and exception handlers, and
-only then calls the function. With this schema none of that changes anything:
+only then calls the function; a field without a resolver is read through
+three nested calls. With this schema none of that changes anything:
 
 - the arguments are all leaves (strings, ints, IDs, enums, lists of those),
   which strawberry passes through as graphql-core coerced them (enums arrive
@@ -15,7 +16,7 @@ Yet the wrapper cost more than the resolvers themselves: a one-department
 lookup spent most of its execution in it (strawberry's open PR #4620 goes
 after the same overhead). So, once the schema is built, each field that
 qualifies gets a plain ``resolve`` that renames the arguments and calls the
-function. strawberry still builds the schema and runs parsing, validation,
+function, or reads the attribute. strawberry still builds the schema and runs parsing, validation,
 the schema extensions (limits, masking) and serialization; a field that does
 not qualify keeps strawberry's resolver. ``POLICYKG_DIRECT_RESOLVERS=0``
 turns this off; a test runs the same queries both ways and compares.
@@ -45,11 +46,20 @@ def _is_leaf(type_: Any) -> bool:
     return type_ in _LEAVES or isinstance(type_, StrawberryEnumDefinition) or has_enum_definition(type_)
 
 
-def _direct(field: StrawberryField, names: dict[str, str]) -> Callable[..., Any] | None:
+def _direct(field: StrawberryField, names: dict[str, str],
+            default_resolver: Callable[[Any, str], Any]) -> Callable[..., Any] | None:
     """A graphql-core resolver calling ``field``'s function as strawberry would; None if it does not qualify."""
     resolver = field.base_resolver
-    if resolver is None or field.extensions or field.is_subscription:
+    if field.extensions or field.is_subscription:
         return None
+    if resolver is None:  # a plain attribute: strawberry reads it with its configured default resolver
+        attribute = field.python_name
+
+        def read(source: Any, info: Any) -> Any:
+            return default_resolver(source, attribute)
+
+        read.__name__ = f"direct_{attribute}"
+        return read
     if resolver.root_parameter is not None or resolver.parent_parameter is not None:
         return None
     if not all(_is_leaf(arg.type) for arg in field.arguments):
@@ -89,7 +99,7 @@ def install(schema: Any) -> list[str]:
             names = {converter.config.name_converter.get_graphql_name(a): a.python_name for a in field.arguments}
             if set(names) != set(gql_field.args):
                 continue  # the two disagree on the arguments: leave the field to strawberry
-            resolve = _direct(field, names)
+            resolve = _direct(field, names, converter.config.default_resolver)
             if resolve is not None:
                 gql_field.resolve = resolve
                 done.append(f"{type_name}.{gql_name}")
