@@ -86,6 +86,14 @@ def child_build(raw: str, out: str, truth: str | None) -> None:
         from graph.synth import evaluate
 
         report["score"] = evaluate(result.facts, json.loads(Path(truth).read_text("utf-8")))
+    del result, text
+    # then what `policykg build` does next: the start-up cache `serve` starts from
+    from service import startup_cache
+
+    t3 = time.perf_counter()
+    report["cache_status"] = startup_cache.prime(Path(out))
+    report["cache_s"] = time.perf_counter() - t3
+    report["peak_with_cache_mib"] = _peak_rss_mib()
     print(json.dumps(report))
 
 
@@ -197,10 +205,10 @@ def children(pid: int) -> list[int]:
 
 
 class Server:
-    def __init__(self, args: list[str], log: Path, timeout: float = 300) -> None:
+    def __init__(self, args: list[str], log: Path, timeout: float = 300, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ, POLICYKG_LOG_LEVEL="warning", POLICYKG_REQUEST_LOG="0")
+        env = dict(os.environ, POLICYKG_LOG_LEVEL="warning", POLICYKG_REQUEST_LOG="0", **(env or {}))
         started = time.perf_counter()
         self.process = subprocess.Popen([*policykg(), "serve", "--host", "127.0.0.1", "--port", str(self.port), *args],
                                         cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
@@ -445,11 +453,14 @@ def main() -> None:
     ap.add_argument("--rdflib-load-timeout", type=float, default=300.0)
     ap.add_argument("--skip-rdflib", action="store_true")
     ap.add_argument("--skip-remote", action="store_true")
+    ap.add_argument("--skip-workers", action="store_true", help="skip `serve --workers 2` on the embedded store")
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "policykg-bench")
     ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args()
     sizes = [int(x) for x in args.sizes.split(",")]
     args.work.mkdir(parents=True, exist_ok=True)
+    # start-up cache entries of the benchmark's datasets: beside them, not in the project's data/cache
+    os.environ["POLICYKG_CACHE_DIR"] = str(args.work / "cache")
     rows: dict[int, dict] = {}
     notes: list[str] = []
     for n in sizes:
@@ -496,6 +507,14 @@ def main() -> None:
             row["mem_after"] = server.memory()
         finally:
             server.stop()
+        # the same dataset with the start-up cache switched off: a full load, for comparison
+        cold = Server(["--data", str(trig)], args.work / f"serve-{n}-nocache.log", env={"POLICYKG_CACHE": "0"})
+        try:
+            row["cold"] = {"ready_s": cold.ready_s, "mem": cold.memory()}
+        finally:
+            cold.stop()
+        if n == max(sizes) and not args.skip_workers:
+            row["workers"] = bench_workers(args, trig, gql_queries(dept_short, dept_full, city))
         row["pyoxigraph"] = run_sparql_baseline("pyoxigraph", trig, dept_full, city_code, 60, 600)
         print(f"   pyoxigraph: {row['pyoxigraph']}", file=sys.stderr, flush=True)
         if not args.skip_rdflib:
@@ -510,6 +529,22 @@ def main() -> None:
     print(report)
     args.out.write_text(report, "utf-8")
     print(f"(written to {args.out})", file=sys.stderr)
+
+
+def bench_workers(args, trig: Path, queries: dict[str, str]) -> dict:
+    """``serve --workers 2`` on the embedded store: both workers open the one on-disk store of the
+    start-up cache read-only, so the graph is shared on disk and each worker holds only its index."""
+    print("   serve --workers 2 (embedded store)", file=sys.stderr, flush=True)
+    server = Server(["--data", str(trig), "--workers", "2"], args.work / "serve-workers.log")
+    out: dict = {"ready_s": server.ready_s}
+    try:
+        for name in ("floor", "lookup", "department"):
+            out[name] = measure(server.port, graphql_request(server.port, queries[name]), args.duration,
+                                server.pids())
+        out["mem"] = server.memory()
+    finally:
+        server.stop()
+    return out
 
 
 def bench_remote(args, n: int, row: dict, notes: list[str]) -> dict | None:
@@ -573,18 +608,24 @@ def render(rows: dict[int, dict], remote: dict | None, notes: list[str], args) -
     L.append("")
     L.append("## Build")
     L.append("")
-    L.append("| cities | documents | triples | build s | docs/s | peak memory | responsibilities P / R |")
-    L.append("|---|---|---|---|---|---|---|")
+    L.append("`build` is parse + extract + RDF + TriG written; `start-up cache` is what `policykg build` does "
+             "next by default (service/startup_cache.py: the persistent store and the pickled index that "
+             "`policykg serve` starts from).")
+    L.append("")
+    L.append("| cities | documents | triples | build s | docs/s | peak memory | + start-up cache s | peak with it "
+             "| responsibilities P / R |")
+    L.append("|---|---|---|---|---|---|---|---|---|")
     for n in sizes:
         b = rows[n]["build"]
         s = b.get("score", {}).get("all")
         pr = f"{s['precision']:.4f} / {s['recall']:.4f}" if s else "(seeds: tests/test_seeds.py)"
         L.append(f"| {label[n]} | {b['docs']} | {b['triples']} | {b['seconds']:.1f} | {b['docs'] / b['seconds']:.1f} "
-                 f"| {b['peak_mib']:.0f} MiB | {pr} |")
+                 f"| {b['peak_mib']:.0f} MiB | {b['cache_s']:.1f} | {b['peak_with_cache_mib']:.0f} MiB | {pr} |")
     if 30 in rows and 300 in rows:
         r = rows[300]["build"]["seconds"] / rows[30]["build"]["seconds"]
+        rc = rows[300]["build"]["cache_s"] / rows[30]["build"]["cache_s"]
         L.append(f"| **300 / 30** | 10.0 | {rows[300]['build']['triples'] / rows[30]['build']['triples']:.1f} | "
-                 f"**{r:.1f}** | | {rows[300]['build']['peak_mib'] / rows[30]['build']['peak_mib']:.1f} | |")
+                 f"**{r:.1f}** | | {rows[300]['build']['peak_mib'] / rows[30]['build']['peak_mib']:.1f} | {rc:.1f} | | |")
     L.append("")
     synth = [n for n in sizes if rows[n]["build"].get("score")]
     if synth:
@@ -611,8 +652,11 @@ def render(rows: dict[int, dict], remote: dict | None, notes: list[str], args) -
         L.append("")
     L.append("## Serving (GraphQL over HTTP; baselines in the same run)")
     L.append("")
-    L.append("| cities | ready | memory at ready (peak so far) / peak after the load | question | p50 | p99 | req/s | vs floor | server CPU / req | "
-             "pyoxigraph SPARQL p50 | rdflib SPARQL p50 |")
+    L.append("`ready` is from `policykg serve --data <built TriG>` to a ready /health, the dataset's start-up "
+             "cache made by the build; `cache off` is the same start with POLICYKG_CACHE=0 (a full load).")
+    L.append("")
+    L.append("| cities | ready (cache off) | memory at ready (peak so far) / peak after the load; cache off: peak "
+             "| question | p50 | p99 | req/s | vs floor | server CPU / req | pyoxigraph SPARQL p50 | rdflib SPARQL p50 |")
     L.append("|---|---|---|---|---|---|---|---|---|---|---|")
     for n in sizes:
         row = rows[n]
@@ -635,12 +679,28 @@ def render(rows: dict[int, dict], remote: dict | None, notes: list[str], args) -
             else:
                 ox_cell, rd_cell = row["pyoxigraph"].get(name, ""), rd.get(name, "")
             rd_cell = rd_cell if rd else "not run"
-            lead = (f"| {label[n]} | {row['ready_s']:.1f} s | {row['mem_ready'][0]:.0f} ({row['mem_ready'][1]:.0f}) / "
-                    f"{row['mem_after'][1]:.0f} MiB |" if first else "| | | |")
+            lead = (f"| {label[n]} | {row['ready_s']:.1f} s ({row['cold']['ready_s']:.1f} s) | "
+                    f"{row['mem_ready'][0]:.0f} ({row['mem_ready'][1]:.0f}) / {row['mem_after'][1]:.0f} MiB; "
+                    f"{row['cold']['mem'][1]:.0f} MiB |" if first else "| | | |")
             L.append(f"{lead} {qname} | {fmt_ms(h['p50_ms'])} | {fmt_ms(h['p99_ms'])} | {h['rps']:.0f} | "
                      f"{h['rps'] / floor:.2f} | {fmt_ms(h.get('cpu_ms', float('nan')))} | {ox_cell} | {rd_cell} |" + (f" {h['errors']} errors" if h['errors'] else ""))
             first = False
     L.append("")
+    workers = rows[max(sizes)].get("workers")
+    if workers:
+        w, floor = workers, workers["floor"]["rps"]
+        L.append(f"## `policykg serve --workers 2` on the embedded store ({label[max(sizes)]})")
+        L.append("")
+        L.append("Both workers open the start-up cache's on-disk store read-only: one store on disk, an index "
+                 "per worker.")
+        L.append("")
+        L.append("| ready | memory (all processes, peak) | floor req/s | lookup req/s (vs floor) | "
+                 "50 responsibilities req/s (vs floor) |")
+        L.append("|---|---|---|---|---|")
+        L.append(f"| {w['ready_s']:.1f} s | {w['mem'][1]:.0f} MiB | {floor:.0f} | {w['lookup']['rps']:.0f} "
+                 f"({w['lookup']['rps'] / floor:.2f}) | {w['department']['rps']:.0f} "
+                 f"({w['department']['rps'] / floor:.2f}) |")
+        L.append("")
     if remote:
         L.append("## Remote engine (`oxigraph serve`, `policykg serve --store URL --workers 2`)")
         L.append("")
@@ -658,9 +718,10 @@ def render(rows: dict[int, dict], remote: dict | None, notes: list[str], args) -
     L.append("| goal | measured | |")
     L.append("|---|---|---|")
     row = rows[big]
-    b = row["build"]["seconds"]
+    b = row["build"]["seconds"] + row["build"]["cache_s"]
     goals = [
-        (f"build within {GOAL_BUILD_S} s", f"{b:.1f} s", b <= GOAL_BUILD_S),
+        (f"build within {GOAL_BUILD_S} s (with its start-up cache)",
+         f"{row['build']['seconds']:.1f} + {row['build']['cache_s']:.1f} = {b:.1f} s", b <= GOAL_BUILD_S),
         (f"ready within {GOAL_READY_S} s", f"{row['ready_s']:.1f} s", row["ready_s"] <= GOAL_READY_S),
         (f"sharedMeasures p50 within {GOAL_SHARED_MS} ms", fmt_ms(row["http"]["sharedMeasures"]["p50_ms"]),
          row["http"]["sharedMeasures"]["p50_ms"] <= GOAL_SHARED_MS),
@@ -680,6 +741,8 @@ def render(rows: dict[int, dict], remote: dict | None, notes: list[str], args) -
         goals.append(("build linear: 300/30 time ratio about 10", f"{r:.1f}", r <= 12))
     for goal, value, ok in goals:
         L.append(f"| {goal} | {value} | {'met' if ok else '**missed**'} |")
+    L.append(f"| (for comparison, not a goal: the start-up cache off) | ready in {row['cold']['ready_s']:.1f} s, "
+             f"{row['cold']['mem'][1]:.0f} MiB peak | |")
     L.append("")
     for note in notes:
         L.append(f"- {note}")
