@@ -37,11 +37,20 @@ class Names:
                 if name:
                     self._cities.setdefault(key(name), c.iri)
         self._orgs: dict[str, list[str]] = {}
+        # the same per city: every city has a 市科技局, and filtering the 300 of them by city
+        # made a one-department lookup cost 19 us at 300 cities instead of 1
+        self._orgs_in_city: dict[tuple[str, str], list[str]] = {}
         for o in ix.organizations.values():
+            cities = {o.city_iri, *o.city_iris} - {None}
             for name in {o.name, o.iri, o.id, *(o.lookup_names), *(o.aliases)} | ({o.name_en} if o.name_en else set()):
-                bucket = self._orgs.setdefault(key(name), [])
+                k = key(name)
+                bucket = self._orgs.setdefault(k, [])
                 if o.iri not in bucket:
                     bucket.append(o.iri)
+                for c in cities:
+                    in_city = self._orgs_in_city.setdefault((k, c), [])
+                    if o.iri not in in_city:
+                        in_city.append(o.iri)
         self._concepts: dict[str, dict[str, str]] = {MEASURE_TYPE_SCHEME: {}, INDUSTRY_SCHEME: {}}
         for c in ix.concepts.values():
             table = self._concepts.setdefault(c.scheme, {})
@@ -60,13 +69,11 @@ class Names:
     def organizations(self, name: str, city: City | None = None) -> list[Organization]:
         """Every organization the name can mean, within ``city`` when given."""
         k = key(name)
-        iris = list(self._orgs.get(k, ()))
-        if not iris:
+        if k in self._orgs:
+            iris = self._orgs[k] if city is None else self._orgs_in_city.get((k, city.iri), ())
+        else:
             iris = self._with_city_prefix(k, city)
-        orgs = [self._ix.organizations[i] for i in iris]
-        if city is not None:
-            orgs = [o for o in orgs if o.city_iri == city.iri or city.iri in o.city_iris]
-        return sorted(orgs, key=self._preference)
+        return sorted((self._ix.organizations[i] for i in iris), key=self._preference)
 
     def organization(self, name: str, city: City | None = None) -> Organization | None:
         """One organization: a national body first, else the first by city code."""

@@ -55,6 +55,16 @@ def test_key_ignores_width_case_and_spaces():
     assert key("各县（市、区）") == key("各县(市、区)")
 
 
+def test_a_name_within_a_city_means_what_it_means_anywhere_filtered_to_that_city(queries):
+    # the per-city table (names.py) must agree with filtering every match by city
+    names = queries.names
+    for k in list(names._orgs):
+        everywhere = names.organizations(k)
+        for city in queries.ix.cities.values():
+            expected = [o for o in everywhere if o.city_iri == city.iri or city.iri in o.city_iris]
+            assert names.organizations(k, city) == expected, (k, city.name)
+
+
 def test_names_resolve_every_written_form(queries):
     names = queries.names
     assert {names.city(n).admin_code for n in ("许昌", "许昌市", "XUCHANG", "411000", "city/411000")} == {"411000"}
