@@ -38,7 +38,7 @@ from graph.gazetteer import default_gazetteer  # noqa: E402
 from service.context import Context, GraphState  # noqa: E402
 from service.index import load_index  # noqa: E402
 from service.insights import citations, dashboards, diffusion, matrix, search  # noqa: E402
-from service.loaders import Loaders  # noqa: E402
+from service.lookups import Lookups  # noqa: E402
 from service.loading import ensure_dataset  # noqa: E402
 from service.queries import Queries  # noqa: E402
 from service.store import OxigraphStore  # noqa: E402
@@ -147,7 +147,7 @@ def cold(g: GraphState, fn: Callable[[], Any], repeat: int) -> float:
 
 def gql(g: GraphState, schema: Any, query: str) -> Callable[[], Any]:
     def run() -> Any:
-        ctx = Context(request=None, response=None, graph=g, loaders=Loaders(g.queries))
+        ctx = Context(request=None, response=None, graph=g, lookups=Lookups(g.queries))
         r = asyncio.run(schema.execute(query, context_value=ctx))
         if r.errors:
             raise RuntimeError(r.errors)

@@ -37,7 +37,7 @@ from .context import Context, GraphState, request_graph
 from .guards import guard_extensions, production
 from .insights_http import insights_routes
 from .limits import Limits
-from .loaders import Loaders
+from .lookups import Lookups
 from .logs import RequestObserver
 from .metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from .metrics import Metrics
@@ -53,7 +53,7 @@ log = logging.getLogger("policykg.service")
 class GraphQLApp(GraphQL):
     async def get_context(self, request: Any, response: Any = None) -> Context:
         graph: GraphState = request_graph(request.app)  # pinned for this request by RequestObserver
-        return Context(request=request, response=response, graph=graph, loaders=Loaders(graph.queries))
+        return Context(request=request, response=response, graph=graph, lookups=Lookups(graph.queries))
 
 
 def _ontology_files() -> list[tuple[str, bytes]]:

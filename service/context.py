@@ -1,4 +1,4 @@
-"""What every resolver receives: the graph being served and this request's loaders."""
+"""What every resolver receives: the graph being served and this request's lookups."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .index import GraphIndex
-from .loaders import Loaders
+from .lookups import Lookups
 from .queries import Queries
 
 
@@ -70,7 +70,7 @@ class Context:
     request: Any
     response: Any
     graph: GraphState
-    loaders: Loaders
+    lookups: Lookups
 
     @property
     def queries(self) -> Queries:

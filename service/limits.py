@@ -1,8 +1,8 @@
 """Limits and error hygiene, as strawberry schema extensions.
 
 Depth, aliases and tokens are refused before execution (strawberry's own
-limiters); execution time is enforced by the per-request loaders, which
-check a deadline this module's extension sets. Parsed and validated
+limiters); execution time is enforced by the per-request lookups
+(service/lookups.py), which check a deadline this module's extension sets. Parsed and validated
 documents are cached: dashboards repeat the same few queries, and parsing
 and validating dominate the cost of a small query.
 """
@@ -49,21 +49,21 @@ class Limits:
 
 
 class ExecutionTimeLimit(SchemaExtension):
-    """Give each execution a deadline the loaders and list resolvers check."""
+    """Give each execution a deadline the lookups check at every hop."""
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
 
     def on_execute(self) -> Iterator[None]:
         ctx = self.execution_context.context
-        loaders = getattr(ctx, "loaders", None)
-        if loaders is not None:
-            loaders.deadline = time.monotonic() + self.seconds
+        lookups = getattr(ctx, "lookups", None)
+        if lookups is not None:
+            lookups.deadline = time.monotonic() + self.seconds
         yield
 
 
 class RoundTrips(SchemaExtension):
-    """Report store round trips and loader batches of a request (debug aid).
+    """Report the store round trips of a request (debug aid).
 
     Added only when POLICYKG_DEBUG is set: the N+1 test reads it from the
     response's ``extensions``. Store counts are process-wide, so the figure is
@@ -75,10 +75,10 @@ class RoundTrips(SchemaExtension):
         store = ctx.graph.store
         before = store.round_trips
         yield
-        self._figures = {"store": store.round_trips - before, "batches": ctx.loaders.batches}
+        self._figures = {"store": store.round_trips - before}
 
     def get_results(self) -> dict[str, Any]:
-        return {"roundTrips": getattr(self, "_figures", {"store": 0, "batches": 0})}
+        return {"roundTrips": getattr(self, "_figures", {"store": 0})}
 
 
 def _should_mask(error: GraphQLError) -> bool:

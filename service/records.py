@@ -2,7 +2,7 @@
 
 One record per node of interest. Relations are kept as IRIs (or lists of
 IRIs) and resolved through the index, so a record never embeds another and
-the GraphQL layer can batch every hop through a DataLoader.
+the GraphQL layer resolves every hop with one index lookup (service/lookups.py).
 
 The GraphQL types in ``service.types`` read these records directly: field
 names here match the schema's (snake_case → camelCase), which spares a copy

@@ -2,7 +2,7 @@
 
 Resolvers receive the index's records as ``self`` (strawberry passes the
 parent value through), so scalar fields are plain attribute reads and only
-relations have resolvers, each a DataLoader hop.
+relations have resolvers, each a lookup in the index (service/lookups.py).
 """
 
 from __future__ import annotations
@@ -70,12 +70,12 @@ class City:
     short: str = strawberry.field(name="shortName", description="许昌 for 许昌市.")
 
     @strawberry.field
-    async def policies(self, info: Ctx) -> list[Policy]:
+    def policies(self, info: Ctx) -> list[Policy]:
         ix = info.context.index
         return [ix.policies[i] for i in ix.policies_by_city.get(self.iri, ())]
 
     @strawberry.field(description="Organizations named in this city's documents.")
-    async def organizations(self, info: Ctx) -> list[Organization]:
+    def organizations(self, info: Ctx) -> list[Organization]:
         ix = info.context.index
         return [ix.organizations[i] for i in ix.orgs_by_city.get(self.iri, ())]
 
@@ -91,13 +91,13 @@ class Policy:
     url: Optional[str]
 
     @strawberry.field
-    async def city(self, info: Ctx) -> City:
-        return await info.context.loaders.city.load(self.city_iri)
+    def city(self, info: Ctx) -> City:
+        return info.context.lookups.city(self.city_iri)
 
     @strawberry.field
-    async def issuers(self, info: Ctx) -> list[Organization]:
-        loaders = info.context.loaders
-        return await loaders.many(loaders.organization, self.issuer_iris)
+    def issuers(self, info: Ctx) -> list[Organization]:
+        lookups = info.context.lookups
+        return lookups.many(lookups.organization, self.issuer_iris)
 
     @strawberry.field
     def measures(self, info: Ctx, first: Optional[int] = 100, after: Optional[str] = None) -> MeasureConnection:
@@ -105,20 +105,20 @@ class Policy:
         return MeasureConnection.of(paginate(self.measure_iris, "measure", first, after, 100), ix.measures)
 
     @strawberry.field
-    async def annex_of(self, info: Ctx) -> Optional[Policy]:
+    def annex_of(self, info: Ctx) -> Optional[Policy]:
         if self.annex_of_iri is None:
             return None
-        return await info.context.loaders.policy.load(self.annex_of_iri)
+        return info.context.lookups.policy(self.annex_of_iri)
 
     @strawberry.field
-    async def annexes(self, info: Ctx) -> list[Policy]:
-        loaders = info.context.loaders
-        return await loaders.many(loaders.policy, self.annex_iris)
+    def annexes(self, info: Ctx) -> list[Policy]:
+        lookups = info.context.lookups
+        return lookups.many(lookups.policy, self.annex_iris)
 
     @strawberry.field(description="Policies of the corpus this one cites.")
-    async def references(self, info: Ctx) -> list[Policy]:
-        loaders = info.context.loaders
-        return await loaders.many(loaders.policy, self.reference_iris)
+    def references(self, info: Ctx) -> list[Policy]:
+        lookups = info.context.lookups
+        return lookups.many(lookups.policy, self.reference_iris)
 
     # citation network (issue 7, service/gql_insights.py): stubs outside the corpus included
     @strawberry.field(description="Every policy this one cites, corpus or stub, with the citation as written.")
@@ -147,61 +147,61 @@ class Measure:
     order: int = strawberry.field(description="Its position in the document.")
 
     @strawberry.field
-    async def policy(self, info: Ctx) -> Policy:
-        return await info.context.loaders.policy.load(self.policy_iri)
+    def policy(self, info: Ctx) -> Policy:
+        return info.context.lookups.policy(self.policy_iri)
 
     @strawberry.field
-    async def city(self, info: Ctx) -> City:
-        return await info.context.loaders.city.load(self.city_iri)
+    def city(self, info: Ctx) -> City:
+        return info.context.lookups.city(self.city_iri)
 
     @strawberry.field
-    async def parent(self, info: Ctx) -> Optional[Measure]:
+    def parent(self, info: Ctx) -> Optional[Measure]:
         if self.parent_iri is None:
             return None
-        return await info.context.loaders.measure.load(self.parent_iri)
+        return info.context.lookups.measure(self.parent_iri)
 
     @strawberry.field
-    async def children(self, info: Ctx) -> list[Measure]:
-        loaders = info.context.loaders
-        return await loaders.many(loaders.measure, self.child_iris)
+    def children(self, info: Ctx) -> list[Measure]:
+        lookups = info.context.lookups
+        return lookups.many(lookups.measure, self.child_iris)
 
     @strawberry.field
-    async def responsibilities(self, info: Ctx) -> list[Responsibility]:
-        return await info.context.loaders.responsibilities_of_measure.load(self.iri)
+    def responsibilities(self, info: Ctx) -> list[Responsibility]:
+        return info.context.lookups.responsibilities_of_measure(self.iri)
 
     @strawberry.field(description="Institutions the measure names or assigns.")
-    async def institutions(self, info: Ctx) -> list[Organization]:
-        return await info.context.loaders.institutions_of_measure.load(self.iri)
+    def institutions(self, info: Ctx) -> list[Organization]:
+        return info.context.lookups.institutions_of_measure(self.iri)
 
     @strawberry.field
-    async def industries(self, info: Ctx) -> list[Industry]:
-        loaders = info.context.loaders
-        return await loaders.many(loaders.concept, self.industry_iris)
+    def industries(self, info: Ctx) -> list[Industry]:
+        lookups = info.context.lookups
+        return lookups.many(lookups.concept, self.industry_iris)
 
     @strawberry.field
-    async def measure_types(self, info: Ctx) -> list[MeasureType]:
-        loaders = info.context.loaders
-        return await loaders.many(loaders.concept, self.measure_type_iris)
+    def measure_types(self, info: Ctx) -> list[MeasureType]:
+        lookups = info.context.lookups
+        return lookups.many(lookups.concept, self.measure_type_iris)
 
     @strawberry.field
-    async def targets(self, info: Ctx) -> list[Target]:
-        loaders = info.context.loaders
-        return await loaders.many(loaders.target, self.target_iris)
+    def targets(self, info: Ctx) -> list[Target]:
+        lookups = info.context.lookups
+        return lookups.many(lookups.target, self.target_iris)
 
     @strawberry.field(description="The words that gave the measure each of its types and industries.")
-    async def classifications(self, info: Ctx) -> list[Classification]:
-        return await info.context.loaders.classifications_of_measure.load(self.iri)
+    def classifications(self, info: Ctx) -> list[Classification]:
+        return info.context.lookups.classifications_of_measure(self.iri)
 
     @strawberry.field(description="The main-plan measure an annex task details.")
-    async def refines(self, info: Ctx) -> Optional[Measure]:
+    def refines(self, info: Ctx) -> Optional[Measure]:
         if self.refines_iri is None:
             return None
-        return await info.context.loaders.measure.load(self.refines_iri)
+        return info.context.lookups.measure(self.refines_iri)
 
     @strawberry.field(description="Annex tasks that detail this measure.")
-    async def refined_by(self, info: Ctx) -> list[Measure]:
-        loaders = info.context.loaders
-        return await loaders.many(loaders.measure, self.refined_by_iris)
+    def refined_by(self, info: Ctx) -> list[Measure]:
+        lookups = info.context.lookups
+        return lookups.many(lookups.measure, self.refined_by_iris)
 
 
 @strawberry.type
@@ -215,12 +215,12 @@ class Responsibility:
     basis: ResponsibilityBasis
 
     @strawberry.field
-    async def organization(self, info: Ctx) -> Organization:
-        return await info.context.loaders.organization.load(self.organization_iri)
+    def organization(self, info: Ctx) -> Organization:
+        return info.context.lookups.organization(self.organization_iri)
 
     @strawberry.field
-    async def measure(self, info: Ctx) -> Measure:
-        return await info.context.loaders.measure.load(self.measure_iri)
+    def measure(self, info: Ctx) -> Measure:
+        return info.context.lookups.measure(self.measure_iri)
 
 
 @strawberry.type
@@ -234,22 +234,22 @@ class Organization:
     kind: OrganizationKind  # a string of records.ORG_KINDS, read as is
 
     @strawberry.field(description="Home city; null for national bodies.")
-    async def city(self, info: Ctx) -> Optional[City]:
+    def city(self, info: Ctx) -> Optional[City]:
         if self.city_iri is None:
             return None
-        return await info.context.loaders.city.load(self.city_iri)
+        return info.context.lookups.city(self.city_iri)
 
     @strawberry.field
-    async def parent(self, info: Ctx) -> Optional[Organization]:
+    def parent(self, info: Ctx) -> Optional[Organization]:
         if self.parent_iri is None:
             return None
-        return await info.context.loaders.organization.load(self.parent_iri)
+        return info.context.lookups.organization(self.parent_iri)
 
     @strawberry.field(description="Cities whose documents name it or one of its parts (a document naming "
                                   "中科院微电子所 names 中科院 too).")
-    async def cities(self, info: Ctx) -> list[City]:
-        loaders = info.context.loaders
-        return await loaders.many(loaders.city, self.city_iris)
+    def cities(self, info: Ctx) -> list[City]:
+        lookups = info.context.lookups
+        return lookups.many(lookups.city, self.city_iris)
 
     @strawberry.field
     def responsibilities(self, info: Ctx, role: Optional[ResponsibilityRole] = None,
@@ -260,8 +260,8 @@ class Organization:
                                            q.ix.responsibilities)
 
     @strawberry.field(description="Measures that assign or name it (or one of its parts).")
-    async def measures(self, info: Ctx) -> list[Measure]:
-        return await info.context.loaders.measures_of_org.load(self.iri)
+    def measures(self, info: Ctx) -> list[Measure]:
+        return info.context.lookups.measures_of_org(self.iri)
 
 
 @strawberry.type
@@ -272,15 +272,15 @@ class MeasureType:
     label_en: str
 
     @strawberry.field
-    async def broader(self, info: Ctx) -> Optional[MeasureType]:
+    def broader(self, info: Ctx) -> Optional[MeasureType]:
         if self.broader_iri is None:
             return None
-        return await info.context.loaders.concept.load(self.broader_iri)
+        return info.context.lookups.concept(self.broader_iri)
 
     @strawberry.field
-    async def narrower(self, info: Ctx) -> list[MeasureType]:
-        loaders = info.context.loaders
-        return await loaders.many(loaders.concept, self.narrower_iris)
+    def narrower(self, info: Ctx) -> list[MeasureType]:
+        lookups = info.context.lookups
+        return lookups.many(lookups.concept, self.narrower_iris)
 
     @strawberry.field(description="Measures of this type or of a narrower one.")
     def measures(self, info: Ctx) -> list[Measure]:
@@ -301,15 +301,15 @@ class Industry:
     label_en: str
 
     @strawberry.field
-    async def broader(self, info: Ctx) -> Optional[Industry]:
+    def broader(self, info: Ctx) -> Optional[Industry]:
         if self.broader_iri is None:
             return None
-        return await info.context.loaders.concept.load(self.broader_iri)
+        return info.context.lookups.concept(self.broader_iri)
 
     @strawberry.field
-    async def narrower(self, info: Ctx) -> list[Industry]:
-        loaders = info.context.loaders
-        return await loaders.many(loaders.concept, self.narrower_iris)
+    def narrower(self, info: Ctx) -> list[Industry]:
+        lookups = info.context.lookups
+        return lookups.many(lookups.concept, self.narrower_iris)
 
     @strawberry.field(description="Measures of this industry or of a narrower one.")
     def measures(self, info: Ctx) -> list[Measure]:
@@ -327,17 +327,17 @@ class Classification:
     source: SourceSpan
 
     @strawberry.field
-    async def measure(self, info: Ctx) -> Measure:
-        return await info.context.loaders.measure.load(self.measure_iri)
+    def measure(self, info: Ctx) -> Measure:
+        return info.context.lookups.measure(self.measure_iri)
 
     @strawberry.field
-    async def measure_type(self, info: Ctx) -> Optional[MeasureType]:
-        c = await info.context.loaders.concept.load(self.concept_iri)
+    def measure_type(self, info: Ctx) -> Optional[MeasureType]:
+        c = info.context.lookups.concept(self.concept_iri)
         return c if c is not None and c.scheme.endswith("/measure-type/") else None
 
     @strawberry.field
-    async def industry(self, info: Ctx) -> Optional[Industry]:
-        c = await info.context.loaders.concept.load(self.concept_iri)
+    def industry(self, info: Ctx) -> Optional[Industry]:
+        c = info.context.lookups.concept(self.concept_iri)
         return c if c is not None and c.scheme.endswith("/industry/") else None
 
 
@@ -353,18 +353,18 @@ class Target:
     source: SourceSpan = strawberry.field(description="The figure as written.")
 
     @strawberry.field
-    async def city(self, info: Ctx) -> City:
-        return await info.context.loaders.city.load(self.city_iri)
+    def city(self, info: Ctx) -> City:
+        return info.context.lookups.city(self.city_iri)
 
     @strawberry.field
-    async def measure(self, info: Ctx) -> Optional[Measure]:
+    def measure(self, info: Ctx) -> Optional[Measure]:
         if self.measure_iri is None:
             return None
-        return await info.context.loaders.measure.load(self.measure_iri)
+        return info.context.lookups.measure(self.measure_iri)
 
     @strawberry.field
-    async def policy(self, info: Ctx) -> Policy:
-        return await info.context.loaders.policy.load(self.policy_iri)
+    def policy(self, info: Ctx) -> Policy:
+        return info.context.lookups.policy(self.policy_iri)
 
 
 @strawberry.type

@@ -17,7 +17,7 @@ from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType, get_named_ty
 from graph.paths import DATASET_PATH
 from service import direct_resolvers
 from service.context import Context
-from service.loaders import Loaders
+from service.lookups import Lookups
 from service.loading import ensure_dataset, load_graph
 from service.schema import build_schema
 
@@ -82,7 +82,7 @@ def graph():
 
 
 def run(schema, graph, query: str, variables=None):
-    ctx = Context(request=None, response=None, graph=graph, loaders=Loaders(graph.queries))
+    ctx = Context(request=None, response=None, graph=graph, lookups=Lookups(graph.queries))
     result = asyncio.run(schema.execute(query, variable_values=variables, context_value=ctx))
     return result.data, sorted((e.message, tuple(e.path or ())) for e in result.errors or [])
 

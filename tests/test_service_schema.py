@@ -14,7 +14,7 @@ import pytest
 from graph.paths import DATASET_PATH
 from service.context import Context
 from service.limits import Limits
-from service.loaders import Loaders
+from service.lookups import Lookups
 from service.loading import ensure_dataset, load_graph
 from service.schema import build_schema
 
@@ -25,8 +25,8 @@ def graph():
     return load_graph(DATASET_PATH)
 
 
-def execute(schema, graph, query: str, loaders: Loaders | None = None):
-    ctx = Context(request=None, response=None, graph=graph, loaders=loaders or Loaders(graph.queries))
+def execute(schema, graph, query: str, lookups: Lookups | None = None):
+    ctx = Context(request=None, response=None, graph=graph, lookups=lookups or Lookups(graph.queries))
     return asyncio.run(schema.execute(query, context_value=ctx))
 
 
