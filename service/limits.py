@@ -2,9 +2,9 @@
 
 Depth, aliases and tokens are refused before execution (strawberry's own
 limiters); execution time is enforced by the per-request lookups
-(service/lookups.py), which check a deadline this module's extension sets. Parsed and validated
-documents are cached: dashboards repeat the same few queries, and parsing
-and validating dominate the cost of a small query.
+(service/lookups.py), which check a deadline this module's extension sets.
+Parsed and validated documents are cached: dashboards repeat the same few
+queries, and parsing and validating dominate the cost of a small query.
 """
 
 from __future__ import annotations
