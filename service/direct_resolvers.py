@@ -16,10 +16,11 @@ Yet the wrapper cost more than the resolvers themselves: a one-department
 lookup spent most of its execution in it (strawberry's open PR #4620 goes
 after the same overhead). So, once the schema is built, each field that
 qualifies gets a plain ``resolve`` that renames the arguments and calls the
-function, or reads the attribute. strawberry still builds the schema and runs parsing, validation,
-the schema extensions (limits, masking) and serialization; a field that does
-not qualify keeps strawberry's resolver. ``POLICYKG_DIRECT_RESOLVERS=0``
-turns this off; a test runs the same queries both ways and compares.
+function, or reads the attribute. strawberry still builds the schema and
+runs parsing, validation, the schema extensions (limits, masking) and
+serialization; a field that does not qualify keeps strawberry's resolver.
+``POLICYKG_DIRECT_RESOLVERS=0`` turns this off; a test runs the same
+queries both ways and compares.
 """
 
 from __future__ import annotations
