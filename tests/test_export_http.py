@@ -51,8 +51,29 @@ def test_csv_is_a_zip_of_nodes_and_edges(client):  # noqa: F811
     ({"city": "北京"}, "no city"),
     ({"depth": "two", "organization": "市科技局"}, "whole number"),
     ({"colour": "red"}, "unknown parameter"),
+    ({"maxElements": "0"}, "above 0"),
+    ({"maxElements": "lots"}, "whole number"),
 ])
 def test_mistakes_are_400_with_a_reason(client, params, message):  # noqa: F811
     r = client.get("/export", params=params)
     assert r.status_code == 400
     assert message in r.json()["error"]
+
+
+def test_a_view_over_max_elements_is_refused_before_it_is_sent(client):  # noqa: F811
+    view = {"view": "co-responsibility", "city": "承德"}
+    elements = client.get("/export", params={"format": "cytoscape", **view}).json()["elements"]
+    nodes, edges = len(elements["nodes"]), len(elements["edges"])
+    d3 = {"format": "d3", **view}  # not asked for yet: the first refusal comes from a fresh build of the view
+
+    def limited(limit: int):
+        return client.get("/export", params={**d3, "maxElements": str(limit)})
+
+    refused = limited(nodes + edges - 1)
+    assert refused.status_code == 413
+    assert f"{nodes} nodes and {edges} edges" in refused.json()["error"] and "download" in refused.json()["error"]
+    whole = client.get("/export", params=d3)  # now the answer is in the export cache
+    assert whole.status_code == 200
+    assert limited(nodes + edges - 1).status_code == 413  # refused from the cache too
+    fits = limited(nodes + edges)
+    assert fits.status_code == 200 and fits.content == whole.content

@@ -133,6 +133,17 @@ def test_viewer_shows_the_network_and_the_quotes_behind_a_node(browser, server, 
     assert browser.save_screenshot(str(final)) and final.stat().st_size > 10_000
 
 
+def test_viewer_refuses_to_draw_a_view_over_its_limit(browser, server):  # noqa: F811
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(server.url + "/?" + urlencode({"view": "co-responsibility", "city": "许昌", "maxElements": 10}))
+    WebDriverWait(browser, TIMEOUT_S).until(lambda d: d.execute_script("return document.body.dataset.state")
+                                            == "error")
+    status = browser.execute_script("return document.getElementById('status').textContent")
+    assert "34 nodes" in status and "download" in status
+    assert browser.execute_script("return cy.nodes().length") == 0
+
+
 def test_viewer_is_served_without_a_cdn(client):  # noqa: F811
     page = client.get("/")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")

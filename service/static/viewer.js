@@ -20,6 +20,9 @@ const MAX_QUOTES = 12;
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
+// nodes + edges the page will lay out; a larger view (a whole province, all cities) is refused
+// by /export before it is sent, and the page says to narrow it or download it
+const MAX_DRAWN = Number(params.get("maxElements")) || 5000;
 let cy = null;
 
 function setState(state, text) {
@@ -78,7 +81,7 @@ async function show() {
   setState("loading", "loading…");
   $("download").href = exportUrl($("format").value);
   history.replaceState(null, "", "?" + query(null).toString());  // a view can be bookmarked
-  const response = await fetch(exportUrl("cytoscape"));
+  const response = await fetch(exportUrl("cytoscape") + "&maxElements=" + MAX_DRAWN);
   if (!response.ok) {
     const body = await response.json().catch(() => ({}));
     setState("error", body.error || `export failed: HTTP ${response.status}`);
