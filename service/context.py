@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .index import GraphIndex
@@ -26,6 +27,7 @@ class GraphState:
     queries: Queries
     documents: list[str] = field(default_factory=list)
     version: str = ""  # "<triples>-<content hash>": tells clients which graph answered (X-Graph-Version)
+    cache_entry: Path | None = None  # the start-up cache entry it was loaded through (service/startup_cache.py)
     _derived: dict[str, Any] = field(default_factory=dict, repr=False)
     # re-entrant: one derived structure may be made from another (network analytics from views)
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)

@@ -83,7 +83,11 @@ def _check_size(nodes: int, edges: int, limit: int | None) -> None:
 def network_of(graph: GraphState) -> Network:
     """Made on first use, once per loaded graph (GraphQL analytics use it too)."""
     def make(g: GraphState) -> Network:
-        corpus = read_corpus(g.store)
+        from .startup_cache import network_corpus
+
+        corpus = network_corpus(g)  # pickled in the start-up cache entry, if the graph came through one
+        if corpus is None:
+            corpus = read_corpus(g.store)
         return Network(corpus, Names(corpus), g.store)
 
     return graph.derived("network", make)

@@ -117,3 +117,20 @@ def test_build_prepares_the_entry_serve_starts_from(tmp_path, monkeypatch):
     skipped = CliRunner().invoke(app, ["build", "--raw", str(RAW_DIR), "-o", str(tmp_path / "b.trig"),
                                        "--no-serve-cache"])
     assert skipped.exit_code == 0 and "start-up cache" not in skipped.output
+
+
+def test_the_network_corpus_comes_from_the_entry_and_equals_the_stores(dataset):
+    from graph.network import read_corpus
+    from service.exports import network_of
+
+    load_graph(dataset)  # makes the entry
+    graph = load_graph(dataset)
+    assert startup_cache.last_status == "hit"
+    pickled = startup_cache.network_corpus(graph)
+    assert pickled is not None and pickled == read_corpus(graph.store)
+    assert network_of(graph).corpus == pickled
+    # a damaged pickle is not fatal: the corpus is read from the store
+    (graph.cache_entry / "network.pickle").write_bytes(b"not a pickle")
+    again = load_graph(dataset)
+    assert startup_cache.network_corpus(again) is None
+    assert network_of(again).corpus == pickled
