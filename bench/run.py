@@ -692,7 +692,8 @@ def render(rows: dict[int, dict], remote: dict | None, notes: list[str], args) -
         L.append(f"## `policykg serve --workers 2` on the embedded store ({label[max(sizes)]})")
         L.append("")
         L.append("Both workers open the start-up cache's on-disk store read-only: one store on disk, an index "
-                 "per worker.")
+                 "per worker. The load generator's 4 keep-alive connections are spread over the workers by the "
+                 "kernel, not always evenly, so these figures vary from run to run.")
         L.append("")
         L.append("| ready | memory (all processes, peak) | floor req/s | lookup req/s (vs floor) | "
                  "50 responsibilities req/s (vs floor) |")
