@@ -9,7 +9,9 @@ the first start from a dataset file keeps, under ``data/cache/<key>/``:
 - ``network.pickle``: the network corpus (graph/network) that exports and
   network analytics are built from;
 - ``index.pickle``: the ``GraphIndex`` and the graph version, written last
-  (atomically); its presence marks the entry complete.
+  (atomically); its presence marks the entry complete;
+- ``in-use.<pid>``: one per process serving from the entry, so that pruning
+  (``KEEP`` entries, most recently used first) spares it.
 
 Later starts open the store read-only (any number of processes can) and
 unpickle the index: ready in seconds. ``policykg build`` makes the entry
@@ -28,6 +30,7 @@ to the normal in-memory load when even that fails.
 
 from __future__ import annotations
 
+import atexit
 import gc
 import hashlib
 import logging
@@ -93,6 +96,7 @@ def dataset_key(path: Path) -> str:
 
 
 def _state(store: OxigraphStore, index: Any, version: str, entry: Path) -> GraphState:
+    _mark_in_use(entry)
     return GraphState(store=store, index=index, queries=Queries(index), documents=index.documents, version=version,
                       cache_entry=entry)
 
@@ -204,14 +208,49 @@ def release_memory() -> None:
         pass
 
 
+def _mark_in_use(entry: Path) -> None:
+    """Leave an ``in-use.<pid>`` file in the entry while this process serves from it (removed at exit),
+    so that pruning, by another process building another dataset, never takes a store being read."""
+    marker = entry / f"in-use.{os.getpid()}"
+    try:
+        marker.touch()
+    except OSError:
+        return
+    atexit.register(lambda: marker.unlink(missing_ok=True))
+
+
+def _in_use(entry: Path) -> bool:
+    """Whether a live process serves from the entry; markers of processes gone are removed."""
+    used = False
+    for marker in entry.glob("in-use.*"):
+        pid = marker.name.rsplit(".", 1)[-1]
+        if pid.isdigit() and _alive(int(pid)):
+            used = True
+        else:
+            marker.unlink(missing_ok=True)
+    return used
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
+
+
 def _prune(root: Path, keep: str) -> None:
+    """Keep the ``KEEP`` most recently used entries, and any a live process serves from."""
     try:
         entries = sorted((p for p in root.iterdir() if p.is_dir() and p.name != keep),
                          key=lambda p: p.stat().st_mtime, reverse=True)
     except OSError:
         return
     for old in entries[KEEP - 1:]:
-        shutil.rmtree(old, ignore_errors=True)
+        if not _in_use(old):
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def prime(path: Path) -> str:

@@ -3,6 +3,7 @@ dataset file opens the cached store and unpickles the index; a changed file miss
 
 from __future__ import annotations
 
+import os
 import pickle
 import shutil
 
@@ -53,7 +54,6 @@ def test_second_load_hits_the_cache_and_answers_the_same(dataset):
     assert second.index.triple_count == first.index.triple_count
     assert answers(second) == first_answers
     # the cache off: the ordinary load, same answers
-    import os
     os.environ["POLICYKG_CACHE"] = "0"
     try:
         plain = load_graph(dataset)
@@ -134,3 +134,25 @@ def test_the_network_corpus_comes_from_the_entry_and_equals_the_stores(dataset):
     again = load_graph(dataset)
     assert startup_cache.network_corpus(again) is None
     assert network_of(again).corpus == pickled
+
+
+def test_pruning_spares_entries_a_live_process_serves_from(dataset, monkeypatch, tmp_path):
+    import subprocess
+    import sys
+
+    monkeypatch.setattr(startup_cache, "KEEP", 1)  # keep only the newest entry, unless in use
+    serving = load_graph(dataset)  # this process serves from the entry: marked in use
+    entry = serving.cache_entry
+    assert (entry / f"in-use.{os.getpid()}").exists()
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = startup_cache.cache_root() / ("f" * 40)  # an older entry whose server has exited
+    stale.mkdir()
+    (stale / f"in-use.{int(gone.stdout)}").touch()
+    os.utime(stale, (0, 0))
+    other = tmp_path / "other.trig"
+    other.write_text(dataset.read_text("utf-8") + "\n<urn:x:g> { <urn:x:s> <urn:x:p> \"other\" . }\n", "utf-8")
+    assert startup_cache.prime(other) == "made"  # prunes everything but the new entry ...
+    assert entry.is_dir() and (entry / "store").is_dir()  # ... except the one being served
+    assert not stale.exists()
+    assert answers(serving)  # and it still answers
+
