@@ -120,6 +120,7 @@ def create_app(graph: GraphState, limits: Limits | None = None, sparql_limits: S
             "measures": len(ix.measures),
             "responsibilities": len(ix.responsibilities),
             "version": g.version,
+            "pid": os.getpid(),  # which worker answered (serve --workers N)
             "reload": reloader.status(),  # the last reload attempt; on failure, why
         })
 
@@ -157,14 +158,16 @@ def create_app(graph: GraphState, limits: Limits | None = None, sparql_limits: S
     async def lifespan(_app: Starlette):
         stop = asyncio.Event()
         watcher = asyncio.create_task(reloader.watch(stop)) if watch else None
+        follower = asyncio.create_task(reloader.follow(stop))  # serve --workers N: follow a sibling's reload
         if watch or os.environ.get("POLICYKG_ADMIN_TOKEN"):
             reloader.prewarm()  # reloads are possible: have the build child's imports done ahead
         yield
         stop.set()
-        if watcher is not None:
-            watcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await watcher
+        for task in (watcher, follower):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
         reloader.close()
         sparql.close()
 

@@ -14,6 +14,13 @@ A reload (``POST /admin/reload``, or a change seen by ``serve --watch``):
 4. otherwise replaces ``app.state.graph`` in one assignment. Requests pin
    the graph they started with (service/context.py), so each is answered
    entirely from the old graph or entirely from the new one.
+
+With ``serve --workers N`` an admin reload reaches one worker only, the one
+that took the request. After it succeeds that worker writes the new version
+to a signal file the workers share (``POLICYKG_RELOAD_SIGNAL``, set by
+``serve``); every other worker polls that file and reloads itself when it
+names a version other than its own, so all of them serve the new graph
+within a build's time.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import json
 import logging
 import multiprocessing
 import os
@@ -43,6 +51,7 @@ from .store import OxigraphStore
 log = logging.getLogger("policykg.reload")
 
 DEFAULT_TIMEOUT_S = 300.0
+SIGNAL_POLL_S = 0.5  # how often workers look at the shared signal file (one stat)
 
 
 @dataclass
@@ -236,6 +245,8 @@ class Reloader:
         self.last = ReloadStatus()
         self._lock = asyncio.Lock()
         self._next: _Builder | None = None  # the next reload's child, warm
+        signal = os.environ.get("POLICYKG_RELOAD_SIGNAL")  # serve --workers N: shared by the workers
+        self.signal = Path(signal) if signal else None
 
     def prewarm(self) -> None:
         """Start the next build's child now, so a reload skips its start-up (~2 s)."""
@@ -280,7 +291,41 @@ class Reloader:
                 log.warning("reload (%s): %s", reason, w)
             if self.metrics:
                 self.metrics.observe_reload(True, state.index.triple_count)
+            if reason == "admin":
+                self._tell_siblings(state.version)
             return self.last
+
+    # -- serve --workers N: the other workers follow an admin reload -------------------
+    def _tell_siblings(self, version: str) -> None:
+        if self.signal is None:
+            return
+        tmp = self.signal.with_name(f"{self.signal.name}.{os.getpid()}.tmp")
+        try:
+            tmp.write_text(json.dumps({"version": version, "pid": os.getpid(), "at": time.time()}), "utf-8")
+            tmp.replace(self.signal)  # atomic: a sibling never reads half of it
+        except OSError as exc:
+            log.error("could not tell the other workers to reload (%s): they keep their graph", exc)
+
+    async def follow(self, stop: asyncio.Event) -> None:
+        """Reload when a sibling worker's admin reload names a version other than ours, until ``stop``."""
+        if self.signal is None:
+            return
+        seen = _mtime(self.signal)
+        while not stop.is_set():
+            try:
+                await asyncio.wait_for(stop.wait(), SIGNAL_POLL_S)
+            except asyncio.TimeoutError:
+                pass
+            now = _mtime(self.signal)
+            if now == seen or stop.is_set():
+                continue
+            seen = now
+            try:
+                wanted = json.loads(self.signal.read_text("utf-8"))
+            except (OSError, ValueError):
+                continue  # replaced again meanwhile: the next look reads the newer one
+            if wanted.get("pid") != os.getpid() and wanted.get("version") != self.app.state.graph.version:
+                await self.reload(f"sibling {wanted.get('pid')}")
 
     async def _build(self, current: GraphState, timings: dict[str, float]) -> tuple[GraphState, list[str]]:
         if self.data is None and os.environ.get("POLICYKG_STORE"):
@@ -338,6 +383,13 @@ class Reloader:
                 await self.reload(f"watch: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}")
         except Exception:  # a watcher that dies must say so; the server keeps serving
             log.exception("watching %s stopped; reload with POST /admin/reload", target)
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
 
 
 def _filter_for(target: Path) -> Any:

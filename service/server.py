@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
+import tempfile
 from pathlib import Path
 
 import uvicorn
@@ -47,7 +48,13 @@ def run(host: str = "127.0.0.1", port: int = 8000, data: Path | None = None, wor
                 os.environ["POLICYKG_DATA"] = str(Path(data).resolve())
             if watch:
                 os.environ["POLICYKG_WATCH"] = "1"  # each worker watches and reloads itself
-            uvicorn.run("service.app:app_from_env", factory=True, workers=workers, **options)
+            # an admin reload reaches one worker; it tells the others through this file (service/reload.py)
+            os.environ["POLICYKG_RELOAD_SIGNAL"] = str(Path(tempfile.gettempdir()) /
+                                                       f"policykg-reload-{os.getpid()}.json")
+            try:
+                uvicorn.run("service.app:app_from_env", factory=True, workers=workers, **options)
+            finally:
+                Path(os.environ["POLICYKG_RELOAD_SIGNAL"]).unlink(missing_ok=True)
             return
         from .app import create_app
 

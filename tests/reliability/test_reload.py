@@ -189,6 +189,45 @@ def test_watch_reloads_on_change_and_keeps_the_last_good_graph(tmp_path):
         stop_server(server)
 
 
+# -- serve --workers 2: an admin reload reaches every worker -----------------------------------------
+
+def health_by_worker(url: str, want: int = 2, tries: int = 200) -> dict[int, dict]:
+    """/health of each worker, over fresh connections (the kernel picks the worker per connection)."""
+    seen: dict[int, dict] = {}
+    for _ in range(tries):
+        h = httpx.get(url + "/health", timeout=10).json()
+        seen[h["pid"]] = h
+        if len(seen) >= want:
+            break
+    return seen
+
+
+def test_an_admin_reload_reaches_every_worker(tmp_path):
+    write_raw(tmp_path, {CHENGDE: "承德"})
+    server = serve("--data", str(tmp_path), "--workers", "2", POLICYKG_ADMIN_TOKEN=ADMIN_TOKEN)
+    try:
+        before = health_by_worker(server.url)
+        assert len(before) == 2, before
+        assert len({h["version"] for h in before.values()}) == 1
+        write_raw(tmp_path, {CHENGDE: "承德", ANNEX: "许昌"})
+        with httpx.Client(base_url=server.url, timeout=60) as c:
+            r = reload(c)
+        assert r.status_code == 200, r.text
+        new = r.json()["version"]
+        deadline = time.monotonic() + 60
+        while True:
+            now = health_by_worker(server.url)
+            if len(now) == 2 and all(h["version"] == new for h in now.values()):
+                break
+            assert time.monotonic() < deadline, now
+            time.sleep(0.5)
+        reasons = sorted(h["reload"]["reason"] for h in now.values())
+        assert reasons[0] == "admin" and reasons[1].startswith("sibling"), reasons
+        assert all(h["documents"] == [CHENGDE, ANNEX] for h in now.values())
+    finally:
+        stop_server(server)
+
+
 # -- in process: the build's time limit, and reloads one at a time ---------------------------------
 
 def test_a_build_past_its_time_limit_is_stopped_and_changes_nothing(tmp_path):
