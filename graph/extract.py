@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import bisect
 import re
 
 from .citations import find_citations
+from .concepts import concept_hits
 from .clauses import find_clauses, split_units
 from .gazetteer import City
 from .header import body_start_line, doc_number_of, parse_header
 from .lines import split_lines
 from .model import (
     Basis,
-    ConceptHit,
     DocumentFacts,
     ManifestEntry,
     Measure,
@@ -23,14 +22,13 @@ from .model import (
     Role,
     SourceText,
     Span,
-    Target,
 )
 from .normalize import StrippedText, normalize, squash
 from .orgs import OrgResolver
-from .schemes import Concept, Schemes
+from .schemes import Schemes
 from .structure import own_ranges, parse_numbered
 from .table import COLUMN_TO_ROLE, find_table, table_measures
-from .targets import find_targets, first_year, horizon
+from .targets import first_year, horizon, measure_targets
 from .textio import DocumentError
 
 
@@ -172,13 +170,13 @@ class Extractor:
         # background sections tell what was done before: not this policy's measures
         typed = {c: r for c, r in ranges.items() if by_code[c].section_kind != "background"}
         stripped = StrippedText(norm)
-        mt_hits = self._concepts(source, stripped, measures, typed, self.schemes.measure_types, clause_ranges)
-        ind_hits = self._concepts(source, stripped, measures, typed, self.schemes.industries, clause_ranges)
+        mt_hits = concept_hits(source, stripped, measures, typed, self.schemes.measure_types, clause_ranges)
+        ind_hits = concept_hits(source, stripped, measures, typed, self.schemes.industries, clause_ranges)
         goals = [m for m in measures if m.section_kind == "goals"]
         plan_horizon = horizon(meta.title) or first_year(
             " ".join(m.span.quote for m in goals) if goals else norm[doc.body_start :]
         )
-        targets = self._targets(source, norm, measures, ranges, plan_horizon)
+        targets = measure_targets(source, norm, measures, ranges, plan_horizon)
         citations = find_citations(source, norm, 0, meta.title)
         return DocumentFacts(
             source=source,
@@ -283,67 +281,3 @@ class Extractor:
             seen.add(ref.key)
             mentions.append(OrgMention(ref, source.text[i:j], source.span(i, j)))
             codes.append(m.code)
-
-    def _concepts(self, source, stripped: StrippedText, measures, ranges, concepts: list[Concept], clause_ranges):
-        """First evidence of each concept in each measure's own text.
-
-        Each pattern runs once over the document; a hit belongs to the measure
-        whose own range holds it (own ranges do not overlap).
-        """
-        owned = sorted((s, e, code) for code, (s, e) in ranges.items() if e > s)
-        starts = [o[0] for o in owned]
-        first: dict[tuple[str, str], tuple[int, int]] = {}
-        for c in concepts:
-            for rx in c.patterns:
-                for a, b, _ in stripped.search(rx, 0, len(source.text)):
-                    k = bisect.bisect_right(starts, a) - 1
-                    if k < 0 or a >= owned[k][1]:
-                        continue
-                    if any(x <= a < y for x, y in clause_ranges):
-                        continue
-                    key = (owned[k][2], c.iri)
-                    if key not in first or a < first[key][0]:
-                        first[key] = (a, b)
-        order = {m.code: i for i, m in enumerate(measures)}
-        return [
-            ConceptHit(code, iri, source.span(a, b))
-            for (code, iri), (a, b) in sorted(first.items(), key=lambda kv: (order[kv[0][0]], kv[0][1]))
-        ]
-
-    def _targets(self, source, norm, measures, ranges, plan_horizon: int | None) -> list[Target]:
-        """Targets of each measure; achievements told in background sections are not targets."""
-        out: list[Target] = []
-        by_code = {m.code: m for m in measures}
-        seen_goal_cells: set[tuple[int, int]] = set()
-        for m in measures:
-            if m.section_kind == "background":
-                continue
-            regions = [ranges[m.code]]
-            if m.table_row and "goal" in m.table_row:
-                goal = m.table_row["goal"]
-                if (goal.start, goal.end) not in seen_goal_cells:
-                    seen_goal_cells.add((goal.start, goal.end))
-                    regions.append((goal.start, goal.end))
-            s, e = ranges[m.code]
-            default_year = first_year(norm[s:e])
-            p = m.parent
-            while default_year is None and p is not None:
-                ps, pe = ranges[p]
-                default_year = first_year(norm[ps:pe])
-                p = by_code[p].parent
-            default_year = default_year or plan_horizon
-            for rs, re_ in regions:
-                for t in find_targets(norm, rs, re_, default_year):
-                    out.append(
-                        Target(
-                            indicator=t.indicator,
-                            value=t.value,
-                            unit=t.unit,
-                            year=t.year,
-                            qualifier=t.qualifier,
-                            measure=m.code,
-                            span=source.span(t.start, t.end),
-                            sentence=source.span(t.sentence_start, t.sentence_end),
-                        )
-                    )
-        return out

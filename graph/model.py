@@ -47,12 +47,51 @@ class Span:
 
 
 @dataclass(frozen=True)
+class GridCell:
+    """One cell of a table as its source format laid it out.
+
+    ``text[start:end]`` is the cell's text (trimmed); a merged cell is one
+    GridCell at its top-left position with its spans, and the positions it
+    covers have no cell of their own.
+    """
+
+    row: int
+    col: int
+    start: int
+    end: int
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A table read from a structured format (HTML ``<table>``, Word table, ruled PDF table).
+
+    ``start``/``end`` bound the table's rendering in the extracted text, so
+    that the numbered-text parser can step over it.
+    """
+
+    start: int
+    end: int
+    cells: tuple[GridCell, ...]
+
+
+@dataclass(frozen=True)
 class SourceText:
-    """A decoded document: the file name under data/raw and its text."""
+    """A decoded document: the file name under data/raw and its text.
+
+    For a .txt file the text is the file decoded. For HTML, Word and PDF it is
+    the text extracted from them (the build keeps it beside the graph), and
+    every span indexes that text. ``grids`` are the tables the format itself
+    delimits; ``pages`` the offset where each page starts (PDF).
+    """
 
     name: str
     text: str
     encoding: str
+    format: str = "txt"  # txt / html / docx / pdf
+    grids: tuple[Grid, ...] = ()
+    pages: tuple[int, ...] = ()
 
     def span(self, start: int, end: int) -> Span:
         return Span(self.name, start, end, self.text[start:end])

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .model import Measure, SourceText, Target
+
 _UNITS = r"万平方米|平方米|亿元|万元|个百分点|百分点|%|家|个|件|项|人次|万人|人|名|支|次|所|座"
 _NUM = r"\d+(?:\.\d+)?"
 _VALUE = re.compile(
@@ -208,3 +210,52 @@ def first_year_last(text: str) -> int | None:
     found = [(m.start(), int(m.group(1))) for m in _YEAR.finditer(text)]
     found += [(m.start(), _PERIODS[m.group(1)]) for m in _PERIOD.finditer(text)]
     return max(found)[1] if found else None
+
+
+def measure_targets(
+    source: SourceText,
+    norm: str,
+    measures: list[Measure],
+    ranges: dict[str, tuple[int, int]],
+    plan_horizon: int | None,
+) -> list[Target]:
+    """Targets of each measure; achievements told in background sections are not targets.
+
+    A table row's goal cell is read once even when a merged cell repeats it
+    over several rows.
+    """
+    out: list[Target] = []
+    by_code = {m.code: m for m in measures}
+    seen_goal_cells: set[tuple[int, int]] = set()
+    for m in measures:
+        if m.section_kind == "background":
+            continue
+        regions = [ranges[m.code]]
+        if m.table_row and "goal" in m.table_row:
+            goal = m.table_row["goal"]
+            if (goal.start, goal.end) not in seen_goal_cells:
+                seen_goal_cells.add((goal.start, goal.end))
+                regions.append((goal.start, goal.end))
+        s, e = ranges[m.code]
+        default_year = first_year(norm[s:e])
+        p = m.parent
+        while default_year is None and p is not None:
+            ps, pe = ranges[p]
+            default_year = first_year(norm[ps:pe])
+            p = by_code[p].parent
+        default_year = default_year or plan_horizon
+        for rs, re_ in regions:
+            for t in find_targets(norm, rs, re_, default_year):
+                out.append(
+                    Target(
+                        indicator=t.indicator,
+                        value=t.value,
+                        unit=t.unit,
+                        year=t.year,
+                        qualifier=t.qualifier,
+                        measure=m.code,
+                        span=source.span(t.start, t.end),
+                        sentence=source.span(t.sentence_start, t.sentence_end),
+                    )
+                )
+    return out
