@@ -75,6 +75,11 @@ class Clause:
 
 def _protected_ranges(text: str, start: int, end: int) -> list[tuple[int, int]]:
     ranges = [(m.start(), m.end()) for m in _PROTECTED.finditer(text, start, end)]
+    for name in load_role_words().joint_bodies:
+        i = text.find(name, start, end)
+        while i >= 0:
+            ranges.append((i, i + len(name)))
+            i = text.find(name, i + len(name), end)
     depth = 0
     open_at = 0
     for i in range(start, end):
@@ -107,6 +112,7 @@ def split_units(norm: str, start: int, end: int, words: RoleWords | None = None)
     if pos < end:
         pieces.append((pos, end))
 
+    pieces = _distribute_ge(norm, pieces)
     units: list[Unit] = []
     for a, b in pieces:
         m = _OPEN_ENDED.search(norm, a, b)
@@ -118,11 +124,38 @@ def split_units(norm: str, start: int, end: int, words: RoleWords | None = None)
                 a2 += 1
             while b2 > a2 and norm[b2 - 1] in "。.\"'“”":
                 b2 -= 1
+            remark = load_role_words().remark_rx.search(norm, a2, b2)
+            if remark and remark.end() == b2:
+                b2 = remark.start()  # 办公室(设在市科技局): a remark, not the name
             name = norm[a2:b2].strip()
             if len(name) < 2:
                 continue
             units.append(Unit(a2, b2, name, open_ended))
     return units
+
+
+# the lower levels of local government a 各 distributes over
+_LOCAL_LEVEL = re.compile(r"^(乡镇|街道|乡|镇|社区|村)")
+
+
+def _distribute_ge(norm: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """各 distributes over levels of local government: 各乡镇人民政府、街道办事处 is one collective.
+
+    Only a piece naming another such level (街道办事处, 社区居委会) joins the
+    各-collective before it; 各高校、科研机构 and 各县区政府、市直有关部门 stay two.
+    """
+    out: list[tuple[int, int]] = []
+    for a, b in pieces:
+        if (
+            out
+            and norm[out[-1][0]] == "各"
+            and norm[out[-1][1] : a] == "、"
+            and _LOCAL_LEVEL.match(norm[a:b])
+        ):
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
 
 
 def _place_starts() -> frozenset[str]:
@@ -165,12 +198,19 @@ def body_like(name: str, words: RoleWords) -> bool:
 
 
 def _segments(norm: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Split clause content at , ; 。 (outside brackets and collectives)."""
+    """Split clause content at , ; 。 (outside brackets and collectives), and
+    at a space before a label (牵头单位：X　配合单位：Y)."""
     protected = _protected_ranges(norm, start, end)
+    words = load_role_words()
     segs = []
     pos = start
     for i in range(start, end):
-        if norm[i] in ",;。" and not _inside(protected, i):
+        cut = norm[i] in ",;。"
+        if not cut and norm[i].isspace() and i > pos:
+            lm = words.label_start.match(norm, i, end)
+            cut = lm is not None and (reading := words.read_label(lm.group("label"))) is not None \
+                and reading.kind != "other"
+        if cut and not _inside(protected, i):
             segs.append((pos, i))
             pos = i + 1
     segs.append((pos, end))
@@ -314,7 +354,12 @@ def read_segments(norm: str, start: int, end: int, words: RoleWords | None = Non
             continue
         units = split_units(norm, a, b, words)
         if isinstance(current, Role) and units and all(body_like(u.name, words) for u in units):
-            r.assignments.extend(_marked(units, current, words))
+            more = _marked(units, current, words)
+            if r.assignments and r.assignments[-1].role is more[0].role:
+                # the label's list goes on after a comma: one list
+                r.assignments[-1] = Assignment(more[0].role, r.assignments[-1].units + more[0].units)
+                more = more[1:]
+            r.assignments.extend(more)
             continue
         if current == "person" and units and not any(words.looks_like_body(u.name) for u in units):
             r.persons.append(seg)

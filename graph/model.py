@@ -73,6 +73,12 @@ class GridCell:
     end: int
     rowspan: int = 1
     colspan: int = 1
+    # the cell's own pieces where its text is not contiguous (a cell wrapped
+    # over the lines of a ruled text table): [start, end) then spans them all
+    fragments: tuple[tuple[int, int], ...] = ()
+
+    def pieces(self) -> tuple[tuple[int, int], ...]:
+        return self.fragments or ((self.start, self.end),)
 
 
 @dataclass(frozen=True)
@@ -137,6 +143,7 @@ class TableCell:
     header: str  # the column's header as written (牵头单位)
     owner: str | None = None  # the body whose divisions the column lists (市卫健委 in 市卫健委内牵头处室)
     carried: bool = False  # taken from the row above: a merged cell the text lost
+    pieces: tuple[tuple[int, int], ...] = ()  # the cell's own text where not contiguous (GridCell.fragments)
 
 
 @dataclass
@@ -158,6 +165,11 @@ class Measure:
     table_row: dict[str, Span] | None = None  # task-table row: number / heading / goal / task / deadline cells
     table_cells: tuple[TableCell, ...] = ()  # its role cells (牵头单位, 配合单位 …)
     actionable: bool = True  # a task, not 指导思想 / 基本原则 / 发展基础 / 主要目标
+    text: str | None = None  # its text where the span holds more (a wrapped table cell); else span.quote
+
+    @property
+    def own_text(self) -> str:
+        return self.text if self.text is not None else self.span.quote
 
 
 @dataclass

@@ -227,7 +227,7 @@ def document_quads(
         w.add(node, PK.city, city_node)
         if m.title:
             w.add(node, DCTERMS.title, Literal(m.title, lang="zh"))
-        w.add(node, RDF.value, Literal(m.span.quote, lang="zh"))
+        w.add(node, RDF.value, Literal(m.own_text, lang="zh"))
         if m.section_kind:
             w.add(node, PK.sectionKind, Literal(m.section_kind))
         if m.parent and m.parent in codes:

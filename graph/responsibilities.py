@@ -19,6 +19,8 @@ give their main-plan measures ANNEX responsibilities (graph/build.py).
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 
 from .clauses import Unit, find_clauses, split_units
@@ -52,12 +54,15 @@ class ResponsibilityReader:
         city: City,
     ) -> Assigned:
         out = Assigned()
+        first_leads = self.words.first_leads_rule(norm)
         for m in measures:
             found: list[Responsibility] = []
             if m.table_row is not None:
                 for cell in m.table_cells:
-                    for unit in self._bodies(norm, split_units(norm, cell.span.start, cell.span.end, self.words), m, out):
-                        found.append(self._assign(source, city, m, unit, cell.role, cell.span, Form.TABLE, cell.owner))
+                    units = [u for a, b in (cell.pieces or ((cell.span.start, cell.span.end),))
+                             for u in split_units(norm, a, b, self.words)]
+                    for unit, role in _ranked(self._bodies(norm, units, m, out), cell.role, first_leads, cell.span.start):
+                        found.append(self._assign(source, city, m, unit, role, cell.span, Form.TABLE, cell.owner))
                 if m.table_cells:
                     out.responsibilities += _unique(found)
                     continue
@@ -66,8 +71,9 @@ class ResponsibilityReader:
                 out.clause_ranges.append((clause.start, clause.end))
                 span = source.span(clause.start, clause.end)
                 for a in clause.assignments:
-                    for unit in self._bodies(norm, list(a.units), m, out):
-                        found.append(self._assign(source, city, m, unit, a.role, span, Form.CLAUSE))
+                    units = self._bodies(norm, list(a.units), m, out)
+                    for unit, role in _ranked(units, a.role, first_leads, clause.start):
+                        found.append(self._assign(source, city, m, unit, role, span, Form.CLAUSE))
                 for skipped in clause.skipped:
                     out.notes.append(f"{source.name} {m.code}: {skipped}")
             def is_body(name: str) -> bool:
@@ -80,6 +86,7 @@ class ResponsibilityReader:
                     for unit in self._bodies(norm, list(a.units), m, out):
                         found.append(self._assign(source, city, m, unit, a.role, span, Form.PROSE))
             out.responsibilities += _unique(found)
+        out.responsibilities = _hoist_closing_clauses(measures, out.responsibilities, norm)
         return out
 
     def _bodies(self, norm: str, units: list[Unit], m: Measure, out: Assigned) -> list[Unit]:
@@ -127,6 +134,56 @@ class ResponsibilityReader:
                 for issuer in issuers:
                     out.append(Responsibility(m.code, issuer, Role.RESPONSIBLE, Basis.INHERITED, issuer.span, Form.ISSUER))
         return out
+
+
+# enumerations inside an item: 一是 / 第一 (within the paragraph), ① and 1) (one per line)
+_MINOR_ITEM = re.compile(r"^(?:[一二三四五六七八九十]{1,3}是|第[一二三四五六七八九十]{1,3}|[①-⑳]|\d{1,2}\))$")
+
+
+def _hoist_closing_clauses(measures: list[Measure], found: list[Responsibility], norm: str) -> list[Responsibility]:
+    """A clause closing an enumerated paragraph is the paragraph's.
+
+    ``8.推进…：①…；②…；③…。（牵头单位：…）`` and ``3.…第一，…；第二，…；第三，…（主办单位：…）``:
+    the clause ends the last sub-item's text but names who carries out the
+    whole item. It moves to the parent when the sub-items are such minor
+    enumerations, it ends the parent's text and no other sub-item names
+    anyone (when each has its own, each keeps its own). A numbered item's
+    closing clause ((2)…（责任部门：…）, 5.…\n牵头单位：…) stays the item's.
+    """
+    children: dict[str, list[Measure]] = {}
+    for m in measures:
+        if m.parent is not None and m.table_row is None:
+            children.setdefault(m.parent, []).append(m)
+    by_measure: dict[str, list[Responsibility]] = {}
+    for r in found:
+        by_measure.setdefault(r.measure, []).append(r)
+    by_code = {m.code: m for m in measures}
+    moved: dict[str, str] = {}
+    for parent, kids in children.items():
+        last = kids[-1]
+        named = [k for k in kids if k.code in by_measure]
+        if named != [last] or parent in by_measure or not _MINOR_ITEM.match(last.label):
+            continue
+        end = by_code[parent].span.end
+        while end > 0 and norm[end - 1] in " 。.\n":
+            end -= 1
+        rs = by_measure[last.code]
+        if all(r.form is Form.CLAUSE and r.span.end >= end for r in rs):
+            moved[last.code] = parent
+    if not moved:
+        return found
+    return [
+        Responsibility(moved[r.measure], r.mention, r.role, r.basis, r.span, r.form) if r.measure in moved else r
+        for r in found
+    ]
+
+
+def _ranked(units: list[Unit], role: Role, rule: tuple[int, Role] | None, at: int) -> list[tuple[Unit, Role]]:
+    """Roles of a list's units; under a document's "first-listed leads" rule a
+    list of responsible units is led by its first."""
+    if rule is None or role is not Role.RESPONSIBLE or at < rule[0] or not units:
+        return [(u, role) for u in units]
+    return [(units[0], Role.LEAD)] + [(u, rule[1]) for u in units[1:]]
 
 
 def _unique(found: list[Responsibility]) -> list[Responsibility]:

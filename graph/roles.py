@@ -53,6 +53,10 @@ class RoleWords:
     not_verb_after: tuple[str, ...]
     body_suffixes: tuple[str, ...]
     defined_roles: tuple[str, ...]
+    joint_bodies: tuple[str, ...] = ()
+    predicate_starts: tuple[str, ...] = ()
+    remark_words: tuple[str, ...] = ()
+    first_leads: tuple[re.Pattern[str], ...] = ()  # "排在第一位的责任单位为牵头单位"
     columns: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()  # (kind, words, parts)
 
     # -- compiled forms ----------------------------------------------------
@@ -95,6 +99,17 @@ class RoleWords:
     @functools.cached_property
     def body_end(self) -> re.Pattern[str]:
         return re.compile(rf"(?:{_alternation(self.body_suffixes)})$")
+
+    @functools.cached_property
+    def predicate_rx(self) -> re.Pattern[str]:
+        """What may follow a body's name in prose: a predicate's first word, a verb, punctuation."""
+        words = self.predicate_starts + tuple(v for v, _ in self.verbs) + self.companions
+        return re.compile(rf"(?:{_alternation(words)})|[,;:。、)]|$")
+
+    @functools.cached_property
+    def remark_rx(self) -> re.Pattern[str]:
+        """A trailing remark in brackets after a unit: (设在市科技局)."""
+        return re.compile(rf"\((?:{_alternation(self.remark_words)})[^()]*\)$")
 
     @functools.cached_property
     def _verb_roles(self) -> dict[str, Role]:
@@ -148,6 +163,16 @@ class RoleWords:
                 return LabelReading(kind)
         return None
 
+    def first_leads_rule(self, norm: str) -> tuple[int, Role] | None:
+        """Where a document says the first unit of a list leads, and the others' role."""
+        for rx in self.first_leads:
+            m = rx.search(norm)
+            if m:
+                rest = m.groupdict().get("restrole")
+                role = self.heads.get(rest, Role.RESPONSIBLE) if rest else Role.RESPONSIBLE
+                return m.start(), role
+        return None
+
     def looks_like_body(self, name: str) -> bool:
         return bool(self.body_end.search(name))
 
@@ -190,6 +215,10 @@ def load_role_words() -> RoleWords:
         not_verb_after=words("not-a-verb"),
         body_suffixes=words("body-suffix"),
         defined_roles=words("defined-role"),
+        joint_bodies=words("joint-body"),
+        predicate_starts=words("predicate-start"),
+        remark_words=words("remark-word"),
+        first_leads=tuple(re.compile(str(p)) for p in g.objects(URIRef(_RW + "first-leads"), PK.pattern)),
         columns=tuple(
             (kind, words(f"{kind}-column"), _literals(g, URIRef(_RW + f"{kind}-column"), PK.headerPart))
             for kind in ("number", "note", "goal", "task", "heading")

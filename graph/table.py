@@ -79,7 +79,12 @@ def read_header(source: SourceText, grid: Grid, words: RoleWords) -> TaskTable |
             for k in range(c.colspan):
                 columns.append(Column(c.col + k, kind, reading.role if reading else None,
                                       reading.owner if reading else None, names[cells.index(c)]))
-        return TaskTable(grid, r, sorted(columns, key=lambda col: col.index))
+        columns.sort(key=lambda col: col.index)
+        # 工作任务 | 具体措施: of two task columns the first groups the rows (merged), the last is the task
+        tasks = [c for c in columns if c.kind == "task"]
+        for c in tasks[:-1]:
+            columns[columns.index(c)] = Column(c.index, "heading", None, None, c.header)
+        return TaskTable(grid, r, columns)
     return None
 
 
@@ -171,7 +176,7 @@ def table_measures(source: SourceText, table: TaskTable, prefix: str = "") -> li
         label, body = _label(norm, task_cell, carried_group.get("number") if number is None else number)
         if label is None:
             label = f"row{r - table.header_row}"
-        code = unique(f"{prefix}{section.code + '.' if section else ''}{label}")
+        code = unique(f"{section.code}.{label}" if section else f"{prefix}{label}")
         stop = text.find("。", body, task_cell.end)
         if stop < 0:
             stop = task_cell.end
@@ -196,6 +201,7 @@ def table_measures(source: SourceText, table: TaskTable, prefix: str = "") -> li
             section_kind="tasks",
             table_row=row_spans,
             table_cells=tuple(_cells(source, units, carried)),
+            text="".join(text[a:b] for a, b in task_cell.fragments) if task_cell.fragments else None,
         )
         measures.append(m)
         last_task = m
@@ -210,7 +216,7 @@ def row_has_task(row, kind_col: dict[str, int], task_kind: str) -> bool:
 
 def _cells(source: SourceText, units: list[tuple[Column, GridCell]], carried: bool) -> list[TableCell]:
     return [
-        TableCell(col.role, source.span(cell.start, cell.end), col.header, col.owner, carried)
+        TableCell(col.role, source.span(cell.start, cell.end), col.header, col.owner, carried, cell.fragments)
         for col, cell in units
         if col.role is not None
     ]

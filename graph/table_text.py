@@ -192,6 +192,108 @@ class _RowReader:
         return [_trim(self.source.text, a, b) for a, b in out]
 
 
+# -- ruled tables (box drawing) ----------------------------------------------------------
+
+_RULE = re.compile(r"^\s*[┌┬┐├┼┤└┴┘─━═╔╦╗╠╬╣╚╩╝╟╢╤╧╪+\-|:]+\s*$")
+
+
+def _is_rule(norm: str, line: Line) -> bool:
+    text = norm[line.start : line.end]
+    return bool(text.strip()) and bool(_RULE.match(text)) and any(ch in text for ch in "─━═-")
+
+
+def _bar_fields(source: SourceText, norm: str, line: Line) -> list[tuple[int, int]]:
+    """The trimmed fields between the bars of one line of a ruled table."""
+    fields = [_trim(source.text, a, b) for a, b in _split_fields(norm, line.start, line.end, "|")]
+    if fields and fields[0][0] == fields[0][1]:
+        fields = fields[1:]
+    if fields and fields[-1][0] == fields[-1][1]:
+        fields = fields[:-1]
+    return fields
+
+
+def _ruled(source: SourceText, norm: str, lines: list[Line], at: int, words: RoleWords) -> TextTable | None:
+    """A table drawn with rules (├──┼──┤) between rows and bars between cells.
+
+    A row is the block of lines between two rules; a cell wrapped over
+    several of them keeps its pieces (GridCell.fragments). A block whose
+    lines hold one field spanning the table is a section row.
+    """
+    blocks: list[list[Line]] = []
+    block: list[Line] = []
+    last = at
+    i = at
+    while i < len(lines):
+        line = lines[i]
+        if _is_rule(norm, line):
+            if block:
+                blocks.append(block)
+                block = []
+            last = i
+        elif norm[line.content_start : line.content_start + 1] == "|":
+            block.append(line)
+            last = i
+        else:
+            break
+        i += 1
+    if block:
+        blocks.append(block)
+    if len(blocks) < 2:
+        return None
+
+    def columns(block: list[Line]) -> list[list[tuple[int, int]]] | None:
+        per_col: list[list[tuple[int, int]]] = []
+        for line in block:
+            fields = _bar_fields(source, norm, line)
+            if not per_col:
+                per_col = [[] for _ in fields]
+            if len(fields) != len(per_col):
+                return None
+            for k, (a, b) in enumerate(fields):
+                if b > a:
+                    per_col[k].append((a, b))
+        return per_col
+
+    head = columns(blocks[0])
+    if head is None:
+        return None
+    names = ["".join(source.text[a:b] for a, b in frags) for frags in head]
+    if not is_header(names, words):
+        return None
+    ncols = len(head)
+    cells: list[GridCell] = []
+
+    def cell(row: int, col: int, frags: list[tuple[int, int]], colspan: int = 1) -> GridCell:
+        return GridCell(row, col, frags[0][0], frags[-1][1], colspan=colspan,
+                        fragments=tuple(frags) if len(frags) > 1 else ())
+
+    for k, frags in enumerate(head):
+        if frags:
+            cells.append(cell(0, k, frags))
+    problems: list[str] = []
+    for r, block in enumerate(blocks[1:], start=1):
+        cols = columns(block)
+        if cols is not None and len(cols) == ncols:
+            cells.extend(cell(r, k, frags) for k, frags in enumerate(cols) if frags)
+        elif cols is not None and len(cols) == 1 and cols[0]:
+            cells.append(cell(r, 0, cols[0], colspan=ncols))
+        else:
+            problems.append(f"row at offset {block[0].start}: its cells do not line up with the header; left out")
+    start = lines[at - 1].start if at and _is_rule(norm, lines[at - 1]) else lines[at].start
+    return TextTable(Grid(start, lines[last].end, tuple(cells)), at, last, problems)
+
+
+def _rules_between_rows(norm: str, lines: list[Line], at: int) -> bool:
+    """Rules separate the rows (a drawn table), not just the header (markdown's |---|)."""
+    rules = 0
+    for line in lines[at + 1 : at + 12]:
+        if _is_rule(norm, line):
+            rules += 1
+        elif not norm[line.content_start : line.content_start + 1] == "|":
+            break
+    return rules >= 2
+
+
 def _line_index(lines: list[Line], offset: int, from_index: int) -> int:
     i = from_index
     while i + 1 < len(lines) and lines[i].end < offset:
@@ -226,8 +328,8 @@ def _row_per_line(
     end_offset = header.end
     while i < len(lines):
         line = lines[i]
-        if not line.stripped:
-            i += 1
+        if not line.stripped or (sep == "|" and _is_rule(norm, line)):
+            i += 1  # padding, or markdown's |---| under the header
             continue
         if sep == " ":
             present = len(_split_spaces(norm, line.start, line.end)) >= 2
@@ -339,7 +441,9 @@ def find_text_tables(source: SourceText, lines: list[Line], words: RoleWords) ->
                 found = _cell_per_line(source, lines, i, words)
             if found is None:
                 text = norm[line.start : line.end]
-                for sep in _SEPARATORS:
+                if text.lstrip().startswith("|") and _rules_between_rows(norm, lines, i):
+                    found = _ruled(source, norm, lines, i, words)
+                for sep in _SEPARATORS if found is None else ():
                     if sep in text.strip(" "):
                         found = _row_per_line(source, norm, lines, i, sep, words)
                         if found is not None:
