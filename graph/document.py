@@ -12,6 +12,7 @@ from __future__ import annotations
 from .header import body_start_line, parse_header
 from .lines import split_lines
 from .model import Measure, ParsedDocument, SourceText
+from .normalize import normalize
 from .roles import RoleWords, load_role_words
 from .structure import parse_numbered
 from .table import TaskTable, read_header, table_measures
@@ -39,6 +40,19 @@ def find_tables(source: SourceText, lines, words: RoleWords) -> tuple[list[TaskT
             tables.append(table)
             problems.extend(found.problems)
     return tables, problems
+
+
+def _kinds_from_openings(measures: list[Measure], words: RoleWords) -> None:
+    """Items outside any titled section that open like background, principles or
+    goals (“十三五”以来…, 第三条　…坚持…的原则, 到2025年，…) are such, with their sub-items."""
+    kind_of: dict[str, str | None] = {}
+    for m in measures:
+        inherited = kind_of.get(m.parent) if m.parent else None
+        if m.section_kind is None and m.table_row is None:
+            body = normalize(m.span.quote)  # the openings are written half-width
+            lead = len(m.label) + (1 if body[len(m.label) : len(m.label) + 1] in "、." else 0)
+            m.section_kind = inherited or words.opening_kind(body[lead:].lstrip(" .、"))
+        kind_of[m.code] = m.section_kind
 
 
 def parse_document(source: SourceText, words: RoleWords | None = None) -> ParsedDocument:
@@ -69,6 +83,7 @@ def parse_document(source: SourceText, words: RoleWords | None = None) -> Parsed
             source.name,
             "no recognizable structure: no numbered items (一、 (一) 1. (1) 第一条) and no task table",
         )
+    _kinds_from_openings(measures, words)
     for m in measures:
         m.actionable = m.section_kind not in NOT_ACTIONABLE
     header_end = min([body_offset] + [a for a, _ in regions])

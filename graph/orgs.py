@@ -157,6 +157,17 @@ class OrgResolver:
                 return True
         return self._department(name, city, name) is not None
 
+    def is_known_body(self, surface: str, city: City) -> bool:
+        """A name the registry or a department type knows (市委组织部, 中国科学院), or a collective."""
+        name = squash(surface)
+        inst = self._aliases.get(name)
+        if inst is not None and self._usable(name, inst, city):
+            return True
+        if _COLLECTIVE.search(name) and name.endswith(("政府", "部门", "单位", "管委会", ")")):
+            return True
+        return any(self._department(stem, scope, name) is not None
+                   for scope, stem, _ in self._scopes(name, city) if stem)
+
     def resolve_part(self, owner: str, part: str, city: City) -> OrgRef:
         """A division of a body (科教科 of 市卫健委, from a 委内牵头处室 column)."""
         body = self.resolve(owner, city)

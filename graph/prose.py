@@ -43,7 +43,10 @@ _OVER = re.compile(r"(?:要|应|将|依法|定期)?对[^,;。]{1,40}?(?:进行|�
 _ADVERBIAL = re.compile(r"(?:要|应|将)?(?:按照|根据|依据|依照|结合|围绕|在)")
 _AGENT = re.compile(r"(?<!理)由(?!于|此|来|衷)")
 _NOT_AGENCY = re.compile(r"^(?:组成|构成|牵头组成)")
-_SETUP = re.compile(r"(?:设立|成立|组建|建立)(?P<name>[^,;。]{3,30}?(?:委员会|领导小组|工作组|办公室|中心|专班|联席会议))\s*,\s*(?:由其|专门)?负责")
+_SETUP = re.compile(
+    r"(?:设立|成立|组建|建立)(?P<name>[^,;。]{3,40}?(?:委员会|领导小组|工作组|办公室|中心|专班|联席会议))"
+    r"(?:\s*,[^,;。]{0,16}(?:组长|主任|召集人|成员)[^,;。]{0,8}){0,3}\s*,\s*(?:由其|专门)?负责"
+)
 _JURISDICTION_SET = re.compile(
     r"^各(?:县级市|乡镇|街道|开发区|园区|[省市县区乡镇旗])(?:\([^()]*\))?"
     r"(?:、(?:县级市|乡镇|街道|开发区|园区|[省市县区乡镇旗])(?:\([^()]*\))?)*$"
@@ -63,23 +66,53 @@ def _all_bodies(units: list[Unit], is_body: IsBody) -> bool:
     return bool(units) and all(is_body(u.name) or _JURISDICTION_SET.match(u.name) for u in units)
 
 
-def leading_units(norm: str, start: int, end: int, words: RoleWords, is_body: IsBody) -> list[Unit]:
-    """The longest list of bodies opening norm[start:end] that a predicate follows."""
-    best: list[Unit] = []
+@dataclass(frozen=True)
+class BodyNames:
+    """What counts as a body's name in this document's jurisdiction.
+
+    ``is_body``: a name that can stand for a body (graph.orgs.OrgResolver.names_a_body);
+    ``is_known``: one that a department type or the registry knows (市委组织部).
+    """
+
+    is_body: IsBody
+    is_known: IsBody
+
+
+def leading_units(norm: str, start: int, end: int, words: RoleWords, bodies: BodyNames) -> tuple[list[Unit], int]:
+    """The list of bodies opening norm[start:end] that a predicate follows, and where it ends.
+
+    The shortest such list, because a predicate's object can end like a body
+    too (市财政局负责落实…所需资金: 所; 会同市财政局建立…投资机构: 机构); a list
+    goes on over 、 and 和, which no predicate opens. A longer reading wins
+    where its last name is a known body that the shorter one cuts
+    (市委 + 组织… is 市委组织部).
+    """
     cm = words.companion_rx.search(norm, start, end)
     if cm:
         end = cm.start()  # 州财政局会同州科技局: the list stops at 会同
+    found: list[tuple[list[Unit], int]] = []  # followed by a predicate
+    known: list[tuple[list[Unit], int]] = []  # or made of known bodies only (市科技局梳理…)
     for k in range(start + 2, min(end, start + 80) + 1):
         if not (words.looks_like_body(norm[start:k]) or norm[k - 1] == ")"):
             continue
         if norm.count("(", start, k) != norm.count(")", start, k):
             continue  # inside a bracket: 办公室(设在省科技厅
-        if not words.predicate_rx.match(norm, k, end):
-            continue
         units = split_units(norm, start, k, words)
-        if units and units[-1].end >= k - 1 and _all_bodies(units, is_body):
-            best = units
-    return best
+        # the last unit reaches k, but for a remark in brackets (设在市科技局) stripped from it
+        tail = norm[units[-1].end : k] if units else ""
+        if not units or (tail and not words.remark_rx.fullmatch(tail)) or not _all_bodies(units, bodies.is_body):
+            continue
+        if words.predicate_rx.match(norm, k, end):
+            found.append((units, k))
+        elif all(bodies.is_known(u.name) for u in units):
+            known.append((units, k))
+    for units, k in found + known:
+        last = units[-1]
+        # 市委 + 组织部…: the name goes on into a known body's
+        if any(bodies.is_known(norm[last.start : j]) for j in range(k + 1, min(end, k + 8) + 1)):
+            continue
+        return units, k
+    return [], start
 
 
 def _role_after(norm: str, at: int, end: int, words: RoleWords) -> Role | None:
@@ -101,7 +134,7 @@ def _closing_role(norm: str, at: int, end: int, words: RoleWords) -> Role | None
     return None
 
 
-def _read_clause(norm: str, a: int, b: int, words: RoleWords, is_body: IsBody,
+def _read_clause(norm: str, a: int, b: int, words: RoleWords, bodies: BodyNames,
                  subject: list[Unit] | None) -> tuple[list[Assignment], list[Unit] | None]:
     """Assignments of one clause, and the bodies a following clause may continue."""
     lm = _LABEL.match(norm, a, b)
@@ -109,35 +142,37 @@ def _read_clause(norm: str, a: int, b: int, words: RoleWords, is_body: IsBody,
     # 由X…: an agent (within the first words: 本办法由市科技局负责解释)
     agent = _AGENT.search(norm, at, min(b, at + 8))
     if agent:
-        units = leading_units(norm, agent.end(), b, words, is_body)
+        units, after = leading_units(norm, agent.end(), b, words, bodies)
         if units:
-            after = units[-1].end
             if _NOT_AGENCY.match(norm[after:b]):
                 return [], None
-            out = [Assignment(_role_after(norm, after, b, words) or Role.RESPONSIBLE, tuple(units))]
             cm = words.companion_rx.match(norm, after, b)
             if cm:
-                partners = leading_units(norm, cm.end(), b, words, is_body)
+                partners, p_end = leading_units(norm, cm.end(), b, words, bodies)
                 if partners:
-                    role = _role_after(norm, partners[-1].end, b, words) or Role.RESPONSIBLE
-                    out = [Assignment(role, tuple(units)), Assignment(Role.COOPERATING, tuple(partners))]
-            return out, None
-    units = leading_units(norm, at, b, words, is_body)
+                    role = _verb_role(norm, p_end, b, words) or Role.RESPONSIBLE
+                    return [Assignment(role, tuple(units)), Assignment(Role.COOPERATING, tuple(partners))], None
+            return [Assignment(_verb_role(norm, after, b, words) or Role.RESPONSIBLE, tuple(units))], None
+    # 会同Y…: the subject of the clause before acts with partners
+    if subject:
+        cm = words.companion_rx.match(norm, at, b)
+        if cm:
+            partners, _ = leading_units(norm, cm.end(), b, words, bodies)
+            if partners:
+                return [Assignment(Role.COOPERATING, tuple(partners))], subject
+    units, after = leading_units(norm, at, b, words, bodies)
     if not units:
         role = _role_after(norm, at, b, words)
         if role is not None and subject:
             return [Assignment(role, tuple(subject))], None
         return [], None
-    after = units[-1].end
-    while after < b and norm[after] in ")":
-        after += 1
     cm = words.companion_rx.match(norm, after, b)
     if cm:
-        partners = leading_units(norm, cm.end(), b, words, is_body)
+        partners, p_end = leading_units(norm, cm.end(), b, words, bodies)
         if partners:
-            role = _role_after(norm, partners[-1].end, b, words) or Role.RESPONSIBLE
+            role = _role_after(norm, p_end, b, words) or Role.RESPONSIBLE
             return [Assignment(role, tuple(units)), Assignment(Role.COOPERATING, tuple(partners))], units
-    role = _role_after(norm, after, b, words) or _closing_role(norm, after, b, words)
+    role = _verb_role(norm, after, b, words)
     if role is not None:
         return [Assignment(role, tuple(units))], units
     # 市统计局按照本办法和考评细则, 负责…: a subject with only an adverbial carries
@@ -145,14 +180,19 @@ def _read_clause(norm: str, a: int, b: int, words: RoleWords, is_body: IsBody,
     return [], units if _ADVERBIAL.match(norm, after, b) else None
 
 
-def find_prose(
-    norm: str, start: int, end: int, words: RoleWords, is_body: IsBody, skip: list[tuple[int, int]]
-) -> list[ProseAssignment]:
-    """Prose assignments in norm[start:end], outside the ``skip`` ranges (clauses).
+def _verb_role(norm: str, at: int, end: int, words: RoleWords) -> Role | None:
+    """The role a predicate gives its bodies: a role verb right after them, a
+    role verb closing an 对-phrase, or a supervising construction (将…纳入督查)."""
+    role = _role_after(norm, at, end, words) or _closing_role(norm, at, end, words)
+    if role is None and any(rx.match(norm, at, end) for rx in words.supervising_phrases):
+        role = Role.SUPERVISING
+    return role
 
-    ``is_body`` tells whether a name stands for a body in this document's
-    jurisdiction (graph.orgs.OrgResolver.names_a_body).
-    """
+
+def find_prose(
+    norm: str, start: int, end: int, words: RoleWords, bodies: BodyNames, skip: list[tuple[int, int]]
+) -> list[ProseAssignment]:
+    """Prose assignments in norm[start:end], outside the ``skip`` ranges (clauses)."""
     found: list[ProseAssignment] = []
 
     def skipped(i: int, j: int) -> bool:
@@ -162,7 +202,7 @@ def find_prose(
         if skipped(m.start(), m.end()):
             continue
         units = split_units(norm, m.start("name"), m.end("name"), words)
-        if len(units) == 1 and is_body(units[0].name):
+        if len(units) == 1 and bodies.is_body(units[0].name):
             stop = norm.find("。", m.end(), end)
             found.append(ProseAssignment(m.start(), stop if stop >= 0 else end,
                                          (Assignment(Role.RESPONSIBLE, tuple(units)),)))
@@ -173,7 +213,7 @@ def find_prose(
         if skipped(a, b) or any(p.start <= a < p.end for p in found):
             subject = None
             continue
-        assignments, subject = _read_clause(norm, a, b, words, is_body, subject)
+        assignments, subject = _read_clause(norm, a, b, words, bodies, subject)
         if assignments:
             found.append(ProseAssignment(a, b, tuple(assignments)))
         # a subject carries over a comma only, never past a full stop

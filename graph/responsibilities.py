@@ -27,7 +27,7 @@ from .clauses import Unit, find_clauses, split_units
 from .gazetteer import City
 from .model import Basis, Form, Measure, OrgMention, Responsibility, Role, SourceText, Span
 from .orgs import OrgResolver
-from .prose import find_prose
+from .prose import BodyNames, find_prose
 from .roles import RoleWords
 
 
@@ -55,6 +55,10 @@ class ResponsibilityReader:
     ) -> Assigned:
         out = Assigned()
         first_leads = self.words.first_leads_rule(norm)
+        bodies = BodyNames(
+            lambda name: self.resolver.names_a_body(name, city, self.words),
+            lambda name: self.resolver.is_known_body(name, city),
+        )
         for m in measures:
             found: list[Responsibility] = []
             if m.table_row is not None:
@@ -76,10 +80,7 @@ class ResponsibilityReader:
                         found.append(self._assign(source, city, m, unit, role, span, Form.CLAUSE))
                 for skipped in clause.skipped:
                     out.notes.append(f"{source.name} {m.code}: {skipped}")
-            def is_body(name: str) -> bool:
-                return self.resolver.names_a_body(name, city, self.words)
-
-            for p in find_prose(norm, s, e, self.words, is_body, out.clause_ranges):
+            for p in find_prose(norm, s, e, self.words, bodies, out.clause_ranges):
                 out.clause_ranges.append((p.start, p.end))
                 span = source.span(p.start, p.end)
                 for a in p.assignments:

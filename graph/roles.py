@@ -57,6 +57,8 @@ class RoleWords:
     predicate_starts: tuple[str, ...] = ()
     remark_words: tuple[str, ...] = ()
     first_leads: tuple[re.Pattern[str], ...] = ()  # "排在第一位的责任单位为牵头单位"
+    supervising_phrases: tuple[re.Pattern[str], ...] = ()  # 将…纳入督查督办
+    openings: tuple[tuple[str, re.Pattern[str]], ...] = ()  # (section kind, how such an item opens)
     columns: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()  # (kind, words, parts)
 
     # -- compiled forms ----------------------------------------------------
@@ -103,8 +105,10 @@ class RoleWords:
     @functools.cached_property
     def predicate_rx(self) -> re.Pattern[str]:
         """What may follow a body's name in prose: a predicate's first word, a verb, punctuation."""
-        words = self.predicate_starts + tuple(v for v, _ in self.verbs) + self.companions
-        return re.compile(rf"(?:{_alternation(words)})|[,;:。、)]|$")
+        verbs = _alternation(v for v, _ in self.verbs)
+        after = _alternation(self.not_verb_after)
+        starts = _alternation(self.predicate_starts + self.companions)
+        return re.compile(rf"(?:{verbs})(?!{after})|(?:{starts})|[,;:。)]|$")
 
     @functools.cached_property
     def remark_rx(self) -> re.Pattern[str]:
@@ -173,6 +177,13 @@ class RoleWords:
                 return m.start(), role
         return None
 
+    def opening_kind(self, text: str) -> str | None:
+        """background / principles / goals when an item's text opens like one."""
+        for kind, rx in self.openings:
+            if rx.search(text):
+                return kind
+        return None
+
     def looks_like_body(self, name: str) -> bool:
         return bool(self.body_end.search(name))
 
@@ -219,6 +230,14 @@ def load_role_words() -> RoleWords:
         predicate_starts=words("predicate-start"),
         remark_words=words("remark-word"),
         first_leads=tuple(re.compile(str(p)) for p in g.objects(URIRef(_RW + "first-leads"), PK.pattern)),
+        openings=tuple(
+            (kind, re.compile(str(p)))
+            for kind in ("background", "principles", "goals")
+            for p in sorted(g.objects(URIRef(_RW + f"{kind.removesuffix('s')}-opening"), PK.pattern), key=str)
+        ),
+        supervising_phrases=tuple(
+            re.compile(str(p)) for p in g.objects(URIRef(_RW + "supervising-phrase"), PK.pattern)
+        ),
         columns=tuple(
             (kind, words(f"{kind}-column"), _literals(g, URIRef(_RW + f"{kind}-column"), PK.headerPart))
             for kind in ("number", "note", "goal", "task", "heading")

@@ -47,7 +47,7 @@ _ANNEX_REF = re.compile(r"^\s*附\s*件\s*\d*\s*[:：]")
 _MAX_TITLE = 80
 
 _SECTION_KINDS = [
-    ("background", re.compile(r"基础|形势|现状|成效|成就|回顾")),
+    ("background", re.compile(r"基础|形势|现状|成效|成就|回顾|基本情况|概况")),
     ("principles", re.compile(r"总体要求|总体思路|指导思想|基本原则|总体目标与原则")),
     ("goals", re.compile(r"目标")),
     ("incentives", re.compile(r"奖补|奖励|扶持政策|支持政策")),

@@ -99,7 +99,8 @@ def test_viewer_shows_the_network_and_the_quotes_behind_a_node(browser, server, 
     # the right node count: what /export serves is what the page draws
     doc = exported(client, view="co-responsibility", city="许昌")
     nodes = doc["elements"]["nodes"]
-    assert browser.execute_script("return cy.nodes().length") == len(nodes) == 34
+    # 34 bodies that share measures, and 许昌市科技创新工作领导小组办公室 (由…提出奖励事项, 五.(三))
+    assert browser.execute_script("return cy.nodes().length") == len(nodes) == 35
     assert browser.execute_script("return cy.edges().length") == len(doc["elements"]["edges"])
     assert status.startswith(f"{len(nodes)} nodes")
     shot = tmp_path / "viewer-co-responsibility.png"
@@ -140,7 +141,7 @@ def test_viewer_refuses_to_draw_a_view_over_its_limit(browser, server):  # noqa:
     WebDriverWait(browser, TIMEOUT_S).until(lambda d: d.execute_script("return document.body.dataset.state")
                                             == "error")
     status = browser.execute_script("return document.getElementById('status').textContent")
-    assert "34 nodes" in status and "download" in status
+    assert "35 nodes" in status and "download" in status
     assert browser.execute_script("return cy.nodes().length") == 0
 
 
