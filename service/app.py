@@ -31,13 +31,12 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
-from strawberry.asgi import GraphQL
 
-from .context import Context, GraphState, request_graph
+from .context import GraphState, request_graph
+from .graphql_view import GraphQLApp
 from .guards import guard_extensions, production
 from .insights_http import insights_routes
 from .limits import Limits
-from .lookups import Lookups
 from .logs import RequestObserver
 from .metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from .metrics import Metrics
@@ -48,12 +47,6 @@ from .schema import build_schema
 from .sparql import SparqlEndpoint, SparqlLimits
 
 log = logging.getLogger("policykg.service")
-
-
-class GraphQLApp(GraphQL):
-    async def get_context(self, request: Any, response: Any = None) -> Context:
-        graph: GraphState = request_graph(request.app)  # pinned for this request by RequestObserver
-        return Context(request=request, response=response, graph=graph, lookups=Lookups(graph.queries))
 
 
 def _ontology_files() -> list[tuple[str, bytes]]:
@@ -170,6 +163,7 @@ def create_app(graph: GraphState, limits: Limits | None = None, sparql_limits: S
                     await task
         reloader.close()
         sparql.close()
+        graphql_app.close()
 
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.graph = graph
