@@ -44,6 +44,7 @@ from .reload import Reloader, admin_reload_endpoint, ensure_version
 from . import viewer
 from .exports import export_endpoint
 from .schema import build_schema
+from .security_headers import SecurityHeaders
 from .sparql import SparqlEndpoint, SparqlLimits
 
 log = logging.getLogger("policykg.service")
@@ -142,6 +143,7 @@ def create_app(graph: GraphState, limits: Limits | None = None, sparql_limits: S
         *insights_routes(),  # /dashboards, /dashboards/<name>.csv (service/insights_http.py)
     ]
     middleware = [
+        Middleware(SecurityHeaders),  # outermost: the refusals of the layers inside get them too
         Middleware(CORSMiddleware, allow_origins=cors_origins, allow_methods=["GET", "POST", "OPTIONS"],
                    allow_headers=["*"], max_age=600, expose_headers=["X-Graph-Version"]),
         Middleware(RequestObserver, metrics=metrics, routes=routes),
