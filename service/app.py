@@ -31,13 +31,12 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
-from strawberry.asgi import GraphQL
 
-from .context import Context, GraphState, request_graph
+from .context import GraphState, request_graph
+from .graphql_view import GraphQLApp
 from .guards import guard_extensions, production
 from .insights_http import insights_routes
 from .limits import Limits
-from .lookups import Lookups
 from .logs import RequestObserver
 from .metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from .metrics import Metrics
@@ -45,15 +44,10 @@ from .reload import Reloader, admin_reload_endpoint, ensure_version
 from . import viewer
 from .exports import export_endpoint
 from .schema import build_schema
+from .security_headers import SecurityHeaders
 from .sparql import SparqlEndpoint, SparqlLimits
 
 log = logging.getLogger("policykg.service")
-
-
-class GraphQLApp(GraphQL):
-    async def get_context(self, request: Any, response: Any = None) -> Context:
-        graph: GraphState = request_graph(request.app)  # pinned for this request by RequestObserver
-        return Context(request=request, response=response, graph=graph, lookups=Lookups(graph.queries))
 
 
 def _ontology_files() -> list[tuple[str, bytes]]:
@@ -149,6 +143,7 @@ def create_app(graph: GraphState, limits: Limits | None = None, sparql_limits: S
         *insights_routes(),  # /dashboards, /dashboards/<name>.csv (service/insights_http.py)
     ]
     middleware = [
+        Middleware(SecurityHeaders),  # outermost: the refusals of the layers inside get them too
         Middleware(CORSMiddleware, allow_origins=cors_origins, allow_methods=["GET", "POST", "OPTIONS"],
                    allow_headers=["*"], max_age=600, expose_headers=["X-Graph-Version"]),
         Middleware(RequestObserver, metrics=metrics, routes=routes),
@@ -170,6 +165,7 @@ def create_app(graph: GraphState, limits: Limits | None = None, sparql_limits: S
                     await task
         reloader.close()
         sparql.close()
+        graphql_app.close()
 
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.graph = graph

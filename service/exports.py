@@ -12,6 +12,7 @@ browser cannot lay out a national view, which is for downloading instead.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from .context import GraphState, request_graph
 # whole-corpus N-Triples export at national scale is rebuilt, not hoarded.
 CACHE_BYTES = 32 << 20
 CACHE_ONE_MAX = 4 << 20
+_WHOLE = re.compile(r"-?[0-9]{1,9}")
 PARAMS = ("format", "view", "city", "organization", "measureType", "industry", "institution", "depth",
           "maxElements")
 
@@ -100,11 +102,12 @@ def filters_from(request: Request) -> tuple[Filters, str, int | None]:
     if unknown:
         raise FilterError(f"unknown parameter {unknown[0]!r}: one of {', '.join(PARAMS)}")
     depth = q.get("depth") or None
-    if depth is not None and not depth.lstrip("-").isdigit():
-        raise FilterError(f"depth must be a whole number, not {depth!r}")
+    # ASCII digits only, and few: str.isdigit() also takes "²", which int() refuses
+    if depth is not None and not _WHOLE.fullmatch(depth):
+        raise FilterError(f"depth must be a whole number, not {depth[:40]!r}")
     max_elements = q.get("maxElements") or None
-    if max_elements is not None and not (max_elements.isdigit() and int(max_elements) > 0):
-        raise FilterError(f"maxElements must be a whole number above 0, not {max_elements!r}")
+    if max_elements is not None and not (_WHOLE.fullmatch(max_elements) and int(max_elements) > 0):
+        raise FilterError(f"maxElements must be a whole number above 0, not {max_elements[:40]!r}")
     filters = Filters(
         view=q.get("view") or "responsibility",
         city=q.get("city") or None,

@@ -13,6 +13,13 @@
   minutes and 2 GB). The estimate counts every field once per object it
   will be resolved on: a paged field by its ``first`` (or its default), any
   other list by ``POLICYKG_LIST_FACTOR`` (20). Refused before execution.
+- Before any validation rule runs, the document's size once every fragment
+  is spread may not exceed ``POLICYKG_MAX_EXPANDED`` selections (10000),
+  counted with each fragment's size computed once: nested spreads (``...F9``
+  four times in ``F10``, and so on) multiply, and the depth and alias rules
+  walk every copy. A 543-byte query of that shape stalled the server for
+  seconds, an 863-byte one froze it. Integer literals over 50 digits are
+  refused too (Python will not even convert one of 5000).
 - ``POLICYKG_PRODUCTION=1`` switches off introspection (``__schema``,
   ``__type``) and GraphiQL: a public deployment need not hand out its schema
   for automated probing; the contract's schema.graphql documents it instead.
@@ -21,6 +28,8 @@
 from __future__ import annotations
 
 import os
+import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from typing import Any
@@ -40,6 +49,7 @@ from graphql import (
     StringValueNode,
     VariableNode,
     get_named_type,
+    value_from_ast_untyped,
     visit,
 )
 from graphql.language import Visitor
@@ -81,22 +91,76 @@ class _Memo:
     Strawberry's parser cache hands back the same document for the same text,
     so a walk over it need run once per text, not once per request: dashboards
     repeat a few queries, and the walks were a tenth of a small query's cost.
+    Bounded by entries and by the bytes of the texts kept: a text over
+    ``max_text`` characters is not kept at all (600 distinct 1 MB queries once
+    held a gigabyte for good).
     """
 
-    def __init__(self, size: int = 512) -> None:
+    def __init__(self, size: int = 512, max_bytes: int | None = None, max_text: int | None = None,
+                 name: str = "other") -> None:
+        self.name = name  # its label in /metrics (policykg_query_cache_bytes)
         self.size = size
-        self._values: OrderedDict[Hashable, Any] = OrderedDict()
+        self.max_bytes = max_bytes if max_bytes is not None else cache_bytes()
+        self.max_text = max_text if max_text is not None else cache_max_text()
+        self._values: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()  # requests run in several threads
+        _MEMOS.add(self)
+
+    @property
+    def bytes(self) -> int:
+        return self._bytes
 
     def get(self, key: Hashable, make: Callable[[], Any]) -> Any:
-        try:
-            value = self._values[key]
-        except KeyError:
-            value = self._values[key] = make()
-            if len(self._values) > self.size:
-                self._values.popitem(last=False)
-        else:
-            self._values.move_to_end(key)
+        with self._lock:
+            hit = self._values.get(key)
+            if hit is not None:
+                self._values.move_to_end(key)
+                return hit[0]
+        value = make()
+        cost = _text_cost(key)
+        if cost > self.max_text:
+            return value
+        with self._lock:
+            if key not in self._values:
+                self._values[key] = (value, cost)
+                self._bytes += cost
+            while self._values and (len(self._values) > self.size or self._bytes > self.max_bytes):
+                _, (_, old) = self._values.popitem(last=False)
+                self._bytes -= old
         return value
+
+
+_MEMOS: "weakref.WeakSet[_Memo]" = weakref.WeakSet()
+
+
+def cache_occupancy() -> dict[str, int]:
+    """Characters of query text each kind of cache holds now, over every live schema (for /metrics)."""
+    out: dict[str, int] = {}
+    for memo in list(_MEMOS):
+        out[memo.name] = out.get(memo.name, 0) + memo.bytes
+    return out
+
+
+DEFAULT_CACHE_BYTES = 8 * 1024 * 1024
+DEFAULT_CACHE_MAX_TEXT = 64 * 1024
+
+
+def cache_bytes() -> int:
+    return int(os.environ.get("POLICYKG_QUERY_CACHE_BYTES", DEFAULT_CACHE_BYTES))
+
+
+def cache_max_text() -> int:
+    return int(os.environ.get("POLICYKG_QUERY_CACHE_MAX_TEXT", DEFAULT_CACHE_MAX_TEXT))
+
+
+def _text_cost(key: Hashable) -> int:
+    """Characters of the query texts a key holds (the rest of a key is small)."""
+    if isinstance(key, str):
+        return len(key)
+    if isinstance(key, tuple):
+        return sum(len(k) for k in key if isinstance(k, str))
+    return 0
 
 
 class _LongStrings(Visitor):
@@ -138,6 +202,91 @@ def _longest_literal(document: Any) -> int:
     visitor = _LongStrings(0)
     visit(document, visitor)
     return visitor.longest
+
+
+DEFAULT_MAX_EXPANDED = 10_000
+MAX_INT_DIGITS = 50  # an Int is 32 bits (10 digits); Python refuses to convert over 4300
+
+
+def expanded_size(document: Any, limit: int) -> int:
+    """Selections the document's operations hold once every fragment is spread (at most ``limit + 1``).
+
+    Each fragment's size is computed once and reused at every spread, so the
+    count costs the size of the text, not of the expansion. A spread of a
+    fragment being expanded (a cycle, which validation refuses) counts 1.
+    """
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    sizes: dict[str, int] = {}
+
+    def size(selection_set: SelectionSetNode, visiting: frozenset[str]) -> int:
+        total = 0
+        for sel in selection_set.selections:
+            if isinstance(sel, FieldNode):
+                total += 1 + (size(sel.selection_set, visiting) if sel.selection_set is not None else 0)
+            elif isinstance(sel, InlineFragmentNode):
+                total += size(sel.selection_set, visiting)
+            elif isinstance(sel, FragmentSpreadNode):
+                name = sel.name.value
+                if name not in sizes and name not in visiting and name in fragments:
+                    sizes[name] = size(fragments[name].selection_set, visiting | {name})
+                total += 1 + sizes.get(name, 0)
+        return total
+
+    try:
+        total = sum(size(d.selection_set, frozenset()) for d in document.definitions
+                    if isinstance(d, OperationDefinitionNode))
+    except RecursionError:  # nested deeper than any limit allows: it is refused either way
+        return limit + 1
+    return min(total, limit + 1)
+
+
+class _LongInts(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.longest = 0
+
+    def enter_int_value(self, node: IntValueNode, *_: Any) -> None:
+        self.longest = max(self.longest, len(node.value.lstrip("-")))
+
+
+def _shape_problem(document: Any, max_expanded: int) -> str | None:
+    if expanded_size(document, max_expanded) > max_expanded:
+        return (f"This query holds more than {max_expanded} fields once its fragments are spread "
+                "(POLICYKG_MAX_EXPANDED): fragments spread inside fragments multiply. Spread fewer.")
+    ints = _LongInts()
+    visit(document, ints)
+    if ints.longest > MAX_INT_DIGITS:
+        return f"An integer argument has {ints.longest} digits; Int holds at most 10 (32 bits)."
+    return None
+
+
+class DocumentShape(SchemaExtension):
+    """Refuse, before any validation rule walks it, a document too large once its fragments are spread.
+
+    Must come before the validation cache in the extension list: that one
+    validates when its hook is entered.
+    """
+
+    def __init__(self, max_expanded: int, memo: _Memo | None = None) -> None:
+        self.max_expanded = max_expanded
+        self.memo = memo if memo is not None else _Memo()  # query text -> its problem, or None
+
+    def on_validate(self) -> Iterator[None]:
+        ec = self.execution_context
+        document = ec.graphql_document
+        if document is not None:
+            problem = (self.memo.get(ec.query, lambda: _shape_problem(document, self.max_expanded)) if ec.query
+                       else _shape_problem(document, self.max_expanded))
+            if problem:
+                raise GraphQLError(problem)
+        yield
+
+
+def document_shape() -> Callable[[], SchemaExtension]:
+    """The factory service/limits.py puts first among the validation hooks."""
+    limit = int(os.environ.get("POLICYKG_MAX_EXPANDED", DEFAULT_MAX_EXPANDED))
+    memo = _Memo(name="shape")
+    return lambda: DocumentShape(limit, memo)
 
 
 class _CostTooHigh(Exception):
@@ -245,7 +394,11 @@ class MaxCost(SchemaExtension):
             root = schema.get_root_type(ops[0].operation)
             fragments = {d.name.value: d for d in document.definitions
                          if isinstance(d, FragmentDefinitionNode)}
-            variables = ec.variables if isinstance(ec.variables, dict) else {}
+            # what `first: $n` will be: the value sent, else the default the operation declares
+            variables = {d.variable.name.value: value_from_ast_untyped(d.default_value)
+                         for d in ops[0].variable_definitions or () if d.default_value is not None}
+            if isinstance(ec.variables, dict):
+                variables.update(ec.variables)
             cost = _Cost(schema, fragments, variables, self.list_factor, self.budget)
             try:
                 cost.walk(ops[0].selection_set, root, 1, False)
@@ -260,7 +413,7 @@ def guard_extensions(is_production: bool | None = None) -> list[Callable[[], Sch
     budget = int(os.environ.get("POLICYKG_MAX_COST", DEFAULT_MAX_COST))
     factor = int(os.environ.get("POLICYKG_LIST_FACTOR", DEFAULT_LIST_FACTOR))
     # the memos outlive requests (an extension is made per request) and belong to this schema
-    strings, costs = _Memo(), _Memo()
+    strings, costs = _Memo(name="strings"), _Memo(name="cost")
     exts: list[Callable[[], SchemaExtension]] = [lambda: MaxStringLength(limit, strings),
                                                  lambda: MaxCost(budget, factor, costs)]
     if production() if is_production is None else is_production:

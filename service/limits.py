@@ -5,6 +5,9 @@ limiters); execution time is enforced by the per-request lookups
 (service/lookups.py), which check a deadline this module's extension sets.
 Parsed and validated documents are cached: dashboards repeat the same few
 queries, and parsing and validating dominate the cost of a small query.
+The caches are bounded by the bytes of the texts they keep
+(``POLICYKG_QUERY_CACHE_BYTES``), and texts over
+``POLICYKG_QUERY_CACHE_MAX_TEXT`` characters are not kept at all.
 """
 
 from __future__ import annotations
@@ -16,18 +19,19 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from graphql.error import GraphQLError
+from graphql.language.parser import parse
 from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
-    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
-    ValidationCache,
 )
 
 from .errors import QueryError
+from .guards import _Memo as TextCache
+from .guards import document_shape
 
 @dataclass(frozen=True)
 class Limits:
@@ -59,6 +63,39 @@ class ExecutionTimeLimit(SchemaExtension):
         lookups = getattr(ctx, "lookups", None)
         if lookups is not None:
             lookups.deadline = time.monotonic() + self.seconds
+        yield
+
+
+class CachedParse(SchemaExtension):
+    """strawberry's ParserCache, bounded by the bytes of the texts it keeps (service/guards.py ``_Memo``)."""
+
+    def __init__(self, cache: TextCache) -> None:
+        self.cache = cache
+
+    def on_parse(self) -> Iterator[None]:
+        ec = self.execution_context
+        options = ec.parse_options
+        ec.graphql_document = self.cache.get((ec.query, tuple(sorted(options.items()))),
+                                             lambda: parse(ec.query, **options))
+        yield
+
+
+class CachedValidation(SchemaExtension):
+    """strawberry's ValidationCache, keyed on the text (one text, one document) and bounded by bytes."""
+
+    def __init__(self, cache: TextCache) -> None:
+        self.cache = cache
+
+    def on_validate(self) -> Iterator[None]:
+        from strawberry.schema.schema import validate_document
+
+        ec = self.execution_context
+        rules = tuple(ec.validation_rules)
+
+        def validate() -> list[GraphQLError]:
+            return validate_document(ec.schema._schema, ec.graphql_document, rules)
+
+        ec.pre_execution_errors = self.cache.get((ec.query, rules), validate) if ec.query else validate()
         yield
 
 
@@ -99,12 +136,14 @@ def extensions(limits: Limits, debug: bool = False) -> list[Callable[[], SchemaE
     # So the rule classes are made once here and reused by every request.
     rules = [*QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
              *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules]
+    parsed, validated = TextCache(limits.cache_size, name="parse"), TextCache(limits.cache_size, name="validate")
     exts: list[Any] = [
         # factories, not instances: an extension holds per-request state
         lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
-        lambda: ParserCache(maxsize=limits.cache_size),
-        lambda: ValidationCache(maxsize=limits.cache_size),
+        lambda: CachedParse(parsed),
+        document_shape(),  # before validation: the depth and alias rules walk every spread copy
+        lambda: CachedValidation(validated),
         lambda: ExecutionTimeLimit(limits.time_limit_s),
         lambda: MaskErrors(should_mask_error=_should_mask,
                            error_message="Internal error: the server could not answer this query."),

@@ -78,18 +78,23 @@ def operation_name(method: str, query_string: bytes, body: bytes) -> str | None:
     else:
         try:
             payload = json.loads(body) if body else None
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, RecursionError):  # not JSON, not UTF-8, nested too deep, a 5000-digit number
             return None
         if not isinstance(payload, dict):
             return None
         name, query = payload.get("operationName"), payload.get("query")
     if isinstance(name, str) and name:
-        return name
+        return _printable(name)
     if isinstance(query, str):
         m = _OPERATION.search(query[:2000])  # the name comes first; don't scan a 100 kB query
         if m:
             return m.group(1)
     return None
+
+
+def _printable(name: str) -> str:
+    """A name fit for a UTF-8 log line: a lone surrogate ("\\ud800" in JSON) is shown escaped."""
+    return name.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 class RequestObserver:

@@ -116,10 +116,20 @@ class Metrics:
                     "(0: never reloaded)."),
                     "# TYPE policykg_graph_last_reload_timestamp_seconds gauge",
                     f"policykg_graph_last_reload_timestamp_seconds {self._last_reload!r}",
+                    ("# HELP policykg_query_cache_bytes Characters of GraphQL query text the parse, validation "
+                     "and guard caches hold (bounded by POLICYKG_QUERY_CACHE_BYTES each)."),
+                    "# TYPE policykg_query_cache_bytes gauge",
+                    *(f'policykg_query_cache_bytes{{cache="{name}"}} {n}' for name, n in sorted(_caches().items())),
                     "# HELP policykg_process_start_time_seconds When the server started.",
                     "# TYPE policykg_process_start_time_seconds gauge",
                     f"policykg_process_start_time_seconds {self.started!r}"]
             return "\n".join(out) + "\n"
+
+
+def _caches() -> dict[str, int]:
+    from .guards import cache_occupancy
+
+    return cache_occupancy()
 
 
 def operation_label(name: str | None) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import uvicorn
 
+from .http_limits import HttpLimits, uvicorn_options
 from .loading import LoadError, ensure_dataset, load_graph
 
 log = logging.getLogger("policykg.service")
@@ -33,9 +34,10 @@ def run(host: str = "127.0.0.1", port: int = 8000, data: Path | None = None, wor
         host=host,
         port=port,
         loop=_fastest("uvloop", "uvloop", "asyncio"),
-        http=_fastest("httptools", "httptools", "h11"),
         log_level=os.environ.get("POLICYKG_LOG_LEVEL", "info"),
         access_log=bool(os.environ.get("POLICYKG_ACCESS_LOG")),
+        # head deadline and size, connection cap, keep-alive and shutdown timeouts (service/http_limits.py)
+        **uvicorn_options(HttpLimits.from_env(), _fastest("httptools", "httptools", "h11")),
     )
     try:
         if workers > 1:

@@ -10,9 +10,17 @@ So each query runs in a worker process with its own copy of the graph:
   the CPU is free again at once;
 - its address space is capped (``POLICYKG_SPARQL_MEMORY_MB``, 1024): a query
   that needs more makes the worker die, not the server;
+- it has no network (service/worker_network.py): SERVICE is refused before
+  a query gets here, and a query that slipped past reaches no host;
+- it writes the answer itself, capped in rows and bytes (small answers come
+  back through the pipe, larger ones as a file the server streams), so the
+  server never holds a large answer whole;
 - the graph reaches the workers as an N-Quads file written once per loaded
   graph (a reload writes a new one; a worker reloads when it sees a new
   path), so a worker never answers from a graph the request did not pin.
+
+A worker that dies under a query is reported by how it died: an abort is an
+allocation over the memory cap, a segmentation fault a stack overflow.
 
 Only an in-memory ``OxigraphStore`` can be copied this way; for any other
 store (a remote endpoint, a test double) the caller evaluates in a thread
@@ -26,8 +34,10 @@ import logging
 import multiprocessing
 import os
 import shutil
+import signal
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -37,6 +47,7 @@ log = logging.getLogger("policykg.sparql")
 
 DEFAULT_MEMORY_MB = 1024
 STARTUP_TIMEOUT_S = 60.0  # starting a worker and loading the graph are not the query's time
+POLL_S = 0.1  # how often a waiting query checks whether it was preempted
 
 
 class WorkerDied(Exception):
@@ -45,20 +56,24 @@ class WorkerDied(Exception):
 
 # -- the worker process --------------------------------------------------------------
 
-def _worker_main(conn: Connection, memory_mb: int, max_rows: int) -> None:
+def _worker_main(conn: Connection, memory_mb: int, network: str) -> None:
     import resource
 
+    from .worker_network import NetworkCutFailed, cut_network
+
+    try:
+        cut = cut_network(network)  # first, before anything here could open a socket
+    except NetworkCutFailed as exc:
+        conn.send(("failed", f"POLICYKG_SPARQL_NETWORK={network}: {exc}"))
+        return
     if memory_mb > 0:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    from .sparql import Refused, SparqlEndpoint, SparqlLimits
+    from .sparql import Refused, evaluate
     from .store import OxigraphStore
 
-    endpoint = SparqlEndpoint.__new__(SparqlEndpoint)  # only its _evaluate is used: no pool, no slots
-    endpoint.limits = SparqlLimits(max_rows=max_rows)
-    never = threading.Event()
     loaded: tuple[str, Any] | None = None
-    conn.send(("ready",))
+    conn.send(("ready", cut))
     while True:
         try:
             message = conn.recv()
@@ -72,8 +87,8 @@ def _worker_main(conn: Connection, memory_mb: int, max_rows: int) -> None:
                 conn.send(("loaded",))
             elif message[0] == "query":
                 assert loaded is not None
-                _, query, defaults, named = message
-                conn.send(("ok", endpoint._evaluate(loaded[1], query, defaults, named, never)))
+                _, query, defaults, named, answer_request = message
+                conn.send(("ok", evaluate(loaded[1], query, defaults, named, answer_request)))
         except Refused as exc:
             conn.send(("refused", exc.status, exc.message))
         except MemoryError:
@@ -101,10 +116,13 @@ class _Worker:
 class SparqlSandbox:
     """Idle workers are reused; a worker that ran out of time or memory is replaced."""
 
-    def __init__(self, max_rows: int, memory_mb: int | None = None) -> None:
-        self.max_rows = max_rows
+    def __init__(self, memory_mb: int | None = None, network: str | None = None) -> None:
+        from .worker_network import requested_mode
+
         self.memory_mb = memory_mb if memory_mb is not None else int(
             os.environ.get("POLICYKG_SPARQL_MEMORY_MB", DEFAULT_MEMORY_MB))
+        self.network = network or requested_mode()
+        self.network_cut: str | None = None  # what the workers applied: "namespace", "seccomp" or "off"
         self._ctx = multiprocessing.get_context("spawn")  # no fork: the server has threads
         self._idle: list[_Worker] = []
         self._lock = threading.Lock()
@@ -118,30 +136,41 @@ class SparqlSandbox:
 
         return isinstance(getattr(graph, "store", None), OxigraphStore)
 
-    async def run(self, graph: Any, query: str, defaults: list[str], named: list[str], timeout_s: float) -> Any:
-        """The query's outcome (``sparql._Outcome``); raises ``sparql.Refused``.
+    async def run(self, graph: Any, query: str, defaults: list[str], named: list[str], answer_request: Any,
+                  timeout_s: float, preempted: threading.Event | None = None) -> Any:
+        """The query's answer (``sparql_formats.Answer``); raises ``sparql.Refused``.
 
         One hop to a thread for the whole exchange: under load every extra
         await waits its turn behind the other requests on the event loop.
         """
-        return await asyncio.to_thread(self._run_blocking, graph, query, defaults, named, timeout_s)
+        return await asyncio.to_thread(self._run_blocking, graph, query, defaults, named, answer_request,
+                                       timeout_s, preempted or threading.Event())
 
-    def _run_blocking(self, graph: Any, query: str, defaults: list[str], named: list[str],
-                      timeout_s: float) -> Any:
+    def _run_blocking(self, graph: Any, query: str, defaults: list[str], named: list[str], answer_request: Any,
+                      timeout_s: float, preempted: threading.Event) -> Any:
+        from dataclasses import replace
+
         from .sparql import Refused
 
-        worker = self._take(self._dump(graph))
+        dump = self._dump(graph)
+        worker = self._take(dump)
+        deadline = time.monotonic() + timeout_s
         try:
-            worker.conn.send(("query", query, defaults, named))
-            if not worker.conn.poll(timeout_s):
-                self._discard(worker)
-                raise Refused(503, f"The query ran past the {timeout_s:g} s time limit and was stopped. "
-                                   "Narrow it (more specific patterns, LIMIT) and try again.")
+            worker.conn.send(("query", query, defaults, named, replace(answer_request, spill_dir=str(dump.parent))))
+            while not worker.conn.poll(min(max(deadline - time.monotonic(), 0), POLL_S)):
+                if preempted.is_set():
+                    self._discard(worker)
+                    raise Refused(503, "The query was stopped to give other clients a turn: it was the newest of "
+                                       "several this client had running. Send one long query at a time.")
+                if time.monotonic() >= deadline:
+                    self._discard(worker)
+                    raise Refused(503, f"The query ran past the {timeout_s:g} s time limit and was stopped. "
+                                       "Narrow it (more specific patterns, LIMIT) and try again.")
             reply = worker.conn.recv()
         except (EOFError, OSError):
             self._discard(worker)
-            raise Refused(503, f"The query needed more than {self.memory_mb} MB and was stopped. "
-                               "Narrow it (more specific patterns, LIMIT) and try again.") from None
+            worker.process.join(5)
+            raise Refused(503, self._death(worker.process.exitcode)) from None
         self._give_back(worker)
         if reply[0] == "ok":
             return reply[1]
@@ -149,6 +178,18 @@ class SparqlSandbox:
             raise Refused(reply[1], reply[2])
         log.error("SPARQL worker failed on a query: %s", reply[1])
         raise Refused(500, "The query could not be evaluated (internal error); the server log has details.")
+
+    def _death(self, exitcode: int | None) -> str:
+        """Why a worker died under a query, from how it died."""
+        if exitcode == -signal.SIGSEGV:
+            # the parser and evaluator recurse per nesting level and per chained step
+            return ("The query crashed its worker: a stack overflow, from nesting or chaining too deep "
+                    "(hundreds of BINDs, OPTIONALs or nested groups). Simplify it and try again.")
+        if exitcode in (-signal.SIGABRT, -signal.SIGKILL, 1, None):
+            # an allocation over the address-space cap aborts (Rust) or raises MemoryError (Python)
+            return (f"The query needed more than {self.memory_mb} MB and was stopped. "
+                    "Narrow it (more specific patterns, LIMIT) and try again.")
+        return f"The query's worker died (exit code {exitcode}); retry, or simplify the query."
 
     # -- workers -------------------------------------------------------------------------
     def _take(self, dump: Path) -> _Worker:
@@ -166,20 +207,29 @@ class SparqlSandbox:
 
     def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe()
-        process = self._ctx.Process(target=_worker_main, args=(child, self.memory_mb, self.max_rows),
+        process = self._ctx.Process(target=_worker_main, args=(child, self.memory_mb, self.network),
                                     daemon=True, name="policykg-sparql")
         process.start()
         child.close()
         worker = _Worker(process, parent)
-        self._expect(worker, "ready")
+        reply = self._expect(worker, "ready")
+        if self.network_cut != reply[1]:
+            self.network_cut = reply[1]
+            if reply[1] == "off":
+                log.warning("SPARQL workers evaluate WITH network access (POLICYKG_SPARQL_NETWORK=%s): "
+                            "neither a network namespace nor a seccomp filter could be applied; only the "
+                            "query checks refuse SERVICE", self.network)
+            else:
+                log.info("SPARQL workers evaluate without network access (%s)", reply[1])
         return worker
 
-    def _expect(self, worker: _Worker, what: str) -> None:
+    def _expect(self, worker: _Worker, what: str) -> tuple:
         try:
             if worker.conn.poll(STARTUP_TIMEOUT_S):
                 reply = worker.conn.recv()
                 if reply[0] == what:
-                    return
+                    return reply
+                worker.kill()
                 raise WorkerDied(f"SPARQL worker answered {reply!r} instead of {what}")
         except (EOFError, OSError):
             pass

@@ -39,13 +39,14 @@ def serve(*args: str, **env: str) -> Server:
 
 
 SPARQL_TIME_LIMIT_S = 2
+SPARQL_MAX_BYTES = 4_000_000
 
 
 @pytest.fixture(scope="session")
 def production_server() -> Iterator[Server]:
-    """Production mode, and a short SPARQL time limit (the SPARQL abuse tests use it too)."""
+    """Production mode, and short SPARQL limits (the SPARQL abuse tests use it too)."""
     s = serve(POLICYKG_PRODUCTION="1", POLICYKG_SPARQL_TIME_LIMIT=str(SPARQL_TIME_LIMIT_S),
-              POLICYKG_SPARQL_MEMORY_MB="768")
+              POLICYKG_SPARQL_MEMORY_MB="768", POLICYKG_SPARQL_MAX_BYTES=str(SPARQL_MAX_BYTES))
     yield s
     stop_server(s)
 

@@ -9,8 +9,6 @@ checks the keyword guard in process; here the whole server is exercised.
 from __future__ import annotations
 
 import os
-import socket
-import threading
 import time
 from collections.abc import Iterator
 
@@ -18,41 +16,9 @@ import httpx
 import pytest
 from service_fixtures import SPARQL_ROW_CAP
 
+from .canary import Listener
 from .conftest import SPARQL_TIME_LIMIT_S as TIME_LIMIT_S
 from .conftest import healthy
-
-
-class Listener:
-    """Counts connections to a loopback port (the 'other host')."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.hits: list[bytes] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except (TimeoutError, OSError):
-                continue
-            conn.settimeout(1)
-            try:
-                self.hits.append(conn.recv(200))
-            except OSError:
-                self.hits.append(b"")
-            conn.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(2)
-        self.sock.close()
 
 
 @pytest.fixture(scope="module")
