@@ -68,7 +68,7 @@ _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _LEGAL = "零壹贰叁肆伍陆柒捌玖"
 
 
-def chinese_number(n: int, digits: str = _CN, units: str = "十百千") -> str:
+def chinese_number(n: int, digits: str = _CN, units: str = "十百千", zero: str = "零") -> str:
     """一, 十, 十一, 二十一, 一百零五 … (the numerals Word's chineseCounting writes)."""
     if n <= 0:
         return digits[0]
@@ -76,14 +76,14 @@ def chinese_number(n: int, digits: str = _CN, units: str = "十百千") -> str:
         return str(n)
     out = ""
     parts = [(n // 1000, units[2]), (n // 100 % 10, units[1]), (n // 10 % 10, units[0]), (n % 10, "")]
-    zero = False
+    gap = False
     for d, unit in parts:
         if d == 0:
-            zero = bool(out)
+            gap = bool(out)
             continue
-        if zero:
-            out += digits[0]
-            zero = False
+        if gap:
+            out += zero  # 一百零五: a skipped place is read 零
+            gap = False
         out += digits[d] + unit
     if out.startswith(digits[1] + units[0]) and n < 20:
         out = out[1:]  # 十一, not 一十一

@@ -60,9 +60,11 @@ _CID = re.compile(r"\(cid:\d+\)")
 
 
 def _fix_char(ch: str) -> str:
-    """Kangxi radicals and CJK compatibility ideographs → the unified ideographs they render as."""
+    """Kangxi radicals and CJK compatibility ideographs → the unified ideographs they render as;
+    Latin ligatures → their letters."""
     o = ord(ch)
-    if 0x2F00 <= o <= 0x2FDF or 0x2E80 <= o <= 0x2EFF or 0xF900 <= o <= 0xFAFF or 0x2F800 <= o <= 0x2FA1F:
+    if (0x2F00 <= o <= 0x2FDF or 0x2E80 <= o <= 0x2EFF or 0xF900 <= o <= 0xFAFF or 0x2F800 <= o <= 0x2FA1F
+            or 0xFB00 <= o <= 0xFB06):  # and Latin ligatures (ﬁ → fi)
         return unicodedata.normalize("NFKC", ch)
     return ch
 
@@ -211,7 +213,8 @@ def _cell_text(lines: list[_Line], x0: float, x1: float, runs: bool) -> str:
 def _tables(page, chars: list[dict], number: int) -> tuple[list[_Table], list[dict], list]:
     """The page's ruled tables (cell texts still to be written), the characters outside them, and
     each cell's (cell, lines, left, right)."""
-    found = page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
+    found = page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines",
+                              "explicit_horizontal_lines": _closing_lines(page)})
     tables: list[_Table] = []
     cell_lines: list = []
     inside: set[int] = set()
@@ -245,6 +248,28 @@ def _tables(page, chars: list[dict], number: int) -> tuple[list[_Table], list[di
     return tables, outside, cell_lines
 
 
+def _closing_lines(page) -> list[dict]:
+    """Horizontal rulings where a table is cut by the page: a merged cell that goes on over the
+    page break has no border there, so without them it would be no cell at all."""
+    verticals = sorted((e for e in page.edges if e["orientation"] == "v" and e["bottom"] - e["top"] > 2),
+                       key=lambda e: e["top"])
+    groups: list[list[dict]] = []
+    for e in verticals:  # tables: runs of vertical rulings that overlap top to bottom
+        if groups and e["top"] <= max(g["bottom"] for g in groups[-1]) + 2:
+            groups[-1].append(e)
+        else:
+            groups.append([e])
+    lines = []
+    for group in groups:
+        for y, at_end in ((min(e["top"] for e in group), "top"), (max(e["bottom"] for e in group), "bottom")):
+            ends = [e for e in group if abs(e[at_end] - y) <= 1]
+            if len(ends) >= 2:
+                x0, x1 = min(e["x0"] for e in ends), max(e["x1"] for e in ends)
+                lines.append({"x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0,
+                              "object_type": "line", "orientation": "h"})
+    return lines
+
+
 def _same_columns(a: _Table, b: _Table) -> bool:
     return len(a.xs) == len(b.xs) and all(abs(x - y) <= 3 for x, y in zip(a.xs, b.xs))
 
@@ -264,11 +289,14 @@ def _continue(a: _Table, b: _Table) -> None:
     for c in sorted(b.cells, key=lambda c: (c.row, c.col)):
         if c.row < start:
             continue
-        if c.row == start and not c.text.strip():
+        if c.row == start:
             above = next((x for x in a.cells if x.col == c.col and x.colspan == c.colspan
                           and x.row <= last_row < x.row + x.rowspan), None)
-            if above is not None and above.text.strip():
-                above.rowspan += c.rowspan  # a merged cell cut by the page break
+            # a merged cell cut by the page break: an empty box on one side of the break (its
+            # text, set in the middle of the whole cell, is on the other)
+            if above is not None and (not c.text.strip()) != (not above.text.strip()):
+                above.rowspan = offset + c.rowspan - above.row
+                above.text = above.text or c.text
                 continue
         a.cells.append(PlacedCell(c.row - start + offset, c.col, c.text, c.rowspan, c.colspan))
     a.nrows = offset + b.nrows - start
@@ -408,6 +436,10 @@ def _write(out: TextBuilder, pages: list[_Page]) -> None:
 
 def decode(name: str, data: bytes) -> SourceText:
     check_size(name, data, MAX_BYTES)
+    if b"%%EOF" not in data[-2048:]:
+        # a cut-off download: pdfminer would rebuild what it can from the objects it finds and
+        # read the pages that survive, which is exactly the half-reading to avoid
+        raise DocumentError(name, "the PDF is truncated (no %%EOF at its end): download it again")
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
