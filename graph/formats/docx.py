@@ -107,7 +107,7 @@ def _roman(n: int) -> str:
 
 def format_number(n: int, fmt: str) -> str:
     if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting", "taiwaneseCounting",
-               "koreanCounting"):
+               "taiwaneseCountingThousand", "koreanCounting", "ideographDigital-counting"):
         return chinese_number(n)
     if fmt == "ideographDigital" or fmt == "taiwaneseDigital" or fmt == "japaneseDigitalTenThousand":
         return "".join(_CN[int(d)] for d in str(n))
@@ -159,6 +159,27 @@ class _Counter:
     values: dict[int, int] = field(default_factory=dict)
 
 
+_CUSTOM = {"一": "chineseCounting", "壹": "chineseLegalSimplified", "甲": "ideographTraditional",
+           "①": "decimalEnclosedCircle", "01": "decimalZero", "1": "decimal"}
+
+
+def _num_format(lvl) -> str:
+    """w:numFmt, including Word 2010's custom formats (w14, in mc:AlternateContent: the Choice
+    names the sequence, "一, 二, 三, ..."; the Fallback an older approximation)."""
+    direct = lvl.find(_w("numFmt"))
+    if direct is not None:
+        return _val(direct) or "decimal"
+    for fmt in lvl.iter(_w("numFmt")):
+        custom = fmt.get(_w("format"))
+        if _val(fmt) == "custom" and custom:
+            first = custom.split(",")[0].strip()
+            if first in _CUSTOM:
+                return _CUSTOM[first]
+            continue
+        return _val(fmt) or "decimal"
+    return "decimal"
+
+
 class Numbering:
     """numbering.xml: definitions, plus the counters of a reading in document order."""
 
@@ -205,7 +226,7 @@ class Numbering:
         start = _val(lvl.find(_w("start")))
         if start is not None and start.lstrip("-").isdigit():
             level.start = int(start)
-        level.fmt = _val(lvl.find(_w("numFmt"))) or "decimal"
+        level.fmt = _num_format(lvl)
         text = lvl.find(_w("lvlText"))
         level.text = _val(text) if text is not None and _val(text) is not None else ""
         level.suffix = _val(lvl.find(_w("suff"))) or "tab"

@@ -45,6 +45,16 @@ def _kind(data: bytes) -> str | None:
     return None
 
 
+def _plausible(text: str) -> float:
+    """The share of characters a Chinese or Latin document is made of."""
+    chars = [c for c in text if not c.isspace()]
+    if not chars:
+        return 1.0
+    ok = sum(1 for c in chars if 0x20 < ord(c) < 0x7F or 0x4E00 <= ord(c) <= 0x9FFF or 0x3000 <= ord(c) <= 0x303F
+             or 0xFF00 <= ord(c) <= 0xFFEF or 0x2000 <= ord(c) <= 0x206F or 0x3400 <= ord(c) <= 0x4DBF)
+    return ok / len(chars)
+
+
 def convert(name: str, data: bytes) -> bytes:
     """The file converted to .docx bytes by LibreOffice."""
     exe = soffice()
@@ -76,6 +86,10 @@ def decode(name: str, data: bytes) -> SourceText:
     if what:
         raise DocumentError(name, f"the file is {what}, not a Word document")
     source = docx.decode(name, convert(name, data))
+    if _plausible(source.text) < 0.7:
+        # LibreOffice opens what it cannot parse as plain text: binary garbage, not a document
+        raise DocumentError(name, "LibreOffice could not read it as a Word/WPS document (it comes out as "
+                                  "binary garbage): the file is damaged")
     return SourceText(source.name, source.text, "doc", format="doc", grids=source.grids, pages=source.pages,
                       meta=source.meta, notes=(f"converted from {'RTF' if data.startswith(b'{') else 'binary Word/WPS'}"
                                                " by LibreOffice", *source.notes))
