@@ -85,6 +85,7 @@ def extract_corpus(raw_dir: Path, progress: Progress | None = None) -> tuple[
             continue
         cities[city.code] = city
         facts.append(doc_facts)
+        warnings.extend(f"{entry.file}: {note}" for note in source.notes)  # what its decoder could not read
         warnings.extend(doc_facts.meta.conflicts)
     link_annexes(facts, warnings)
     return facts, cities, errors, warnings

@@ -33,7 +33,7 @@ from lxml import etree
 
 from ..model import SourceText
 from .errors import DocumentError
-from .render import PlacedCell, TextBuilder, clean_line, place_rows
+from .render import TextBuilder, clean_line, place_rows
 from .text import check_size, decode_bytes
 
 MAX_BYTES = 16 * 1024 * 1024  # pages carry inline scripts and styles; the text limit still applies

@@ -10,7 +10,6 @@ import pytest
 
 from graph.formats import decode_document, legacy
 from graph.formats.errors import DocumentError
-from graph.normalize import normalize
 
 from .seeds import ANNEX, CHENGDE
 

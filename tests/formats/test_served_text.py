@@ -49,9 +49,9 @@ def site(made, tmp_path_factory):
     done = subprocess.run([sys.executable, "-c", "from graph.cli import app; app()", "build", "--raw", str(raw),
                            "--no-serve-cache"], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    server = start_server("--data", str(root / "policykg.trig"), env={"POLICYKG_CACHE": "0"})
-    yield root, server
-    stop_server(server)
+    srv = start_server("--data", str(root / "policykg.trig"), env={"POLICYKG_CACHE": "0"})
+    yield root, srv
+    stop_server(srv)
 
 
 def test_the_build_keeps_every_document_s_text(site):
@@ -75,13 +75,13 @@ def _spans(url: str) -> list[dict]:
 
 
 def test_every_span_cuts_its_quote_from_the_served_text(site):
-    root, server = site
+    root, srv = site
     texts = {}
     for name in [MAIN, *FILES]:
-        r = httpx.get(f"{server.url}/documents/{name}", timeout=30)
+        r = httpx.get(f"{srv.url}/documents/{name}", timeout=30)
         assert r.status_code == 200 and r.headers["content-type"] == "text/plain; charset=utf-8"
         texts[name] = r.text
-    spans = _spans(server.url)
+    spans = _spans(srv.url)
     sources = {name: read_document(root / "raw" / name) for name in texts}
     by_doc: dict[str, int] = {}
     for row in spans:
@@ -96,23 +96,23 @@ def test_every_span_cuts_its_quote_from_the_served_text(site):
 
 
 def test_unknown_names_and_paths_are_not_found(site):
-    _, server = site
+    _, srv = site
     for path in ("/documents/nothing.txt", "/documents/sources.toml", "/documents/..%2Fpolicykg.trig",
                  "/documents/%2E%2E", "/documents/chengde-web.html.txt"):
-        r = httpx.get(server.url + path, timeout=10)
+        r = httpx.get(srv.url + path, timeout=10)
         assert r.status_code == 404, path
 
 
 def test_a_raw_folder_served_in_memory_serves_its_files_decoded(site):
     root, _ = site
-    server = start_server("--data", str(root / "raw"))
+    srv = start_server("--data", str(root / "raw"))
     try:
         for name in FILES:
-            r = httpx.get(f"{server.url}/documents/{name}", timeout=60)
+            r = httpx.get(f"{srv.url}/documents/{name}", timeout=60)
             assert r.status_code == 200
             assert r.text == text_path(root, name).read_bytes().decode("utf-8")
     finally:
-        stop_server(server)
+        stop_server(srv)
 
 
 def test_the_bundled_dataset_serves_its_texts(client):

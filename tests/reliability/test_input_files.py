@@ -129,7 +129,7 @@ PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Filter /FlateDecode >>\nstream
 
 @pytest.mark.parametrize("name, data, problem", [
     ("docx.txt", ZIP, "not a readable Word document"),
-    ("pdf.txt", PDF, "not a readable PDF"),
+    ("pdf.txt", PDF, "the PDF is truncated"),
     ("png.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "binary"),
     ("bom-only.txt", b"\xef\xbb\xbf \r\n\t\r\n", "empty"),
     ("truncated-utf8.txt", CHENGDE.encode("utf-8")[:-2], "truncated"),
