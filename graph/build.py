@@ -16,9 +16,9 @@ from pathlib import Path
 from rdflib import Dataset
 
 from .extract import Extractor
-from .gazetteer import City, default_gazetteer
+from .gazetteer import City, Gazetteer, default_gazetteer
 from .manifest import MANIFEST_NAME, load_manifest
-from .model import Basis, DocumentFacts, Responsibility
+from .model import Basis, DocumentFacts, Form, Responsibility
 from .normalize import squash
 from .orgs import OrgResolver
 from .rdf import CorpusLinks, Quad, document_quads, to_dataset
@@ -72,7 +72,7 @@ def extract_corpus(raw_dir: Path, progress: Progress | None = None) -> tuple[
             progress(entry.file)
         city = gazetteer.resolve(entry.city)
         if city is None:
-            errors.append(f"{entry.file}: unknown city {entry.city!r} in {MANIFEST_NAME}")
+            errors.append(f"{entry.file}: {_unknown_jurisdiction(gazetteer, entry.city)} in {MANIFEST_NAME}")
             continue
         if "/" in entry.file or "\\" in entry.file or entry.file.startswith(".."):
             errors.append(f"{entry.file}: file names must be plain names inside {raw_dir.name}/")
@@ -89,6 +89,16 @@ def extract_corpus(raw_dir: Path, progress: Progress | None = None) -> tuple[
         warnings.extend(doc_facts.meta.conflicts)
     link_annexes(facts, warnings)
     return facts, cities, errors, warnings
+
+
+def _unknown_jurisdiction(gazetteer: Gazetteer, name: str) -> str:
+    """Why a manifest's ``city`` names no jurisdiction, with what it could mean."""
+    options = gazetteer.candidates(name)
+    if options and all(name.strip() in (c.name, c.short) for c in options):
+        listed = ", ".join(f"{gazetteer.describe(c)}" for c in options[:6])
+        return f"city {name!r} names {len(options)} jurisdictions: give the code or the qualified name: {listed}"
+    hint = f"; did you mean {', '.join(c.name for c in options[:3])}?" if options else ""
+    return f"unknown city {name!r} (no GB/T 2260 division of that name){hint}"
 
 
 def _best_main_measure(heading: str, number: str | None, main: DocumentFacts) -> str | None:
@@ -150,7 +160,7 @@ def _inherit_from_annex(main: DocumentFacts, annex: DocumentFacts) -> None:
         key = (target, r.mention.org.key, r.role.value)
         if key not in seen:
             seen.add(key)
-            derived.append(Responsibility(target, r.mention, r.role, Basis.INHERITED, r.span))
+            derived.append(Responsibility(target, r.mention, r.role, Basis.INHERITED, r.span, Form.ANNEX))
         p: str | None = target
         while p is not None:
             affected.add(p)
@@ -159,7 +169,7 @@ def _inherit_from_annex(main: DocumentFacts, annex: DocumentFacts) -> None:
     main.responsibilities = [
         r
         for r in main.responsibilities
-        if not (r.measure in affected and r.basis is Basis.INHERITED and r.mention.org.key in issuer_keys)
+        if not (r.measure in affected and r.form is Form.ISSUER and r.mention.org.key in issuer_keys)
     ] + derived
 
 
@@ -186,8 +196,10 @@ def build_corpus(raw_dir: Path, progress: Progress | None = None) -> BuildResult
         facts, cities, errors, warnings = extract_corpus(raw_dir, progress)
         quads: set[Quad] = {(s, p, o, SCHEMES_GRAPH) for s, p, o in load_schemes().graph}
         links = CorpusLinks(facts)
+        gazetteer = default_gazetteer()
         for f in facts:
-            quads |= document_quads(f, cities[f.meta.city_code], links)
+            city = cities[f.meta.city_code]
+            quads |= document_quads(f, city, links, tuple(gazetteer.ancestors(city)))
         return BuildResult(list(quads), facts, cities, errors, warnings)
 
 

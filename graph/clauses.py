@@ -1,78 +1,51 @@
 """The grammar of responsibility clauses.
 
-Forms read (all on the normalized text, spans cut from the original):
+A clause is a sequence of segments separated by ``,`` ``;`` (and ``。`` inside
+brackets), read on the normalized text with spans cut from the original:
 
-* labelled, in brackets or closing a paragraph:
-  ``(责任单位:A、B)``, ``(牵头单位:X,配合单位:Y、Z)``, ``责任单位:A、B。``,
-  ``(牵头单位:X;责任单位:Y;完成时限:2022年底前;分值:5分)``
-* verbal, in brackets: ``(X牵头,Y、Z配合)``, ``(由X负责)``,
-  ``(X、Y按职责分工负责)``, ``(X牵头,Y参与;2021年6月底前完成)``
+* ``label：units``: a role label (牵头单位：, 主要责任单位：, 协同配合单位：,
+  牵头考核单位：, 责任处室：); a person label (责任领导：张某某, never units); a
+  deadline (完成时限：2023年底前), a score (分值：5分) or another label;
+* ``units + verb``: 市科技局牵头, 市财政局、市税务局按职责分工配合, 由市人社局负责,
+  ``X会同Y负责`` (Y cooperates), several in one segment (X牵头、Y配合);
+* a bare deadline (2022年底前完成) or score (5分);
+* bare units, continuing the role before them:
+  ``（牵头单位：X，配合单位：Y、Z，各区、县级市）`` — 各区、县级市 cooperate.
 
-Role words: 牵头 → LEAD; 责任/负责/主责/主体/落实 → RESPONSIBLE; 配合/协同/参与/
-协办/协助 → COOPERATING. A ``考核`` (assessing) unit is recognized and left
-out: assessing a measure is not carrying it out. Deadlines and scores sharing
-the brackets are recognized and kept out of the unit lists.
+A unit may carry its own role mark: ``市科技局（牵头）、市财政局``. The words
+come from ontology/responsibility-words.ttl (graph/roles.py), so a new label
+or verb is a Turtle literal.
 
-Unit lists split on ``、`` ``,`` ``;`` ``和`` ``及`` whitespace and line breaks,
-never inside brackets (``各县(市、区)政府(管委会)`` is one unit) nor inside
-collective names that contain ``、`` themselves (``各区、县级市``). A
-trailing ``等`` (and others) is stripped and noted.
+Clauses are found in brackets anywhere in a measure's text, and as a labelled
+line closing a paragraph (``责任单位：A、B。``, ``牵头单位：X；配合单位：Y。``).
+
+Unit lists split on ``、`` ``,`` ``;`` ``/`` ``和`` ``及`` whitespace and line
+breaks, never inside brackets (``各县(市、区)政府(管委会)`` is one unit) nor
+inside collectives that hold ``、`` themselves (``各区、县级市``, ``各乡镇、街道``).
+A trailing ``等`` (and others) is stripped and noted.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .model import Role
+from .roles import RoleWords, load_role_words
 
-# longest first: 主要责任单位 before 责任单位
-ROLE_LABELS: list[tuple[str, Role | None]] = [
-    ("协同配合单位", Role.COOPERATING),
-    ("主要责任单位", Role.LEAD),
-    ("牵头责任单位", Role.LEAD),
-    ("牵头单位", Role.LEAD),
-    ("牵头部门", Role.LEAD),
-    ("主责单位", Role.LEAD),
-    ("责任单位", Role.RESPONSIBLE),
-    ("责任部门", Role.RESPONSIBLE),
-    ("责任主体", Role.RESPONSIBLE),
-    ("落实单位", Role.RESPONSIBLE),
-    ("实施单位", Role.RESPONSIBLE),
-    ("负责单位", Role.RESPONSIBLE),
-    ("配合单位", Role.COOPERATING),
-    ("配合部门", Role.COOPERATING),
-    ("协同单位", Role.COOPERATING),
-    ("协办单位", Role.COOPERATING),
-    ("参与单位", Role.COOPERATING),
-    ("协助单位", Role.COOPERATING),
-    ("考核单位", None),
-    ("考核部门", None),
-]
-_LABEL_ALT = "|".join(re.escape(label) for label, _ in ROLE_LABELS)
-LABEL_RX = re.compile(rf"({_LABEL_ALT})\s*[:]")
-_ROLE_OF = dict(ROLE_LABELS)
-
-# verbs closing a unit list: "X牵头", "Y、Z配合", "由X负责"
-_VERBS: list[tuple[re.Pattern[str], Role | None]] = [
-    (re.compile(r"(?:牵头负责|牵头落实|牵头)$"), Role.LEAD),
-    (re.compile(r"(?:按职责分工负责|按职责负责|分工负责|负责落实|具体负责|负责|落实)$"), Role.RESPONSIBLE),
-    (re.compile(r"(?:配合落实|协同配合|配合|协同|参与|协办|协助)$"), Role.COOPERATING),
-    (re.compile(r"(?:考核)$"), None),
-]
+# a time expression: a segment that states when, not who
 _DEADLINE = re.compile(
-    r"(完成时限|完成时间|时间节点|完成期限|时限|期限)\s*:|(?:\d{4}\s*年|\d{1,2}\s*月|年底|年内|长期|持续推进|底前|前完成)"
+    r"(?:\d{4}\s*年|\d{1,2}\s*月|年底|年内|年前|长期|持续推进|持续开展|常态化|底前|前完成|每年|每季度|每月|逐年|分年度)"
 )
-_SCORE = re.compile(r"(分值|权重|考核分值)\s*:|\d+(\.\d+)?\s*分$")
+_SCORE = re.compile(r"^\d+(?:\.\d+)?\s*分$")
 
-# collectives whose names contain a list separator
+# a collective whose name lists level words with 、 (各区、县级市, 各乡镇、街道)
+_LEVEL_WORDS = r"(?:县级市|乡镇|街道|开发区|园区|[省市县区乡镇旗])(?:\([^()]*\))?"
 _PROTECTED = re.compile(
-    r"各区、县级市|各县、市、区|各县市区|县、市、区|县\(市、区\)|市、县\(区\)|市、县两级|省、市"
+    rf"各{_LEVEL_WORDS}(?:、{_LEVEL_WORDS})+|县、市、区|县\(市、区\)|市、县\(区\)|市、县两级|省、市、县|省、市"
 )
 _OPEN_ENDED = re.compile(r"等+$")
-_ORG_END = re.compile(
-    r"(局|委|办|厅|部|室|政府|管委会|委员会|中心|支行|分行|分局|公司|集团|大学|学院|院|所|单位|部门|机构|小组|林场|站|协会|科协|银行)$"
-)
+_COLLECTIVE_START = re.compile(r"^(各|有关|相关|市直|省直|区直|县直|全市|全省|其他|其它)")
 
 
 @dataclass(frozen=True)
@@ -96,49 +69,50 @@ class Clause:
     assignments: tuple[Assignment, ...]
     deadline: str | None
     score: str | None
-    skipped: tuple[str, ...]  # recognized but not responsibilities (考核单位)
+    persons: tuple[str, ...] = ()  # 责任领导 and the like: people, not units
+    skipped: tuple[str, ...] = field(default=())  # read, named no unit (defined roles …)
 
 
 def _protected_ranges(text: str, start: int, end: int) -> list[tuple[int, int]]:
     ranges = [(m.start(), m.end()) for m in _PROTECTED.finditer(text, start, end)]
+    for name in load_role_words().joint_bodies:
+        i = text.find(name, start, end)
+        while i >= 0:
+            ranges.append((i, i + len(name)))
+            i = text.find(name, i + len(name), end)
     depth = 0
     open_at = 0
     for i in range(start, end):
         ch = text[i]
-        if ch == "(":
+        if ch in "([":
             if depth == 0:
                 open_at = i
             depth += 1
-        elif ch == ")" and depth:
+        elif ch in ")]" and depth:
             depth -= 1
             if depth == 0:
                 ranges.append((open_at, i + 1))
     return ranges
 
 
-def split_units(norm: str, start: int, end: int) -> list[Unit]:
+def _inside(ranges: list[tuple[int, int]], i: int) -> bool:
+    return any(a <= i < b for a, b in ranges)
+
+
+def split_units(norm: str, start: int, end: int, words: RoleWords | None = None) -> list[Unit]:
     """Split a unit list in norm[start:end] into units (offsets into norm)."""
     protected = _protected_ranges(norm, start, end)
-
-    def inside(i: int) -> bool:
-        return any(a <= i < b for a, b in protected)
-
-    cuts: list[tuple[int, int]] = []  # separator ranges
-    i = start
-    while i < end:
-        ch = norm[i]
-        if (ch in "、,;/ \t\r\n" or ch == "，") and not inside(i):
-            cuts.append((i, i + 1))
-        i += 1
     pieces: list[tuple[int, int]] = []
     pos = start
-    for a, b in cuts:
-        if a > pos:
-            pieces.append((pos, a))
-        pos = b
+    for i in range(start, end):
+        if norm[i] in "、,;/ \t\r\n，" and not _inside(protected, i):
+            if i > pos:
+                pieces.append((pos, i))
+            pos = i + 1
     if pos < end:
         pieces.append((pos, end))
 
+    pieces = _distribute_ge(norm, pieces)
     units: list[Unit] = []
     for a, b in pieces:
         m = _OPEN_ENDED.search(norm, a, b)
@@ -146,16 +120,42 @@ def split_units(norm: str, start: int, end: int) -> list[Unit]:
         if m:
             b = m.start()
         for a2, b2 in _split_conjunction(norm, a, b):
-            name = norm[a2:b2].strip()
-            if not name:
-                continue
-            if name.startswith("由"):
+            while a2 < b2 and norm[a2] in "由\"'“”":
                 a2 += 1
-                name = name[1:]
+            while b2 > a2 and norm[b2 - 1] in "。.\"'“”":
+                b2 -= 1
+            remark = load_role_words().remark_rx.search(norm, a2, b2)
+            if remark and remark.end() == b2:
+                b2 = remark.start()  # 办公室(设在市科技局): a remark, not the name
+            name = norm[a2:b2].strip()
             if len(name) < 2:
                 continue
             units.append(Unit(a2, b2, name, open_ended))
     return units
+
+
+# the lower levels of local government a 各 distributes over
+_LOCAL_LEVEL = re.compile(r"^(乡镇|街道|乡|镇|社区|村)")
+
+
+def _distribute_ge(norm: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """各 distributes over levels of local government: 各乡镇人民政府、街道办事处 is one collective.
+
+    Only a piece naming another such level (街道办事处, 社区居委会) joins the
+    各-collective before it; 各高校、科研机构 and 各县区政府、市直有关部门 stay two.
+    """
+    out: list[tuple[int, int]] = []
+    for a, b in pieces:
+        if (
+            out
+            and norm[out[-1][0]] == "各"
+            and norm[out[-1][1] : a] == "、"
+            and _LOCAL_LEVEL.match(norm[a:b])
+        ):
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
 
 
 def _place_starts() -> frozenset[str]:
@@ -174,129 +174,249 @@ def _split_conjunction(norm: str, a: int, b: int) -> list[tuple[int, int]]:
     市发展和改革委员会 stays whole: 市发展 does not end like an organization;
     国家税务总局和田地区税务局 stays whole: 和田 is a place, not a conjunction.
     """
+    words = load_role_words()
     text = norm[a:b]
-    for m in re.finditer(r"和|及|与|以及", text):
+    for m in re.finditer(r"以及|和|及|与", text):
         if text[m.start() : m.start() + 2] in _PLACE_STARTS:
             continue
         left, right = text[: m.start()], text[m.end() :]
-        if _ORG_END.search(left) and _ORG_END.search(right) and len(right) >= 2:
+        if words.looks_like_body(left) and words.looks_like_body(right) and len(right) >= 2:
             cut = a + m.start()
             return [(a, cut)] + _split_conjunction(norm, cut + len(m.group(0)), b)
     return [(a, b)]
 
 
+def is_collective(name: str) -> bool:
+    return bool(_COLLECTIVE_START.match(name))
+
+
+def body_like(name: str, words: RoleWords) -> bool:
+    """A name that can stand for a body in a verbal clause or in prose."""
+    if words.is_defined_role(name):
+        return False
+    return words.looks_like_body(name) or is_collective(name)
+
+
 def _segments(norm: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Split clause content at , ; (outside brackets) into segments."""
+    """Split clause content at , ; 。 (outside brackets and collectives), and
+    at a space before a label (牵头单位：X　配合单位：Y)."""
     protected = _protected_ranges(norm, start, end)
+    words = load_role_words()
     segs = []
     pos = start
     for i in range(start, end):
-        if norm[i] in ",;" and not any(a <= i < b for a, b in protected):
+        cut = norm[i] in ",;。"
+        if not cut and norm[i].isspace() and i > pos:
+            lm = words.label_start.match(norm, i, end)
+            cut = lm is not None and (reading := words.read_label(lm.group("label"))) is not None \
+                and reading.kind != "other"
+        if cut and not _inside(protected, i):
             segs.append((pos, i))
             pos = i + 1
     segs.append((pos, end))
-    return [(a, b) for a, b in segs if norm[a:b].strip()]
+    out = []
+    for a, b in segs:
+        while a < b and norm[a].isspace():
+            a += 1
+        while b > a and norm[b - 1].isspace():
+            b -= 1
+        if b > a:
+            out.append((a, b))
+    return out
 
 
-def parse_clause_content(norm: str, start: int, end: int) -> tuple[
-    list[Assignment], str | None, str | None, list[str]
-] | None:
-    """Read the inside of a responsibility clause; None when it is not one."""
-    assignments: list[Assignment] = []
-    deadline = score = None
-    skipped: list[str] = []
-    current: Role | None | str = "none"
-    found_role = False
+@dataclass
+class _Reading:
+    assignments: list[Assignment] = field(default_factory=list)
+    deadline: str | None = None
+    score: str | None = None
+    persons: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    roles_seen: int = 0
+    unknown: int = 0
+
+
+def _marked(units: list[Unit], role: Role, words: RoleWords) -> list[Assignment]:
+    """Units with a role mark of their own (市科技局(牵头)) take that role."""
+    out: list[Assignment] = []
+    for u in units:
+        m = words.mark_end.search(u.name)
+        if m:
+            mark = m.group("mark") or m.group("mark2")
+            cut = len(u.name) - len(m.group(0))
+            unit = Unit(u.start, u.start + cut, u.name[:cut].rstrip(), u.open_ended)
+            out.append(Assignment(words.mark_role(mark), (unit,)))
+        else:
+            out.append(Assignment(role, (u,)))
+    # consecutive units of one role stay one assignment
+    merged: list[Assignment] = []
+    for a in out:
+        if merged and merged[-1].role is a.role:
+            merged[-1] = Assignment(a.role, merged[-1].units + a.units)
+        else:
+            merged.append(a)
+    return merged
+
+
+def _keep_bodies(units: list[Unit], words: RoleWords, reading: _Reading) -> list[Unit]:
+    kept = []
+    for u in units:
+        if words.is_defined_role(u.name):
+            reading.skipped.append(f"{u.name}: a defined role, not a body")
+        else:
+            kept.append(u)
+    return kept
+
+
+def _verbal(norm: str, a: int, b: int, words: RoleWords) -> list[Assignment] | None:
+    """``X牵头``, ``由X会同Y负责``, ``X牵头、Y配合``: units closed by role verbs.
+
+    None when the segment does not end in a verb or names something that is
+    not a body (企业负责 is not an assignment).
+    """
+    seg = norm[a:b]
+    if not words.verb_end.search(seg):
+        return None
+    out: list[Assignment] = []
+    pos = a
+    for vm in words.verb_any.finditer(norm, a, b):
+        # a verb closes a list only at the segment's end or before the next
+        # list (X牵头、Y配合); inside a name (协同创新中心) it is no verb
+        if vm.start() < pos or (vm.end() < b and norm[vm.end()] not in "、,"):
+            continue
+        role = words.verb_role(vm.group("verb"))
+        main_end = vm.start()
+        companion = None
+        cm = words.companion_rx.search(norm, pos, main_end)
+        if cm:
+            companion = (cm.end(), main_end)
+            main_end = cm.start()
+        units = split_units(norm, pos, main_end, words)
+        if not units and companion is None:
+            pos = vm.end()
+            continue  # 负责组织实施: a second verb closing nothing
+        if not units or not all(body_like(u.name.removeprefix("由"), words) for u in units):
+            return None
+        out.extend(_marked(units, role, words))
+        if companion:
+            partners = split_units(norm, companion[0], companion[1], words)
+            if not partners or not all(body_like(u.name, words) for u in partners):
+                return None
+            out.append(Assignment(Role.COOPERATING, tuple(partners)))
+        pos = vm.end()
+        while pos < b and norm[pos] in "、,":
+            pos += 1
+    return out or None
+
+
+def read_segments(norm: str, start: int, end: int, words: RoleWords | None = None) -> _Reading:
+    """Read the segments of a clause body in norm[start:end]."""
+    words = words or load_role_words()
+    r = _Reading()
+    current: Role | str | None = None  # the role (or "person") bare lists continue
     for a, b in _segments(norm, start, end):
         seg = norm[a:b]
-        lead_ws = len(seg) - len(seg.lstrip())
-        a += lead_ws
-        seg = seg.strip()
-        b = a + len(seg)
-        m = LABEL_RX.match(seg)
-        if m:
-            role = _ROLE_OF[m.group(1)]
-            found_role = True
-            if role is None:
-                skipped.append(seg)
-                current = "skip"
-                continue
-            units = split_units(norm, a + m.end(), b)
-            assignments.append(Assignment(role, tuple(units)))
-            current = role
+        lm = words.label_start.match(seg)
+        if lm:
+            reading = words.read_label(lm.group("label"))
+            body = a + lm.end()
+            if reading is None:
+                r.unknown += 1
+                current = None
+            elif reading.kind == "role":
+                r.roles_seen += 1
+                units = _keep_bodies(split_units(norm, body, b, words), words, r)
+                r.assignments.extend(_marked(units, reading.role, words))
+                current = reading.role
+            elif reading.kind == "person":
+                r.persons.append(norm[body:b])
+                current = "person"
+            elif reading.kind == "deadline":
+                r.deadline = seg
+                current = None
+            elif reading.kind == "score":
+                r.score = seg
+                current = None
+            else:
+                current = None
             continue
-        if _SCORE.search(seg):
-            score = seg
+        if _SCORE.match(seg):
+            r.score = seg
+            continue
+        verbal = _verbal(norm, a, b, words)
+        if verbal is not None:
+            r.roles_seen += 1
+            r.assignments.extend(verbal)
+            current = verbal[-1].role
             continue
         if _DEADLINE.search(seg):
-            deadline = seg
+            r.deadline = seg
             continue
-        verb_role: Role | None | str = "none"
-        for rx, role in _VERBS:
-            vm = rx.search(seg)
-            if vm:
-                verb_role = role
-                b = a + vm.start()
-                break
-        if verb_role != "none":
-            found_role = True
-            if verb_role is None:
-                skipped.append(seg)
-                continue
-            units = split_units(norm, a, b)
-            if units:
-                assignments.append(Assignment(verb_role, tuple(units)))  # type: ignore[arg-type]
-            current = verb_role
+        units = split_units(norm, a, b, words)
+        if isinstance(current, Role) and units and all(body_like(u.name, words) for u in units):
+            more = _marked(units, current, words)
+            if r.assignments and r.assignments[-1].role is more[0].role:
+                # the label's list goes on after a comma: one list
+                r.assignments[-1] = Assignment(more[0].role, r.assignments[-1].units + more[0].units)
+                more = more[1:]
+            r.assignments.extend(more)
             continue
-        # a bare list continues the role before it ("责任单位:A,B,C")
-        if isinstance(current, Role):
-            units = split_units(norm, a, b)
-            if units and all(_ORG_END.search(u.name) for u in units):
-                last = assignments[-1]
-                assignments[-1] = Assignment(last.role, last.units + tuple(units))
-                continue
-        if not found_role:
-            return None
-    if not found_role:
-        return None
-    return assignments, deadline, score, skipped
+        if current == "person" and units and not any(words.looks_like_body(u.name) for u in units):
+            r.persons.append(seg)
+            continue
+        r.unknown += 1
+        current = None
+    return r
 
 
-# A bracketed clause: "(...)" containing a role label or a role verb.
+# A bracketed span: "(...)", one level of nested brackets inside.
 _BRACKET = re.compile(r"\(([^()]*(?:\([^()]*\)[^()]*)*)\)")
-_TRAILING_LABEL = re.compile(rf"(?:^|[。;\s])(({_LABEL_ALT})\s*:[^。]*?)(?:。)?\s*$", re.M)
 
 
-def find_clauses(norm: str, start: int, end: int) -> list[Clause]:
-    """Responsibility clauses in norm[start:end] (a measure's own text)."""
+def _clause(start: int, end: int, r: _Reading) -> Clause:
+    return Clause(start, end, tuple(r.assignments), r.deadline, r.score, tuple(r.persons), tuple(r.skipped))
+
+
+def find_clauses(norm: str, start: int, end: int, words: RoleWords | None = None) -> list[Clause]:
+    """Responsibility clauses in norm[start:end] (a measure's own text).
+
+    A bracket is a clause when one of its segments assigns a role and none
+    is unreadable prose; a labelled line ending a paragraph is one too.
+    """
+    words = words or load_role_words()
     clauses: list[Clause] = []
+    taken: list[tuple[int, int]] = []
     for m in _BRACKET.finditer(norm, start, end):
-        inner = m.group(1)
-        if not (LABEL_RX.search(inner) or any(
-            rx.search(s.strip()) for s in re.split(r"[,;]", inner) for rx, _ in _VERBS
-        )):
-            continue
-        parsed = parse_clause_content(norm, m.start(1), m.end(1))
-        if parsed is None or not parsed[0] and not parsed[3]:
-            continue
-        assignments, deadline, score, skipped = parsed
-        # a verbal clause must name real units, not describe an activity
-        if not LABEL_RX.search(inner) and not all(
-            _ORG_END.search(u.name) for a in assignments for u in a.units
-        ):
-            continue
-        clauses.append(Clause(m.start(), m.end(), tuple(assignments), deadline, score, tuple(skipped)))
-    if clauses:
-        return clauses
-    # paragraph-final "责任单位:A、B。" (per line)
+        r = read_segments(norm, m.start(1), m.end(1), words)
+        if r.roles_seen and not r.unknown:
+            clauses.append(_clause(m.start(), m.end(), r))
+            taken.append((m.start(), m.end()))
+    # a labelled line: "责任单位：A、B。" closing a paragraph, or on a line of its own
     for line in re.finditer(r"[^\n]+", norm[start:end]):
         ls, le = start + line.start(), start + line.end()
-        tm = _TRAILING_LABEL.search(norm, ls, le)
-        if tm:
-            cs = tm.start(1)
-            ce = tm.end(1)
-            parsed = parse_clause_content(norm, cs, ce)
-            if parsed and parsed[0]:
-                assignments, deadline, score, skipped = parsed
-                clauses.append(Clause(cs, ce, tuple(assignments), deadline, score, tuple(skipped)))
+        for at in _label_positions(norm, ls, le, words):
+            if any(a <= at < b for a, b in taken):
+                continue
+            ce = le
+            while ce > at and norm[ce - 1] in " 。.":
+                ce -= 1
+            r = read_segments(norm, at, ce, words)
+            if r.roles_seen and r.assignments:
+                clauses.append(_clause(at, ce, r))
+                taken.append((at, ce))
+            break
+    clauses.sort(key=lambda c: c.start)
     return clauses
+
+
+def _label_positions(norm: str, ls: int, le: int, words: RoleWords) -> list[int]:
+    """Where a line's closing labelled clause may start: the line's start or after 。/;."""
+    out = []
+    for m in re.finditer(r"(?:^|(?<=[。;]))\s*(?=\S)", norm[ls:le]):
+        at = ls + m.end()
+        lm = words.label_start.match(norm, at, le)
+        if lm:
+            reading = words.read_label(lm.group("label"))
+            if reading is not None and reading.kind in ("role", "person"):
+                out.append(at)
+    return out

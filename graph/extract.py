@@ -6,70 +6,34 @@ import re
 
 from .citations import find_citations
 from .concepts import concept_hits
-from .clauses import find_clauses, split_units
 from .formats.meta import meta_doc_number, meta_issued, meta_issuers, meta_title, meta_url
 from .gazetteer import City
-from .header import body_start_line, doc_number_of, parse_header
-from .lines import split_lines
+from .document import parse_document
+from .header import doc_number_of
+from .report import unexplained_passages
+from .responsibilities import ResponsibilityReader
+from .roles import RoleWords, load_role_words
 from .model import (
-    Basis,
     DocumentFacts,
     ManifestEntry,
-    Measure,
     OrgMention,
     ParsedDocument,
     PolicyMeta,
-    Responsibility,
-    Role,
     SourceText,
-    Span,
 )
 from .normalize import StrippedText, normalize, squash
 from .orgs import OrgResolver
 from .schemes import Schemes
-from .structure import own_ranges, parse_numbered
-from .table import COLUMN_TO_ROLE, find_table, table_measures
+from .structure import own_ranges
 from .targets import first_year, horizon, measure_targets
-from .textio import DocumentError
-
-
-def parse_document(source: SourceText) -> ParsedDocument:
-    """Text → document model: header and measures (numbered items and/or table rows).
-
-    A plan may carry its task table at the end: items before the table are
-    read as numbered measures, the table rows as measures coded ``表.<n>``.
-    """
-    lines = split_lines(source.text)
-    table = find_table(source, lines)
-    body_line = body_start_line(source, lines)
-    measures: list[Measure] = []
-    if table is None:
-        measures = parse_numbered(source, lines, body_line)
-    else:
-        if body_line < table.header_line:
-            measures = parse_numbered(source, lines[: table.header_line], body_line)
-        rows = table_measures(source, table)
-        if measures:
-            for row in rows:
-                row.code = f"表.{row.code}"
-                row.order += len(measures)
-        measures += rows
-        body_line = min(body_line, table.header_line)
-    if not measures:
-        raise DocumentError(
-            source.name,
-            "no recognizable structure: no numbered items (一、 (一) 1. (1)) and no task table",
-        )
-    header = parse_header(source, lines, body_line)
-    body_start = lines[body_line].start if body_line < len(lines) else len(source.text)
-    problems = list(table.problems) if table is not None else []
-    return ParsedDocument(source, header, measures, body_start, table is not None, problems)
 
 
 class Extractor:
-    def __init__(self, schemes: Schemes, resolver: OrgResolver):
+    def __init__(self, schemes: Schemes, resolver: OrgResolver, words: RoleWords | None = None):
         self.schemes = schemes
         self.resolver = resolver
+        self.words = words or load_role_words()
+        self.reader = ResponsibilityReader(resolver, self.words)
 
     # -- metadata -------------------------------------------------------------
 
@@ -104,25 +68,31 @@ class Extractor:
                     f"{doc.source.name}: issuers in the text are "
                     f"{[s.quote for s in h.issuers]} but the manifest says {entry.issuers}; the manifest wins"
                 )
-            anchor = h.title or doc.measures[0].span
-            for name in entry.issuers:
-                span = next((s for s in h.issuers if squash(s.quote) == squash(name)), anchor)
-                issuers.append(OrgMention(self.resolver.resolve(name, city), name, span))
+            # an issuer the text names is quoted there; otherwise the manifest's words are
+            manifest_spans = entry.issuer_spans or []
+            for k, name in enumerate(entry.issuers):
+                span = next((s for s in h.issuers if squash(s.quote) == squash(name)), None)
+                if span is None and k < len(manifest_spans):
+                    span = manifest_spans[k]
+                issuers.append(OrgMention(self.resolver.resolve(name, city), name, span or doc.measures[0].span))
         elif h.issuers:
             for s in h.issuers:
                 issuers.append(OrgMention(self.resolver.resolve(s.quote, city), s.quote, s))
         elif h.doc_number is not None:
-            # the 发文机关代字 of the 文号 names the issuer: 许政 = the city government
-            prefix = re.match(r"[^\[〔﹝［(（\s]+", normalize(h.doc_number.quote).split(":")[-1].strip())
+            # the 发文机关代字 of the 文号 names the issuer: 许政 = the government, 许政办 its office
+            quote = normalize(h.doc_number.quote)
+            prefix = re.search(r"[\u4e00-\u9fff]+(?=\s*\[)", quote)
             code = prefix.group(0) if prefix else ""
             if code.endswith("政办"):
-                name = f"{city.name}人民政府办公室"
+                name = f"{city.name}人民政府办公{'厅' if city.level == 'PROVINCE' and not city.is_municipality else '室'}"
             elif code.endswith("政"):
                 name = f"{city.name}人民政府"
             else:
                 name = None
-            if name:
-                issuers.append(OrgMention(self.resolver.resolve(name, city), name, h.doc_number))
+            if name and prefix:
+                at = h.doc_number.start + prefix.start()
+                span = doc.source.span(at, at + len(code))
+                issuers.append(OrgMention(self.resolver.resolve(name, city), name, span))
         elif meta_issuers(src):
             anchor = h.title or doc.measures[0].span
             issuers.extend(OrgMention(self.resolver.resolve(n, city), n, anchor) for n in meta_issuers(src))
@@ -140,35 +110,17 @@ class Extractor:
     # -- facts ----------------------------------------------------------------
 
     def extract(self, source: SourceText, entry: ManifestEntry, city: City) -> DocumentFacts:
-        doc = parse_document(source)
+        doc = parse_document(source, self.words)
         meta = self._meta(doc, entry, city)
         norm = normalize(source.text)
         measures = doc.measures
         ranges = own_ranges([m for m in measures if m.table_row is None])
         ranges.update({m.code: (m.span.start, m.span.end) for m in measures if m.table_row is not None})
 
-        responsibilities: list[Responsibility] = []
-        clause_ranges: list[tuple[int, int]] = []
-        notes: list[str] = list(doc.problems)
-        for m in measures:
-            if m.table_row is not None:
-                for column, role in COLUMN_TO_ROLE.items():
-                    cell = m.table_row.get(column)
-                    if cell is None:
-                        continue
-                    for unit in split_units(norm, cell.start, cell.end):
-                        responsibilities.append(self._assign(source, city, m, unit, role, cell))
-            else:
-                s, e = ranges[m.code]
-                for clause in find_clauses(norm, s, e):
-                    clause_ranges.append((clause.start, clause.end))
-                    span = source.span(clause.start, clause.end)
-                    for a in clause.assignments:
-                        for unit in a.units:
-                            responsibilities.append(self._assign(source, city, m, unit, a.role, span))
-                    for skipped in clause.skipped:
-                        notes.append(f"{source.name} {m.code}: not a responsibility, left out: {skipped}")
-        responsibilities += self._inherited(measures, responsibilities, meta)
+        assigned = self.reader.explicit(source, norm, measures, ranges, city)
+        clause_ranges = assigned.clause_ranges
+        responsibilities = assigned.responsibilities
+        responsibilities += self.reader.inherited(measures, responsibilities, meta.issuers)
 
         by_code = {m.code: m for m in measures}
         involvements, inv_measures = self._institutions(source, norm, measures, ranges, clause_ranges, city)
@@ -183,7 +135,7 @@ class Extractor:
         )
         targets = measure_targets(source, norm, measures, ranges, plan_horizon)
         citations = find_citations(source, norm, 0, meta.title)
-        return DocumentFacts(
+        facts = DocumentFacts(
             source=source,
             meta=meta,
             measures=measures,
@@ -194,48 +146,11 @@ class Extractor:
             industries=ind_hits,
             targets=targets,
             citations=citations,
-            notes=notes + meta.conflicts,
+            notes=list(doc.problems) + assigned.notes + meta.conflicts,
         )
-
-    def _assign(self, source: SourceText, city: City, m: Measure, unit, role: Role, span: Span) -> Responsibility:
-        surface = source.text[unit.start : unit.end]
-        mention = OrgMention(
-            self.resolver.resolve(surface, city), surface, source.span(unit.start, unit.end), unit.open_ended
-        )
-        return Responsibility(m.code, mention, role, Basis.EXPLICIT, span)
-
-    def _inherited(
-        self, measures: list[Measure], explicit: list[Responsibility], meta: PolicyMeta
-    ) -> list[Responsibility]:
-        """Measures with no clause of their own inherit one.
-
-        From the nearest ancestor that has explicit assignments; failing that,
-        when no descendant has any either, from the issuing bodies (RESPONSIBLE).
-        """
-        by_measure: dict[str, list[Responsibility]] = {}
-        for r in explicit:
-            by_measure.setdefault(r.measure, []).append(r)
-        parent = {m.code: m.parent for m in measures}
-        has_explicit_below: set[str] = set()
-        for code in by_measure:
-            p = parent.get(code)
-            while p is not None:
-                has_explicit_below.add(p)
-                p = parent.get(p)
-        out: list[Responsibility] = []
-        for m in measures:
-            if m.code in by_measure:
-                continue
-            p = m.parent
-            while p is not None and p not in by_measure:
-                p = parent.get(p)
-            if p is not None:
-                for r in by_measure[p]:
-                    out.append(Responsibility(m.code, r.mention, r.role, Basis.INHERITED, r.span))
-            elif m.code not in has_explicit_below:
-                for issuer in meta.issuers:
-                    out.append(Responsibility(m.code, issuer, Role.RESPONSIBLE, Basis.INHERITED, issuer.span))
-        return out
+        covered = clause_ranges + [(t.grid.start, t.grid.end) for t in doc.tables]
+        facts.unexplained = unexplained_passages(source, norm, facts, covered, self.words, doc.body_start)
+        return facts
 
     def _institutions(self, source, norm, measures, ranges, clause_ranges, city: City):
         mentions: list[OrgMention] = []

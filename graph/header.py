@@ -58,7 +58,7 @@ def _is_issuer_line(text: str) -> bool:
 
 def body_start_line(source: SourceText, lines: list[Line]) -> int:
     """Index of the first line of numbered body text (or len(lines))."""
-    from .structure import _LINE_LABELS  # the same labels the body parser uses
+    from .structure import _LINE_LABELS, BODY_RANKS  # the same labels the body parser uses
 
     norm = normalize(source.text)
     for i, line in enumerate(lines):
@@ -66,7 +66,7 @@ def body_start_line(source: SourceText, lines: list[Line]) -> int:
             continue
         text = norm[line.content_start : line.end]
         for rank, rx in _LINE_LABELS:
-            if rank in (1, 2, 3) and rx.match(text):
+            if rank in BODY_RANKS and rx.match(text):
                 return i
     return len(lines)
 

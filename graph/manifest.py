@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import ManifestEntry
+from .model import ManifestEntry, Span
 
 MANIFEST_NAME = "sources.toml"
 _FIELDS = {"file", "city", "title", "doc_number", "issued", "issuers", "url", "annex_of"}
@@ -76,6 +77,7 @@ def parse_manifest(text: str, source: str = MANIFEST_NAME) -> Manifest:
         ):
             problems.append(f"{where}: 'issuers' should be a list of names (ignored)")
             issuers = None
+        names = [x.strip() for x in issuers if x.strip()] if issuers else None
         entries.append(
             ManifestEntry(
                 file=file,
@@ -83,12 +85,42 @@ def parse_manifest(text: str, source: str = MANIFEST_NAME) -> Manifest:
                 title=_str(table.get("title"), "title", where, problems),
                 doc_number=_str(table.get("doc_number"), "doc_number", where, problems),
                 issued=_str(table.get("issued"), "issued", where, problems),
-                issuers=[x.strip() for x in issuers if x.strip()] if issuers else None,
+                issuers=names,
+                issuer_spans=_issuer_spans(text, source, file, names) if names else None,
                 url=_str(table.get("url"), "url", where, problems),
                 annex_of=_str(table.get("annex_of"), "annex_of", where, problems),
             )
         )
     return Manifest(entries, problems)
+
+
+_TABLE_START = "[[document]]"
+
+
+def _issuer_spans(text: str, source: str, file: str, names: list[str]) -> list[Span]:
+    """Where the manifest writes each issuer of ``file``: provenance for facts it supplies.
+
+    The entry's table runs from its ``[[document]]`` line to the next; each
+    name is found there as a quoted string.
+    """
+    at = 0
+    for m in re.finditer(r'^\s*file\s*=\s*["\']' + re.escape(file) + r'["\']', text, re.M):
+        at = m.start()
+        break
+    begin = text.rfind(_TABLE_START, 0, at)
+    begin = 0 if begin < 0 else begin
+    end = text.find(_TABLE_START, at)
+    end = len(text) if end < 0 else end
+    spans = []
+    for name in names:
+        i = text.find(name, begin, end)
+        if i < 0:  # written with escapes: fall back to the file's own line
+            i, j = at, text.find("\n", at)
+            j = len(text) if j < 0 else j
+        else:
+            j = i + len(name)
+        spans.append(Span(source, i, j, text[i:j]))
+    return spans
 
 
 def load_manifest(raw_dir: Path) -> Manifest:

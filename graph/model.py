@@ -18,11 +18,23 @@ class Role(str, Enum):
     LEAD = "LEAD"
     RESPONSIBLE = "RESPONSIBLE"
     COOPERATING = "COOPERATING"
+    SUPERVISING = "SUPERVISING"  # 考核 / 督办 / 督导 / 监督: assesses or oversees the measure
 
 
 class Basis(str, Enum):
     EXPLICIT = "EXPLICIT"
     INHERITED = "INHERITED"
+
+
+class Form(str, Enum):
+    """How a responsibility was found."""
+
+    TABLE = "TABLE"  # a cell of a task table
+    CLAUSE = "CLAUSE"  # a labelled or verbal clause, in brackets or closing a paragraph
+    PROSE = "PROSE"  # a sentence of the measure's own text: 由X负责…, X会同Y…
+    PARENT = "PARENT"  # inherited from the nearest enclosing measure that names units
+    ANNEX = "ANNEX"  # inherited from the annex tasks that refine the measure
+    ISSUER = "ISSUER"  # inherited from the bodies that issued the document
 
 
 class OrgKind(str, Enum):
@@ -62,6 +74,12 @@ class GridCell:
     end: int
     rowspan: int = 1
     colspan: int = 1
+    # the cell's own pieces where its text is not contiguous (a cell wrapped
+    # over the lines of a ruled text table): [start, end) then spans them all
+    fragments: tuple[tuple[int, int], ...] = ()
+
+    def pieces(self) -> tuple[tuple[int, int], ...]:
+        return self.fragments or ((self.start, self.end),)
 
 
 @dataclass(frozen=True)
@@ -75,6 +93,10 @@ class Grid:
     start: int
     end: int
     cells: tuple[GridCell, ...]
+    # True where empty cells may stand for merged ones the source lost (a
+    # table copied as text): a task row with no units then takes the row
+    # above's. Structured formats state their merges (rowspan) instead.
+    implicit_merges: bool = False
 
 
 @dataclass(frozen=True)
@@ -122,6 +144,19 @@ class ManifestEntry:
     issuers: list[str] | None = None
     url: str | None = None
     annex_of: str | None = None
+    issuer_spans: list[Span] | None = None  # where sources.toml names each issuer (parallel to issuers)
+
+
+@dataclass(frozen=True)
+class TableCell:
+    """A role cell of a task-table row: the column's role and the cell's span."""
+
+    role: Role
+    span: Span
+    header: str  # the column's header as written (牵头单位)
+    owner: str | None = None  # the body whose divisions the column lists (市卫健委 in 市卫健委内牵头处室)
+    carried: bool = False  # taken from the row above: a merged cell the text lost
+    pieces: tuple[tuple[int, int], ...] = ()  # the cell's own text where not contiguous (GridCell.fragments)
 
 
 @dataclass
@@ -140,7 +175,14 @@ class Measure:
     parent: str | None = None  # code of the parent measure
     order: int = 0
     section_kind: str | None = None  # goals / tasks / safeguards / ...
-    table_row: dict[str, Span] | None = None  # annex columns by header name
+    table_row: dict[str, Span] | None = None  # task-table row: number / heading / goal / task / deadline cells
+    table_cells: tuple[TableCell, ...] = ()  # its role cells (牵头单位, 配合单位 …)
+    actionable: bool = True  # a task, not 指导思想 / 基本原则 / 发展基础 / 主要目标
+    text: str | None = None  # its text where the span holds more (a wrapped table cell); else span.quote
+
+    @property
+    def own_text(self) -> str:
+        return self.text if self.text is not None else self.span.quote
 
 
 @dataclass
@@ -159,7 +201,7 @@ class ParsedDocument:
     header: DocumentHeader
     measures: list[Measure]
     body_start: int  # offset after the header / page furniture
-    has_table: bool = False  # a task table was read (its rows are measures)
+    tables: list = field(default_factory=list)  # graph.table.TaskTable: the task tables read
     problems: list[str] = field(default_factory=list)  # recoverable oddities
 
 
@@ -177,7 +219,8 @@ class OrgRef:
     name_en: str | None = None
     city_code: str | None = None
     department_type: str | None = None  # IRI of a dt: concept
-    parent_key: str | None = None
+    parent_key: str | None = None  # IRI of the body it is part of
+    parent: "OrgRef | None" = None  # that body, when it is not in the registry (written with it)
 
 
 @dataclass(frozen=True)
@@ -194,7 +237,8 @@ class Responsibility:
     mention: OrgMention
     role: Role
     basis: Basis
-    span: Span  # the clause or cell that assigns it
+    span: Span  # the clause, cell or sentence that assigns it
+    form: Form
 
 
 @dataclass(frozen=True)
@@ -251,3 +295,4 @@ class DocumentFacts:
     citations: list[Citation]
     refines: dict[str, str] = field(default_factory=dict)  # annex code -> main code
     notes: list[str] = field(default_factory=list)
+    unexplained: list[Span] = field(default_factory=list)  # read like an assignment, yielded none

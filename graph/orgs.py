@@ -16,7 +16,7 @@ from .gazetteer import City, Gazetteer
 from .model import OrgKind, OrgRef
 from .normalize import normalize, squash
 from .schemes import DepartmentType, Institution, Schemes, alias_index
-from .vocab import INST
+from .vocab import ID, INST
 
 _COLLECTIVE = re.compile(
     r"^(各|相关|有关|市直|全市|各级|其他)|(成员单位|有关部门|相关部门|各部门|金融机构|各高校|科研机构|高等院校|相关单位|有关单位)$"
@@ -41,7 +41,13 @@ _SUFFIX_KINDS: list[tuple[re.Pattern[str], OrgKind]] = [
     (re.compile(r"(人民政府|政府)$"), OrgKind.LOCAL_GOVERNMENT),
     (re.compile(r"(局|委|办|厅|部|办公室|委员会|领导小组|中心|站)$"), OrgKind.GOVERNMENT_DEPARTMENT),
 ]
-_COUNTY_GOV = re.compile(r"^(?P<county>.+?(?:区|县|市|旗))(?P<suffix>人民政府|政府|管委会)?$")
+# what follows a division's own name when the name denotes its government
+_GOVERNMENT_STEMS = ("", "政府", "人民政府", "管委会")
+# a level word leading a body's name, and the jurisdictions it can name
+_LEVEL_WORD = re.compile(r"^[省市区县州盟旗]")
+_LEVEL_SUFFIXES: dict[str, tuple[str, ...]] = {
+    "市": ("市",), "区": ("区",), "县": ("县",), "州": ("州",), "盟": ("盟",), "旗": ("旗",),
+}
 
 
 def cn_style(name: str) -> str:
@@ -98,27 +104,108 @@ class OrgResolver:
     # -- any name -----------------------------------------------------------
 
     def resolve(self, surface: str, city: City) -> OrgRef:
+        """The body a name written in ``city``'s document denotes.
+
+        ``city`` is the issuing jurisdiction (province, prefecture or
+        county). A level word leading the name (省 / 市 / 区 / 县 / 州 / 盟 /
+        旗) names the issuer's own jurisdiction or the enclosing one (市科技局
+        in a district's document is the prefecture's bureau); a division's own
+        name (许昌市科技局, 禹州市, 魏都区政府) names that division.
+        """
         name = squash(surface)
         inst = self._aliases.get(name)
         if inst is not None and self._usable(name, inst, city):
             return self.institution_ref(inst)
         if _COLLECTIVE.search(name):
             return self._city_org(city, cn_style(name), OrgKind.COLLECTIVE, self._collective_en(name))
-        county = self._county(name, city)
-        if county is not None:
-            return county
-        dept = self._department(name, city)
-        if dept is not None:
-            return dept
+        for scope, stem, written in self._scopes(name, city):
+            if stem in _GOVERNMENT_STEMS and written == "name" and scope.level == "COUNTY":
+                return self._local_government(scope, stem)
+            dept = self._department(stem, scope, name)
+            if dept is not None:
+                return dept
+        scope, stem, written = self._scopes(name, city)[0]
         kind = OrgKind.OTHER
         for rx, k in _SUFFIX_KINDS:
             if rx.search(name):
                 kind = k
                 break
         canonical = name
-        if name.startswith("市") and kind in (OrgKind.GOVERNMENT_DEPARTMENT, OrgKind.RESEARCH_INSTITUTE):
-            canonical = city.name + name[1:]
-        return self._city_org(city, cn_style(canonical), kind, None)
+        if written == "level" and kind in (OrgKind.GOVERNMENT_DEPARTMENT, OrgKind.RESEARCH_INSTITUTE):
+            canonical = scope.name + stem
+        return self._city_org(scope, cn_style(canonical), kind, None)
+
+    def names_a_body(self, surface: str, city: City, words) -> bool:
+        """Whether a name in running prose stands for a body: a registry
+        institution, a collective of bodies, a department type, or a name led
+        by a jurisdiction (省 / 市 / 许昌市 …) and ending like a body. 企业, 高校,
+        鼓励支持县区政府 and defined roles (运营单位) do not."""
+        name = squash(surface)
+        if words.is_defined_role(name):
+            return False
+        inst = self._aliases.get(name)
+        if inst is not None and self._usable(name, inst, city):
+            return True
+        if _COLLECTIVE.search(name) and (words.looks_like_body(name) or name.endswith(")")):
+            return True
+        for scope, stem, written in self._scopes(name, city):
+            if written == "none":
+                continue
+            if stem in _GOVERNMENT_STEMS and written == "name":
+                return True
+            if words.looks_like_body(stem) and len(stem) >= 2:
+                return True
+        return self._department(name, city, name) is not None
+
+    def resolve_part(self, owner: str, part: str, city: City) -> OrgRef:
+        """A division of a body (科教科 of 市卫健委, from a 委内牵头处室 column)."""
+        body = self.resolve(owner, city)
+        name = f"{body.name}{cn_style(squash(part))}"
+        return OrgRef(
+            key=f"{body.city_code or 'national'}/{squash(name)}",
+            name=name,
+            kind=OrgKind.GOVERNMENT_DEPARTMENT if body.kind is OrgKind.GOVERNMENT_DEPARTMENT else OrgKind.OTHER,
+            city_code=body.city_code,
+            parent_key=org_iri_text(body),
+            parent=body,
+        )
+
+    def _scopes(self, name: str, city: City) -> list[tuple[City, str, str]]:
+        """Readings of a name as (jurisdiction, name without it, how it was written).
+
+        ``written`` is "name" (the division's own name leads), "level" (a level
+        word such as 市 leads) or "none"; the first reading is the most
+        specific. 市场监管局 keeps its 市: 市场 is a word, not a level.
+        """
+        readings: list[tuple[City, str, str]] = []
+        body = name[2:] if name.startswith("中共") else name
+        hit = self._gazetteer.name_prefix(body, within=city)
+        if hit is not None:
+            scope, length = hit
+            readings.append((scope, body[length:], "name"))
+        else:
+            # the issuer's own short name (承德高新区管委会) or an enclosing one's
+            for j in [city] + self._gazetteer.ancestors(city):
+                if len(j.short) >= 2 and body.startswith(j.short) and not body.startswith(j.name):
+                    readings.append((j, body[len(j.short):], "name"))
+                    break
+        level = _LEVEL_WORD.match(body)
+        if level and not body.startswith("市场") or body.startswith("市市场"):
+            scope = self._level_scope(level.group(0) if level else "市", city)
+            readings.append((scope, body[1:], "level"))
+        readings.append((city, body, "none"))
+        return readings
+
+    def _level_scope(self, word: str, city: City) -> City:
+        """The jurisdiction a level word names in ``city``'s documents."""
+        chain = [city] + self._gazetteer.ancestors(city)
+        if word == "省":
+            return chain[-1]
+        suffixes = _LEVEL_SUFFIXES[word]
+        for j in chain:
+            if j.name.endswith(suffixes) and (word != "市" or j.level != "PROVINCE" or j.is_municipality):
+                return j
+        return city
 
     def _collective_en(self, name: str) -> str | None:
         for rx, en in _COLLECTIVE_EN:
@@ -144,48 +231,62 @@ class OrgResolver:
             department_type=dept.iri if dept else None,
         )
 
-    def _department(self, name: str, city: City) -> OrgRef | None:
-        candidates = [name]
-        for prefix in (city.name, city.short, "市"):
-            if name.startswith(prefix) and len(name) > len(prefix):
-                candidates.insert(0, name[len(prefix) :])
-                break
-        # bodies that carry the city name inside (人行许昌市中心支行)
-        candidates.append(name.replace(city.name, "{city}").replace(city.short, "{city}"))
+    def _department(self, stem: str, scope: City, written: str) -> OrgRef | None:
+        """A department type matched on the name without its jurisdiction."""
+        candidates = [stem]
+        # bodies that carry the jurisdiction's name inside (人行许昌市中心支行, 中共许昌市委)
+        inner = written.replace(scope.name, "{city}").replace(scope.short, "{city}")
+        if inner != written:
+            candidates.append(inner)
         for cand in candidates:
+            if not cand:
+                continue
             for dt in self._schemes.department_types:
                 if any(p.search(cand) for p in dt.patterns):
-                    return self._department_ref(dt, city, name)
+                    return self._department_ref(dt, scope, written, stem)
         return None
 
-    def _department_ref(self, dt: DepartmentType, city: City, name: str) -> OrgRef:
-        if dt.full_template:
-            canonical = dt.full_template.replace("{city}", city.name).replace("{short}", city.short)
-        elif name.startswith("市"):
-            canonical = city.name + name[1:]
+    def _department_ref(self, dt: DepartmentType, scope: City, name: str, stem: str) -> OrgRef:
+        template = dt.full_template
+        if scope.level == "PROVINCE" and not scope.is_municipality and dt.province_template:
+            template = dt.province_template
+        known = {dt.label, *dt.alt_labels}
+        if (_is_full_form(stem) and stem.removeprefix("市") not in known and template
+                and template.startswith("{city}")):
+            # written out in full (北京市经济和信息化局): that is the body's own name
+            canonical = scope.name + stem
+        elif template:
+            canonical = template.replace("{city}", scope.name).replace("{short}", scope.short)
+        elif _LEVEL_WORD.match(name) and not name.startswith("市场"):
+            canonical = scope.name + name[1:]
         else:
             # a type without a name pattern (a zone's committee): keep the name
             canonical = name
-        en = f"{city.name_en} {dt.label_en}" if dt.label_en else None
-        return self._city_org(city, canonical, dt.kind, en, dt)
+        en = f"{scope.name_en} {dt.label_en}" if dt.label_en else None
+        return self._city_org(scope, canonical, dt.kind, en, dt)
 
-    def _county(self, name: str, city: City) -> OrgRef | None:
-        m = _COUNTY_GOV.match(name)
-        if not m:
-            return None
-        for county in self._gazetteer.counties(city.code):
-            if m.group("county") == county.name:
-                suffix = m.group("suffix") or "政府"
-                if suffix == "管委会":
-                    return self._city_org(
-                        city, f"{county.name}管理委员会", OrgKind.ADMINISTRATIVE_COMMITTEE,
-                        f"{county.name_en} Administrative Committee",
-                    )
-                return self._city_org(
-                    city, f"{county.name}人民政府", OrgKind.LOCAL_GOVERNMENT,
-                    f"{county.name_en} People's Government",
-                )
-        return None
+    def _local_government(self, county: City, suffix: str) -> OrgRef:
+        if suffix == "管委会":
+            return self._city_org(
+                county, f"{county.name}管理委员会", OrgKind.ADMINISTRATIVE_COMMITTEE,
+                f"{county.name_en} Administrative Committee",
+            )
+        return self._city_org(
+            county, f"{county.name}人民政府", OrgKind.LOCAL_GOVERNMENT,
+            f"{county.name_en} People's Government",
+        )
+
+
+def _is_full_form(stem: str) -> bool:
+    """A department's name written out, not abbreviated: 经济和信息化局, 科学技术委员会."""
+    stem = stem.removeprefix("市")
+    return "和" in stem or len(stem) >= 7
+
+
+def org_iri_text(ref: OrgRef) -> str:
+    """The IRI of an organization node, as text."""
+    slug = org_slug(ref)
+    return slug if slug.startswith("http") else f"{ID}{slug}"
 
 
 def org_slug(ref: OrgRef) -> str:

@@ -16,7 +16,7 @@ from rdflib import Dataset, Literal, URIRef
 from rdflib.term import Node
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
-from .gazetteer import City
+from .gazetteer import City, default_gazetteer
 from .model import Citation, DocumentFacts, OrgMention, OrgRef, Span
 from .orgs import org_slug
 from .vocab import ELI, ID, OA, ORG, PK, PREFIXES, PROV
@@ -110,6 +110,7 @@ class _Writer:
         self.quads: set[Quad] = set()
         self._spans: dict[Span, URIRef] = {}  # a span cited by several facts is written once
         self._orgs: dict[tuple[OrgRef, str], URIRef] = {}  # so is an organization named alike
+        self._cities: dict[str, URIRef] = {}
 
     def add(self, s, p, o) -> None:
         self.quads.add((s, p, o, self.graph))
@@ -129,7 +130,8 @@ class _Writer:
             self.add(node, PK.page, _int(bisect.bisect_right(starts, span.start) or 1))
         return node
 
-    def city(self, city: City) -> URIRef:
+    def city(self, city: City, ancestors: tuple[City, ...] = ()) -> URIRef:
+        """A jurisdiction's node, with its enclosing ones (长葛市 → 许昌市 → 河南省)."""
         node = city_iri(city.code)
         self.add(node, RDF.type, PK.City)
         self.add(node, RDFS.label, Literal(city.name, lang="zh"))
@@ -137,6 +139,18 @@ class _Writer:
         self.add(node, SKOS.altLabel, Literal(city.short, lang="zh"))
         self.add(node, PK.province, Literal(city.province, lang="zh"))
         self.add(node, PK.adminCode, Literal(city.code))
+        self.add(node, PK.level, PK[city.level])
+        if ancestors:
+            self.add(node, PK.parentJurisdiction, self.city(ancestors[0], ancestors[1:]))
+        return node
+
+    def jurisdiction(self, code: str) -> URIRef:
+        """The node of a jurisdiction an organization belongs to (written once per graph)."""
+        node = self._cities.get(code)
+        if node is None:
+            gazetteer = default_gazetteer()
+            city = gazetteer.get(code)
+            node = self._cities[code] = self.city(city, tuple(gazetteer.ancestors(city)))
         return node
 
     def org(self, mention: OrgMention) -> URIRef:
@@ -144,6 +158,8 @@ class _Writer:
         seen = self._orgs.get((ref, mention.surface))
         if seen is not None:
             return seen
+        if ref.parent is not None:
+            self.org(OrgMention(ref.parent, ref.parent.name, mention.span))
         node = self._orgs[(ref, mention.surface)] = org_iri(ref)
         self.add(node, RDF.type, ORG.Organization)
         self.add(node, RDFS.label, Literal(ref.name, lang="zh"))
@@ -151,7 +167,7 @@ class _Writer:
         if ref.name_en:
             self.add(node, PK.nameEn, Literal(ref.name_en, lang="en"))
         if ref.city_code:
-            self.add(node, PK.city, city_iri(ref.city_code))
+            self.add(node, PK.city, self.jurisdiction(ref.city_code))
         if ref.department_type:
             self.add(node, PK.departmentType, URIRef(ref.department_type))
         if ref.parent_key:
@@ -162,13 +178,18 @@ class _Writer:
         return node
 
 
-def document_quads(facts: DocumentFacts, city: City, links: "CorpusLinks") -> set[Quad]:
-    """The named graph of one document, as quads."""
+def document_quads(
+    facts: DocumentFacts, city: City, links: "CorpusLinks", ancestors: tuple[City, ...] = ()
+) -> set[Quad]:
+    """The named graph of one document, as quads.
+
+    ``ancestors`` are the jurisdictions enclosing ``city``, nearest first.
+    """
     w = _Writer(graph_iri(facts.source.name), links.pages)
     file = facts.source.name
     meta = facts.meta
     pol = policy_iri(file)
-    city_node = w.city(city)
+    city_node = w.city(city, ancestors)
     w.add(pol, RDF.type, PK.Policy)
     w.add(pol, RDF.type, ELI.LegalResource)
     w.add(pol, DCTERMS.title, Literal(meta.title, lang="zh"))
@@ -212,7 +233,7 @@ def document_quads(facts: DocumentFacts, city: City, links: "CorpusLinks") -> se
         w.add(node, PK.city, city_node)
         if m.title:
             w.add(node, DCTERMS.title, Literal(m.title, lang="zh"))
-        w.add(node, RDF.value, Literal(m.span.quote, lang="zh"))
+        w.add(node, RDF.value, Literal(m.own_text, lang="zh"))
         if m.section_kind:
             w.add(node, PK.sectionKind, Literal(m.section_kind))
         if m.parent and m.parent in codes:
@@ -228,6 +249,7 @@ def document_quads(facts: DocumentFacts, city: City, links: "CorpusLinks") -> se
             f"responsibility/{doc_slug(file)}/{_seg(r.measure)}/{r.role.value}/"
             f"{r.basis.value}/{_h(str(org) + r.span.document + str(r.span.start))}"
         ]
+        w.add(node, PK.form, PK[r.form.value])
         w.add(node, RDF.type, PK.Responsibility)
         w.add(node, PK.organization, org)
         w.add(node, PK.measure, measure_iri(file, r.measure))

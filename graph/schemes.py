@@ -29,6 +29,7 @@ SCHEME_FILES = (
     "industries.ttl",
     "department-types.ttl",
     "institutions.ttl",
+    "responsibility-words.ttl",
 )
 
 
@@ -51,6 +52,7 @@ class DepartmentType:
     patterns: tuple[re.Pattern[str], ...]
     full_template: str | None  # {city}科学技术局
     short_template: str | None  # 市科技局
+    province_template: str | None = None  # {city}科学技术厅, where a province names it otherwise
     alt_labels: tuple[str, ...] = ()
 
 
@@ -134,6 +136,7 @@ def load_schemes() -> Schemes:
     for s in sorted(set(g.subjects(SKOS.inScheme, URIRef(str(DT)))), key=str):
         full = g.value(s, PK.fullNameTemplate)
         short = g.value(s, PK.shortNameTemplate)
+        province = g.value(s, PK.provinceNameTemplate)
         depts.append(
             DepartmentType(
                 iri=str(s),
@@ -143,6 +146,7 @@ def load_schemes() -> Schemes:
                 patterns=_patterns(g, s),
                 full_template=str(full) if full is not None else None,
                 short_template=str(short) if short is not None else None,
+                province_template=str(province) if province is not None else None,
                 alt_labels=tuple(sorted(str(o) for o in g.objects(s, SKOS.altLabel))),
             )
         )

@@ -18,22 +18,36 @@ from .model import Measure, SourceText
 from .normalize import normalize
 
 CN_DIGITS = "一二三四五六七八九十"
+_CN_BIG = "一二三四五六七八九十百零〇"
+
+# Ranks, outermost first. Chapters, sections and articles (第一章 / 第一节 /
+# 第一条) frame assessment methods and regulations; the rest is the plans'
+# own numbering.
+CHAPTER, PART, ARTICLE, TOP, SUB, ITEM, SUBITEM, PAREN_ITEM, CIRCLED, INLINE = range(1, 11)
 
 # (rank, regex on the normalized, left-stripped line)
 _LINE_LABELS: list[tuple[int, re.Pattern[str]]] = [
-    (1, re.compile(rf"^([{CN_DIGITS}]{{1,3}})\s*[、.]")),
-    (2, re.compile(rf"^\(\s*([{CN_DIGITS}]{{1,3}})\s*\)")),
-    (3, re.compile(r"^(\d{1,2})\s*[.、](?!\d)")),
-    (4, re.compile(r"^\(\s*(\d{1,2})\s*\)")),
-    (5, re.compile(r"^([①-⑳])")),
-    (6, re.compile(rf"^([{CN_DIGITS}]{{1,3}})是(?=\S)")),
+    (CHAPTER, re.compile(rf"^(第[{_CN_BIG}]{{1,4}}章)")),
+    (PART, re.compile(rf"^(第[{_CN_BIG}]{{1,4}}(?:节|部分))")),
+    (ARTICLE, re.compile(rf"^(第[{_CN_BIG}]{{1,5}}条)")),
+    (TOP, re.compile(rf"^([{CN_DIGITS}]{{1,3}})\s*[、.]")),
+    (SUB, re.compile(rf"^\(\s*([{CN_DIGITS}]{{1,3}})\s*\)")),
+    (ITEM, re.compile(r"^(\d{1,2})\s*[.、](?!\d)")),
+    (SUBITEM, re.compile(r"^\(\s*(\d{1,2})\s*\)")),
+    (PAREN_ITEM, re.compile(r"^(\d{1,2})\s*\)")),
+    (CIRCLED, re.compile(r"^([①-⑳])")),
+    (INLINE, re.compile(rf"^([{CN_DIGITS}]{{1,3}})是(?=\S)")),
 ]
+# ranks that open a document's body (a body never starts with 1) or 一是)
+BODY_RANKS = (CHAPTER, PART, ARTICLE, TOP, SUB, ITEM)
 _INLINE_SHI = re.compile(rf"[。;]\s*(([{CN_DIGITS}]{{1,3}})是)(?=\S)")
+_INLINE_DI = re.compile(rf"[。;]\s*((第[{CN_DIGITS}]{{1,3}}),)")
+_LEAD_DI = re.compile(rf"^(第[{CN_DIGITS}]{{1,3}}),")
 _ANNEX_REF = re.compile(r"^\s*附\s*件\s*\d*\s*[:：]")
 _MAX_TITLE = 80
 
 _SECTION_KINDS = [
-    ("background", re.compile(r"基础|形势|现状")),
+    ("background", re.compile(r"基础|形势|现状|成效|成就|回顾")),
     ("principles", re.compile(r"总体要求|总体思路|指导思想|基本原则|总体目标与原则")),
     ("goals", re.compile(r"目标")),
     ("incentives", re.compile(r"奖补|奖励|扶持政策|支持政策")),
@@ -43,10 +57,12 @@ _SECTION_KINDS = [
 
 
 def label_text(rank: int, raw: str) -> str:
-    """The canonical spelling of a numbering label: ``三``, ``(一)``, ``1``, ``(1)``."""
-    if rank in (2, 4):
+    """The canonical spelling of a numbering label: ``三``, ``(一)``, ``1``, ``(1)``, ``1)``, ``第一条``."""
+    if rank in (SUB, SUBITEM):
         return f"({raw})"
-    if rank == 6:
+    if rank == PAREN_ITEM:
+        return f"{raw})"
+    if rank == INLINE:
         return f"{raw}是"
     return raw
 
@@ -76,7 +92,13 @@ def _item_starts(source: SourceText, lines: list[Line], first: int) -> list[_Sta
             at = m.start(1)
             if at == lead:
                 continue
-            starts.append(_Start(at, at + len(m.group(1)), 6, label_text(6, m.group(2))))
+            starts.append(_Start(at, at + len(m.group(1)), INLINE, label_text(INLINE, m.group(2))))
+        # 第一，…；第二，… enumerates inside a paragraph like 一是
+        m = _LEAD_DI.match(text)
+        if m:
+            starts.append(_Start(lead, lead + m.end(), INLINE, m.group(1)))
+        for m in _INLINE_DI.finditer(norm, lead, line.end):
+            starts.append(_Start(m.start(1), m.end(1), INLINE, m.group(2)))
     starts.sort(key=lambda s: s.offset)
     return starts
 
@@ -125,11 +147,19 @@ def section_kind(title: str | None) -> str | None:
     return None
 
 
-def parse_numbered(source: SourceText, lines: list[Line], first_line: int) -> list[Measure]:
-    """Measures of a numbered plan, starting at line index ``first_line``."""
+def parse_numbered(
+    source: SourceText, lines: list[Line], first_line: int, barriers: tuple[int, ...] = ()
+) -> list[Measure]:
+    """Measures of a numbered plan, starting at line index ``first_line``.
+
+    ``lines`` may leave out the lines of task tables; ``barriers`` (offsets
+    where such a table starts) close every open item, so that no measure's
+    text runs across a table.
+    """
     starts = _item_starts(source, lines, first_line)
     if not starts:
         return []
+    pending = sorted(barriers)
     doc_end = len(source.text)
     stack: list[tuple[_Start, Measure]] = []
     seen_codes: dict[str, int] = {}
@@ -142,6 +172,8 @@ def parse_numbered(source: SourceText, lines: list[Line], first_line: int) -> li
             ends[id(m)] = at
 
     for st in starts:
+        while pending and pending[0] <= st.offset:
+            close(0, pending.pop(0))
         close(st.rank, st.offset)
         parent = stack[-1][1] if stack else None
         code = st.label if parent is None else f"{parent.code}.{st.label}"
@@ -163,7 +195,7 @@ def parse_numbered(source: SourceText, lines: list[Line], first_line: int) -> li
         m._body = st.body  # type: ignore[attr-defined]
         measures.append(m)
         stack.append((st, m))
-    close(0, doc_end)
+    close(0, pending[0] if pending else doc_end)
 
     kind_by_code: dict[str, str | None] = {}
     for m in measures:

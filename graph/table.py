@@ -1,254 +1,266 @@
-"""Task tables of annexes (重点任务一览表 and the like).
+"""Task tables (重点任务一览表, 任务分工表, 考核细则): a grid read as measures.
 
-Two layouts are read, both as exported from word processors:
+The grammar, whatever the source format (graph/table_text.py cuts plain text
+into a Grid; HTML, Word and PDF decoders hand over their own):
 
-* one cell per line, each cell led by a tab; a line without a leading tab
-  continues the cell above it (multi-line unit lists), blank lines are
-  padding (the 许昌 annex);
-* one row per line, cells separated by tabs or ``|``.
+1. **Header → column roles.** The first row whose cells read as headers
+   (graph/roles.py: a role label such as 牵头单位 / 配合部门 / 委内牵头处室, or
+   序号 / 重点任务 / 工作重点 / 工作目标 / 完成时限 / 责任领导 / 备注).
+2. **Rows with merged-cell carry-over.** A merged cell covers the rows below
+   it: explicitly (a grid's rowspan) or, in text, by leaving their cells
+   empty. An empty 序号 continues the previous group (its 工作重点 and
+   工作目标); a row whose role cells are all empty takes the units of the row
+   above; a row with role cells but no task of its own adds units to the
+   task above it. ``/``, ``—``, ``无`` mark a cell empty on purpose.
+3. **Sections.** A row of one cell spanning the table (``一、科技创新``) starts
+   a section; task numbers restart in it, so codes are ``一.1``.
 
-Columns are recognized by their header words, so other cities' tables with
-主要责任单位 / 协同配合单位 / 完成期限 columns work too.
+Each task row is a measure (its span is the task cell); each role cell lists
+units for the measure; person columns (责任领导) and internal notes name no
+unit.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .lines import Line
-from .model import Measure, Role, SourceText, Span
+from .model import Grid, GridCell, Measure, Role, SourceText, TableCell
 from .normalize import normalize
+from .roles import RoleWords
+from .table_text import is_header
 
-# header word -> column role
-_COLUMN_ROLES: list[tuple[str, re.Pattern[str]]] = [
-    ("number", re.compile(r"^(序号|编号|序)$")),
-    ("deadline", re.compile(r"(完成|时间|时限|期限|节点)")),
-    ("score", re.compile(r"(分值|权重|考核分)")),
-    ("cooperating", re.compile(r"(配合|协同|参与|协办|协助)")),
-    ("lead", re.compile(r"(牵头|主要责任单位|主责单位)")),
-    ("responsible", re.compile(r"(责任|负责|主体|落实单位)")),
-    ("goal", re.compile(r"目标")),
-    ("task", re.compile(r"(重点任务|主要任务|工作任务|具体任务|任务|措施|工作内容|具体内容)")),
-    ("heading", re.compile(r"(工作重点|重点工作|重点|事项|类别|项目|领域|名称)")),
-]
-
-COLUMN_TO_ROLE = {
-    "lead": Role.LEAD,
-    "responsible": Role.RESPONSIBLE,
-    "cooperating": Role.COOPERATING,
-}
-
-_TASK_NO = re.compile(r"^\s*\(\s*(\d{1,3})\s*\)")
-_NUMBER = re.compile(r"^\s*(\d{1,3})\s*$")
+# used with match(text, pos): anchored at pos, so no ^
+_TASK_NO = re.compile(r"\s*\(\s*(\d{1,3})\s*\)")
+_LEADING_NO = re.compile(r"\s*(\d{1,3})\s*[.、]\s*(?!\d)")
+_NUMBER = re.compile(r"^\s*\(?\s*(\d{1,3}|[一二三四五六七八九十]{1,3})\s*[).、]?\s*$")
+_SECTION_LABEL = re.compile(
+    r"\s*(?:(?P<cn>[一二三四五六七八九十]{1,3})\s*[、.]|\(\s*(?P<paren>[一二三四五六七八九十]{1,3})\s*\)|"
+    r"(?P<part>第[一二三四五六七八九十]{1,3}(?:部分|类|项|章)))\s*"
+)
+_EMPTY_MARK = re.compile(r"^[/／\-—–~无·\s]+$")
+_MAX_TITLE = 80
 
 
-def column_role(header: str) -> str | None:
-    h = re.sub(r"\s+", "", normalize(header))
-    for role, rx in _COLUMN_ROLES:
-        if rx.search(h):
-            return role
+@dataclass(frozen=True)
+class Column:
+    index: int
+    kind: str  # number / task / heading / goal / deadline / score / person / note / role / other
+    role: Role | None
+    owner: str | None
+    header: str
+
+
+@dataclass
+class TaskTable:
+    grid: Grid
+    header_row: int
+    columns: list[Column]
+    problems: list[str] = field(default_factory=list)
+
+    def has_role_columns(self) -> bool:
+        return any(c.kind == "role" for c in self.columns)
+
+
+def read_header(source: SourceText, grid: Grid, words: RoleWords) -> TaskTable | None:
+    """Find the header row of a grid and read its columns; None if no row reads as one."""
+    rows: dict[int, list[GridCell]] = {}
+    for c in grid.cells:
+        rows.setdefault(c.row, []).append(c)
+    for r in sorted(rows)[:4]:  # a title row may precede the header
+        cells = sorted(rows[r], key=lambda c: c.col)
+        names = [source.text[c.start : c.end] for c in cells]
+        if not is_header(names, words):
+            continue
+        columns = []
+        for c in cells:
+            reading = words.read_header(names[cells.index(c)])
+            kind = reading.kind if reading else "other"
+            for k in range(c.colspan):
+                columns.append(Column(c.col + k, kind, reading.role if reading else None,
+                                      reading.owner if reading else None, names[cells.index(c)]))
+        columns.sort(key=lambda col: col.index)
+        # 工作任务 | 具体措施: of two task columns the first groups the rows (merged), the last is the task
+        tasks = [c for c in columns if c.kind == "task"]
+        for c in tasks[:-1]:
+            columns[columns.index(c)] = Column(c.index, "heading", None, None, c.header)
+        return TaskTable(grid, r, columns)
     return None
 
 
-@dataclass
-class Cell:
-    start: int
-    end: int
-
-    def span(self, source: SourceText) -> Span:
-        return source.span(self.start, self.end)
-
-    def text(self, source: SourceText) -> str:
-        return source.text[self.start : self.end]
-
-    def norm(self, source: SourceText) -> str:
-        """The cell's text normalized (full-width （55）｜ read as (55)|); same length, same offsets."""
-        return normalize(self.text(source))
+def _matrix(grid: Grid, first_row: int) -> tuple[dict[tuple[int, int], tuple[GridCell, bool]], int, int]:
+    """Position → (cell, covered) for rows after the header; covered marks a merge."""
+    at: dict[tuple[int, int], tuple[GridCell, bool]] = {}
+    last_row = first_row
+    ncols = 0
+    for c in grid.cells:
+        ncols = max(ncols, c.col + c.colspan)
+        for dr in range(c.rowspan):
+            for dc in range(c.colspan):
+                at[(c.row + dr, c.col + dc)] = (c, dr > 0 or dc > 0)
+        last_row = max(last_row, c.row + c.rowspan - 1)
+    return at, last_row, ncols
 
 
-@dataclass
-class Table:
-    header_line: int  # index of the first header line
-    columns: list[str]  # role of each column (None -> "other")
-    headers: list[Cell]
-    rows: list[list[Cell | None]]
-    problems: list[str]
+def _is_empty(source: SourceText, cell: GridCell | None) -> bool:
+    return cell is None or cell.end <= cell.start
 
 
-def _is_header(cells: list[str]) -> bool:
-    roles = [column_role(c) for c in cells]
-    return len(cells) >= 3 and "number" in roles and sum(r is not None for r in roles) >= 3
+def _explicitly_empty(source: SourceText, cell: GridCell | None) -> bool:
+    return cell is not None and bool(_EMPTY_MARK.match(source.text[cell.start : cell.end]))
 
 
-def _trim(source: SourceText, start: int, end: int) -> Cell:
+def table_measures(source: SourceText, table: TaskTable, prefix: str = "") -> list[Measure]:
+    """One measure per task row (and one per section row); codes carry ``prefix``."""
+    grid = table.grid
+    at, last_row, ncols = _matrix(grid, table.header_row)
+    kind_col: dict[str, int] = {}
+    for c in table.columns:
+        kind_col.setdefault(c.kind, c.index)
+    task_kind = "task" if "task" in kind_col else "heading"
+    role_cols = [c for c in table.columns if c.kind == "role"]
     text = source.text
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return Cell(start, end)
+    norm = normalize(text)
 
-
-def _cell_per_line(source: SourceText, lines: list[Line], first: int) -> list[Cell]:
-    """Cells of the tab-led layout from line ``first`` on."""
-    cells: list[Cell] = []
-    for line in lines[first:]:
-        if line.text.startswith("\t"):
-            cells.append(_trim(source, line.start + 1, line.end))
-        elif line.stripped and cells:
-            cells[-1] = _trim(source, cells[-1].start if cells[-1].end > cells[-1].start else line.start, line.end)
-        elif line.stripped:
-            continue  # text before the first cell
-    return cells
-
-
-def find_table(source: SourceText, lines: list[Line]) -> Table | None:
-    """Locate a task table by its header row and read its rows."""
-    for i, line in enumerate(lines):
-        # layout 1: header cells on consecutive tab-led lines
-        if line.text.startswith("\t") and column_role(line.stripped) == "number":
-            j = i
-            heads: list[Cell] = []
-            while j < len(lines) and lines[j].text.startswith("\t") and lines[j].stripped:
-                heads.append(_trim(source, lines[j].start + 1, lines[j].end))
-                j += 1
-            names = [h.text(source) for h in heads]
-            if _is_header(names):
-                return _rows_cell_per_line(source, lines, i, heads, j)
-        # layout 2: a whole row on one line
-        parts = re.split(r"\t|\|", normalize(line.text))  # full-width ｜ separates cells too
-        names = [p.strip() for p in parts if p.strip()]
-        if len(names) >= 3 and _is_header(names):
-            return _rows_row_per_line(source, lines, i, len(names))
-    return None
-
-
-def _columns(source: SourceText, heads: list[Cell]) -> list[str]:
-    return [column_role(h.text(source)) or "other" for h in heads]
-
-
-def _rows_cell_per_line(
-    source: SourceText, lines: list[Line], at: int, heads: list[Cell], after: int
-) -> Table:
-    columns = _columns(source, heads)
-    n = len(columns)
-    cells = _cell_per_line(source, lines, after)
-    problems: list[str] = []
-    rows: list[list[Cell | None]] = []
-    task_col = columns.index("task") if "task" in columns else None
-    i = 0
-    while i < len(cells):
-        row: list[Cell | None] = list(cells[i : i + n])
-        if task_col is not None and len(row) > task_col and row[task_col] is not None:
-            # realign when a row lost a cell: the task cell carries "(n)"
-            if not _TASK_NO.match(row[task_col].norm(source)):
-                for shift in (1, -1, 2, -2):
-                    k = i + shift
-                    if 0 <= k and k + task_col < len(cells) and _TASK_NO.match(
-                        cells[k + task_col].norm(source)
-                    ):
-                        problems.append(
-                            f"row near offset {cells[i].start}: cells out of line, realigned by {shift}"
-                        )
-                        i = k
-                        row = list(cells[i : i + n])
-                        break
-        if len(row) < n:
-            problems.append(
-                f"last row (offset {cells[i].start}) is truncated: {len(row)} of {n} cells"
-            )
-            row += [None] * (n - len(row))
-        rows.append(row)
-        i += n
-    return Table(at, columns, heads, rows, problems)
-
-
-def _rows_row_per_line(source: SourceText, lines: list[Line], at: int, n: int) -> Table:
-    head_line = lines[at]
-    heads = _split_line(source, head_line)
-    columns = _columns(source, heads)
-    rows: list[list[Cell | None]] = []
-    problems: list[str] = []
-    for line in lines[at + 1 :]:
-        if not line.stripped:
-            continue
-        cells: list[Cell | None] = list(_split_line(source, line, keep_empty=True))
-        if len(cells) < 2:
-            continue
-        if len(cells) < n:
-            problems.append(f"row at offset {line.start} has {len(cells)} of {n} cells")
-            cells += [None] * (n - len(cells))
-        rows.append(cells[:n])
-    return Table(at, columns, heads, rows, problems)
-
-
-def _split_line(source: SourceText, line: Line, keep_empty: bool = False) -> list[Cell]:
-    cells = []
-    pos = line.start
-    norm = normalize(line.text)  # same length as line.text: offsets carry over
-    for part in re.split(r"(\t|\|)", norm):
-        if part in ("\t", "|"):
-            pos += 1
-            continue
-        cell = _trim(source, pos, pos + len(part))
-        if keep_empty or cell.end > cell.start:
-            cells.append(cell)
-        pos += len(part)
-    if keep_empty and cells and cells[0].end == cells[0].start and norm.startswith(("\t", "|")):
-        cells = cells[1:]
-    return cells
-
-
-def table_measures(source: SourceText, table: Table) -> list[Measure]:
-    """One measure per task row; group columns carry over to continuation rows."""
-    cols = table.columns
-    carried: dict[str, Cell] = {}
     measures: list[Measure] = []
     seen: set[str] = set()
-    for row in table.rows:
-        cells = {cols[k]: c for k, c in enumerate(row) if c is not None and c.end > c.start}
-        number = cells.get("number")
-        if number is not None:
-            # a new (or restated) group: heading and goal start afresh
-            carried = {k: v for k, v in cells.items() if k in ("number", "heading", "goal")}
-        else:
-            for k, v in carried.items():
-                cells.setdefault(k, v)
-        task = cells.get("task")
-        if task is None:
-            continue
-        m = _TASK_NO.match(task.norm(source))
-        if m:
-            label = f"({m.group(1)})"
-        elif number is not None:
-            label = number.norm(source).strip()
-        else:
-            label = f"row{len(measures) + 1}"
-        code = label
-        k = 2
-        while code in seen:
-            code = f"{label}~{k}"
+    carried_group: dict[str, GridCell] = {}
+    previous_units: list[tuple[Column, GridCell]] = []
+    section: Measure | None = None
+    last_task: Measure | None = None
+
+    def unique(code: str) -> str:
+        k, out = 2, code
+        while out in seen:
+            out = f"{code}~{k}"
             k += 1
-        seen.add(code)
-        body = task.start + (m.end() if m else 0)
-        text = source.text
-        stop = text.find("。", body, task.end)
+        seen.add(out)
+        return out
+
+    for r in range(table.header_row + 1, last_row + 1):
+        row = {c: at.get((r, c)) for c in range(ncols)}
+        own = {c: v[0] for c, v in row.items() if v is not None and not v[1] and v[0].end > v[0].start}
+        # a section row: one cell across (nearly) the whole table
+        spanning = [v[0] for v in row.values() if v is not None and v[0].colspan >= max(2, ncols - 1)]
+        if spanning and not row_has_task(row, kind_col, task_kind):
+            cell = spanning[0]
+            if cell.row == r:
+                section = _section_measure(source, norm, cell, prefix, len(measures), unique)
+                if section is not None:
+                    measures.append(section)
+                carried_group = {}
+                previous_units = []
+                last_task = None
+            continue
+        values = {c: (v[0] if v is not None and not _is_empty(source, v[0]) else None) for c, v in row.items()}
+        number = own.get(kind_col.get("number", -1))
+        if number is not None:
+            carried_group = {}
+        for kind in ("number", "heading", "goal"):
+            c = kind_col.get(kind)
+            if c is not None and values.get(c) is not None:
+                carried_group[kind] = values[c]
+        task_cell = values.get(kind_col.get(task_kind, -1))
+        task_is_new = task_cell is not None and not row[kind_col[task_kind]][1]
+        units = [(col, values[col.index]) for col in role_cols if values.get(col.index) is not None]
+        stated_empty = any(_explicitly_empty(source, values.get(col.index)) for col in role_cols)
+        units = [(col, cell) for col, cell in units if not _explicitly_empty(source, cell)]
+        carried = False
+        if task_is_new and not units and not stated_empty and previous_units and grid.implicit_merges:
+            units, carried = previous_units, True  # a merged role cell the text lost
+        if not task_is_new:
+            if last_task is not None and units:
+                last_task.table_cells += tuple(_cells(source, units, carried=False))
+            continue
+        previous_units = units
+        label, body = _label(norm, task_cell, carried_group.get("number") if number is None else number)
+        if label is None:
+            label = f"row{r - table.header_row}"
+        code = unique(f"{section.code}.{label}" if section else f"{prefix}{label}")
+        stop = text.find("。", body, task_cell.end)
         if stop < 0:
-            stop = task.end  # a short cell is all title
-        title_end = stop if 0 < stop - body <= 80 else -1
-        measures.append(
-            Measure(
-                code=code,
-                label=label,
-                level=1,
-                title=text[body:title_end].strip() if title_end > 0 else None,
-                span=task.span(source),
-                title_span=source.span(body, title_end) if title_end > 0 else None,
-                parent=None,
-                order=len(measures),
-                section_kind="tasks",
-                table_row={name: c.span(source) for name, c in cells.items()},
-            )
+            stop = task_cell.end
+        title_end = stop if 0 < stop - body <= _MAX_TITLE else -1
+        row_spans = {k: source.span(v.start, v.end) for k, v in carried_group.items()}
+        row_spans["task"] = source.span(task_cell.start, task_cell.end)
+        if "heading" not in row_spans and section is not None and section.title_span is not None:
+            row_spans["heading"] = section.title_span
+        for kind in ("deadline",):
+            c = kind_col.get(kind)
+            if c is not None and values.get(c) is not None:
+                row_spans[kind] = source.span(values[c].start, values[c].end)
+        m = Measure(
+            code=code,
+            label=label,
+            level=2 if section else 1,
+            title=text[body:title_end].strip() if title_end > 0 else None,
+            span=source.span(task_cell.start, task_cell.end),
+            title_span=source.span(body, title_end) if title_end > 0 else None,
+            parent=section.code if section else None,
+            order=len(measures),
+            section_kind="tasks",
+            table_row=row_spans,
+            table_cells=tuple(_cells(source, units, carried)),
+            text="".join(text[a:b] for a, b in task_cell.fragments) if task_cell.fragments else None,
         )
+        measures.append(m)
+        last_task = m
     return measures
+
+
+def row_has_task(row, kind_col: dict[str, int], task_kind: str) -> bool:
+    c = kind_col.get(task_kind)
+    v = row.get(c) if c is not None else None
+    return v is not None and v[0].colspan == 1
+
+
+def _cells(source: SourceText, units: list[tuple[Column, GridCell]], carried: bool) -> list[TableCell]:
+    return [
+        TableCell(col.role, source.span(cell.start, cell.end), col.header, col.owner, carried, cell.fragments)
+        for col, cell in units
+        if col.role is not None
+    ]
+
+
+def _label(norm: str, task: GridCell, number: GridCell | None) -> tuple[str | None, int]:
+    """A task's label and where its text starts after the label.
+
+    The task cell's own ``(n)`` wins (the 许昌 annex numbers groups in 序号 and
+    tasks in the cell); else the number column; else a leading ``n.``.
+    """
+    m = _TASK_NO.match(norm, task.start, task.end)
+    if m:
+        return f"({m.group(1)})", m.end()
+    if number is not None:
+        nm = _NUMBER.match(norm[number.start : number.end])
+        if nm:
+            return nm.group(1), task.start
+        return norm[number.start : number.end].strip(), task.start
+    m = _LEADING_NO.match(norm, task.start, task.end)
+    if m:
+        return m.group(1), m.end()
+    return None, task.start
+
+
+def _section_measure(source, norm, cell: GridCell, prefix: str, order: int, unique) -> Measure | None:
+    m = _SECTION_LABEL.match(norm, cell.start, cell.end)
+    if m:
+        raw = m.group("cn") or m.group("paren") or m.group("part")
+        label = f"({raw})" if m.group("paren") else raw
+        body = m.end()
+    else:
+        label = f"section{order + 1}"
+        body = cell.start
+    title = source.text[body : cell.end].strip()
+    return Measure(
+        code=unique(f"{prefix}{label}"),
+        label=label,
+        level=1,
+        title=title or None,
+        span=source.span(cell.start, cell.end),
+        title_span=source.span(body, cell.end) if title else None,
+        parent=None,
+        order=order,
+        section_kind="tasks",
+        table_row={"heading": source.span(body, cell.end)},
+    )

@@ -22,6 +22,8 @@ from graph import vocab
 
 from .records import (
     BASES,
+    FORMS,
+    LEVELS,
     ORG_KINDS,
     ROLES,
     City,
@@ -69,7 +71,8 @@ def _concept_id(iri: str, scheme: str) -> str:
 class GraphIndex:
     """Everything the API answers from. Built by ``load_index``."""
 
-    cities: dict[str, City] = field(default_factory=dict)
+    cities: dict[str, City] = field(default_factory=dict)  # the jurisdictions that issued policies
+    jurisdictions: dict[str, City] = field(default_factory=dict)  # every one, enclosing ones too
     policies: dict[str, Policy] = field(default_factory=dict)
     measures: dict[str, Measure] = field(default_factory=dict)
     organizations: dict[str, Organization] = field(default_factory=dict)
@@ -138,18 +141,25 @@ def _spans(store: GraphStore) -> dict[str, Span]:
 
 
 def _cities(store: GraphStore, ix: GraphIndex) -> None:
+    """Every jurisdiction node: the issuers' and those enclosing them or owning a body."""
     for row in _select(store, """
-        SELECT DISTINCT ?c ?code ?label ?alt ?prov WHERE {
+        SELECT DISTINCT ?c ?code ?label ?alt ?prov ?level ?parent WHERE {
           ?c a pk:City ; pk:adminCode ?code .
           OPTIONAL { ?c rdfs:label ?label }
           OPTIONAL { ?c skos:altLabel ?alt }
           OPTIONAL { ?c pk:province ?prov }
+          OPTIONAL { ?c pk:level ?level }
+          OPTIONAL { ?c pk:parentJurisdiction ?parent }
         }"""):
         iri = row["c"].value
-        city = ix.cities.get(iri)
+        city = ix.jurisdictions.get(iri)
         if city is None:
             code = row["code"].value
-            city = ix.cities[iri] = City(iri, local_id(iri), code, "", "", "", _v(row["prov"]) or "")
+            level = _pk_name(_v(row["level"]))
+            city = ix.jurisdictions[iri] = City(
+                iri, local_id(iri), code, "", "", "", _v(row["prov"]) or "",
+                level if level in LEVELS else "PREFECTURE", _v(row["parent"]),
+            )
         label = row["label"]
         if isinstance(label, ox.Literal):
             if label.language == "en":
@@ -158,9 +168,10 @@ def _cities(store: GraphStore, ix: GraphIndex) -> None:
                 city.name = label.value
         if row["alt"] is not None and not city.short:
             city.short = row["alt"].value
-    for city in ix.cities.values():
+    for city in ix.jurisdictions.values():
         city.short = city.short or city.name.removesuffix("市")
         city.name_en = city.name_en or city.name
+    ix.jurisdictions = dict(sorted(ix.jurisdictions.items(), key=lambda kv: kv[1].admin_code))
 
 
 def _concepts(store: GraphStore, ix: GraphIndex) -> None:
@@ -340,9 +351,10 @@ def _organizations(store: GraphStore, ix: GraphIndex) -> None:
 def _responsibilities(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
     unknown_roles = 0
     for row in _select(store, """
-        SELECT ?r ?org ?m ?role ?basis ?src ?mention ?open WHERE {
+        SELECT ?r ?org ?m ?role ?basis ?form ?src ?mention ?open WHERE {
           ?r a pk:Responsibility ; pk:organization ?org ; pk:measure ?m ; pk:role ?role .
           OPTIONAL { ?r pk:basis ?basis }
+          OPTIONAL { ?r pk:form ?form }
           OPTIONAL { ?r pk:source ?src }
           OPTIONAL { ?r pk:mention ?mention }
           OPTIONAL { ?r pk:openEnded ?open }
@@ -350,7 +362,7 @@ def _responsibilities(store: GraphStore, ix: GraphIndex, spans: dict[str, Span])
         iri = row["r"].value
         if iri in ix.responsibilities:
             continue
-        role, basis = _pk_name(row["role"].value), _pk_name(_v(row["basis"]))
+        role, basis, form = _pk_name(row["role"].value), _pk_name(_v(row["basis"])), _pk_name(_v(row["form"]))
         if role not in ROLES:  # not ours (a shared store may hold other data): no role to answer with
             unknown_roles += 1
             continue
@@ -358,6 +370,7 @@ def _responsibilities(store: GraphStore, ix: GraphIndex, spans: dict[str, Span])
         ix.responsibilities[iri] = Responsibility(
             iri=iri, organization_iri=row["org"].value, measure_iri=row["m"].value,
             role=role, basis=basis if basis in BASES else "EXPLICIT",
+            form=form if form in FORMS else ("CLAUSE" if basis != "INHERITED" else "ISSUER"),
             source=src or Span("", 0, 0, ""),
             mention=spans.get(_v(row["mention"]) or ""),
             open_ended=_v(row["open"]) == "true",
@@ -526,10 +539,9 @@ def _derive(ix: GraphIndex) -> None:
             ix.measures[t.measure_iri].target_iris.append(t.iri)
     ix.targets = {iri: ix.targets[iri] for lst in ix.targets_by_city.values() for iri in lst}
 
-    for table in (ix.cities, ix.policies, ix.measures, ix.organizations, ix.concepts, ix.targets):
+    for table in (ix.jurisdictions, ix.policies, ix.measures, ix.organizations, ix.concepts, ix.targets):
         for iri, rec in table.items():  # type: ignore[attr-defined]
             ix.by_id.setdefault(rec.id, iri)
-    ix.cities = dict(sorted(ix.cities.items(), key=lambda kv: kv[1].admin_code))
 
 
 def load_index(store: GraphStore) -> GraphIndex:
@@ -539,6 +551,8 @@ def load_index(store: GraphStore) -> GraphIndex:
     _cities(store, ix)
     _concepts(store, ix)
     _policies(store, ix)
+    issuing = {p.city_iri for p in ix.policies.values()}
+    ix.cities = {iri: c for iri, c in ix.jurisdictions.items() if iri in issuing}
     _measures(store, ix, spans)
     _organizations(store, ix)
     _responsibilities(store, ix, spans)

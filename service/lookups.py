@@ -40,7 +40,7 @@ class Lookups:
     # -- one node by IRI (None when the graph lacks it) ---------------------------------------
     def city(self, iri: str) -> Any:
         self.check_deadline()
-        return self.ix.cities.get(iri)
+        return self.ix.jurisdictions.get(iri)
 
     def policy(self, iri: str) -> Any:
         self.check_deadline()

@@ -17,8 +17,10 @@ ID_BASE = "https://w3id.org/policykg/id/"
 
 # The values of the GraphQL enums (service/types.py; a test keeps the two equal). The index
 # admits only these, so the enum fields are plain attribute reads with no resolver per object.
-ROLES = ("LEAD", "RESPONSIBLE", "COOPERATING")
+ROLES = ("LEAD", "RESPONSIBLE", "COOPERATING", "SUPERVISING")
 BASES = ("EXPLICIT", "INHERITED")
+FORMS = ("TABLE", "CLAUSE", "PROSE", "PARENT", "ANNEX", "ISSUER")
+LEVELS = ("NATIONAL", "PROVINCE", "PREFECTURE", "COUNTY")
 ORG_KINDS = ("GOVERNMENT_DEPARTMENT", "LOCAL_GOVERNMENT", "ADMINISTRATIVE_COMMITTEE", "COLLECTIVE", "UNIVERSITY",
              "RESEARCH_INSTITUTE", "ENTERPRISE", "FINANCIAL_INSTITUTION", "OTHER")
 
@@ -40,6 +42,8 @@ class City:
     name_en: str  # Xuchang
     short: str  # 许昌
     province: str  # 河南省
+    level: str = "PREFECTURE"  # one of LEVELS
+    parent_iri: str | None = None  # 河南省 for 许昌市, 许昌市 for 长葛市
 
 
 @dataclass(slots=True)
@@ -118,6 +122,7 @@ class Responsibility:
     measure_iri: str
     role: str  # one of ROLES
     basis: str  # one of BASES
+    form: str  # one of FORMS: how it was found
     source: Span  # where the assignment is written
     mention: Span | None  # the organization's name as written
     open_ended: bool

@@ -21,6 +21,7 @@ from .types import (
     City,
     Ctx,
     Industry,
+    JurisdictionLevel,
     Measure,
     MeasureConnection,
     MeasureType,
@@ -47,9 +48,10 @@ def _value(enum_member) -> str | None:
 class CoreQuery:
     """The contract's root fields."""
 
-    @strawberry.field
-    def cities(self, info: Ctx) -> list[City]:
-        return list(info.context.index.cities.values())
+    @strawberry.field(description="The jurisdictions whose documents are in the corpus, of one level if given.")
+    def cities(self, info: Ctx, level: Optional[JurisdictionLevel] = None) -> list[City]:
+        cities = info.context.index.cities.values()
+        return [c for c in cities if level is None or c.level == level.value]
 
     @strawberry.field
     def city(self, info: Ctx, name: str) -> Optional[City]:

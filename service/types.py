@@ -24,6 +24,25 @@ class ResponsibilityRole(Enum):
     LEAD = "LEAD"  # 牵头单位
     RESPONSIBLE = "RESPONSIBLE"  # 责任单位 / 责任主体
     COOPERATING = "COOPERATING"  # 配合单位, 参与单位
+    SUPERVISING = "SUPERVISING"  # 考核单位, 督办单位, 督导 / 监督单位: assesses or oversees the measure
+
+
+@strawberry.enum(description="How a responsibility was found.")
+class ResponsibilityForm(Enum):
+    TABLE = "TABLE"  # a cell of a task table
+    CLAUSE = "CLAUSE"  # a labelled or verbal clause, in brackets or closing a paragraph
+    PROSE = "PROSE"  # a sentence of the measure's own text: 由X负责…, X牵头…, X会同Y…
+    PARENT = "PARENT"  # INHERITED from the nearest enclosing measure that names units
+    ANNEX = "ANNEX"  # INHERITED from the annex tasks that refine the measure
+    ISSUER = "ISSUER"  # INHERITED from the bodies that issued the document
+
+
+@strawberry.enum(description="The administrative level of a jurisdiction.")
+class JurisdictionLevel(Enum):
+    NATIONAL = "NATIONAL"
+    PROVINCE = "PROVINCE"  # 安徽省, 北京市 (a municipality directly under the central government)
+    PREFECTURE = "PREFECTURE"  # 许昌市, 阿坝藏族羌族自治州
+    COUNTY = "COUNTY"  # 长葛市, 魏都区, 襄城县
 
 
 @strawberry.enum(description="Why the organization holds the role.")
@@ -59,7 +78,7 @@ class PageInfo:
     end_cursor: Optional[str]
 
 
-@strawberry.type
+@strawberry.type(description="A jurisdiction that issues policy or owns a body: province, prefecture or county.")
 class City:
     id: strawberry.ID
     iri: str
@@ -68,6 +87,11 @@ class City:
     province: str
     admin_code: str
     short: str = strawberry.field(name="shortName", description="许昌 for 许昌市.")
+    level: JurisdictionLevel
+
+    @strawberry.field(description="河南省 for 许昌市, 许昌市 for 长葛市; null for a province.")
+    def parent(self, info: Ctx) -> Optional[City]:
+        return info.context.lookups.city(self.parent_iri) if self.parent_iri else None
 
     @strawberry.field
     def policies(self, info: Ctx) -> list[Policy]:
@@ -213,6 +237,7 @@ class Responsibility:
     # the records hold the enums' values as strings (records.ROLES, BASES), which serialize as they are
     role: ResponsibilityRole
     basis: ResponsibilityBasis
+    form: ResponsibilityForm
 
     @strawberry.field
     def organization(self, info: Ctx) -> Organization:

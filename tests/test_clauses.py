@@ -51,10 +51,9 @@ def test_paragraph_final_label():
     assert roles(text) == [("RESPONSIBLE", ["市市场监管局", "市司法局"])]
 
 
-def test_assessing_unit_is_not_a_responsibility():
-    norm, found = clauses("（责任单位：市科技局；考核单位：市委督查室）")
-    assert [u.name for a in found[0].assignments for u in a.units] == ["市科技局"]
-    assert found[0].skipped
+def test_assessing_unit_supervises():
+    assert roles("（责任单位：市科技局；考核单位：市委督查室）") == [
+        ("RESPONSIBLE", ["市科技局"]), ("SUPERVISING", ["市委督查室"])]
 
 
 def test_collectives_with_inner_separators_stay_whole():

@@ -44,28 +44,69 @@ def test_municipalities_are_cities_and_their_own_province(gaz: Gazetteer) -> Non
         assert (city.province, city.province_code, city.province_en) == (name, code, en)
 
 
-def test_ordinary_provinces_are_not_cities(gaz: Gazetteer) -> None:
+def test_ordinary_provinces_are_jurisdictions_but_not_cities(gaz: Gazetteer) -> None:
     for code in ("410000", "220000", "460000", "650000"):
-        with pytest.raises(UnknownCity):
-            gaz.get(code)
-    assert gaz.resolve("河南省") is None
-    assert gaz.resolve("410000") is None
+        assert gaz.get(code).level == "PROVINCE"
+        assert gaz.get(code) not in gaz.cities()
+    henan = gaz.resolve("河南省")
+    assert henan is not None and (henan.code, henan.parent_code, henan.name_en) == ("410000", None, "Henan")
+    assert gaz.resolve("410000") is henan and gaz.resolve("河南") is henan
+    assert gaz.resolve("安徽").level == "PROVINCE"
 
 
 def test_directly_administered_county_level_cities(gaz: Gazetteer) -> None:
     jiyuan = gaz.get("419001")
     assert (jiyuan.name, jiyuan.province, jiyuan.name_en) == ("济源市", "河南省", "Jiyuan")
+    assert (jiyuan.level, jiyuan.parent_code) == ("COUNTY", "410000")
     shihezi = gaz.resolve("石河子")
     assert shihezi is not None
     assert (shihezi.code, shihezi.province) == ("659001", "新疆维吾尔自治区")
     assert gaz.resolve("仙桃市") == gaz.get("429004")
     assert gaz.resolve("琼海").province == "海南省"
-    # 省直辖 counties / forestry district are not cities
-    assert gaz.resolve("定安县") is None
-    assert gaz.resolve("神农架林区") is None
-    # districts and counties are not cities either
-    assert gaz.resolve("东城区") is None
-    assert gaz.resolve("411002") is None
+    # 省直辖 counties and the forestry district are counties under the province
+    assert gaz.resolve("定安县").parent_code == "460000"
+    assert gaz.resolve("神农架林区").level == "COUNTY"
+    assert gaz.resolve("定安县") not in gaz.cities()
+
+
+def test_counties_and_districts_are_jurisdictions(gaz: Gazetteer) -> None:
+    changge = gaz.resolve("长葛市")
+    assert (changge.code, changge.level, changge.parent_code) == ("411082", "COUNTY", "411000")
+    assert changge.name_en == "Changge"  # 长 read as in place names, not zhang
+    assert gaz.resolve("长葛") is changge and gaz.resolve("Changge") is changge
+    assert gaz.resolve("411002").name == "魏都区" and gaz.resolve("魏都区").name_en == "Weidu"
+    assert gaz.resolve("长子县").name_en == "Zhangzi"  # the exception keeps its reading
+    # a municipality's districts hang from the municipality
+    assert gaz.resolve("海淀区").parent_code == "110000"
+    assert [a.name for a in gaz.ancestors(changge)] == ["许昌市", "河南省"]
+    # a prefecture wins over a county with the same short name
+    assert gaz.resolve("抚顺").code == "210400"
+
+
+def test_ambiguous_county_names_need_a_qualifier_or_a_code(gaz: Gazetteer) -> None:
+    assert gaz.resolve("鼓楼区") is None
+    options = gaz.candidates("鼓楼区")
+    assert len(options) >= 4 and all(c.name == "鼓楼区" for c in options)
+    assert "南京市鼓楼区 (320106)" in [gaz.describe(c) for c in options]
+    assert gaz.resolve("南京市鼓楼区").code == "320106"
+    assert gaz.resolve("许昌市魏都区").code == "411002"
+    assert gaz.resolve("河南省长葛市").code == "411082"
+    assert gaz.resolve("320106").name == "鼓楼区"
+
+
+def test_candidates_suggest_close_names(gaz: Gazetteer) -> None:
+    assert "许昌市" in [c.name for c in gaz.candidates("许唱")]
+
+
+def test_name_prefix_reads_the_jurisdiction_a_body_belongs_to(gaz: Gazetteer) -> None:
+    xuchang = gaz.resolve("许昌")
+    assert gaz.name_prefix("许昌市科学技术局") == (xuchang, 3)
+    assert gaz.name_prefix("许昌市魏都区人民政府") == (gaz.get("411002"), 6)
+    assert gaz.name_prefix("河南省科技厅") == (gaz.get("410000"), 3)
+    assert gaz.name_prefix("吉林省科技厅") == (gaz.get("220000"), 3)
+    assert gaz.name_prefix("长葛市科技局", within=xuchang) == (gaz.get("411082"), 3)
+    assert gaz.name_prefix("长葛市科技局") is None  # a county name alone needs its scope
+    assert gaz.name_prefix("市科技局") is None
 
 
 def test_no_placeholders_or_non_city_units(gaz: Gazetteer) -> None:

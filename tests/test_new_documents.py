@@ -62,12 +62,14 @@ def test_paragraph_final_responsible_units(yichang):
     assert ("RESPONSIBLE", "宜昌市科学技术局") in got and len(got) == 2
 
 
-def test_assessing_unit_and_score_left_out(yichang):
+def test_assessing_unit_supervises_and_score_left_out(yichang):
     _, f = yichang
     got = roles_of(f, "二.(一)")
     assert [r for r, _ in got].count("LEAD") == 1
     assert [r for r, _ in got].count("RESPONSIBLE") == 2  # 市人社局和市教育局
-    assert not any("督查" in name for _, name in got)
+    assert [name for r, name in got if r == "SUPERVISING"] and all(
+        "督查" in name for r, name in got if r == "SUPERVISING")
+    assert not any(c.isdigit() for _, name in got for c in name)  # the score is no unit
 
 
 def test_table_with_main_and_cooperating_columns(yichang):

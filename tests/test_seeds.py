@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from graph.model import Basis, Role
+from graph.model import Basis, Form, Role
 from graph.paths import RAW_DIR
 
 ANNEX = "xuchang-2020-plan-annex-tasks.txt"
@@ -73,11 +73,42 @@ def test_chengde_items_and_responsible_units(facts_by_file):
 
 
 def test_changzhou_and_luohe_invent_no_explicit_assignment(facts_by_file):
+    # 常州's only one is the prose "设立市创新委员会，负责统筹…" of 三.(八).28
+    (prose,) = explicit(facts_by_file[CHANGZHOU])
+    assert (prose.measure, prose.mention.surface, prose.role, prose.form) == (
+        "三.(八).28", "市创新委员会", Role.RESPONSIBLE, Form.PROSE)
+    assert explicit(facts_by_file[LUOHE]) == []
     for name in (CHANGZHOU, LUOHE):
         f = facts_by_file[name]
-        assert explicit(f) == []
-        covered = {r.measure for r in f.responsibilities if r.basis is Basis.INHERITED}
-        assert covered == {m.code for m in f.measures}
+        inherited = {r.measure for r in f.responsibilities if r.basis is Basis.INHERITED}
+        assert inherited and all(r.form is Form.ISSUER for r in f.responsibilities if r.basis is Basis.INHERITED)
+        by_code = {m.code: m for m in f.measures}
+        # background, principles and goals inherit nothing; every task does
+        assert all(by_code[c].actionable for c in inherited)
+        assert not any(m.actionable is False and m.code in inherited for m in f.measures)
+        tasks = {m.code for m in f.measures if m.actionable} - {r.measure for r in explicit(f)}
+        above = set()  # measures with an explicit one inside inherit nothing themselves
+        for r in explicit(f):
+            p = by_code[r.measure].parent
+            while p is not None:
+                above.add(p)
+                p = by_code[p].parent
+        assert inherited == tasks - above
+
+
+def test_luohe_background_and_principles_are_not_tasks(facts_by_file):
+    f = facts_by_file[LUOHE]
+    kinds = {m.code: m.section_kind for m in f.measures if not m.actionable}
+    assert "一" in kinds and kinds["一"] == "background"  # 一、发展基础与形势
+    assert any(k == "principles" for k in kinds.values())
+    issuer = [r for r in f.responsibilities if r.form is Form.ISSUER][0]
+    # the issuer comes from the manifest: its source quotes sources.toml
+    assert issuer.span.document == "sources.toml" and issuer.span.quote == "漯河市人民政府"
+
+
+def test_xuchang_issuer_quotes_the_issuing_organs_code(facts_by_file):
+    issuer = [r for r in facts_by_file[XUCHANG].responsibilities if r.form is Form.ISSUER][0]
+    assert issuer.mention.org.name == "许昌市人民政府" and issuer.span.quote == "许政"
 
 
 def test_departments_are_city_scoped_with_a_shared_type(facts_by_file):
@@ -159,6 +190,7 @@ def test_annex_tasks_refine_main_plan_measures(facts_by_file):
 
 def test_every_span_quotes_its_document(corpus):
     texts = {p.name: p.read_text("utf-8") for p in RAW_DIR.glob("*.txt")}
+    texts["sources.toml"] = (RAW_DIR / "sources.toml").read_text("utf-8")
     spans = []
     for f in corpus.facts:
         spans += [m.span for m in f.measures]

@@ -15,7 +15,9 @@ from graph.paths import RAW_DIR
 PREFIXES = """PREFIX pk: <https://w3id.org/policykg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 """
-CITIES = PREFIXES + """SELECT DISTINCT ?city ?code WHERE { ?city a pk:City ; pk:adminCode ?code } ORDER BY ?code"""
+# the jurisdictions that issued a policy (enclosing ones, 河南省 …, are pk:City nodes too)
+CITIES = PREFIXES + """SELECT DISTINCT ?city ?code WHERE {
+  ?city a pk:City ; pk:adminCode ?code . ?p a pk:Policy ; pk:city ?city } ORDER BY ?code"""
 
 
 def test_select_answers_sparql_json_by_default(client):  # noqa: F811

@@ -107,6 +107,9 @@ class Corpus:
     measures: dict[str, Measure]
     responsibilities: list[Responsibility]
     classifications: list[Classification]
+    # every jurisdiction node, enclosing ones and those of named bodies (a county's
+    # government) too; ``cities`` are only the ones whose documents are in the corpus
+    jurisdictions: dict[str, City] = field(default_factory=dict)
     resp_by_measure: dict[str, list[Responsibility]] = field(default_factory=dict)
     classifications_by_measure: dict[str, list[Classification]] = field(default_factory=dict)
     measure_pos: dict[str, int] = field(default_factory=dict)

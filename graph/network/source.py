@@ -222,12 +222,16 @@ def read_corpus(store: SparqlStore) -> Corpus:
     cities = _cities(store)
     spans = _spans(store)
     measures = _measures(store, cities, spans)
+    # the jurisdictions that issued the corpus; enclosing ones and those of
+    # named bodies (河南省 for 省科技厅) are nodes too, but not the corpus's cities
+    issuing = {m.city_iri for m in measures.values()}
+    jurisdictions, cities = cities, {iri: c for iri, c in cities.items() if iri in issuing}
     pos = {iri: i for i, iri in enumerate(measures)}
     resps = [r for r in _responsibilities(store, spans) if r.measure_iri in pos]
     resps.sort(key=lambda r: (pos[r.measure_iri], r.role != "LEAD", r.role, r.basis, r.organization_iri))
     classes = [c for c in _classifications(store, spans) if c.measure_iri in pos]
     classes.sort(key=lambda c: (pos[c.measure_iri], c.quote.start if c.quote else 0, c.concept_iri))
-    return Corpus(cities, _concepts(store), _organizations(store), measures, resps, classes)
+    return Corpus(cities, _concepts(store), _organizations(store), measures, resps, classes, jurisdictions)
 
 
 # -- RDF of a view --------------------------------------------------------------

@@ -51,7 +51,7 @@ class View:
 
 
 def _city_attrs(corpus: Corpus, iri: str) -> dict[str, str]:
-    c = corpus.cities.get(iri)
+    c = corpus.jurisdictions.get(iri) or corpus.cities.get(iri)
     return {"city": c.short if c else "", "cityIri": iri if c else ""}
 
 

@@ -26,11 +26,6 @@ MAIN = "xuchang-2020-plan.txt"
 FORMATS = ["html", "docx", "pdf"]
 EXPECTED = {CHENGDE: {"RESPONSIBLE": 109}, ANNEX: {"LEAD": 108, "RESPONSIBLE": 94}}
 
-# The annex's facts need the table grammar to read its Grid (graph/table.py, being rewritten
-# on main to take its rows from a Grid as well as from text lines); until then the rendered
-# rows, whose merged positions are empty fields, are read by the text-line reader alone.
-GRID_READER = pytest.mark.xfail(strict=False, reason="the table grammar does not read Grids yet (graph/table.py)")
-
 
 def converted(seed: str, fmt: str) -> str:
     return seed.replace(".txt", f".{fmt}")
@@ -83,13 +78,11 @@ def test_the_chengde_plan_gives_the_facts_of_its_txt(built, facts_by_file):
     _same_as_txt(built, facts_by_file, CHENGDE)
 
 
-@GRID_READER
 def test_the_xuchang_annex_table_gives_the_facts_of_its_txt(built, facts_by_file):
     _same_as_txt(built, facts_by_file, ANNEX)
     assert len(built[1][converted(ANNEX, built[0])].measures) == 55
 
 
-@GRID_READER
 def test_the_main_plan_inherits_from_the_converted_annex_as_from_the_txt(built, facts_by_file):
     _, facts = built
     assert _facts(facts[MAIN])["responsibilities"] == _facts(facts_by_file[MAIN])["responsibilities"]

@@ -1,0 +1,77 @@
+"""Text → document model: header, numbered measures and task-table rows.
+
+A document is numbered text (一、 (一) 1. (1) ① 一是, 第一章 / 第一条), task
+tables, or both: a plan may carry its table at the end or in the middle. The
+tables come from the format (SourceText.grids: HTML, Word, PDF) or are found
+in the text (graph/table_text.py); the numbered parser steps over them, so
+that no measure's text runs across a table.
+"""
+
+from __future__ import annotations
+
+from .header import body_start_line, parse_header
+from .lines import split_lines
+from .model import Measure, ParsedDocument, SourceText
+from .roles import RoleWords, load_role_words
+from .structure import parse_numbered
+from .table import TaskTable, read_header, table_measures
+from .table_text import find_text_tables
+from .textio import DocumentError
+
+# sections that state background, principles or goals: no one carries them out
+NOT_ACTIONABLE = ("background", "principles", "goals")
+
+
+def find_tables(source: SourceText, lines, words: RoleWords) -> tuple[list[TaskTable], list[str]]:
+    """The task tables of a document, with what could not be read in them."""
+    problems: list[str] = []
+    tables: list[TaskTable] = []
+    if source.grids:
+        for grid in source.grids:
+            table = read_header(source, grid, words)
+            if table is not None:
+                tables.append(table)
+        return tables, problems
+    for found in find_text_tables(source, lines, words):
+        table = read_header(source, found.grid, words)
+        if table is not None:
+            table.problems.extend(found.problems)
+            tables.append(table)
+            problems.extend(found.problems)
+    return tables, problems
+
+
+def parse_document(source: SourceText, words: RoleWords | None = None) -> ParsedDocument:
+    """Header and measures: numbered items first, then table rows.
+
+    Table rows are coded by their own numbering; when the document has
+    numbered items too, or several tables, their codes are prefixed 表. /
+    表2. … so that codes stay unique.
+    """
+    words = words or load_role_words()
+    lines = split_lines(source.text)
+    tables, problems = find_tables(source, lines, words)
+    regions = [(t.grid.start, t.grid.end) for t in tables]
+    kept = [ln for ln in lines if not any(a <= ln.start < b for a, b in regions)]
+    body_line = body_start_line(source, lines)
+    body_offset = lines[body_line].start if body_line < len(lines) else len(source.text)
+    first_kept = next((i for i, ln in enumerate(kept) if ln.start >= body_offset), len(kept))
+    measures: list[Measure] = parse_numbered(source, kept, first_kept, tuple(a for a, _ in regions))
+    several = len(tables) > 1 or bool(measures)
+    for k, table in enumerate(tables):
+        prefix = (f"表{k + 1 if k else ''}." if several else "")
+        rows = table_measures(source, table, prefix)
+        for row in rows:
+            row.order += len(measures)
+        measures += rows
+    if not measures:
+        raise DocumentError(
+            source.name,
+            "no recognizable structure: no numbered items (一、 (一) 1. (1) 第一条) and no task table",
+        )
+    for m in measures:
+        m.actionable = m.section_kind not in NOT_ACTIONABLE
+    header_end = min([body_offset] + [a for a, _ in regions])
+    header_line = next((i for i, ln in enumerate(lines) if ln.start >= header_end), len(lines))
+    header = parse_header(source, lines, header_line)
+    return ParsedDocument(source, header, measures, header_end, tables, problems)
