@@ -85,6 +85,7 @@ def extract_corpus(raw_dir: Path, progress: Progress | None = None) -> tuple[
             continue
         cities[city.code] = city
         facts.append(doc_facts)
+        warnings.extend(f"{entry.file}: {note}" for note in source.notes)  # what its decoder could not read
         warnings.extend(doc_facts.meta.conflicts)
     link_annexes(facts, warnings)
     return facts, cities, errors, warnings
@@ -200,6 +201,35 @@ def build_corpus(raw_dir: Path, progress: Progress | None = None) -> BuildResult
             city = cities[f.meta.city_code]
             quads |= document_quads(f, city, links, tuple(gazetteer.ancestors(city)))
         return BuildResult(list(quads), facts, cities, errors, warnings)
+
+
+TEXT_DIR = "text"  # beside the dataset: the extracted text of every document built into it
+
+
+def text_path(dataset_dir: Path, file: str) -> Path:
+    """Where the build keeps a document's extracted text: ``<dataset dir>/text/<file>.txt``."""
+    return dataset_dir / TEXT_DIR / f"{file}.txt"
+
+
+def write_texts(result: BuildResult, dataset_dir: Path) -> Path:
+    """Write each built document's text (what its spans index) as UTF-8, byte for byte the
+    string the spans were cut from; drop the texts of documents no longer built."""
+    folder = dataset_dir / TEXT_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    keep = set()
+    for f in result.facts:
+        target = text_path(dataset_dir, f.source.name)
+        keep.add(target.name)
+        data = f.source.text.encode("utf-8")
+        if target.exists() and target.read_bytes() == data:
+            continue
+        tmp = target.with_name(target.name + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(target)
+    for old in folder.glob("*.txt"):
+        if old.name not in keep:
+            old.unlink()
+    return folder
 
 
 def serialize_trig(result: BuildResult) -> str:

@@ -56,8 +56,9 @@ def build(
         help="Also prepare what `policykg serve` starts from (a persistent store and the index, under "
              "data/cache/), so that serving the new dataset is ready in seconds.")] = True,
 ) -> None:
-    """Build the TriG dataset from the documents and their manifest."""
-    from .build import serialize_trig
+    """Build the TriG dataset from the documents and their manifest (and keep each document's
+    extracted text beside it, in text/<file>.txt)."""
+    from .build import serialize_trig, write_texts
 
     started = time.perf_counter()
     result = _build(raw)
@@ -74,6 +75,7 @@ def build(
     tmp = target.with_suffix(target.suffix + ".tmp")
     tmp.write_text(text, "utf-8")
     tmp.replace(target)  # atomic: a reader never sees half a file
+    write_texts(result, target.parent)  # what the spans index: served at /documents/<file>
     n = result.triple_count
     err.print(
         f"built {len(result.facts)} documents, {n} triples in {time.perf_counter() - started:.2f}s -> {target}"

@@ -6,6 +6,7 @@ import re
 
 from .citations import find_citations
 from .concepts import concept_hits
+from .formats.meta import meta_doc_number, meta_issued, meta_issuers, meta_title, meta_url
 from .gazetteer import City
 from .document import parse_document
 from .header import doc_number_of
@@ -38,6 +39,7 @@ class Extractor:
 
     def _meta(self, doc: ParsedDocument, entry: ManifestEntry, city: City) -> PolicyMeta:
         h = doc.header
+        src = doc.source  # its .meta (a portal page's <meta> and info-table fields) fills what is left
         conflicts: list[str] = []
 
         def pick(field: str, from_text: str | None, from_manifest: str | None) -> str | None:
@@ -48,12 +50,12 @@ class Extractor:
                 )
             return from_manifest or from_text
 
-        title = pick("title", h.title.quote.strip() if h.title else None, entry.title)
+        title = pick("title", h.title.quote.strip() if h.title else None, entry.title) or meta_title(src)
         if not title:
             title = doc.source.name.rsplit(".", 1)[0]
             conflicts.append(f"{doc.source.name}: no title in the text or the manifest; using the file name")
-        doc_number = pick("doc_number", doc_number_of(h.doc_number), entry.doc_number)
-        issued = pick("issued", h.issued[0] if h.issued else None, entry.issued)
+        doc_number = pick("doc_number", doc_number_of(h.doc_number), entry.doc_number) or meta_doc_number(src)
+        issued = pick("issued", h.issued[0] if h.issued else None, entry.issued) or meta_issued(src)
         if issued and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", issued):
             conflicts.append(f"{doc.source.name}: issued {issued!r} is not a YYYY-MM-DD date (ignored)")
             issued = None
@@ -91,6 +93,9 @@ class Extractor:
                 at = h.doc_number.start + prefix.start()
                 span = doc.source.span(at, at + len(code))
                 issuers.append(OrgMention(self.resolver.resolve(name, city), name, span))
+        elif meta_issuers(src):
+            anchor = h.title or doc.measures[0].span
+            issuers.extend(OrgMention(self.resolver.resolve(n, city), n, anchor) for n in meta_issuers(src))
         return PolicyMeta(
             title=title,
             doc_number=doc_number,
@@ -98,7 +103,7 @@ class Extractor:
             issuers=issuers,
             city_code=city.code,
             annex_of=entry.annex_of,
-            url=entry.url,
+            url=entry.url or meta_url(src),
             conflicts=conflicts,
         )
 

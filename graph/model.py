@@ -9,6 +9,7 @@ Every fact points back into the original text with a Span, so that
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -105,15 +106,27 @@ class SourceText:
     For a .txt file the text is the file decoded. For HTML, Word and PDF it is
     the text extracted from them (the build keeps it beside the graph), and
     every span indexes that text. ``grids`` are the tables the format itself
-    delimits; ``pages`` the offset where each page starts (PDF).
+    delimits; ``pages`` the offset where each page starts (PDF). ``meta``
+    holds what a page declares about itself outside its text (<meta> tags,
+    info-table fields), as (name, value) pairs in page order; ``notes`` what
+    the decoder saw but could not read (images, embedded objects, pages
+    without text), so that the extraction report can show it.
     """
 
     name: str
     text: str
     encoding: str
-    format: str = "txt"  # txt / html / docx / pdf
+    format: str = "txt"  # txt / html / docx / pdf / doc (read as the .docx LibreOffice makes of it)
     grids: tuple[Grid, ...] = ()
     pages: tuple[int, ...] = ()
+    meta: tuple[tuple[str, str], ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def page_of(self, offset: int) -> int | None:
+        """The 1-based page an offset falls on (None for formats without pages)."""
+        if not self.pages:
+            return None
+        return bisect.bisect_right(self.pages, offset) or 1
 
     def span(self, start: int, end: int) -> Span:
         return Span(self.name, start, end, self.text[start:end])

@@ -6,6 +6,8 @@ measure code, offsets), so the same input serializes byte for byte the same.
 
 from __future__ import annotations
 
+import bisect
+
 import functools
 import hashlib
 from urllib.parse import quote
@@ -102,8 +104,9 @@ Quad = tuple[URIRef, URIRef, Node, URIRef]
 class _Writer:
     """Collects one document's quads (plain tuples: cheaper than store adds)."""
 
-    def __init__(self, graph: URIRef):
+    def __init__(self, graph: URIRef, pages: dict[str, tuple[int, ...]] | None = None):
         self.graph = graph
+        self.pages = pages or {}  # per document: where each page starts (PDF), for pk:page
         self.quads: set[Quad] = set()
         self._spans: dict[Span, URIRef] = {}  # a span cited by several facts is written once
         self._orgs: dict[tuple[OrgRef, str], URIRef] = {}  # so is an organization named alike
@@ -122,6 +125,9 @@ class _Writer:
         self.add(node, OA.start, _int(span.start))
         self.add(node, OA.end, _int(span.end))
         self.add(node, OA.exact, Literal(span.quote))
+        starts = self.pages.get(span.document)
+        if starts:
+            self.add(node, PK.page, _int(bisect.bisect_right(starts, span.start) or 1))
         return node
 
     def city(self, city: City, ancestors: tuple[City, ...] = ()) -> URIRef:
@@ -179,7 +185,7 @@ def document_quads(
 
     ``ancestors`` are the jurisdictions enclosing ``city``, nearest first.
     """
-    w = _Writer(graph_iri(facts.source.name))
+    w = _Writer(graph_iri(facts.source.name), links.pages)
     file = facts.source.name
     meta = facts.meta
     pol = policy_iri(file)
@@ -303,6 +309,8 @@ class CorpusLinks:
     def __init__(self, all_facts: list[DocumentFacts]):
         self.policy_by_number: dict[str, URIRef] = {}
         self.policy_by_title: dict[str, URIRef] = {}
+        # page starts of paged documents (PDF): spans quoted in any graph carry their page
+        self.pages: dict[str, tuple[int, ...]] = {f.source.name: f.source.pages for f in all_facts if f.source.pages}
         for f in all_facts:
             if f.meta.doc_number:
                 self.policy_by_number[f.meta.doc_number] = policy_iri(f.source.name)

@@ -1,90 +1,23 @@
-"""Decode raw document bytes into text, or refuse them with a clear reason.
+"""Read a document file into its text, or refuse it with a clear reason.
 
-The decoded text is never altered afterwards (no newline or punctuation
-rewriting): every span offset in the graph refers to exactly this string.
+The single entry point the build calls. The format is chosen by the file's
+content (graph/formats/sniff.py), and each format's decoder lives in
+graph/formats/. For a .txt file the text is the file decoded and never
+rewritten; for HTML, Word and PDF it is the text extracted from them, which
+the build keeps beside the graph (data/text/<file>.txt) because every span
+offset refers to exactly that string.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from .formats import decode_document
+from .formats.errors import DocumentError
+from .formats.text import MAX_BYTES, decode
 from .model import SourceText
 
-# ~1.4 million characters: ten times the longest five-year plan. Extraction
-# runs at about 4 s per MB, so a bigger file (a merged dump, a log saved as
-# .txt) would hold a build or a reload for minutes; it is refused instead.
-MAX_BYTES = 4 * 1024 * 1024
-# A file whose first bad byte follows this many valid multi-byte UTF-8
-# characters is UTF-8 damaged in place, not GB18030: decoding it as GB18030
-# would turn the whole text into plausible-looking garbage.
-_UTF8_EVIDENCE = 8
-
-
-class DocumentError(Exception):
-    """A document that cannot be read or understood; names the file."""
-
-    def __init__(self, file: str, problem: str):
-        super().__init__(f"{file}: {problem}")
-        self.file = file
-        self.problem = problem
-
-
-def _looks_binary(data: bytes) -> bool:
-    if b"\x00" in data[:8192]:
-        return True
-    sample = data[:8192]
-    controls = sum(1 for b in sample if b < 0x20 and b not in (0x09, 0x0A, 0x0D, 0x0C))
-    return controls > len(sample) * 0.05
-
-
-def decode(name: str, data: bytes) -> SourceText:
-    """Decode UTF-8 (with or without BOM) or GB18030 (which covers GBK/GB2312)."""
-    # a byte-order mark alone (an editor's "new UTF-8 file") is still an empty file
-    if not (data[3:] if data.startswith(b"\xef\xbb\xbf") else data).strip():
-        raise DocumentError(name, "the file is empty")
-    if len(data) > MAX_BYTES:
-        raise DocumentError(name, f"the file is {len(data)} bytes, over the {MAX_BYTES}-byte limit")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return SourceText(name, data.decode("utf-16"), "utf-16")
-        except UnicodeDecodeError as exc:
-            raise DocumentError(name, f"invalid UTF-16 text ({exc.reason})") from None
-    if _looks_binary(data):
-        raise DocumentError(name, "the file is binary, not text")
-    if data.startswith(b"\xef\xbb\xbf"):
-        encoding = "utf-8-sig"
-    else:
-        encoding = "utf-8"
-    try:
-        return SourceText(name, data.decode(encoding), encoding)
-    except UnicodeDecodeError as exc:
-        utf8_error = exc
-    if _utf8_until(data, utf8_error.start):
-        raise DocumentError(name, _utf8_problem(data, utf8_error))
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise DocumentError(
-            name,
-            f"not decodable as UTF-8 (byte {utf8_error.start}: {utf8_error.reason}) "
-            f"or GB18030 (byte {exc.start}: {exc.reason})",
-        ) from None
-    return SourceText(name, text, "gb18030")
-
-
-def _utf8_until(data: bytes, bad: int) -> bool:
-    """True when the text before byte ``bad`` is UTF-8 with real multi-byte characters."""
-    prefix = data[:bad].decode("utf-8", errors="replace")
-    return sum(1 for ch in prefix if ord(ch) > 0x7F) >= _UTF8_EVIDENCE
-
-
-def _utf8_problem(data: bytes, exc: UnicodeDecodeError) -> str:
-    line = data.count(b"\n", 0, exc.start) + 1
-    if exc.end >= len(data) and "end of data" in exc.reason:
-        return (f"ends in the middle of a UTF-8 character (byte {exc.start} of {len(data)}): "
-                "the file looks truncated; save it again whole")
-    return (f"invalid UTF-8 at byte {exc.start} (line {line}: {exc.reason}) in an otherwise UTF-8 file: "
-            "it is damaged or mixes encodings; save it again as UTF-8")
+__all__ = ["MAX_BYTES", "DocumentError", "decode", "read_document"]
 
 
 def read_document(path: Path, name: str | None = None) -> SourceText:
@@ -95,4 +28,4 @@ def read_document(path: Path, name: str | None = None) -> SourceText:
         raise DocumentError(name, f"file not found at {path}") from None
     except OSError as exc:
         raise DocumentError(name, f"cannot be read ({exc.strerror})") from None
-    return decode(name, data)
+    return decode_document(name, data)

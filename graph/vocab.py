@@ -20,7 +20,7 @@ Shape of the graph (one named graph per source document):
               pk:basis pk:EXPLICIT|pk:INHERITED ; pk:source <span> .
     <typing>  a pk:Classification ; pk:measure <m> ; pk:concept <c> ; pk:source <span> .
     <span>    a pk:SourceSpan, oa:TextPositionSelector ; pk:document "file.txt" ;
-              oa:start n ; oa:end n ; oa:exact "quote" .
+              oa:start n ; oa:end n ; oa:exact "quote" ; pk:page n? (PDF sources) .
     <org>     a org:Organization ; rdfs:label "canonical name"@zh ; pk:nameEn "..."@en ;
               skos:altLabel "alias"@zh* ; pk:kind pk:GOVERNMENT_DEPARTMENT ... ;
               pk:city <city>? ; pk:departmentType <concept>? ; org:subOrganizationOf <org>? .

@@ -8,6 +8,7 @@
     /admin/reload  POST with Authorization: Bearer $POLICYKG_ADMIN_TOKEN (service/reload.py)
     /dashboards[/<name>.csv]  dashboard aggregates as CSV (service/insights_http.py)
     /export    a network view as GraphML, GEXF, Cytoscape/D3 JSON, CSV or RDF (service/exports.py)
+    /documents/<file>  the text a document's spans index, text/plain (service/documents.py)
     /          the network viewer page; /static/ its files (service/viewer.py)
 
 The app holds the graph it serves in ``app.state.graph``; every request
@@ -42,6 +43,7 @@ from .metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from .metrics import Metrics
 from .reload import Reloader, admin_reload_endpoint, ensure_version
 from . import viewer
+from .documents import documents_endpoint
 from .exports import export_endpoint
 from .schema import build_schema
 from .security_headers import SecurityHeaders
@@ -138,6 +140,7 @@ def create_app(graph: GraphState, limits: Limits | None = None, sparql_limits: S
         Route("/metrics", metrics_route, methods=["GET"]),
         Route("/admin/reload", admin_reload_endpoint(reloader), methods=["POST"]),
         Route("/export", export_endpoint, methods=["GET"]),  # network views in 9 formats (service/exports.py)
+        Route("/documents/{file}", documents_endpoint(data), methods=["GET"]),  # span texts (service/documents.py)
         Route("/", viewer.page, methods=["GET"]),  # the network viewer (service/viewer.py)
         Mount("/static", viewer.static, name="static"),  # its script, style, vendored Cytoscape.js
         *insights_routes(),  # /dashboards, /dashboards/<name>.csv (service/insights_http.py)

@@ -121,13 +121,16 @@ def test_a_truncated_table_row_is_noted_and_the_other_rows_kept(tmp_path):
 
 # -- refused, with the file and the problem named ------------------------------------------
 
-ZIP = b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00" + bytes(range(256)) * 4  # a .docx saved as .txt
+# The format is read from the content (graph/formats/sniff.py): a Word file or a PDF saved as .txt
+# is decoded as what it is, so these damaged ones are refused as damaged Word and PDF files.
+ZIP = b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00" + bytes(range(256)) * 4  # a .docx cut short
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Filter /FlateDecode >>\nstream\n" + bytes(range(256)) * 8
 
 
 @pytest.mark.parametrize("name, data, problem", [
-    ("docx.txt", ZIP, "binary"),
-    ("pdf.txt", PDF, "binary"),
+    ("docx.txt", ZIP, "not a readable Word document"),
+    ("pdf.txt", PDF, "the PDF is truncated"),
+    ("png.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "binary"),
     ("bom-only.txt", b"\xef\xbb\xbf \r\n\t\r\n", "empty"),
     ("truncated-utf8.txt", CHENGDE.encode("utf-8")[:-2], "truncated"),
     ("mixed.txt", CHENGDE.encode("utf-8") + "附件".encode("gbk") + CHENGDE.encode("utf-8"),
