@@ -30,6 +30,7 @@ as before.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -56,8 +57,15 @@ class WorkerDied(Exception):
 
 # -- the worker process --------------------------------------------------------------
 
-def _worker_main(conn: Connection, memory_mb: int, network: str) -> None:
+def _worker_main(conn: Connection, memory_mb: int, network: str, stderr_path: str = "") -> None:
     import resource
+
+    if stderr_path:
+        # the runtime's last words ("has overflowed its stack", "memory allocation … failed")
+        # tell the parent why the worker died: both end in SIGABRT
+        fd = os.open(stderr_path, os.O_WRONLY | os.O_APPEND)
+        os.dup2(fd, 2)
+        os.close(fd)
 
     from .worker_network import NetworkCutFailed, cut_network
 
@@ -103,12 +111,25 @@ class _Worker:
     process: Any
     conn: Connection
     graph: str | None = None  # the dump it has loaded
+    stderr_path: str = ""  # where its standard error goes
 
     def kill(self) -> None:
         if self.process.is_alive():
             self.process.kill()
         self.process.join(5)
         self.conn.close()
+        if self.stderr_path:
+            with contextlib.suppress(OSError):
+                os.unlink(self.stderr_path)
+
+    def last_words(self) -> str:
+        try:
+            with open(self.stderr_path, "rb") as f:
+                f.seek(0, os.SEEK_END)
+                f.seek(max(0, f.tell() - 4096))
+                return f.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
 
 
 # -- the pool ------------------------------------------------------------------------
@@ -168,9 +189,12 @@ class SparqlSandbox:
                                        "Narrow it (more specific patterns, LIMIT) and try again.")
             reply = worker.conn.recv()
         except (EOFError, OSError):
-            self._discard(worker)
+            # the worker is dying: read how before discarding it (a kill would
+            # overwrite its exit status, and discarding deletes its last words)
             worker.process.join(5)
-            raise Refused(503, self._death(worker.process.exitcode)) from None
+            why = self._death(worker.process.exitcode, worker.last_words())
+            self._discard(worker)
+            raise Refused(503, why) from None
         self._give_back(worker)
         if reply[0] == "ok":
             return reply[1]
@@ -179,9 +203,9 @@ class SparqlSandbox:
         log.error("SPARQL worker failed on a query: %s", reply[1])
         raise Refused(500, "The query could not be evaluated (internal error); the server log has details.")
 
-    def _death(self, exitcode: int | None) -> str:
-        """Why a worker died under a query, from how it died."""
-        if exitcode == -signal.SIGSEGV:
+    def _death(self, exitcode: int | None, last_words: str = "") -> str:
+        """Why a worker died under a query, from how it died and what it said."""
+        if exitcode == -signal.SIGSEGV or "overflowed its stack" in last_words:
             # the parser and evaluator recurse per nesting level and per chained step
             return ("The query crashed its worker: a stack overflow, from nesting or chaining too deep "
                     "(hundreds of BINDs, OPTIONALs or nested groups). Simplify it and try again.")
@@ -207,11 +231,13 @@ class SparqlSandbox:
 
     def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe()
-        process = self._ctx.Process(target=_worker_main, args=(child, self.memory_mb, self.network),
+        fd, stderr_path = tempfile.mkstemp(prefix="policykg-sparql-worker-", suffix=".err")
+        os.close(fd)
+        process = self._ctx.Process(target=_worker_main, args=(child, self.memory_mb, self.network, stderr_path),
                                     daemon=True, name="policykg-sparql")
         process.start()
         child.close()
-        worker = _Worker(process, parent)
+        worker = _Worker(process, parent, stderr_path=stderr_path)
         reply = self._expect(worker, "ready")
         if self.network_cut != reply[1]:
             self.network_cut = reply[1]
