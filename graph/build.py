@@ -21,7 +21,8 @@ from .manifest import MANIFEST_NAME, load_manifest
 from .model import Basis, DocumentFacts, Form, Responsibility
 from .normalize import squash
 from .orgs import OrgResolver
-from .rdf import CorpusLinks, Quad, document_quads, to_dataset
+from .rdf import CorpusLinks, Quad, document_quads, report_quads, to_dataset
+from .report import corpus_report
 from .schemes import load_schemes
 from .textio import DocumentError, read_document
 from .trig import deterministic_trig
@@ -35,6 +36,7 @@ class BuildResult:
     cities: dict[str, City]
     errors: list[str] = field(default_factory=list)  # documents left out, and why
     warnings: list[str] = field(default_factory=list)
+    refused: dict[str, str] = field(default_factory=dict)  # file -> why it was left out
     _dataset: Dataset | None = None
 
     @property
@@ -52,17 +54,26 @@ class BuildResult:
 Progress = Callable[[str], None]
 
 
-def extract_corpus(raw_dir: Path, progress: Progress | None = None) -> tuple[
-    list[DocumentFacts], dict[str, City], list[str], list[str]
-]:
+@dataclass
+class Extracted:
+    """The facts stage's output for a corpus: what built, and what was refused and why."""
+
+    facts: list[DocumentFacts]
+    cities: dict[str, City]
+    errors: list[str]  # one line per refused document, file name first
+    warnings: list[str]
+    refused: dict[str, str] = field(default_factory=dict)  # file -> why
+
+
+def extract_corpus(raw_dir: Path, progress: Progress | None = None) -> Extracted:
     manifest = load_manifest(raw_dir)
     gazetteer = default_gazetteer()
     schemes = load_schemes()
     extractor = Extractor(schemes, OrgResolver(schemes, gazetteer))
-    errors: list[str] = []
     warnings: list[str] = list(manifest.problems)
     facts: list[DocumentFacts] = []
     cities: dict[str, City] = {}
+    refused: dict[str, str] = {}
     listed = {e.file for e in manifest.entries}
     for path in sorted(raw_dir.iterdir()):
         if path.is_file() and path.name != MANIFEST_NAME and path.name not in listed and not path.name.startswith("."):
@@ -72,23 +83,24 @@ def extract_corpus(raw_dir: Path, progress: Progress | None = None) -> tuple[
             progress(entry.file)
         city = gazetteer.resolve(entry.city)
         if city is None:
-            errors.append(f"{entry.file}: {_unknown_jurisdiction(gazetteer, entry.city)} in {MANIFEST_NAME}")
+            refused[entry.file] = f"{_unknown_jurisdiction(gazetteer, entry.city)} in {MANIFEST_NAME}"
             continue
         if "/" in entry.file or "\\" in entry.file or entry.file.startswith(".."):
-            errors.append(f"{entry.file}: file names must be plain names inside {raw_dir.name}/")
+            refused[entry.file] = f"file names must be plain names inside {raw_dir.name}/"
             continue
         try:
             source = read_document(raw_dir / entry.file, entry.file)
             doc_facts = extractor.extract(source, entry, city)
         except DocumentError as exc:
-            errors.append(str(exc))
+            refused[entry.file] = exc.problem
             continue
         cities[city.code] = city
         facts.append(doc_facts)
         warnings.extend(f"{entry.file}: {note}" for note in source.notes)  # what its decoder could not read
         warnings.extend(doc_facts.meta.conflicts)
     link_annexes(facts, warnings)
-    return facts, cities, errors, warnings
+    errors = [f"{file}: {why}" for file, why in refused.items()]
+    return Extracted(facts, cities, errors, warnings, refused)
 
 
 def _unknown_jurisdiction(gazetteer: Gazetteer, name: str) -> str:
@@ -193,14 +205,15 @@ def _no_cyclic_gc() -> Iterator[None]:
 
 def build_corpus(raw_dir: Path, progress: Progress | None = None) -> BuildResult:
     with _no_cyclic_gc():
-        facts, cities, errors, warnings = extract_corpus(raw_dir, progress)
+        corpus = extract_corpus(raw_dir, progress)
         quads: set[Quad] = {(s, p, o, SCHEMES_GRAPH) for s, p, o in load_schemes().graph}
-        links = CorpusLinks(facts)
+        links = CorpusLinks(corpus.facts)
         gazetteer = default_gazetteer()
-        for f in facts:
-            city = cities[f.meta.city_code]
+        for f in corpus.facts:
+            city = corpus.cities[f.meta.city_code]
             quads |= document_quads(f, city, links, tuple(gazetteer.ancestors(city)))
-        return BuildResult(list(quads), facts, cities, errors, warnings)
+        quads |= report_quads(corpus_report(corpus.facts, corpus.refused))
+        return BuildResult(list(quads), corpus.facts, corpus.cities, corpus.errors, corpus.warnings, corpus.refused)
 
 
 TEXT_DIR = "text"  # beside the dataset: the extracted text of every document built into it

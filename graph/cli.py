@@ -156,6 +156,48 @@ def stats(raw: RawOpt = RAW_DIR) -> None:
 
 
 @app.command()
+def review(
+    raw: RawOpt = RAW_DIR,
+    format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """What each document yielded, and every passage that reads like an assignment but gave none.
+
+    Per document: measures, measures with explicit units, or why it was
+    refused; then each unexplained passage with its offsets. Exit code 1
+    when a passage is unexplained or a document refused, so it can gate a
+    corpus in CI.
+    """
+    import json
+
+    from .build import extract_corpus
+    from .manifest import ManifestError
+    from .report import corpus_report
+
+    if format not in ("text", "json"):
+        err.print(f"[red]error:[/red] --format must be text or json, not {format!r}")
+        raise typer.Exit(2)
+    try:
+        corpus = extract_corpus(raw)
+    except ManifestError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    reports = corpus_report(corpus.facts, corpus.refused)
+    if format == "json":
+        print(json.dumps([r.as_json() for r in reports], ensure_ascii=False, indent=1))
+    else:
+        for r in reports:
+            if r.error:
+                out.print(f"[red]{r.document}[/red]: refused: {r.error}")
+                continue
+            out.print(f"[bold]{r.document}[/bold]: {r.measures} measures, {r.measures_with_explicit} "
+                      f"with explicit units, {len(r.unexplained)} unexplained")
+            for span in r.unexplained:
+                out.print(f"    {span.start}-{span.end}: {span.quote}", markup=False, highlight=False)
+    if any(r.error or r.unexplained for r in reports):
+        raise typer.Exit(1)
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,

@@ -19,6 +19,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 from .gazetteer import City, default_gazetteer
 from .model import Citation, DocumentFacts, OrgMention, OrgRef, Span
 from .orgs import org_slug
+from .report import DocumentReport
 from .vocab import ELI, ID, OA, ORG, PK, PREFIXES, PROV
 
 
@@ -300,6 +301,27 @@ def document_quads(
         w.add(node, PK.sentence, w.span(t.sentence))
 
     w.add(pol, PROV.wasDerivedFrom, Literal(file))
+    return w.quads
+
+
+REPORT_GRAPH_NAME = "graph/report"
+
+
+def report_quads(reports: "list[DocumentReport]") -> set[Quad]:
+    """The extraction report (graph.report), one node per document of the manifest, in its own graph."""
+    w = _Writer(ID[REPORT_GRAPH_NAME])
+    for r in reports:
+        node = ID[f"report/{doc_slug(r.document)}"]
+        w.add(node, RDF.type, PK.DocumentReport)
+        w.add(node, PK.document, Literal(r.document))
+        if r.policy:
+            w.add(node, PK.policy, policy_iri(r.policy))
+        if r.error:
+            w.add(node, PK.error, Literal(r.error))
+        w.add(node, PK.measureCount, _int(r.measures))
+        w.add(node, PK.explicitMeasureCount, _int(r.measures_with_explicit))
+        for span in r.unexplained:
+            w.add(node, PK.unexplained, w.span(span))
     return w.quads
 
 

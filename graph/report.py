@@ -30,6 +30,17 @@ class DocumentReport:
     unexplained: list[Span] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
+    def as_json(self) -> dict:
+        return {
+            "document": self.document,
+            "policy": self.policy,
+            "error": self.error,
+            "measures": self.measures,
+            "measuresWithExplicit": self.measures_with_explicit,
+            "unexplained": [{"start": s.start, "end": s.end, "quote": s.quote} for s in self.unexplained],
+            "notes": self.notes,
+        }
+
 
 def unexplained_passages(
     source, norm: str, facts: DocumentFacts, covered: list[tuple[int, int]], words: RoleWords, body_start: int
@@ -61,6 +72,12 @@ def unexplained_passages(
             b -= 1
         found.append(source.span(a, b))
     return found
+
+
+def corpus_report(facts: list[DocumentFacts], refused: dict[str, str]) -> list[DocumentReport]:
+    """One report per document of the manifest, built or refused, by file name."""
+    reports = [document_report(f) for f in facts] + [refused_report(file, why) for file, why in refused.items()]
+    return sorted(reports, key=lambda r: r.document)
 
 
 def document_report(facts: DocumentFacts) -> DocumentReport:

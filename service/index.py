@@ -29,6 +29,7 @@ from .records import (
     City,
     Classification,
     Concept,
+    DocumentReport,
     Measure,
     Organization,
     Policy,
@@ -80,6 +81,7 @@ class GraphIndex:
     concepts: dict[str, Concept] = field(default_factory=dict)
     classifications: dict[str, Classification] = field(default_factory=dict)
     targets: dict[str, Target] = field(default_factory=dict)
+    reports: dict[str, DocumentReport] = field(default_factory=dict)  # by document file name
 
     # -- derived indexes (filled by _derive) --------------------------------
     by_id: dict[str, str] = field(default_factory=dict)  # readable id → IRI, every kind
@@ -391,6 +393,29 @@ def _classifications(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) 
             ix.classifications[iri] = Classification(iri, row["m"].value, row["concept"].value, src)
 
 
+def _reports(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
+    """The extraction report: one row per (document, unexplained passage)."""
+    for row in _select(store, """
+        SELECT ?doc ?policy ?error ?measures ?explicit ?span WHERE {
+          ?r a pk:DocumentReport ; pk:document ?doc ; pk:measureCount ?measures ;
+             pk:explicitMeasureCount ?explicit .
+          OPTIONAL { ?r pk:policy ?policy }
+          OPTIONAL { ?r pk:error ?error }
+          OPTIONAL { ?r pk:unexplained ?span }
+        }"""):
+        doc = row["doc"].value
+        report = ix.reports.get(doc)
+        if report is None:
+            report = ix.reports[doc] = DocumentReport(
+                doc, _v(row["policy"]), _v(row["error"]), int(row["measures"].value), int(row["explicit"].value))
+        span = spans.get(_v(row["span"]) or "")
+        if span is not None and span not in report.unexplained:
+            report.unexplained.append(span)
+    for report in ix.reports.values():
+        report.unexplained.sort(key=lambda s: s.start)
+    ix.reports = dict(sorted(ix.reports.items()))
+
+
 def _targets(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
     for row in _select(store, """
         SELECT ?t ?ind ?value ?unit ?year ?qual ?policy ?city ?m ?src ?sent WHERE {
@@ -558,6 +583,7 @@ def load_index(store: GraphStore) -> GraphIndex:
     _responsibilities(store, ix, spans)
     _classifications(store, ix, spans)
     _targets(store, ix, spans)
+    _reports(store, ix, spans)
     _derive(ix)
     ix.triple_count = store.triple_count()
     ix.load_round_trips = store.round_trips - before

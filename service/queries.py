@@ -10,10 +10,12 @@ an exception: the contract promises empty lists and nulls for those.
 
 from __future__ import annotations
 
+import difflib
 from collections import OrderedDict
 from dataclasses import dataclass
 from threading import Lock
 
+from .errors import QueryError
 from .index import GraphIndex
 from .names import Names, key
 from .records import City, Concept, Organization
@@ -231,3 +233,16 @@ class Queries:
             k = key(indicator)
             iris = [t for t in iris if k in key(ix.targets[t].indicator)]
         return iris
+
+    # -- the extraction report ----------------------------------------------------
+    def extraction_report(self, document: str | None = None) -> list:
+        """Every document's report, or the named one's; an unknown name is an error that
+        suggests the closest file names."""
+        reports = self.ix.reports
+        if document is None:
+            return list(reports.values())
+        if document in reports:
+            return [reports[document]]
+        close = difflib.get_close_matches(document, list(reports), n=3, cutoff=0.3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise QueryError(f"extractionReport: no document {document!r} in the manifest (argument `document`){hint}")

@@ -158,6 +158,18 @@ class Target:
         return self.sentence.quote if self.sentence else self.source.quote
 
 
+@dataclass(slots=True)
+class DocumentReport:
+    """What the build made of one document of the manifest (graph/report.py)."""
+
+    document: str
+    policy_iri: str | None  # None when the document was refused
+    error: str | None
+    measures: int
+    measures_with_explicit: int
+    unexplained: list[Span] = field(default_factory=list)
+
+
 def local_id(iri: str) -> str:
     """The readable id of a node: its IRI below the id/ base, percent-decoded."""
     from urllib.parse import unquote

@@ -20,6 +20,7 @@ from .pagination import check_first, paginate
 from .types import (
     City,
     Ctx,
+    DocumentReport,
     Industry,
     JurisdictionLevel,
     Measure,
@@ -136,6 +137,11 @@ class CoreQuery:
     def targets(self, info: Ctx, city: Optional[str] = None, indicator: Optional[str] = None) -> list[Target]:
         ix = info.context.index
         return [ix.targets[i] for i in info.context.queries.targets(city, indicator)]
+
+    @strawberry.field(description="What each document yielded, and every passage that reads like an "
+                                  "assignment but gave none. `document` is a source file's name.")
+    def extraction_report(self, info: Ctx, document: Optional[str] = None) -> list[DocumentReport]:
+        return info.context.queries.extraction_report(document)
 
 
 # Feature modules contribute root fields as their own @strawberry.type classes;

@@ -392,6 +392,22 @@ class Target:
         return info.context.lookups.policy(self.policy_iri)
 
 
+@strawberry.type(description="What the build made of one document of the manifest.")
+class DocumentReport:
+    document: str = strawberry.field(description="The source file's name.")
+    error: Optional[str] = strawberry.field(description="Why it was refused; null when it was built.")
+    measures: int = strawberry.field(description="Its measures: numbered items and task-table rows.")
+    measures_with_explicit: int = strawberry.field(
+        description="Measures that name responsible units themselves (table, clause or prose).")
+    unexplained: list[SourceSpan] = strawberry.field(
+        description="Passages that read like an assignment (a role word near names ending like bodies) "
+                    "but yielded none: where to look for a form the extractor does not read yet.")
+
+    @strawberry.field(description="The policy it became; null when it was refused.")
+    def policy(self, info: Ctx) -> Optional[Policy]:
+        return info.context.lookups.policy(self.policy_iri) if self.policy_iri else None
+
+
 @strawberry.type
 class SharedMeasure:
     measure_type: MeasureType

@@ -14,14 +14,14 @@ def test_committed_dataset_is_current(corpus):
     )
 
 
-def test_dataset_parses_back_with_one_graph_per_document(corpus):
+def test_dataset_parses_back_with_one_graph_per_document_and_the_report(corpus):
     import pyoxigraph
 
     store = pyoxigraph.Store()
     store.load(path=str(DATASET_PATH), format=pyoxigraph.RdfFormat.TRIG)
     graphs = {str(g.value) for g in store.named_graphs()}
-    assert len(graphs) == len(corpus.facts) + 1
-    assert "https://w3id.org/policykg/id/graph/schemes" in graphs
+    assert len(graphs) == len(corpus.facts) + 2
+    assert {"https://w3id.org/policykg/id/graph/schemes", "https://w3id.org/policykg/id/graph/report"} <= graphs
     assert len(store) == corpus.triple_count
 
 
