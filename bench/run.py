@@ -162,8 +162,13 @@ def free_port() -> int:
 
 
 def policykg() -> list[str]:
+    """The ``policykg`` command: the script on PATH when it runs this checkout's entry point
+    (service/cli.py), else the same CLI through this interpreter."""
+    from importlib.metadata import entry_points
+
     exe = shutil.which("policykg")
-    return [exe] if exe else [sys.executable, "-c", "from graph.cli import app; app()"]
+    installed = {e.name: e.value for e in entry_points(group="console_scripts")}.get("policykg")
+    return [exe] if exe and installed == "service.cli:app" else [sys.executable, "-m", "service.cli"]
 
 
 def http_get(url: str, timeout: float = 5) -> tuple[int, bytes]:

@@ -1,4 +1,9 @@
-"""The ``policykg`` command."""
+"""The pipeline's commands: build, validate, stats, review, synth, export.
+
+The ``policykg`` command itself is service/cli.py: it offers these and adds
+what needs the service (``serve``, ``settings``, ``build --store`` and the
+start-up cache ``build`` prepares). Nothing here imports service/.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
@@ -15,7 +20,7 @@ from rich.table import Table
 
 from .paths import DATASET_PATH, RAW_DIR, dataset_path_for
 
-app = typer.Typer(help="policykg: a knowledge graph of Chinese municipal S&T policy.", no_args_is_help=True)
+app = typer.Typer(help="policykg pipeline: documents → knowledge graph.", no_args_is_help=True)
 err = Console(stderr=True)
 out = Console()
 
@@ -44,20 +49,12 @@ def _report(result) -> None:
         err.print(f"[red]error:[/red] {e}")
 
 
-@app.command()
-def build(
-    raw: RawOpt = RAW_DIR,
-    out_file: Annotated[Optional[Path], typer.Option("--out", "-o", help="TriG file to write.")] = None,
-    check: Annotated[bool, typer.Option(help="Fail if the file on disk differs from a fresh build.")] = False,
-    store: Annotated[Optional[str], typer.Option(
-        help="Also load the dataset into this SPARQL 1.1 engine (query endpoint URL), replacing its "
-             "policykg graphs.")] = None,
-    serve_cache: Annotated[bool, typer.Option(
-        help="Also prepare what `policykg serve` starts from (a persistent store and the index, under "
-             "data/cache/), so that serving the new dataset is ready in seconds.")] = True,
-) -> None:
-    """Build the TriG dataset from the documents and their manifest (and keep each document's
-    extracted text beside it, in text/<file>.txt)."""
+def write_dataset(raw: Path, out_file: Optional[Path], check: bool) -> tuple[Any, Path] | None:
+    """``policykg build``'s pipeline part: build, then write the TriG file and the extracted texts.
+
+    Returns the build result and the file written, or None for ``--check`` (which exits 1 when
+    the file on disk is stale). The service's ``build`` (service/cli.py) adds its own steps after.
+    """
     from .build import serialize_trig, write_texts
 
     started = time.perf_counter()
@@ -71,7 +68,7 @@ def build(
             err.print(f"[red]{target} is out of date[/red]: run `policykg build`")
             raise typer.Exit(1)
         err.print(f"{target} is current")
-        return
+        return None
     tmp = target.with_suffix(target.suffix + ".tmp")
     tmp.write_text(text, "utf-8")
     tmp.replace(target)  # atomic: a reader never sees half a file
@@ -80,43 +77,20 @@ def build(
     err.print(
         f"built {len(result.facts)} documents, {n} triples in {time.perf_counter() - started:.2f}s -> {target}"
     )
-    failed = bool(result.errors)
-    if store:
-        _load_into_store(store, result.quads)
-    elif serve_cache:
-        del result  # the cache entry is made from the file just written, as `serve` would read it
-        _prime_serve_cache(target)
-    if failed:
+    return result, target
+
+
+OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="TriG file to write.")]
+CheckOpt = Annotated[bool, typer.Option(help="Fail if the file on disk differs from a fresh build.")]
+
+
+@app.command()
+def build(raw: RawOpt = RAW_DIR, out_file: OutOpt = None, check: CheckOpt = False) -> None:
+    """Build the TriG dataset from the documents and their manifest (and keep each document's
+    extracted text beside it, in text/<file>.txt)."""
+    written = write_dataset(raw, out_file, check)
+    if written is not None and written[0].errors:
         raise typer.Exit(1)
-
-
-def _prime_serve_cache(dataset: Path) -> None:
-    from service import startup_cache
-
-    if not startup_cache.enabled():
-        return
-    started = time.perf_counter()
-    try:
-        status = startup_cache.prime(dataset)
-    except Exception as exc:  # noqa: BLE001 - serving still works without it, only starts slower
-        err.print(f"[yellow]warning:[/yellow] start-up cache not made ({type(exc).__name__}: {exc}); "
-                  "`policykg serve` will load the dataset in full")
-        return
-    err.print(f"start-up cache {status} in {time.perf_counter() - started:.2f}s under {startup_cache.cache_root()}")
-
-
-def _load_into_store(url: str, quads) -> None:
-    """``build --store URL``: PUT every graph (Graph Store Protocol), drop graphs no longer built."""
-    from service.remote import RemoteStore, StoreError
-
-    started = time.perf_counter()
-    try:
-        summary = RemoteStore(url).replace_graphs(quads)
-    except (StoreError, ValueError, SyntaxError) as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(1) from None
-    err.print(f"loaded {summary['graphs']} graphs, {summary['triples']} triples into {url} "
-              f"in {time.perf_counter() - started:.2f}s (dropped {summary['dropped']} stale graphs)")
 
 
 @app.command()
@@ -195,33 +169,6 @@ def review(
                 out.print(f"    {span.start}-{span.end}: {span.quote}", markup=False, highlight=False)
     if any(r.error or r.unexplained for r in reports):
         raise typer.Exit(1)
-
-
-@app.command()
-def serve(
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port.")] = 8000,
-    data: Annotated[Optional[Path], typer.Option(help="A folder laid out like data/raw/ to serve instead.")] = None,
-    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
-    watch: Annotated[bool, typer.Option(help="Rebuild and swap the graph when the raw folder changes.")] = False,
-    store: Annotated[Optional[str], typer.Option(
-        help="Answer from this SPARQL 1.1 engine (query endpoint URL) instead of an embedded store; "
-             "load it with `policykg build --store URL`.")] = None,
-) -> None:
-    """Serve GraphQL, SPARQL and the ontology over HTTP."""
-    try:
-        from service.server import run
-    except ImportError as exc:  # pragma: no cover - service not installed
-        err.print(f"[red]the service is not available: {exc}[/red]")
-        raise typer.Exit(2) from None
-    if store and data is not None:
-        err.print("[red]error:[/red] --data and --store are exclusive: load a folder into the store with "
-                  "`policykg build --raw DIR --store URL`, then serve --store URL")
-        raise typer.Exit(2)
-    if store:
-        run(host=host, port=port, data=data, workers=workers, watch=watch, store=store)
-    else:
-        run(host=host, port=port, data=data, workers=workers, watch=watch)
 
 
 @app.command()

@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import httpx
@@ -46,11 +47,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _command() -> list[str]:
+def policykg_command() -> list[str]:
+    """The ``policykg`` command: the script on PATH when it runs this checkout's entry point
+    (service/cli.py), else the same CLI through this interpreter (no script, or one installed
+    before the entry point moved)."""
     exe = shutil.which("policykg")
-    if exe:
-        return [exe, "serve"]
-    return [sys.executable, "-c", "from graph.cli import app; app()", "serve"]  # same CLI, no script on PATH
+    installed = {e.name: e.value for e in entry_points(group="console_scripts")}.get("policykg")
+    if exe and installed == "service.cli:app":
+        return [exe]
+    return [sys.executable, "-m", "service.cli"]
+
+
+def _command() -> list[str]:
+    return [*policykg_command(), "serve"]
 
 
 def start_server(*args: str, env: dict[str, str] | None = None) -> Server:

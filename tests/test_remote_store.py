@@ -14,14 +14,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import httpx
 import pytest
-from service_fixtures import ROOT, client, free_port, gql, server, start_server, stop_server  # noqa: F401
+from service_fixtures import ROOT, client, free_port, gql, policykg_command, server, start_server, stop_server  # noqa: F401
 
 from graph.paths import DATASET_PATH
 from service.index import load_index
@@ -74,9 +73,7 @@ class Oxigraph:
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
-    exe = shutil.which("policykg")
-    cmd = [exe] if exe else [sys.executable, "-c", "from graph.cli import app; app()"]
-    return subprocess.run([*cmd, *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return subprocess.run([*policykg_command(), *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 
 @pytest.fixture(scope="module")

@@ -99,7 +99,7 @@ def test_a_corrupt_entry_is_rebuilt(dataset):
 def test_build_prepares_the_entry_serve_starts_from(tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
-    from graph.cli import app
+    from service.cli import app
     from graph.paths import RAW_DIR
 
     monkeypatch.setenv("POLICYKG_CACHE_DIR", str(tmp_path / "cache"))
