@@ -35,13 +35,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from graph.gazetteer import default_gazetteer  # noqa: E402
-from service.context import Context, GraphState  # noqa: E402
-from service.index import load_index  # noqa: E402
+from service.gql.context import Context  # noqa: E402
+from service.readmodel.state import GraphState  # noqa: E402
+from service.readmodel.index import load_index  # noqa: E402
 from service.insights import citations, dashboards, diffusion, matrix, search  # noqa: E402
-from service.lookups import Lookups  # noqa: E402
-from service.loading import ensure_dataset  # noqa: E402
-from service.queries import Queries  # noqa: E402
-from service.store import OxigraphStore  # noqa: E402
+from service.readmodel.lookups import Lookups  # noqa: E402
+from service.lifecycle.loading import ensure_dataset  # noqa: E402
+from service.readmodel.queries import Queries  # noqa: E402
+from service.store.embedded import OxigraphStore  # noqa: E402
 
 GRAPH = "https://w3id.org/policykg/id/graph/"
 CITY = "https://w3id.org/policykg/id/city/"
@@ -156,7 +157,7 @@ def gql(g: GraphState, schema: Any, query: str) -> Callable[[], Any]:
 
 
 def measure(g: GraphState, repeat: int) -> dict[str, float]:
-    from service.schema import build_schema
+    from service.gql.schema import build_schema
 
     ix = g.index
     schema = build_schema()

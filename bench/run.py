@@ -557,7 +557,7 @@ def bench_remote(args, n: int, row: dict, notes: list[str]) -> dict | None:
     if exe is None:
         notes.append("remote engine not measured: the `oxigraph` binary (pip install oxigraph) is not installed")
         return None
-    from service.remote import RemoteStore
+    from service.store.remote import RemoteStore
 
     print(f"== remote: oxigraph serve, {n} cities, serve --workers 2", file=sys.stderr, flush=True)
     location = args.work / "oxigraph-db"
@@ -614,7 +614,7 @@ def render(rows: dict[int, dict], remote: dict | None, notes: list[str], args) -
     L.append("## Build")
     L.append("")
     L.append("`build` is parse + extract + RDF + TriG written; `start-up cache` is what `policykg build` does "
-             "next by default (service/startup_cache.py: the persistent store and the pickled index that "
+             "next by default (service/lifecycle/startup_cache.py: the persistent store and the pickled index that "
              "`policykg serve` starts from).")
     L.append("")
     L.append("| cities | documents | triples | build s | docs/s | peak memory | + start-up cache s | peak with it "

@@ -54,7 +54,7 @@ def build(
 
 
 def _prime_serve_cache(dataset: Path) -> None:
-    from . import startup_cache
+    from .lifecycle import startup_cache
 
     if not startup_cache.enabled():
         return
@@ -70,7 +70,7 @@ def _prime_serve_cache(dataset: Path) -> None:
 
 def _load_into_store(url: str, quads) -> None:
     """``build --store URL``: PUT every graph (Graph Store Protocol), drop graphs no longer built."""
-    from .remote import RemoteStore, StoreError
+    from .store.remote import RemoteStore, StoreError
 
     started = time.perf_counter()
     try:

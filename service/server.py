@@ -10,8 +10,8 @@ from pathlib import Path
 
 import uvicorn
 
-from .http_limits import HttpLimits, uvicorn_options
-from .loading import LoadError, ensure_dataset, load_graph
+from .lifecycle.loading import LoadError, ensure_dataset, load_graph
+from .web.http_limits import HttpLimits, uvicorn_options
 
 log = logging.getLogger("policykg.service")
 
@@ -26,7 +26,7 @@ def run(host: str = "127.0.0.1", port: int = 8000, data: Path | None = None, wor
     if store:
         # a remote SPARQL engine holds the graph; every worker (and reload) reads it from there
         os.environ["POLICYKG_STORE"] = store
-    from .logs import configure_access_log
+    from .web.middleware import configure_access_log
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
     configure_access_log()  # one JSON line per request on stderr (POLICYKG_REQUEST_LOG=0: off)
@@ -36,7 +36,7 @@ def run(host: str = "127.0.0.1", port: int = 8000, data: Path | None = None, wor
         loop=_fastest("uvloop", "uvloop", "asyncio"),
         log_level=os.environ.get("POLICYKG_LOG_LEVEL", "info"),
         access_log=bool(os.environ.get("POLICYKG_ACCESS_LOG")),
-        # head deadline and size, connection cap, keep-alive and shutdown timeouts (service/http_limits.py)
+        # head deadline and size, connection cap, keep-alive and shutdown timeouts (service/web/http_limits.py)
         **uvicorn_options(HttpLimits.from_env(), _fastest("httptools", "httptools", "h11")),
     )
     try:
@@ -50,15 +50,15 @@ def run(host: str = "127.0.0.1", port: int = 8000, data: Path | None = None, wor
                 os.environ["POLICYKG_DATA"] = str(Path(data).resolve())
             if watch:
                 os.environ["POLICYKG_WATCH"] = "1"  # each worker watches and reloads itself
-            # an admin reload reaches one worker; it tells the others through this file (service/reload.py)
+            # an admin reload reaches one worker; it tells the others through this file (service/lifecycle/reload.py)
             os.environ["POLICYKG_RELOAD_SIGNAL"] = str(Path(tempfile.gettempdir()) /
                                                        f"policykg-reload-{os.getpid()}.json")
             try:
-                uvicorn.run("service.app:app_from_env", factory=True, workers=workers, **options)
+                uvicorn.run("service.web.app:app_from_env", factory=True, workers=workers, **options)
             finally:
                 Path(os.environ["POLICYKG_RELOAD_SIGNAL"]).unlink(missing_ok=True)
             return
-        from .app import create_app
+        from .web.app import create_app
 
         graph = load_graph(data)
     except LoadError as exc:

@@ -1,4 +1,4 @@
-"""Direct resolvers (service/direct_resolvers.py) answer exactly as strawberry's own do.
+"""Direct resolvers (service/gql/direct_resolvers.py) answer exactly as strawberry's own do.
 
 Every root field is asked for with every field of its answer three levels
 deep (queries made from the schema itself, so a field added later is covered
@@ -15,11 +15,11 @@ import pytest
 from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType, get_named_type
 
 from graph.paths import DATASET_PATH
-from service import direct_resolvers
-from service.context import Context
-from service.lookups import Lookups
-from service.loading import ensure_dataset, load_graph
-from service.schema import build_schema
+from service.gql import direct_resolvers
+from service.gql.context import Context
+from service.readmodel.lookups import Lookups
+from service.lifecycle.loading import ensure_dataset, load_graph
+from service.gql.schema import build_schema
 
 REQUIRED = {  # a value for each required argument (field, argument)
     ("city", "name"): "许昌", ("organization", "name"): "市科技局", ("organizationAnalytics", "name"): "市科技局",

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from graph.cli import app
 from graph.export import csv, gexf, graphml
-from service.loading import ensure_dataset
+from service.lifecycle.loading import ensure_dataset
 
 
 @pytest.fixture(scope="module", autouse=True)

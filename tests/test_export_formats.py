@@ -8,7 +8,7 @@ import pytest
 
 from graph.export import FORMATS, csv, cytoscape, export, get_format, gexf, graphml, node_link, rdf
 from graph.network import DatasetStore, Filters, build_view, quads_about, read_corpus
-from service.loading import ensure_dataset
+from service.lifecycle.loading import ensure_dataset
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from graph.paths import RAW_DIR
 from graph.textio import read_document
 from service.errors import QueryError
 from service.insights import citations, dashboards, diffusion, matrix, search
-from service.loading import load_graph
+from service.lifecycle.loading import load_graph
 
 FOUR = ["许昌市", "常州市", "承德市", "漯河市"]
 

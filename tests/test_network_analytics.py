@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from graph.network import DatasetStore, Names, analyze, read_corpus
-from service.loading import ensure_dataset
+from service.lifecycle.loading import ensure_dataset
 from service_fixtures import client, data_of, gql, server  # noqa: F401  (fixtures)
 
 XUCHANG = "https://w3id.org/policykg/id/city/411000"

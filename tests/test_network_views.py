@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from graph.network import VIEWS, DatasetStore, FilterError, Filters, Names, build_view, read_corpus
-from service.loading import ensure_dataset
+from service.lifecycle.loading import ensure_dataset
 
 XUCHANG = "https://w3id.org/policykg/id/city/411000"
 AGGREGATING = {"co-responsibility", "city-measure-type", "city-institution", "city-similarity"}

@@ -23,9 +23,9 @@ import pytest
 from service_fixtures import ROOT, client, free_port, gql, policykg_command, server, start_server, stop_server  # noqa: F401
 
 from graph.paths import DATASET_PATH
-from service.index import load_index
-from service.remote import GRAPH_PREFIX, RemoteStore, StoreError, _derive
-from service.store import OxigraphStore
+from service.readmodel.index import load_index
+from service.store.remote import GRAPH_PREFIX, RemoteStore, StoreError, _derive
+from service.store.embedded import OxigraphStore
 
 STARTUP_TIMEOUT_S = 30
 

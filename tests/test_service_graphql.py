@@ -298,5 +298,5 @@ def round_trips(client: httpx.Client, n: int) -> dict:  # noqa: F811
 
 def test_nested_fields_cost_a_constant_number_of_round_trips(client):  # noqa: F811
     small, large = round_trips(client, 5), round_trips(client, 50)
-    # the in-memory index answers every hop (service/lookups.py): no store round trip at all
+    # the in-memory index answers every hop (service/readmodel/lookups.py): no store round trip at all
     assert small["store"] == large["store"] == 0

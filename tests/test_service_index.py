@@ -9,12 +9,12 @@ import pytest
 
 from graph.paths import DATASET_PATH
 from service.errors import QueryError
-from service.index import load_index
-from service.loading import ensure_dataset
-from service.names import key
-from service.pagination import MAX_FIRST, decode_cursor, encode_cursor, paginate
-from service.queries import Queries
-from service.store import OxigraphStore
+from service.readmodel.index import load_index
+from service.lifecycle.loading import ensure_dataset
+from service.readmodel.names import key
+from service.gql.connections import MAX_FIRST, decode_cursor, encode_cursor, paginate
+from service.readmodel.queries import Queries
+from service.store.embedded import OxigraphStore
 
 
 @pytest.fixture(scope="module")

@@ -55,7 +55,7 @@ def test_serves_the_folder_it_was_given(one_document_server):
 def test_a_missing_dataset_is_built_before_serving(tmp_path, monkeypatch):
     import graph.paths
 
-    from service.loading import load_graph
+    from service.lifecycle.loading import load_graph
 
     raw = tmp_path / "raw"
     raw.mkdir()

@@ -12,11 +12,11 @@ import time
 import pytest
 
 from graph.paths import DATASET_PATH
-from service.context import Context
-from service.limits import Limits
-from service.lookups import Lookups
-from service.loading import ensure_dataset, load_graph
-from service.schema import build_schema
+from service.gql.context import Context
+from service.gql.limits import Limits
+from service.readmodel.lookups import Lookups
+from service.lifecycle.loading import ensure_dataset, load_graph
+from service.gql.schema import build_schema
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +87,8 @@ def test_a_repeated_query_is_validated_once(graph, monkeypatch):
 
 def test_the_guards_refuse_a_repeated_query_every_time(graph):
     # their per-document walks are memoized on the query text: a refusal must be remembered too
-    from service.guards import _Memo, guard_extensions
+    from service.gql.guards import guard_extensions
+    from service.gql.text_cache import TextCache as _Memo
 
     schema = build_schema()
     schema.extensions = (*schema.extensions, *guard_extensions(False))
@@ -107,8 +108,8 @@ def test_the_guards_refuse_a_repeated_query_every_time(graph):
 
 def test_the_enums_and_the_index_admit_the_same_values():
     # enum fields are plain reads of the records' strings: a value the enum lacks would fail to serialize
-    from service import records
-    from service.types import OrganizationKind, ResponsibilityBasis, ResponsibilityRole
+    from service.readmodel import records
+    from service.gql.types import OrganizationKind, ResponsibilityBasis, ResponsibilityRole
 
     assert [e.value for e in ResponsibilityRole] == list(records.ROLES)
     assert [e.value for e in ResponsibilityBasis] == list(records.BASES)
@@ -118,8 +119,8 @@ def test_the_enums_and_the_index_admit_the_same_values():
 def test_an_unknown_role_or_kind_in_the_store_is_not_served():
     # a shared store may hold data policykg did not write: an unknown kind reads as OTHER, and a
     # responsibility whose role no enum value names is left out rather than failing every query
-    from service.index import load_index
-    from service.store import OxigraphStore
+    from service.readmodel.index import load_index
+    from service.store.embedded import OxigraphStore
 
     trig = """
     @prefix pk: <https://w3id.org/policykg/ontology#> .

@@ -15,7 +15,8 @@ import pytest
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from service.sparql import Refused, SparqlEndpoint, SparqlLimits, check_read_only
+from service.web.sparql.endpoint import SparqlEndpoint, SparqlLimits
+from service.web.sparql.guard import Refused, check_read_only
 
 
 @pytest.mark.parametrize("query", [

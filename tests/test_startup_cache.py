@@ -1,4 +1,4 @@
-"""The per-dataset start-up cache (service/startup_cache.py): a second start from the same
+"""The per-dataset start-up cache (service/lifecycle/startup_cache.py): a second start from the same
 dataset file opens the cached store and unpickles the index; a changed file misses."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from graph.paths import DATASET_PATH
-from service import startup_cache
-from service.app import create_app
-from service.loading import ensure_dataset, load_graph
+from service.lifecycle import startup_cache
+from service.web.app import create_app
+from service.lifecycle.loading import ensure_dataset, load_graph
 
 QUERIES = [
     "{ cities { name } measures(first: 5) { totalCount edges { node { code } } } }",
@@ -121,7 +121,7 @@ def test_build_prepares_the_entry_serve_starts_from(tmp_path, monkeypatch):
 
 def test_the_network_corpus_comes_from_the_entry_and_equals_the_stores(dataset):
     from graph.network import read_corpus
-    from service.exports import network_of
+    from service.readmodel.network import network_of
 
     load_graph(dataset)  # makes the entry
     graph = load_graph(dataset)

@@ -3,7 +3,7 @@
 Every function takes a ``GraphState`` and computes its structures once per
 loaded graph (``GraphState.derived``)::
 
-    from service.loading import load_graph
+    from service.lifecycle.loading import load_graph
     from service.insights import citations, dashboards, diffusion, matrix, search
 
     g = load_graph()
@@ -13,11 +13,12 @@ loaded graph (``GraphState.derived``)::
     dashboards.city_measure_types(g).cells
     search.search(g, "科技特派员").hits
 
-- ``diffusion``  per measure type: adopters, dates, first adopter, lags, province clustering
-- ``citations``  the citation network between policies, stubs included, with levels
-- ``matrix``     department type × measure type responsibility counts, leaders, reverse view
-- ``dashboards`` compact count matrices, normalized targets, workload rankings (+ CSV)
-- ``search``     SQLite FTS5 trigram full-text search with bm25 ranking and highlights
+    common.py      what the analyses share: concept and department-type lookups, dates, CSV
+    diffusion.py   per measure type: adopters, dates, first adopter, lags, province clustering
+    citations.py   the citation network between policies, stubs included, with levels
+    matrix.py      department type × measure type responsibility counts, leaders, reverse view
+    dashboards.py  compact count matrices, normalized targets, workload rankings (+ CSV)
+    search.py      SQLite FTS5 trigram full-text search with bm25 ranking and highlights
 """
 
 from typing import Any

@@ -22,8 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..index import PREFIXES
-from ..records import Span, local_id
+from ..readmodel.index import PREFIXES
+from ..readmodel.records import Span, local_id
 from .common import derived, to_csv
 
 # 文号 issuer abbreviations → province (the first character of a provincial 文号).
@@ -92,7 +92,7 @@ class CitationNetwork:
              cited_only: bool = True) -> list[PolicyRef]:
         """Nodes whose title or 文号 contains ``text``; cited ones only by default,
         most cited first."""
-        from ..names import key
+        from ..readmodel.names import key
 
         k = key(text) if text else None
         out = []

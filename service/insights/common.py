@@ -1,7 +1,7 @@
 """What every analysis shares: the graph, concept and department-type lookups,
 effective issuing dates, and small CSV helpers.
 
-Every analysis takes a ``GraphState`` (``service.loading.load_graph()`` gives
+Every analysis takes a ``GraphState`` (``service.lifecycle.loading.load_graph()`` gives
 one in a notebook) and caches its structures with ``GraphState.derived``, so
 each is computed once per loaded graph and dropped with it on reload.
 """
@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..index import INDUSTRY_SCHEME, MEASURE_TYPE_SCHEME, PREFIXES, GraphIndex
-from ..queries import GOVERNMENT_KINDS
-from ..records import Concept, Organization
+from ..readmodel.index import INDUSTRY_SCHEME, MEASURE_TYPE_SCHEME, PREFIXES, GraphIndex
+from ..readmodel.queries import GOVERNMENT_KINDS
+from ..readmodel.records import Concept, Organization
 
 DEPARTMENT_TYPE_SCHEME = "https://w3id.org/policykg/scheme/department-type/"
 KEY = "insights."  # prefix of every derived key of this package
@@ -172,7 +172,7 @@ class DepartmentTypes:
         text = text.removeprefix(DEPARTMENT_TYPE_SCHEME)
         if text in self.headers:
             return text
-        from ..names import key
+        from ..readmodel.names import key
 
         k = key(text)
         for gid, h in self.headers.items():

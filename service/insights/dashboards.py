@@ -20,8 +20,8 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..index import INDUSTRY_SCHEME, MEASURE_TYPE_SCHEME
-from ..names import key
+from ..readmodel.index import INDUSTRY_SCHEME, MEASURE_TYPE_SCHEME
+from ..readmodel.names import key
 from .common import (
     Header,
     concept_header,

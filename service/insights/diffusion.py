@@ -13,7 +13,7 @@ by its share of all cities, so 2.0 means "twice as concentrated as chance".
 one province — 河南's 十百千 转型升级创新专项 (``mt:henan-transformation-projects``)
 appears only in 河南 cities.
 
-    from service.loading import load_graph
+    from service.lifecycle.loading import load_graph
     from service.insights import diffusion
     g = load_graph()
     d = diffusion.diffusion(g, "揭榜挂帅")
@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ..index import MEASURE_TYPE_SCHEME
-from ..records import Concept
+from ..readmodel.index import MEASURE_TYPE_SCHEME
+from ..readmodel.records import Concept
 from .common import concept_order, derived, policy_dates, resolve_concept, to_csv
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from threading import Lock
 from typing import Any
 
-from ..index import MEASURE_TYPE_SCHEME
+from ..readmodel.index import MEASURE_TYPE_SCHEME
 from .common import (
     KIND_GROUP_PREFIX,
     Header,

@@ -42,8 +42,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..errors import QueryError
-from ..index import MEASURE_TYPE_SCHEME
-from ..records import Span
+from ..readmodel.index import MEASURE_TYPE_SCHEME
+from ..readmodel.records import Span
 from .common import derived, resolve_concept
 
 KINDS = ("MEASURE", "POLICY", "CITED_POLICY")

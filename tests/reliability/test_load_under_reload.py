@@ -25,11 +25,11 @@ import pytest
 
 from graph.build import build_corpus
 from graph.paths import RAW_DIR
-from service.app import create_app
-from service.context import GraphState
-from service.index import load_index
-from service.queries import Queries
-from service.store import OxigraphStore
+from service.web.app import create_app
+from service.readmodel.state import GraphState
+from service.readmodel.index import load_index
+from service.readmodel.queries import Queries
+from service.store.embedded import OxigraphStore
 
 from .conftest import ADMIN_TOKEN, serve, stop_server
 

@@ -8,9 +8,9 @@ import time
 
 import httpx
 
-from service.logs import operation_name
+from service.web.middleware import operation_name
 from service_fixtures import start_server, stop_server
-from service.metrics import Metrics, operation_label
+from service.web.metrics import Metrics, operation_label
 
 SAMPLE = re.compile(r'^[a-z_]+(\{[a-z_]+="(?:[^"\\]|\\.)*"(,[a-z_]+="(?:[^"\\]|\\.)*")*\})? [0-9.e+-]+|\+Inf$')
 

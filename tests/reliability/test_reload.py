@@ -233,8 +233,8 @@ def test_an_admin_reload_reaches_every_worker(tmp_path):
 def test_a_build_past_its_time_limit_is_stopped_and_changes_nothing(tmp_path):
     import asyncio
 
-    from service.app import create_app
-    from service.loading import load_graph
+    from service.web.app import create_app
+    from service.lifecycle.loading import load_graph
 
     write_raw(tmp_path, {CHENGDE: "承德"})
     app = create_app(load_graph(tmp_path), data=tmp_path)

@@ -11,7 +11,7 @@ every Unicode space, comments ending at CR or LF, IRIs and names holding
 
 1. the grammar-faithful reading of the text (``check_read_only``);
 2. oxigraph's own parser (``check_no_service_by_parser``);
-3. worker processes without network (service/worker_network.py).
+3. worker processes without network (service/web/sparql/worker_network.py).
 
 Example counts are small for CI; POLICYKG_FUZZ=20 multiplies them.
 """
@@ -30,8 +30,8 @@ import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from service.sparql_guard import Refused, check_no_service_by_parser, check_read_only
-from service.worker_network import NetworkCutFailed, cut_network
+from service.web.sparql.guard import Refused, check_no_service_by_parser, check_read_only
+from service.web.sparql.worker_network import NetworkCutFailed, cut_network
 
 from .canary import Listener
 

@@ -1,0 +1,389 @@
+"""GraphQL over ``service.insights``: diffusion, citations, responsibility matrix,
+dashboards and search.
+
+Resolvers only translate arguments and hand over the records the insights
+modules computed once per loaded graph; matrices are returned whole (lists of
+lists of numbers), so a chart needs one request and no per-cell resolvers.
+The citation network's types are in citations.py; the analyses run off the
+event loop until built (offload.py).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Optional
+
+import strawberry
+
+from ..insights import citations as _citations
+from ..insights import dashboards as _dashboards
+from ..insights import diffusion as _diffusion
+from ..insights import matrix as _matrix
+from ..insights import search as _search
+from .citations import CitationNetwork, PolicyLevel, PolicyRef
+from .connections import check_first
+from .context import Ctx
+from .offload import offload
+from .types import (
+    City,
+    Measure,
+    MeasureType,
+    Organization,
+    OrganizationKind,
+    Policy,
+    ResponsibilityBasis,
+    SourceSpan,
+)
+
+
+def _value(member: Enum | None) -> str | None:
+    return member.value if member is not None else None
+
+
+# -- shared ------------------------------------------------------------------------------------
+
+
+@strawberry.type(description="A row or column of a matrix: a city, a concept or a department type.")
+class MatrixHeader:
+    id: str
+    label: str
+    label_en: str
+    iri: Optional[str]
+
+
+@strawberry.type(description="Counts of measures, rows × columns, in one piece (cells[row][column]).")
+class CountMatrix:
+    name: str
+    rows: list[MatrixHeader] = strawberry.field(description="Cities, by administrative code.")
+    columns: list[MatrixHeader] = strawberry.field(description="Concepts, grouped by family.")
+    cells: list[list[int]] = strawberry.field(description="Measures of the column's concept (or a narrower "
+                                                          "one) in the row's city.")
+    row_totals: list[int] = strawberry.field(description="Distinct measures of the row carrying any column.")
+    column_totals: list[int] = strawberry.field(description="Distinct measures of the column over all rows.")
+
+
+# -- diffusion ---------------------------------------------------------------------------------
+
+
+@strawberry.type(description="A city's adoption of a measure type: the issuing date of its earliest policy "
+                             "carrying it.")
+class Adoption:
+    rank: int
+    city_name: str
+    province: str
+    date: Optional[str] = strawberry.field(description="ISO date; null when the city's policy is undated.")
+    lag_days: Optional[int] = strawberry.field(description="Days after the first adopter (0 for it).")
+
+    @strawberry.field
+    def city(self, info: Ctx) -> City:
+        return info.context.index.cities[self.city_iri]  # type: ignore[attr-defined]
+
+    @strawberry.field(description="The adopting policy.")
+    def policy(self, info: Ctx) -> Policy:
+        return info.context.index.policies[self.policy_iri]  # type: ignore[attr-defined]
+
+    @strawberry.field
+    def measure_count(self) -> int:
+        return len(self.measure_iris)  # type: ignore[attr-defined]
+
+    @strawberry.field(description="The city's measures of the type, in document order.")
+    def measures(self, info: Ctx) -> list[Measure]:
+        ix = info.context.index
+        return [ix.measures[i] for i in self.measure_iris]  # type: ignore[attr-defined]
+
+
+@strawberry.type
+class ProvinceShare:
+    province: str
+    cities: int = strawberry.field(description="Adopters in the province.")
+    share: float = strawberry.field(description="Of all adopters.")
+    corpus_cities: int = strawberry.field(description="Cities of the corpus in the province.")
+
+
+@strawberry.type(description="How a measure type spread between cities.")
+class Diffusion:
+    measure_type: MeasureType
+    city_count: int
+    adoptions: list[Adoption] = strawberry.field(description="In adoption order.")
+    first_adopter: Optional[Adoption]
+    span_days: Optional[int] = strawberry.field(description="Days from the first to the last dated adoption.")
+    provinces: list[ProvinceShare] = strawberry.field(description="Most adopters first.")
+    top_province: Optional[str]
+    top_province_share: Optional[float]
+    single_province: bool = strawberry.field(description="Two or more adopters, all in one province.")
+    province_lift: Optional[float] = strawberry.field(
+        description="Top province's share of adopters ÷ its share of the corpus's cities (1 = as by chance).")
+
+
+# -- responsibility matrix -----------------------------------------------------------------------
+
+
+@strawberry.type(description="The department type in charge of a measure type: most measures it LEADs, then "
+                             "most it leads or is responsible for.")
+class MatrixLeader:
+    measure_type: MatrixHeader
+    department_type: Optional[MatrixHeader]
+    lead: int
+    total: int = strawberry.field(description="Measures of the type it leads or is responsible for.")
+    measures: int = strawberry.field(description="Measures of the type anyone leads or is responsible for.")
+    share: Optional[float] = strawberry.field(description="total / measures.")
+
+
+@strawberry.type(description="Department type (rows) × measure type (columns): distinct measures per role. "
+                             "Families roll their member types up.")
+class ResponsibilityMatrix:
+    department_types: list[MatrixHeader] = strawberry.field(
+        description="Rows. Organizations without a department type are grouped by kind (id kind:…).")
+    measure_types: list[MatrixHeader] = strawberry.field(description="Columns.")
+    lead: list[list[int]]
+    responsible: list[list[int]]
+    cooperating: list[list[int]]
+    total: list[list[int]] = strawberry.field(description="LEAD or RESPONSIBLE, distinct measures.")
+    column_measures: list[int] = strawberry.field(
+        description="Per column: distinct measures anyone leads or is responsible for.")
+    leaders: list[MatrixLeader] = strawberry.field(description="Per column, its leading department type.")
+
+    @strawberry.field(description="Null: across cities.")
+    def city(self, info: Ctx) -> Optional[City]:
+        return info.context.index.cities.get(self.city_iri or "")  # type: ignore[attr-defined]
+
+    @strawberry.field
+    def basis(self) -> Optional[ResponsibilityBasis]:
+        return ResponsibilityBasis(self.basis) if self.basis else None  # type: ignore[attr-defined]
+
+
+@strawberry.type
+class CityLeader:
+    city_name: str
+    leader: MatrixLeader
+
+    @strawberry.field
+    def city(self, info: Ctx) -> City:
+        return info.context.index.cities[self.city_iri]  # type: ignore[attr-defined]
+
+
+@strawberry.type(description="Which department type leads a measure type, city by city.")
+class ResponsibilityLeaders:
+    measure_type: MatrixHeader
+    cities: list[CityLeader]
+    overall: Optional[MatrixLeader] = strawberry.field(description="Across cities.")
+    same_everywhere: bool = strawberry.field(
+        description="The same department type leads it in every city that assigns it (two or more).")
+
+
+@strawberry.type
+class DepartmentProfileRow:
+    measure_type: MatrixHeader
+    lead: int
+    responsible: int
+    cooperating: int
+    total: int
+    measures: int = strawberry.field(description="Measures of the type anyone leads or is responsible for.")
+    leads_type: bool = strawberry.field(description="This department type is the type's leader.")
+
+
+@strawberry.type(description="The reverse view: the measure types one kind of department is in charge of.")
+class DepartmentProfile:
+    department_type: MatrixHeader
+    rows: list[DepartmentProfileRow] = strawberry.field(description="Most measures first.")
+
+    @strawberry.field
+    def city(self, info: Ctx) -> Optional[City]:
+        return info.context.index.cities.get(self.city_iri or "")  # type: ignore[attr-defined]
+
+    @strawberry.field
+    def organizations(self, info: Ctx) -> list[Organization]:
+        ix = info.context.index
+        return [ix.organizations[i] for i in self.organization_iris]  # type: ignore[attr-defined]
+
+
+# -- dashboards ----------------------------------------------------------------------------------
+
+
+@strawberry.type(description="A city's target for an indicator: the headline one (latest due year, then the "
+                             "largest value) in the normalized unit.")
+class TargetCell:
+    city_name: str
+    value: Optional[float]
+    unit: Optional[str]
+    year: Optional[int]
+    qualifier: Optional[str]
+    original_value: Optional[float]
+    original_unit: Optional[str]
+    text: str
+    count: int = strawberry.field(description="The city's targets for this indicator and unit.")
+
+    @strawberry.field
+    def city_id(self, info: Ctx) -> str:
+        c = info.context.index.cities.get(self.city_iri)  # type: ignore[attr-defined]
+        return c.id if c else self.city_iri  # type: ignore[attr-defined]
+
+
+@strawberry.type(description="Targets for one indicator across cities, units normalized (万元 → 亿元, 名 → 人 …).")
+class TargetComparison:
+    indicator: str
+    unit: Optional[str]
+    city_count: int
+    cells: list[TargetCell]
+
+
+@strawberry.type
+class WorkloadRow:
+    rank: int
+    name: str
+    department_type: Optional[MatrixHeader]
+    lead: int
+    responsible: int
+    cooperating: int
+    lead_or_responsible: int = strawberry.field(description="Distinct measures.")
+    measures: int = strawberry.field(description="Distinct measures in any role.")
+    explicit: int = strawberry.field(description="Distinct measures assigned by a clause or table of their own.")
+
+    @strawberry.field
+    def kind(self) -> OrganizationKind:
+        return OrganizationKind(self.kind)  # type: ignore[arg-type]
+
+    @strawberry.field
+    def organization(self, info: Ctx) -> Organization:
+        return info.context.index.organizations[self.organization_iri]  # type: ignore[attr-defined]
+
+
+# -- search --------------------------------------------------------------------------------------
+
+
+@strawberry.enum
+class SearchHitKind(Enum):
+    MEASURE = "MEASURE"
+    POLICY = "POLICY"
+    CITED_POLICY = "CITED_POLICY"
+
+
+@strawberry.type
+class SearchHit:
+    iri: str
+    score: float = strawberry.field(description="Higher is better: −bm25, or occurrences for short terms.")
+    title: str = strawberry.field(description="With the matches marked <mark>…</mark>.")
+    snippet: str = strawberry.field(description="Text around the first match, matches marked <mark>…</mark>.")
+    matches: list[SourceSpan] = strawberry.field(description="Each match in the source document (measures).")
+
+    @strawberry.field
+    def kind(self) -> SearchHitKind:
+        return SearchHitKind(self.kind)  # type: ignore[arg-type]
+
+    @strawberry.field
+    def measure(self, info: Ctx) -> Optional[Measure]:
+        return info.context.index.measures.get(self.iri)
+
+    @strawberry.field(description="The policy hit, or the measure's policy.")
+    def policy(self, info: Ctx) -> Optional[Policy]:
+        ix = info.context.index
+        m = ix.measures.get(self.iri)
+        return ix.policies.get(m.policy_iri if m is not None else self.iri)
+
+    @strawberry.field(description="The cited policy hit (a stub outside the corpus).")
+    def cited_policy(self, info: Ctx) -> Optional[PolicyRef]:
+        if self.kind != "CITED_POLICY":
+            return None
+        return _citations.citation_network(info.context.graph).nodes.get(self.iri)
+
+    @strawberry.field
+    def city(self, info: Ctx) -> Optional[City]:
+        return info.context.index.cities.get(self.city_iri or "")  # type: ignore[attr-defined]
+
+
+@strawberry.type
+class SearchResult:
+    text: str
+    mode: str = strawberry.field(description="fts5 (trigram index, bm25) or scan (terms under 3 characters).")
+    total_count: int
+    hits: list[SearchHit]
+
+
+# -- root fields ---------------------------------------------------------------------------------
+
+
+@strawberry.type
+class InsightsQuery:
+    """Research analytics (issue 7)."""
+
+    @strawberry.field(description="How a measure type (IRI, mt:id, id or label) spread between cities; null when "
+                                  "the type is unknown.")
+    async def diffusion(self, info: Ctx, measure_type: str) -> Optional[Diffusion]:
+        return await offload(_diffusion.diffusion, info.context.graph, measure_type)
+
+    @strawberry.field(description="Diffusion of every measure type adopted by at least minCities cities, most "
+                                  "widely adopted first; singleProvince: true keeps the province-bound ones.")
+    async def diffusions(self, info: Ctx, min_cities: Optional[int] = 2,
+                   single_province: Optional[bool] = None) -> list[Diffusion]:
+        return await offload(_diffusion.diffusions, info.context.graph, 2 if min_cities is None else min_cities,
+                          single_province)
+
+    @strawberry.field(description="Citations between policies (stubs included); city: those made by its "
+                                  "policies.")
+    async def citation_network(self, info: Ctx, city: Optional[str] = None) -> CitationNetwork:
+        return await offload(_citations.citation_network, info.context.graph, city)
+
+    @strawberry.field(description="Cited policies (corpus or stub) whose title or 文号 contains `search`, most "
+                                  "cited first.")
+    async def cited_policies(self, info: Ctx, search: Optional[str] = None, level: Optional[PolicyLevel] = None,
+                       stub: Optional[bool] = None) -> list[PolicyRef]:
+        net = await offload(_citations.citation_network, info.context.graph)
+        return net.find(search, _value(level), stub)
+
+    @strawberry.field(description="Department type × measure type, for one city or across cities (city null). "
+                                  "families: true = families only, false = leaf types only, null = every type.")
+    async def responsibility_matrix(self, info: Ctx, city: Optional[str] = None,
+                              basis: Optional[ResponsibilityBasis] = None,
+                              families: Optional[bool] = None) -> Optional[ResponsibilityMatrix]:
+        return await offload(_matrix.responsibility_matrix, info.context.graph, city, _value(basis), families)
+
+    @strawberry.field(description="Which department type leads a measure type in each city, and whether it is "
+                                  "the same everywhere.")
+    async def responsibility_leaders(self, info: Ctx, measure_type: str,
+                               basis: Optional[ResponsibilityBasis] = None) -> Optional[ResponsibilityLeaders]:
+        return await offload(_matrix.leaders, info.context.graph, measure_type, _value(basis))
+
+    @strawberry.field(description="What one kind of department (科技局, dt:finance, finance …) is in charge of.")
+    async def department_profile(self, info: Ctx, department_type: str, city: Optional[str] = None,
+                           basis: Optional[ResponsibilityBasis] = None,
+                           families: Optional[bool] = False) -> Optional[DepartmentProfile]:
+        return await offload(_matrix.department_profile, info.context.graph, department_type, city, _value(basis),
+                          families)
+
+    @strawberry.field(description="Measures per city × measure type (families: roll types up to families).")
+    async def city_measure_type_matrix(self, info: Ctx, families: Optional[bool] = False,
+                                 cities: Optional[list[str]] = None) -> CountMatrix:
+        return await offload(_dashboards.city_measure_types, info.context.graph, bool(families), cities)
+
+    @strawberry.field(description="Measures per city × industry (families: roll up to top categories).")
+    async def city_industry_matrix(self, info: Ctx, families: Optional[bool] = False,
+                             cities: Optional[list[str]] = None) -> CountMatrix:
+        return await offload(_dashboards.city_industries, info.context.graph, bool(families), cities)
+
+    @strawberry.field(description="Targets by indicator across cities, units normalized, most widely set first.")
+    async def target_comparison(self, info: Ctx, indicator: Optional[str] = None, city: Optional[str] = None,
+                          min_cities: Optional[int] = 1) -> list[TargetComparison]:
+        return await offload(_dashboards.target_comparison, info.context.graph, indicator, city,
+                          1 if min_cities is None else min_cities)
+
+    @strawberry.field(description="Organizations ranked by the measures they lead or are responsible for. "
+                                  "collectives: keep references such as 各有关单位.")
+    async def workload_ranking(self, info: Ctx, city: Optional[str] = None, kind: Optional[OrganizationKind] = None,
+                         department_type: Optional[str] = None, basis: Optional[ResponsibilityBasis] = None,
+                         collectives: Optional[bool] = False, first: Optional[int] = 50) -> list[WorkloadRow]:
+        n = check_first(first, 50)
+        return await offload(_dashboards.workload, info.context.graph, city, _value(kind), department_type,
+                          _value(basis), bool(collectives), n)
+
+    @strawberry.field(description="Full-text search over measures and policies (SQLite FTS5 trigram, bm25). "
+                                  "Space-separated terms must all occur; terms under 3 characters are scanned. "
+                                  "measureType and organization restrict the hits to measures.")
+    async def search(self, info: Ctx, text: str, city: Optional[str] = None, measure_type: Optional[str] = None,
+               organization: Optional[str] = None, kind: Optional[SearchHitKind] = None,
+               first: Optional[int] = 20) -> SearchResult:
+        n = check_first(first, 20)
+        r = await offload(_search.search, info.context.graph, text, city, measure_type, organization, _value(kind), n)
+        return SearchResult(text=r.text, mode=r.mode, total_count=r.total, hits=list(r.hits))  # type: ignore
+
+
+__all__ = ["InsightsQuery"]

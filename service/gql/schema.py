@@ -1,0 +1,174 @@
+"""The GraphQL schema: the contract's Query over ``service.readmodel.queries``.
+
+Resolvers here only translate arguments (enums to strings, names to the
+query functions) and wrap lists in connections; the answers come from
+``Queries``, which a notebook can call without a server.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Optional
+
+import strawberry
+from strawberry.tools import merge_types
+from graphql.error import GraphQLError
+
+from . import direct_resolvers
+from .limits import Limits, extensions, is_internal
+from .connections import check_first, paginate
+from .context import Ctx
+from .types import (
+    City,
+    DocumentReport,
+    Industry,
+    JurisdictionLevel,
+    Measure,
+    MeasureConnection,
+    MeasureType,
+    Organization,
+    OrganizationConnection,
+    OrganizationKind,
+    Policy,
+    ResponsibilityBasis,
+    ResponsibilityConnection,
+    ResponsibilityRole,
+    SharedMeasure,
+    Target,
+)
+
+
+log = logging.getLogger("policykg.graphql")
+
+
+def _value(enum_member) -> str | None:
+    return enum_member.value if enum_member is not None else None
+
+
+@strawberry.type
+class CoreQuery:
+    """The contract's root fields."""
+
+    @strawberry.field(description="The jurisdictions whose documents are in the corpus, of one level if given.")
+    def cities(self, info: Ctx, level: Optional[JurisdictionLevel] = None) -> list[City]:
+        cities = info.context.index.cities.values()
+        return [c for c in cities if level is None or c.level == level.value]
+
+    @strawberry.field
+    def city(self, info: Ctx, name: str) -> Optional[City]:
+        return info.context.queries.names.city(name)
+
+    @strawberry.field
+    def policies(self, info: Ctx, city: Optional[str] = None) -> list[Policy]:
+        ix = info.context.index
+        return [ix.policies[i] for i in info.context.queries.policies(city)]
+
+    @strawberry.field
+    def policy(self, info: Ctx, id: strawberry.ID) -> Optional[Policy]:
+        ix = info.context.index
+        return ix.policies.get(ix.resolve_id(id))
+
+    @strawberry.field
+    def organizations(self, info: Ctx, city: Optional[str] = None, kind: Optional[OrganizationKind] = None,
+                      search: Optional[str] = None, first: Optional[int] = 100,
+                      after: Optional[str] = None) -> OrganizationConnection:
+        check_first(first, 100)  # a bad argument is an error even when the list is empty
+        q = info.context.queries
+        iris = q.organizations(city, _value(kind), search)
+        return OrganizationConnection.of(paginate(iris, "organization", first, after, 100), q.ix.organizations)
+
+    @strawberry.field(description="One organization by canonical name or alias; without a city, an alias "
+                                  "several cities use means a national body if one has it, else the first "
+                                  "by city code.")
+    def organization(self, info: Ctx, name: str, city: Optional[str] = None) -> Optional[Organization]:
+        q = info.context.queries
+        if city is None:
+            return q.names.organization(name)
+        c = q.names.city(city)
+        return q.names.organization(name, c) if c is not None else None
+
+    @strawberry.field(description="Who is responsible for what. Filters combine with AND.")
+    def responsibilities(self, info: Ctx, city: Optional[str] = None, organization: Optional[str] = None,
+                         role: Optional[ResponsibilityRole] = None, basis: Optional[ResponsibilityBasis] = None,
+                         measure_type: Optional[str] = None, first: Optional[int] = 100,
+                         after: Optional[str] = None) -> ResponsibilityConnection:
+        check_first(first, 100)
+        q = info.context.queries
+        iris = q.responsibilities(city, organization, _value(role), _value(basis), measure_type)
+        return ResponsibilityConnection.of(paginate(iris, "responsibility", first, after, 100),
+                                           q.ix.responsibilities)
+
+    @strawberry.field
+    def measures(self, info: Ctx, city: Optional[str] = None, organization: Optional[str] = None,
+                 measure_type: Optional[str] = None, industry: Optional[str] = None,
+                 institution: Optional[str] = None, text: Optional[str] = None,
+                 first: Optional[int] = 50, after: Optional[str] = None) -> MeasureConnection:
+        check_first(first, 50)
+        q = info.context.queries
+        iris = q.measures(city, organization, measure_type, industry, institution, text)
+        return MeasureConnection.of(paginate(iris, "measure", first, after, 50), q.ix.measures)
+
+    @strawberry.field
+    def measure(self, info: Ctx, id: strawberry.ID) -> Optional[Measure]:
+        ix = info.context.index
+        return ix.measures.get(ix.resolve_id(id))
+
+    @strawberry.field(description="Measure types found in the measures of at least minCities of the given "
+                                  "cities (all cities when omitted).")
+    def shared_measures(self, info: Ctx, cities: Optional[list[str]] = None,
+                        min_cities: Optional[int] = 2) -> list[SharedMeasure]:
+        return info.context.queries.shared_measures(cities, 2 if min_cities is None else min_cities)
+
+    @strawberry.field(description="Universities, research institutes, enterprises and other non-government "
+                                  "bodies.")
+    def institutions(self, info: Ctx, city: Optional[str] = None) -> list[Organization]:
+        ix = info.context.index
+        return [ix.organizations[i] for i in info.context.queries.institutions(city)]
+
+    @strawberry.field
+    def industries(self, info: Ctx) -> list[Industry]:
+        return info.context.index.industries()
+
+    @strawberry.field
+    def measure_types(self, info: Ctx) -> list[MeasureType]:
+        return info.context.index.measure_types()
+
+    @strawberry.field
+    def targets(self, info: Ctx, city: Optional[str] = None, indicator: Optional[str] = None) -> list[Target]:
+        ix = info.context.index
+        return [ix.targets[i] for i in info.context.queries.targets(city, indicator)]
+
+    @strawberry.field(description="What each document yielded, and every passage that reads like an "
+                                  "assignment but gave none. `document` is a source file's name.")
+    def extraction_report(self, info: Ctx, document: Optional[str] = None) -> list[DocumentReport]:
+        return info.context.queries.extraction_report(document)
+
+
+# Feature modules contribute root fields as their own @strawberry.type classes;
+# list them here and they are merged into the one Query type.
+QUERY_PARTS: list[type] = [CoreQuery]
+from .network import NetworkQuery  # noqa: E402  network analytics (issue 4)
+QUERY_PARTS.append(NetworkQuery)
+from .insights import InsightsQuery  # noqa: E402  research analytics (issue 7)
+QUERY_PARTS.append(InsightsQuery)
+
+Query = merge_types("Query", tuple(QUERY_PARTS))
+
+
+class PolicySchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        # A client's mistake (bad cursor, depth bomb) is answered, not logged
+        # with a traceback; only the server's own faults are.
+        for error in errors:
+            if is_internal(error):
+                log.error("internal error at %s: %s", ".".join(map(str, error.path or [])), error.message,
+                          exc_info=error.original_error)
+
+
+def build_schema(limits: Limits | None = None, debug: bool = False, direct: bool | None = None) -> strawberry.Schema:
+    """``direct``: resolvers called by graphql-core directly (service/gql/direct_resolvers.py); default
+    POLICYKG_DIRECT_RESOLVERS, on."""
+    schema = PolicySchema(query=Query, extensions=extensions(limits or Limits(), debug))
+    if direct_resolvers.enabled() if direct is None else direct:
+        direct_resolvers.install(schema)
+    return schema

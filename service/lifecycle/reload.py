@@ -1,0 +1,363 @@
+"""Rebuild the graph while serving, and swap it in whole, or not at all.
+
+A reload (``POST /admin/reload``, or a change seen by ``serve --watch``):
+
+1. builds the documents in a child process: the build is CPU-bound Python
+   that would otherwise hold the GIL and stall every request for a second
+   or more, a pathological document cannot hang or crash the server (the
+   child is killed past ``POLICYKG_RELOAD_TIMEOUT``), and its memory is
+   returned to the system when it exits;
+2. loads the result into a new store and index next to the old ones;
+3. refuses the new graph if the build failed (bad manifest, nothing built)
+   or if a document being served could not be read any more: the last good
+   graph keeps serving, and the reason goes to the log and to ``/health``;
+4. otherwise replaces ``app.state.graph`` in one assignment. Requests pin
+   the graph they started with (service/web/middleware.py), so each is answered
+   entirely from the old graph or entirely from the new one.
+
+With ``serve --workers N`` an admin reload reaches one worker only, the one
+that took the request. After it succeeds that worker writes the new version
+to a signal file the workers share (``POLICYKG_RELOAD_SIGNAL``, set by
+``serve``); every other worker polls that file and reloads itself when it
+names a version other than its own, so all of them serve the new graph
+within a build's time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import multiprocessing
+import os
+import time
+from dataclasses import asdict, dataclass, field, replace
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from ..readmodel.index import load_index
+from ..readmodel.queries import Queries
+from ..readmodel.state import GraphState, ensure_version, graph_version
+from ..store.embedded import OxigraphStore, oxigraph_quads
+
+log = logging.getLogger("policykg.reload")
+
+DEFAULT_TIMEOUT_S = 300.0
+SIGNAL_POLL_S = 0.5  # how often workers look at the shared signal file (one stat)
+
+
+@dataclass
+class ReloadStatus:
+    """The last reload attempt, as /health reports it."""
+
+    status: str = "none"  # none | running | ok | failed
+    reason: str = ""  # what asked for it: admin, watch
+    at: float = 0.0  # when it finished (epoch seconds)
+    seconds: float = 0.0
+    build_s: float = 0.0  # of which: the build in the child process
+    load_s: float = 0.0  # and loading its result next to the serving graph
+    error: str | None = None  # why the new graph was refused
+    warnings: list[str] = field(default_factory=list)  # documents left out of an accepted graph, and why
+    version: str = ""  # the graph serving after this attempt
+    reloads: int = 0
+    failures: int = 0
+
+
+class ReloadRefused(Exception):
+    pass
+
+
+# -- the build, in a child process ---------------------------------------------------
+
+def _child(conn: Connection) -> None:
+    """Import the build, say ready, then build (or parse) what is asked and send back N-Quads.
+
+    Started ahead of the reload that uses it: the imports and the schemes
+    take two seconds or more. The schemes are read again if ontology/
+    changed in the meantime, so edits to it count.
+    """
+    import graph.build  # noqa: F401 - the slow imports, done while waiting
+    from graph.gazetteer import default_gazetteer
+    from graph.schemes import load_schemes
+
+    # the schemes (~1 s of Turtle parsing) too, read again at build time if ontology/ changed meanwhile
+    stamp = _ontology_stamp()
+    load_schemes()
+    default_gazetteer()
+    conn.send("ready")
+    try:
+        _, data = conn.recv()
+        if _ontology_stamp() != stamp:
+            load_schemes.cache_clear()
+        conn.send(_with_index(_build_nquads(Path(data) if data else None)))
+    except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent as a message
+        conn.send({"error": f"{type(exc).__name__}: {exc}"})
+    finally:
+        conn.close()
+
+
+def _with_index(outcome: dict[str, Any]) -> dict[str, Any]:
+    """Add the index and version, made here: in the server they would hold its GIL for ~0.5 s."""
+    if "nquads" in outcome:
+        store = OxigraphStore.from_bytes(outcome["nquads"], ox.RdfFormat.N_QUADS)
+        outcome["index"] = load_index(store)
+        outcome["version"] = graph_version(store)
+    return outcome
+
+
+def _ontology_stamp() -> list[tuple[str, int, int]]:
+    from importlib import resources
+
+    try:
+        files = [f for f in resources.files("ontology").iterdir() if f.name.endswith(".ttl")]
+        return sorted((f.name, Path(str(f)).stat().st_mtime_ns, Path(str(f)).stat().st_size) for f in files)
+    except (OSError, TypeError, ValueError):
+        return []
+
+
+def _build_nquads(data: Path | None) -> dict[str, Any]:
+    from graph.build import build_corpus
+    from graph.manifest import ManifestError
+    from graph.paths import RAW_DIR
+
+    if data is not None and data.is_file():
+        fmt = ox.RdfFormat.from_extension(data.suffix.lstrip(".")) or ox.RdfFormat.TRIG
+        try:
+            quads = list(ox.parse(path=str(data), format=fmt))
+        except (SyntaxError, OSError) as exc:
+            return {"error": f"{data}: does not parse ({exc})"}
+        return {"nquads": ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"", "errors": [], "warnings": []}
+    raw = data if data is not None else RAW_DIR
+    if not raw.is_dir():
+        return {"error": f"{raw}: no such folder"}
+    try:
+        result = build_corpus(raw)
+    except ManifestError as exc:
+        return {"error": str(exc)}
+    if not result.facts:
+        first = f" ({result.errors[0]})" if result.errors else ""
+        return {"error": f"{raw}: no document could be built{first}"}
+    return {"nquads": ox.serialize(oxigraph_quads(result.quads), format=ox.RdfFormat.N_QUADS) or b"",
+            "errors": list(result.errors), "warnings": list(result.warnings)}
+
+
+class _Builder:
+    """One build child: spawned (and importing) ahead of time, used once."""
+
+    def __init__(self) -> None:
+        ctx = multiprocessing.get_context("spawn")  # no fork: the server has threads
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_child, args=(child,), daemon=True, name="policykg-build")
+        self.process.start()
+        child.close()
+
+    def build(self, data: Path | None, timeout_s: float) -> dict[str, Any]:
+        """Blocking: wait for the child's answer at most ``timeout_s``."""
+        deadline = time.monotonic() + timeout_s
+        try:
+            if not self.conn.poll(timeout_s) or self.conn.recv() != "ready":
+                return {"error": f"the build process did not start within {timeout_s:g} s "
+                                 "(POLICYKG_RELOAD_TIMEOUT) and was stopped"}
+            self.conn.send(("build", str(data) if data else None))
+            if not self.conn.poll(max(0.0, deadline - time.monotonic())):
+                return {"error": f"the build took longer than {timeout_s:g} s (POLICYKG_RELOAD_TIMEOUT) "
+                                 "and was stopped"}
+            return self.conn.recv()
+        except (EOFError, OSError):
+            self.process.join(5)
+            return {"error": f"the build process died (exit code {self.process.exitcode})"}
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+        self.process.join(2)  # it exits by itself once its answer is sent
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(5)
+
+
+def _load(outcome: dict[str, Any]) -> GraphState:
+    """The served graph: the child's N-Quads in a store of our own, with the child's index."""
+    store = OxigraphStore.from_bytes(outcome["nquads"], ox.RdfFormat.N_QUADS)
+    index = outcome["index"]
+    return GraphState(store=store, index=index, queries=Queries(index), documents=index.documents,
+                      version=outcome["version"])
+
+
+def _document_of(error: str) -> str:
+    return error.split(":", 1)[0].strip()
+
+
+# -- the reloader --------------------------------------------------------------------
+
+class Reloader:
+    """Owns reloads of one app's graph: one at a time, swap on success only."""
+
+    def __init__(self, app: Any, data: Path | None, metrics: Any = None,
+                 timeout_s: float | None = None) -> None:
+        self.app = app
+        self.data = Path(data) if data is not None else None
+        self.metrics = metrics  # what counts reloads: observe_reload(ok, triples) (web/metrics.py)
+        self.timeout_s = timeout_s or float(os.environ.get("POLICYKG_RELOAD_TIMEOUT", DEFAULT_TIMEOUT_S))
+        self.last = ReloadStatus()
+        self._lock = asyncio.Lock()
+        self._next: _Builder | None = None  # the next reload's child, warm
+        signal = os.environ.get("POLICYKG_RELOAD_SIGNAL")  # serve --workers N: shared by the workers
+        self.signal = Path(signal) if signal else None
+
+    def prewarm(self) -> None:
+        """Start the next build's child now, so a reload skips its start-up (~2 s)."""
+        if self._next is None or not self._next.process.is_alive():
+            self._next = _Builder()
+
+    def close(self) -> None:
+        if self._next is not None:
+            self._next.close()
+            self._next = None
+
+    def status(self) -> dict[str, Any]:
+        return asdict(self.last)
+
+    async def reload(self, reason: str) -> ReloadStatus:
+        async with self._lock:
+            started = time.perf_counter()
+            previous = self.last
+            self.last = replace(previous, status="running", reason=reason)
+            current: GraphState = self.app.state.graph
+            timings: dict[str, float] = {}
+            try:
+                state, warnings = await self._build(current, timings)
+            except Exception as exc:  # noqa: BLE001 - any failure keeps the last good graph
+                self.last = ReloadStatus(status="failed", reason=reason, at=time.time(),
+                                         seconds=round(time.perf_counter() - started, 3), error=str(exc),
+                                         version=current.version, reloads=previous.reloads,
+                                         failures=previous.failures + 1, **timings)
+                log.error("reload (%s) refused, still serving graph %s: %s", reason, current.version, exc)
+                if self.metrics:
+                    self.metrics.observe_reload(False)
+                return self.last
+            self.app.state.graph = state  # the swap: one reference assignment
+            self.last = ReloadStatus(status="ok", reason=reason, at=time.time(),
+                                     seconds=round(time.perf_counter() - started, 3), warnings=warnings,
+                                     version=state.version, reloads=previous.reloads + 1,
+                                     failures=previous.failures, **timings)
+            log.info("reload (%s): graph %s -> %s (%d documents) in %.2fs (build %.2fs, load %.2fs)", reason,
+                     current.version, state.version, len(state.documents), self.last.seconds,
+                     self.last.build_s, self.last.load_s)
+            for w in warnings:
+                log.warning("reload (%s): %s", reason, w)
+            if self.metrics:
+                self.metrics.observe_reload(True, state.index.triple_count)
+            if reason == "admin":
+                self._tell_siblings(state.version)
+            return self.last
+
+    # -- serve --workers N: the other workers follow an admin reload -------------------
+    def _tell_siblings(self, version: str) -> None:
+        if self.signal is None:
+            return
+        tmp = self.signal.with_name(f"{self.signal.name}.{os.getpid()}.tmp")
+        try:
+            tmp.write_text(json.dumps({"version": version, "pid": os.getpid(), "at": time.time()}), "utf-8")
+            tmp.replace(self.signal)  # atomic: a sibling never reads half of it
+        except OSError as exc:
+            log.error("could not tell the other workers to reload (%s): they keep their graph", exc)
+
+    async def follow(self, stop: asyncio.Event) -> None:
+        """Reload when a sibling worker's admin reload names a version other than ours, until ``stop``."""
+        if self.signal is None:
+            return
+        seen = _mtime(self.signal)
+        while not stop.is_set():
+            try:
+                await asyncio.wait_for(stop.wait(), SIGNAL_POLL_S)
+            except asyncio.TimeoutError:
+                pass
+            now = _mtime(self.signal)
+            if now == seen or stop.is_set():
+                continue
+            seen = now
+            try:
+                wanted = json.loads(self.signal.read_text("utf-8"))
+            except (OSError, ValueError):
+                continue  # replaced again meanwhile: the next look reads the newer one
+            if wanted.get("pid") != os.getpid() and wanted.get("version") != self.app.state.graph.version:
+                await self.reload(f"sibling {wanted.get('pid')}")
+
+    async def _build(self, current: GraphState, timings: dict[str, float]) -> tuple[GraphState, list[str]]:
+        if self.data is None and os.environ.get("POLICYKG_STORE"):
+            # serve --store URL: the graph lives in the engine (published by `build --store`); read it again
+            from .loading import load_graph
+
+            loading = time.perf_counter()
+            state = await asyncio.to_thread(lambda: ensure_version(load_graph(None)))
+            timings["load_s"] = round(time.perf_counter() - loading, 3)
+            return state, []
+        builder, self._next = self._next, None
+        if builder is None or not builder.process.is_alive():
+            builder = await asyncio.to_thread(_Builder)
+        building = time.perf_counter()
+        try:
+            outcome = await asyncio.to_thread(builder.build, self.data, self.timeout_s)
+            timings["build_s"] = round(time.perf_counter() - building, 3)
+        finally:
+            # the next reload is likely soon (a watched folder, a deploy script): have its child ready
+            await asyncio.to_thread(self.prewarm)
+        if "error" in outcome:
+            raise ReloadRefused(outcome["error"])
+        errors: list[str] = outcome.get("errors", [])
+        for w in outcome.get("warnings", []):
+            log.warning("reload build: %s", w)  # as at start-up: manifest slips, text/manifest disagreements
+        lost = [e for e in errors if _document_of(e) in set(current.documents)]
+        if lost:
+            raise ReloadRefused("a document being served could not be built: " + "; ".join(lost))
+        try:
+            loading = time.perf_counter()
+            state = await asyncio.to_thread(_load, outcome)
+            timings["load_s"] = round(time.perf_counter() - loading, 3)
+        except (SyntaxError, OSError, ValueError) as exc:
+            raise ReloadRefused(f"the built graph could not be loaded: {exc}") from None
+        # documents never served that fail are reported, not fatal: they lose nothing
+        return state, [f"left out: {e}" for e in errors]
+
+    # -- serve --watch ---------------------------------------------------------------
+    def watched_path(self) -> Path:
+        from graph.paths import RAW_DIR
+
+        return self.data if self.data is not None else RAW_DIR
+
+    async def watch(self, stop: asyncio.Event) -> None:
+        """Reload whenever the raw folder (or the served file) changes, until ``stop``."""
+        from watchfiles import awatch
+
+        target = self.watched_path()
+        folder = target if target.is_dir() else target.parent
+        log.info("watching %s for changes", target)
+        try:
+            async for changes in awatch(folder, stop_event=stop, debounce=800, step=100,
+                                        watch_filter=_filter_for(target)):
+                names = sorted({Path(p).name for _, p in changes})
+                await self.reload(f"watch: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}")
+        except Exception:  # a watcher that dies must say so; the server keeps serving
+            log.exception("watching %s stopped; reload with POST /admin/reload", target)
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
+def _filter_for(target: Path) -> Any:
+    from watchfiles import DefaultFilter
+
+    default = DefaultFilter()
+    if target.is_dir():
+        # editors' temp files and our own atomic-write temps are not documents
+        return lambda change, path: default(change, path) and not path.endswith((".tmp", "~"))
+    return lambda change, path: Path(path).name == target.name

@@ -1,0 +1,590 @@
+"""Read the whole graph once into typed records and dict indexes.
+
+A request never runs SPARQL: it looks things up here. Loading is a fixed
+number of SELECTs (one per kind of node, plus one per multi-valued
+relation), whatever the size of the graph, so start-up stays linear and the
+store's round-trip counter shows exactly what the index cost.
+
+The precomputed ``measure_type → city → measures`` map is what makes
+``sharedMeasures`` a dictionary walk instead of a pairwise aggregation.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+import pyoxigraph as ox
+
+from graph import vocab
+
+from .records import (
+    BASES,
+    FORMS,
+    LEVELS,
+    ORG_KINDS,
+    ROLES,
+    City,
+    Classification,
+    Concept,
+    DocumentReport,
+    Measure,
+    Organization,
+    Policy,
+    Responsibility,
+    Span,
+    Target,
+    local_id,
+)
+from ..store.protocol import GraphStore
+
+log = logging.getLogger("policykg.service")
+
+# plain strings: SPARQL text and result values are compared as str
+PK = str(vocab.PK)
+MEASURE_TYPE_SCHEME = str(vocab.MT)
+INDUSTRY_SCHEME = str(vocab.IND)
+SCHEMES_GRAPH = str(vocab.SCHEMES_GRAPH)
+PREFIXES = vocab.SPARQL_PREFIXES
+
+
+def _v(term: Any) -> Any:
+    """A solution term as a plain Python value (None when unbound)."""
+    if term is None:
+        return None
+    return term.value
+
+
+def _pk_name(iri: str | None) -> str | None:
+    """pk:LEAD → "LEAD"."""
+    if iri is None:
+        return None
+    return iri.rsplit("#", 1)[-1]
+
+
+def _concept_id(iri: str, scheme: str) -> str:
+    return iri[len(scheme):] if iri.startswith(scheme) else iri.rstrip("/").rsplit("/", 1)[-1]
+
+
+@dataclass
+class GraphIndex:
+    """Everything the API answers from. Built by ``load_index``."""
+
+    cities: dict[str, City] = field(default_factory=dict)  # the jurisdictions that issued policies
+    jurisdictions: dict[str, City] = field(default_factory=dict)  # every one, enclosing ones too
+    policies: dict[str, Policy] = field(default_factory=dict)
+    measures: dict[str, Measure] = field(default_factory=dict)
+    organizations: dict[str, Organization] = field(default_factory=dict)
+    responsibilities: dict[str, Responsibility] = field(default_factory=dict)
+    concepts: dict[str, Concept] = field(default_factory=dict)
+    classifications: dict[str, Classification] = field(default_factory=dict)
+    targets: dict[str, Target] = field(default_factory=dict)
+    reports: dict[str, DocumentReport] = field(default_factory=dict)  # by document file name
+
+    # -- derived indexes (filled by _derive) --------------------------------
+    by_id: dict[str, str] = field(default_factory=dict)  # readable id → IRI, every kind
+    resp_by_org: dict[str, list[str]] = field(default_factory=dict)
+    resp_by_measure: dict[str, list[str]] = field(default_factory=dict)
+    resp_by_city: dict[str, list[str]] = field(default_factory=dict)
+    measure_pos: dict[str, int] = field(default_factory=dict)  # position in the global order
+    resp_pos: dict[str, int] = field(default_factory=dict)
+    measures_by_org: dict[str, list[str]] = field(default_factory=dict)  # assigned or involved
+    measures_by_city: dict[str, list[str]] = field(default_factory=dict)
+    policies_by_city: dict[str, list[str]] = field(default_factory=dict)
+    orgs_by_city: dict[str, list[str]] = field(default_factory=dict)  # named in the city's documents
+    measures_by_concept: dict[str, list[str]] = field(default_factory=dict)  # concept and narrower
+    concept_cities: dict[str, list[str]] = field(default_factory=dict)
+    # measure type → city → measures, the sharedMeasures map
+    type_city_measures: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    classifications_by_measure: dict[str, list[str]] = field(default_factory=dict)
+    targets_by_city: dict[str, list[str]] = field(default_factory=dict)
+    listed_orgs: list[str] = field(default_factory=list)  # named by some document, in city order
+    registry_only: set[str] = field(default_factory=set)  # registry bodies no document names
+    documents: list[str] = field(default_factory=list)
+    triple_count: int = 0
+    load_round_trips: int = 0
+
+    # -- small helpers the resolvers use ------------------------------------
+    def measure_types(self) -> list[Concept]:
+        return [c for c in self.concepts.values() if c.scheme == MEASURE_TYPE_SCHEME]
+
+    def industries(self) -> list[Concept]:
+        return [c for c in self.concepts.values() if c.scheme == INDUSTRY_SCHEME]
+
+    def resolve_id(self, ident: str) -> str:
+        """An IRI from an IRI or a readable id (``measure/<doc>/(28)``), encoded or not."""
+        from urllib.parse import unquote
+
+        return self.by_id.get(ident) or self.by_id.get(unquote(ident)) or ident
+
+
+# -----------------------------------------------------------------------------
+# loading
+
+
+def _select(store: GraphStore, body: str) -> Iterator[Any]:
+    return iter(store.query(PREFIXES + body))
+
+
+def _spans(store: GraphStore) -> dict[str, Span]:
+    spans: dict[str, Span] = {}
+    for row in _select(store, """
+        SELECT DISTINCT ?s ?doc ?start ?end ?exact WHERE {
+          ?s a pk:SourceSpan ; pk:document ?doc ; oa:start ?start ; oa:end ?end .
+          OPTIONAL { ?s oa:exact ?exact }
+        }"""):
+        s = row["s"].value
+        if s not in spans:
+            spans[s] = Span(row["doc"].value, int(row["start"].value), int(row["end"].value),
+                            _v(row["exact"]) or "")
+    return spans
+
+
+def _cities(store: GraphStore, ix: GraphIndex) -> None:
+    """Every jurisdiction node: the issuers' and those enclosing them or owning a body."""
+    for row in _select(store, """
+        SELECT DISTINCT ?c ?code ?label ?alt ?prov ?level ?parent WHERE {
+          ?c a pk:City ; pk:adminCode ?code .
+          OPTIONAL { ?c rdfs:label ?label }
+          OPTIONAL { ?c skos:altLabel ?alt }
+          OPTIONAL { ?c pk:province ?prov }
+          OPTIONAL { ?c pk:level ?level }
+          OPTIONAL { ?c pk:parentJurisdiction ?parent }
+        }"""):
+        iri = row["c"].value
+        city = ix.jurisdictions.get(iri)
+        if city is None:
+            code = row["code"].value
+            level = _pk_name(_v(row["level"]))
+            city = ix.jurisdictions[iri] = City(
+                iri, local_id(iri), code, "", "", "", _v(row["prov"]) or "",
+                level if level in LEVELS else "PREFECTURE", _v(row["parent"]),
+            )
+        label = row["label"]
+        if isinstance(label, ox.Literal):
+            if label.language == "en":
+                city.name_en = label.value
+            elif not city.name or label.language == "zh":
+                city.name = label.value
+        if row["alt"] is not None and not city.short:
+            city.short = row["alt"].value
+    for city in ix.jurisdictions.values():
+        city.short = city.short or city.name.removesuffix("市")
+        city.name_en = city.name_en or city.name
+    ix.jurisdictions = dict(sorted(ix.jurisdictions.items(), key=lambda kv: kv[1].admin_code))
+
+
+def _concepts(store: GraphStore, ix: GraphIndex) -> None:
+    for row in _select(store, f"""
+        SELECT ?c ?scheme ?label ?broader WHERE {{
+          ?c skos:inScheme ?scheme .
+          VALUES ?scheme {{ <{MEASURE_TYPE_SCHEME}> <{INDUSTRY_SCHEME}> }}
+          OPTIONAL {{ ?c skos:prefLabel ?label }}
+          OPTIONAL {{ ?c skos:broader ?broader }}
+        }}"""):
+        iri, scheme = row["c"].value, row["scheme"].value
+        c = ix.concepts.get(iri)
+        if c is None:
+            c = ix.concepts[iri] = Concept(iri, _concept_id(iri, scheme), scheme, "", "", _v(row["broader"]))
+        label = row["label"]
+        if isinstance(label, ox.Literal):
+            if label.language == "en":
+                c.label_en = label.value
+            elif label.language in ("zh", None, "") or not c.label:
+                c.label = label.value
+    alts: dict[str, list[str]] = defaultdict(list)
+    for row in _select(store, """
+        SELECT ?c ?alt WHERE { ?c skos:inScheme ?scheme ; skos:altLabel ?alt }"""):
+        alts[row["c"].value].append(row["alt"].value)
+    for c in ix.concepts.values():
+        c.label = c.label or c.id
+        c.label_en = c.label_en or c.label
+        c.alt_labels = tuple(sorted(set(alts.get(c.iri, ()))))
+        if c.broader_iri in ix.concepts:
+            ix.concepts[c.broader_iri].narrower_iris.append(c.iri)
+    for c in ix.concepts.values():
+        c.narrower_iris.sort()  # the same order whatever engine answered
+
+
+def _policies(store: GraphStore, ix: GraphIndex) -> None:
+    # Only documents of the corpus: cited policies outside it are stubs
+    # (pk:stub) with no city and no text, and the contract's Policy.city is
+    # non-null.
+    for row in _select(store, """
+        SELECT ?p ?title ?num ?issued ?city ?doc ?url ?annexOf WHERE {
+          ?p a pk:Policy ; pk:sourceDocument ?doc ; pk:city ?city .
+          OPTIONAL { ?p dcterms:title ?title }
+          OPTIONAL { ?p pk:docNumber ?num }
+          OPTIONAL { ?p dcterms:issued ?issued }
+          OPTIONAL { ?p dcterms:source ?url }
+          OPTIONAL { ?p pk:annexOf ?annexOf }
+        }"""):
+        iri = row["p"].value
+        if iri in ix.policies:
+            continue
+        ix.policies[iri] = Policy(
+            iri=iri, id=local_id(iri), title=_v(row["title"]) or row["doc"].value,
+            doc_number=_v(row["num"]), issued=_v(row["issued"]), city_iri=row["city"].value,
+            document=row["doc"].value, url=_v(row["url"]), annex_of_iri=_v(row["annexOf"]),
+        )
+    for row in _select(store, """
+        SELECT ?p ?rel ?o WHERE {
+          ?p a pk:Policy ; pk:sourceDocument ?doc ; ?rel ?o .
+          VALUES ?rel { eli:passed_by dcterms:references }
+        } ORDER BY ?p ?rel ?o"""):
+        p = ix.policies.get(row["p"].value)
+        if p is None:
+            continue
+        target = p.issuer_iris if row["rel"].value.endswith("passed_by") else p.reference_iris
+        if row["o"].value not in target:
+            target.append(row["o"].value)
+
+
+def _measures(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
+    for row in _select(store, """
+        SELECT ?m ?code ?title ?text ?policy ?city ?parent ?order ?src ?refines ?kind WHERE {
+          ?m a pk:Measure ; pk:code ?code ; eli:is_part_of ?policy .
+          OPTIONAL { ?m dcterms:title ?title }
+          OPTIONAL { ?m rdf:value ?text }
+          OPTIONAL { ?m pk:city ?city }
+          OPTIONAL { ?m dcterms:isPartOf ?parent }
+          OPTIONAL { ?m pk:order ?order }
+          OPTIONAL { ?m pk:source ?src }
+          OPTIONAL { ?m pk:refines ?refines }
+          OPTIONAL { ?m pk:sectionKind ?kind }
+        }"""):
+        iri = row["m"].value
+        if iri in ix.measures:
+            continue
+        policy = row["policy"].value
+        src = spans.get(_v(row["src"]) or "")
+        pol = ix.policies.get(policy)
+        text = _v(row["text"]) or (src.quote if src else "")
+        ix.measures[iri] = Measure(
+            iri=iri, id=local_id(iri), code=row["code"].value, title=_v(row["title"]), text=text,
+            policy_iri=policy,
+            city_iri=_v(row["city"]) or (pol.city_iri if pol else ""),
+            parent_iri=_v(row["parent"]),
+            order=int(row["order"].value) if row["order"] is not None else 0,
+            source=src or Span(pol.document if pol else "", 0, 0, ""),
+            refines_iri=_v(row["refines"]), section_kind=_v(row["kind"]),
+        )
+    for row in _select(store, """
+        SELECT ?m ?rel ?o WHERE {
+          ?m a pk:Measure ; ?rel ?o .
+          VALUES ?rel { pk:measureType pk:industry pk:involves }
+        } ORDER BY ?m ?rel ?o"""):
+        m = ix.measures.get(row["m"].value)
+        if m is None:
+            continue
+        rel = row["rel"].value
+        target = (m.measure_type_iris if rel.endswith("measureType")
+                  else m.industry_iris if rel.endswith("industry") else m.institution_iris)
+        if row["o"].value not in target:
+            target.append(row["o"].value)
+
+
+def _organizations(store: GraphStore, ix: GraphIndex) -> None:
+    # Organizations are written into every document graph that names them,
+    # and registry institutions also into the schemes graph: read them per
+    # graph and merge, so aliases are the union and `cities` says which
+    # cities' documents name the body.
+    graph_city = {f"https://w3id.org/policykg/id/graph/{p.iri.rsplit('/', 1)[-1]}": p.city_iri
+                  for p in ix.policies.values()}
+    seen_in_docs: set[str] = set()
+    for row in _select(store, """
+        SELECT ?g ?o ?label ?en ?kind ?city ?home ?parent ?dtype WHERE {
+          GRAPH ?g {
+            ?o a org:Organization .
+            OPTIONAL { ?o rdfs:label ?label }
+            OPTIONAL { ?o pk:nameEn ?en }
+            OPTIONAL { ?o pk:kind ?kind }
+            OPTIONAL { ?o pk:city ?city }
+            OPTIONAL { ?o pk:homeCity ?home }
+            OPTIONAL { ?o org:subOrganizationOf ?parent }
+            OPTIONAL { ?o pk:departmentType ?dtype }
+          }
+        }"""):
+        iri, g = row["o"].value, row["g"].value
+        o = ix.organizations.get(iri)
+        if o is None:
+            o = ix.organizations[iri] = Organization(
+                iri=iri, id=local_id(iri), name="", name_en=None, kind="OTHER", city_iri=None,
+                parent_iri=None, department_type=None,
+            )
+        label = row["label"]
+        if isinstance(label, ox.Literal) and label.language in ("zh", None, ""):
+            o.name = o.name or label.value
+            o.lookup_names.add(label.value)
+        o.name_en = o.name_en or _v(row["en"])
+        if row["kind"] is not None and o.kind == "OTHER":
+            kind = _pk_name(row["kind"].value)
+            o.kind = kind if kind in ORG_KINDS else "OTHER"
+        home = _v(row["city"]) or _v(row["home"])
+        if home and home.startswith("http") and o.city_iri is None:
+            o.city_iri = home
+        o.parent_iri = o.parent_iri or _v(row["parent"])
+        o.department_type = o.department_type or _v(row["dtype"])
+        city = graph_city.get(g)
+        if city is not None:
+            seen_in_docs.add(iri)
+            if city not in o.named_in_iris:
+                o.named_in_iris.append(city)
+    for row in _select(store, """
+        SELECT ?g ?o ?alt WHERE { GRAPH ?g { ?o a org:Organization ; skos:altLabel ?alt } }"""):
+        o = ix.organizations.get(row["o"].value)
+        if o is None:
+            continue
+        alt = row["alt"].value
+        o.lookup_names.add(alt)
+        if row["g"].value in graph_city and alt not in o.aliases:
+            o.aliases.append(alt)
+    # Registry entries no document names stay resolvable as parents
+    # (中科院微电子所 → 中国科学院) but are not listed as organizations.
+    ix.registry_only = {iri for iri in ix.organizations if iri not in seen_in_docs}
+    for o in ix.organizations.values():
+        o.name = o.name or o.id
+        o.aliases.sort()
+        o.named_in_iris.sort(key=lambda c: ix.cities[c].admin_code if c in ix.cities else c)
+
+
+def _responsibilities(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
+    unknown_roles = 0
+    for row in _select(store, """
+        SELECT ?r ?org ?m ?role ?basis ?form ?src ?mention ?open WHERE {
+          ?r a pk:Responsibility ; pk:organization ?org ; pk:measure ?m ; pk:role ?role .
+          OPTIONAL { ?r pk:basis ?basis }
+          OPTIONAL { ?r pk:form ?form }
+          OPTIONAL { ?r pk:source ?src }
+          OPTIONAL { ?r pk:mention ?mention }
+          OPTIONAL { ?r pk:openEnded ?open }
+        }"""):
+        iri = row["r"].value
+        if iri in ix.responsibilities:
+            continue
+        role, basis, form = _pk_name(row["role"].value), _pk_name(_v(row["basis"])), _pk_name(_v(row["form"]))
+        if role not in ROLES:  # not ours (a shared store may hold other data): no role to answer with
+            unknown_roles += 1
+            continue
+        src = spans.get(_v(row["src"]) or "")
+        ix.responsibilities[iri] = Responsibility(
+            iri=iri, organization_iri=row["org"].value, measure_iri=row["m"].value,
+            role=role, basis=basis if basis in BASES else "EXPLICIT",
+            form=form if form in FORMS else ("CLAUSE" if basis != "INHERITED" else "ISSUER"),
+            source=src or Span("", 0, 0, ""),
+            mention=spans.get(_v(row["mention"]) or ""),
+            open_ended=_v(row["open"]) == "true",
+        )
+    if unknown_roles:
+        log.warning("%d responsibilities with a role other than %s left out", unknown_roles, ", ".join(ROLES))
+
+
+def _classifications(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
+    for row in _select(store, """
+        SELECT ?c ?m ?concept ?src WHERE {
+          ?c a pk:Classification ; pk:measure ?m ; pk:concept ?concept .
+          OPTIONAL { ?c pk:source ?src }
+        }"""):
+        iri = row["c"].value
+        src = spans.get(_v(row["src"]) or "")
+        if iri not in ix.classifications and src is not None:
+            ix.classifications[iri] = Classification(iri, row["m"].value, row["concept"].value, src)
+
+
+def _reports(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
+    """The extraction report: one row per (document, unexplained passage)."""
+    for row in _select(store, """
+        SELECT ?doc ?policy ?error ?measures ?explicit ?span WHERE {
+          ?r a pk:DocumentReport ; pk:document ?doc ; pk:measureCount ?measures ;
+             pk:explicitMeasureCount ?explicit .
+          OPTIONAL { ?r pk:policy ?policy }
+          OPTIONAL { ?r pk:error ?error }
+          OPTIONAL { ?r pk:unexplained ?span }
+        }"""):
+        doc = row["doc"].value
+        report = ix.reports.get(doc)
+        if report is None:
+            report = ix.reports[doc] = DocumentReport(
+                doc, _v(row["policy"]), _v(row["error"]), int(row["measures"].value), int(row["explicit"].value))
+        span = spans.get(_v(row["span"]) or "")
+        if span is not None and span not in report.unexplained:
+            report.unexplained.append(span)
+    for report in ix.reports.values():
+        report.unexplained.sort(key=lambda s: s.start)
+    ix.reports = dict(sorted(ix.reports.items()))
+
+
+def _targets(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
+    for row in _select(store, """
+        SELECT ?t ?ind ?value ?unit ?year ?qual ?policy ?city ?m ?src ?sent WHERE {
+          ?t a pk:Target ; pk:indicator ?ind ; pk:policy ?policy .
+          OPTIONAL { ?t rdf:value ?value }
+          OPTIONAL { ?t pk:unit ?unit }
+          OPTIONAL { ?t pk:dueYear ?year }
+          OPTIONAL { ?t pk:qualifier ?qual }
+          OPTIONAL { ?t pk:city ?city }
+          OPTIONAL { ?t pk:measure ?m }
+          OPTIONAL { ?t pk:source ?src }
+          OPTIONAL { ?t pk:sentence ?sent }
+        }"""):
+        iri = row["t"].value
+        if iri in ix.targets:
+            continue
+        policy = row["policy"].value
+        pol = ix.policies.get(policy)
+        src = spans.get(_v(row["src"]) or "") or Span("", 0, 0, "")
+        value = _v(row["value"])
+        year = _v(row["year"])
+        ix.targets[iri] = Target(
+            iri=iri, id=local_id(iri), indicator=row["ind"].value,
+            value=float(value) if value is not None else None, unit=_v(row["unit"]),
+            year=int(year) if year is not None else None,
+            qualifier=_pk_name(_v(row["qual"])), policy_iri=policy,
+            city_iri=_v(row["city"]) or (pol.city_iri if pol else ""),
+            measure_iri=_v(row["m"]), source=src, sentence=spans.get(_v(row["sent"]) or ""),
+        )
+
+
+def _derive(ix: GraphIndex) -> None:
+    """Every reverse relation and grouping the API needs, computed once."""
+    city_code = {iri: c.admin_code for iri, c in ix.cities.items()}
+
+    ix.documents = sorted(p.document for p in ix.policies.values())
+    for p in ix.policies.values():
+        ix.policies_by_city.setdefault(p.city_iri, []).append(p.iri)
+        if p.annex_of_iri in ix.policies:
+            ix.policies[p.annex_of_iri].annex_iris.append(p.iri)
+    for iris in ix.policies_by_city.values():
+        iris.sort(key=lambda i: (ix.policies[i].issued or "", ix.policies[i].document))
+
+    # measures in a stable, readable order: city code, document, document order
+    def measure_key(iri: str) -> tuple:
+        m = ix.measures[iri]
+        pol = ix.policies.get(m.policy_iri)
+        return (city_code.get(m.city_iri, ""), pol.document if pol else "", m.order, m.code)
+
+    ordered = sorted(ix.measures, key=measure_key)
+    ix.measures = {iri: ix.measures[iri] for iri in ordered}
+    for m in ix.measures.values():
+        ix.measures_by_city.setdefault(m.city_iri, []).append(m.iri)
+        if m.policy_iri in ix.policies:
+            ix.policies[m.policy_iri].measure_iris.append(m.iri)
+        if m.parent_iri in ix.measures:
+            ix.measures[m.parent_iri].child_iris.append(m.iri)
+        if m.refines_iri in ix.measures:
+            ix.measures[m.refines_iri].refined_by_iris.append(m.iri)
+
+    # responsibilities: grouped by measure (in measure order) and by organization
+    role_rank = {"LEAD": 0, "RESPONSIBLE": 1, "COOPERATING": 2}
+    measure_pos = ix.measure_pos = {iri: i for i, iri in enumerate(ix.measures)}
+    resp_sorted = sorted(
+        ix.responsibilities.values(),
+        key=lambda r: (measure_pos.get(r.measure_iri, 1 << 30), role_rank.get(r.role, 9),
+                       r.basis != "EXPLICIT", r.source.start,
+                       # units of one clause in the order the clause names them
+                       r.mention.start if r.mention else 0, r.organization_iri),
+    )
+    ix.responsibilities = {r.iri: r for r in resp_sorted}
+    ix.resp_pos = {iri: i for i, iri in enumerate(ix.responsibilities)}
+    involved: dict[str, set[str]] = defaultdict(set)
+    for r in resp_sorted:
+        ix.resp_by_measure.setdefault(r.measure_iri, []).append(r.iri)
+        if r.measure_iri in ix.measures:
+            ix.resp_by_city.setdefault(ix.measures[r.measure_iri].city_iri, []).append(r.iri)
+        ix.resp_by_org.setdefault(r.organization_iri, []).append(r.iri)
+        involved[r.organization_iri].add(r.measure_iri)
+    for m in ix.measures.values():
+        for o in m.institution_iris:
+            involved[o].add(m.iri)
+    # A document naming 中科院微电子所 names 中科院 too: a body's cities and
+    # measures include those of its parts (org:subOrganizationOf, transitively).
+    parts: dict[str, list[str]] = defaultdict(list)
+    for o in ix.organizations.values():
+        if o.parent_iri and o.parent_iri != o.iri:
+            parts[o.parent_iri].append(o.iri)
+
+    def with_parts(iri: str) -> set[str]:
+        out, todo = {iri}, [iri]
+        while todo:
+            for child in parts.get(todo.pop(), ()):
+                if child not in out:
+                    out.add(child)
+                    todo.append(child)
+        return out
+
+    for o in ix.organizations.values():
+        body = with_parts(o.iri)
+        cities = {c for member in body for c in ix.organizations[member].named_in_iris}
+        o.city_iris = sorted(cities, key=lambda c: city_code.get(c, c))
+        ms = {m for member in body for m in involved.get(member, ())}
+        if ms:
+            ix.measures_by_org[o.iri] = sorted((i for i in ms if i in measure_pos), key=measure_pos.__getitem__)
+
+    listed = [o for o in ix.organizations.values() if o.iri not in ix.registry_only]
+    listed.sort(key=lambda o: (city_code.get(o.city_iri or "", ""), o.name))
+    ix.listed_orgs = [o.iri for o in listed]
+    for o in listed:
+        for c in o.named_in_iris:
+            ix.orgs_by_city.setdefault(c, []).append(o.iri)
+
+    # concepts: measures typed with the concept or any narrower one (its family)
+    direct: dict[str, list[str]] = defaultdict(list)
+    for m in ix.measures.values():
+        for c in m.measure_type_iris + m.industry_iris:
+            direct[c].append(m.iri)
+
+    def family(c: str, seen: set[str]) -> set[str]:
+        out = {c}
+        for n in ix.concepts[c].narrower_iris if c in ix.concepts else ():
+            if n not in seen:
+                seen.add(n)
+                out |= family(n, seen)
+        return out
+
+    for c in ix.concepts:
+        ms: set[str] = set()
+        for member in family(c, {c}):
+            ms.update(direct.get(member, ()))
+        ix.measures_by_concept[c] = sorted(ms, key=measure_pos.__getitem__)
+        per_city: dict[str, list[str]] = {}
+        for m in ix.measures_by_concept[c]:
+            per_city.setdefault(ix.measures[m].city_iri, []).append(m)
+        ix.concept_cities[c] = sorted(per_city, key=lambda i: city_code.get(i, i))
+        if ix.concepts[c].scheme == MEASURE_TYPE_SCHEME and per_city:
+            ix.type_city_measures[c] = per_city
+
+    for cl in ix.classifications.values():
+        ix.classifications_by_measure.setdefault(cl.measure_iri, []).append(cl.iri)
+    for t in sorted(ix.targets.values(), key=lambda t: (city_code.get(t.city_iri, ""), t.source.document,
+                                                       t.source.start)):
+        ix.targets_by_city.setdefault(t.city_iri, []).append(t.iri)
+        if t.measure_iri in ix.measures:
+            ix.measures[t.measure_iri].target_iris.append(t.iri)
+    ix.targets = {iri: ix.targets[iri] for lst in ix.targets_by_city.values() for iri in lst}
+
+    for table in (ix.jurisdictions, ix.policies, ix.measures, ix.organizations, ix.concepts, ix.targets):
+        for iri, rec in table.items():  # type: ignore[attr-defined]
+            ix.by_id.setdefault(rec.id, iri)
+
+
+def load_index(store: GraphStore) -> GraphIndex:
+    before = store.round_trips
+    ix = GraphIndex()
+    spans = _spans(store)
+    _cities(store, ix)
+    _concepts(store, ix)
+    _policies(store, ix)
+    issuing = {p.city_iri for p in ix.policies.values()}
+    ix.cities = {iri: c for iri, c in ix.jurisdictions.items() if iri in issuing}
+    _measures(store, ix, spans)
+    _organizations(store, ix)
+    _responsibilities(store, ix, spans)
+    _classifications(store, ix, spans)
+    _targets(store, ix, spans)
+    _reports(store, ix, spans)
+    _derive(ix)
+    ix.triple_count = store.triple_count()
+    ix.load_round_trips = store.round_trips - before
+    return ix

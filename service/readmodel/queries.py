@@ -1,0 +1,248 @@
+"""The questions the API answers, as plain functions over the index.
+
+No GraphQL here: a notebook can call ``Queries(load_index(store))`` and ask
+the same things the server answers. Every function returns IRIs or records
+in the index's stable order, so pagination by offset is deterministic.
+
+An unknown name (city, organization, concept) yields an empty result, never
+an exception: the contract promises empty lists and nulls for those.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import OrderedDict
+from dataclasses import dataclass
+from threading import Lock
+
+from ..errors import QueryError
+from .index import GraphIndex
+from .names import Names, key
+from .records import City, Concept, Organization
+
+# Kinds the contract calls "institutions": everything that is not government.
+GOVERNMENT_KINDS = frozenset({"GOVERNMENT_DEPARTMENT", "LOCAL_GOVERNMENT", "ADMINISTRATIVE_COMMITTEE", "COLLECTIVE"})
+
+
+@dataclass(frozen=True, slots=True)
+class SharedMeasure:
+    measure_type: Concept
+    city_iris: tuple[str, ...]
+    measure_iris: tuple[str, ...]  # the evidence, grouped by city in the cities' order
+
+
+class _Unknown:
+    """Marks a filter whose name did not resolve: the answer is empty."""
+
+
+UNKNOWN = _Unknown()
+
+
+class Queries:
+    def __init__(self, ix: GraphIndex) -> None:
+        self.ix = ix
+        self.names = Names(ix)
+        self._text_keys: dict[str, str] | None = None
+        self._shared_cache: OrderedDict[tuple, list[SharedMeasure]] = OrderedDict()
+        self._lock = Lock()
+
+    # -- filters shared by several questions ----------------------------------
+    def _city(self, name: str | None) -> City | None | _Unknown:
+        if name is None:
+            return None
+        return self.names.city(name) or UNKNOWN
+
+    def _orgs(self, name: str | None, city: City | None) -> list[Organization] | None:
+        if name is None:
+            return None
+        return self.names.organizations(name, city)
+
+    # -- cities and policies ---------------------------------------------------
+    def policies(self, city: str | None = None) -> list[str]:
+        c = self._city(city)
+        if c is UNKNOWN:
+            return []
+        if c is None:
+            return [iri for lst in (self.ix.policies_by_city.get(ci, []) for ci in self.ix.cities) for iri in lst]
+        return list(self.ix.policies_by_city.get(c.iri, []))
+
+    # -- organizations ----------------------------------------------------------
+    def organizations(self, city: str | None = None, kind: str | None = None,
+                      search: str | None = None) -> list[str]:
+        c = self._city(city)
+        if c is UNKNOWN:
+            return []
+        iris = self.ix.orgs_by_city.get(c.iri, []) if c is not None else self.ix.listed_orgs
+        orgs = (self.ix.organizations[i] for i in iris)
+        if kind is not None:
+            orgs = (o for o in orgs if o.kind == kind)
+        if search:
+            k = key(search)
+            orgs = (o for o in orgs if any(k in key(n) for n in (o.name, o.name_en or "", *o.aliases)))
+        return [o.iri for o in orgs]
+
+    def institutions(self, city: str | None = None) -> list[str]:
+        c = self._city(city)
+        if c is UNKNOWN:
+            return []
+        iris = self.ix.orgs_by_city.get(c.iri, []) if c is not None else self.ix.listed_orgs
+        return [i for i in iris if self.ix.organizations[i].kind not in GOVERNMENT_KINDS]
+
+    # -- responsibilities -------------------------------------------------------
+    def responsibilities(self, city: str | None = None, organization: str | None = None,
+                         role: str | None = None, basis: str | None = None,
+                         measure_type: str | None = None) -> list[str]:
+        c = self._city(city)
+        if c is UNKNOWN:
+            return []
+        ix = self.ix
+        # start from the narrowest list the filters allow, then filter it
+        if organization is not None:
+            orgs = self._orgs(organization, c)
+            if not orgs:
+                return []
+            if len(orgs) == 1:
+                iris = list(ix.resp_by_org.get(orgs[0].iri, ()))
+            else:  # several bodies share the alias: merge in the global order
+                iris = sorted({i for o in orgs for i in ix.resp_by_org.get(o.iri, ())}, key=ix.resp_pos.__getitem__)
+            if c is not None:
+                iris = [i for i in iris if ix.measures[ix.responsibilities[i].measure_iri].city_iri == c.iri]
+        elif c is not None:
+            iris = list(ix.resp_by_city.get(c.iri, ()))
+        else:
+            iris = list(ix.responsibilities)
+        if measure_type is not None:
+            mt = self.names.measure_type(measure_type)
+            if mt is None:
+                return []
+            typed = set(ix.measures_by_concept.get(mt.iri, ()))
+            iris = [i for i in iris if ix.responsibilities[i].measure_iri in typed]
+        if role is not None:
+            iris = [i for i in iris if ix.responsibilities[i].role == role]
+        if basis is not None:
+            iris = [i for i in iris if ix.responsibilities[i].basis == basis]
+        return iris
+
+    def organization_responsibilities(self, org_iri: str, role: str | None = None) -> list[str]:
+        iris = self.ix.resp_by_org.get(org_iri, [])
+        if role is None:
+            return list(iris)
+        return [i for i in iris if self.ix.responsibilities[i].role == role]
+
+    # -- measures ------------------------------------------------------------------
+    def measures(self, city: str | None = None, organization: str | None = None,
+                 measure_type: str | None = None, industry: str | None = None,
+                 institution: str | None = None, text: str | None = None) -> list[str]:
+        c = self._city(city)
+        if c is UNKNOWN:
+            return []
+        ix = self.ix
+        # each filter names a set of measures; intersect the sets, smallest first
+        sets: list[set[str] | list[str]] = []
+        if c is not None:
+            sets.append(ix.measures_by_city.get(c.iri, []))
+        for name, only_institutions in ((organization, False), (institution, True)):
+            if name is None:
+                continue
+            orgs = self._orgs(name, c)
+            if only_institutions:
+                orgs = [o for o in orgs if o.kind not in GOVERNMENT_KINDS]
+            if not orgs:
+                return []
+            sets.append({m for o in orgs for m in ix.measures_by_org.get(o.iri, ())})
+        for name, resolve in ((measure_type, self.names.measure_type), (industry, self.names.industry)):
+            if name is None:
+                continue
+            concept = resolve(name)
+            if concept is None:
+                return []
+            sets.append(ix.measures_by_concept.get(concept.iri, []))
+        if not sets:
+            candidates = list(ix.measures)
+        elif len(sets) == 1 and isinstance(sets[0], list):
+            candidates = list(sets[0])
+        else:
+            sets.sort(key=len)
+            chosen = set(sets[0]).intersection(*sets[1:])
+            candidates = sorted(chosen, key=ix.measure_pos.__getitem__)
+        if text:
+            k = key(text)
+            texts = self._texts()
+            candidates = [m for m in candidates if k in texts[m]]
+        return candidates
+
+    def _texts(self) -> dict[str, str]:
+        # built on first use: most deployments never search text
+        if self._text_keys is None:
+            self._text_keys = {iri: key(f"{m.title or ''}\n{m.text}") for iri, m in self.ix.measures.items()}
+        return self._text_keys
+
+    def measure_institutions(self, measure_iri: str) -> list[str]:
+        """Institutions a measure names (pk:involves) or assigns."""
+        m = self.ix.measures[measure_iri]
+        out = list(m.institution_iris)
+        for r in self.ix.resp_by_measure.get(measure_iri, ()):
+            org = self.ix.responsibilities[r].organization_iri
+            o = self.ix.organizations.get(org)
+            if o is not None and o.kind not in GOVERNMENT_KINDS and org not in out:
+                out.append(org)
+        return [i for i in out if i in self.ix.organizations]
+
+    # -- shared measure types -------------------------------------------------------
+    def shared_measures(self, cities: list[str] | None = None, min_cities: int = 2) -> list[SharedMeasure]:
+        ix = self.ix
+        if cities is None:
+            chosen = list(ix.cities)
+        else:
+            resolved = (self.names.city(n) for n in cities)
+            chosen = list(dict.fromkeys(c.iri for c in resolved if c is not None))
+            chosen.sort(key=lambda i: ix.cities[i].admin_code)
+        need = max(1, min_cities)
+        if len(chosen) < need:
+            return []
+        cache_key = (tuple(chosen), need)
+        with self._lock:
+            hit = self._shared_cache.get(cache_key)
+            if hit is not None:
+                self._shared_cache.move_to_end(cache_key)
+                return hit
+        out: list[SharedMeasure] = []
+        for concept_iri, by_city in ix.type_city_measures.items():
+            present = [c for c in chosen if c in by_city]
+            if len(present) >= need:
+                out.append(SharedMeasure(
+                    ix.concepts[concept_iri], tuple(present),
+                    tuple(m for c in present for m in by_city[c]),
+                ))
+        # most widely shared first, then the scheme's order
+        out.sort(key=lambda s: (-len(s.city_iris), s.measure_type.id))
+        with self._lock:
+            self._shared_cache[cache_key] = out
+            while len(self._shared_cache) > 256:  # bounded: city lists come from clients
+                self._shared_cache.popitem(last=False)
+        return out
+
+    # -- targets ------------------------------------------------------------------------
+    def targets(self, city: str | None = None, indicator: str | None = None) -> list[str]:
+        c = self._city(city)
+        if c is UNKNOWN:
+            return []
+        ix = self.ix
+        iris = list(ix.targets_by_city.get(c.iri, [])) if c is not None else list(ix.targets)
+        if indicator:
+            k = key(indicator)
+            iris = [t for t in iris if k in key(ix.targets[t].indicator)]
+        return iris
+
+    # -- the extraction report ----------------------------------------------------
+    def extraction_report(self, document: str | None = None) -> list:
+        """Every document's report, or the named one's; an unknown name is an error that
+        suggests the closest file names."""
+        reports = self.ix.reports
+        if document is None:
+            return list(reports.values())
+        if document in reports:
+            return [reports[document]]
+        close = difflib.get_close_matches(document, list(reports), n=3, cutoff=0.3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise QueryError(f"extractionReport: no document {document!r} in the manifest (argument `document`){hint}")

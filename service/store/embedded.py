@@ -1,0 +1,101 @@
+"""The embedded graph store: pyoxigraph in memory (or a persistent store opened read-only).
+
+``OxigraphStore`` implements the ``GraphStore`` protocol (protocol.py) and
+counts its round trips; ``oxigraph_term`` hands rdflib terms (what the
+pipeline builds) over to pyoxigraph without importing rdflib.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import pyoxigraph as ox
+
+from .protocol import UNION
+
+class OxigraphStore:
+    """An in-memory pyoxigraph store loaded from TriG or N-Quads."""
+
+    def __init__(self, store: ox.Store | None = None) -> None:
+        self._store = store if store is not None else ox.Store()
+        self._lock = threading.Lock()  # the counter is bumped from worker threads too
+        self.round_trips = 0
+
+    # -- loading ---------------------------------------------------------------
+    @classmethod
+    def from_file(cls, path: Path) -> "OxigraphStore":
+        fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TRIG
+        s = cls()
+        s._store.bulk_load(path=str(path), format=fmt)
+        return s
+
+    @classmethod
+    def from_bytes(cls, data: bytes, fmt: ox.RdfFormat = ox.RdfFormat.TRIG) -> "OxigraphStore":
+        s = cls()
+        s._store.bulk_load(data, format=fmt)
+        return s
+
+    @classmethod
+    def from_quads(cls, quads: Iterable[tuple[Any, Any, Any, Any]]) -> "OxigraphStore":
+        """Load (s, p, o, graph) tuples of rdflib terms (``BuildResult.quads``)."""
+        s = cls()
+        s._store.bulk_extend(oxigraph_quads(quads))
+        return s
+
+    @classmethod
+    def from_rdflib(cls, dataset: Any) -> "OxigraphStore":
+        """Load an rdflib ``Dataset`` (what ``graph.build.build_corpus`` returns).
+
+        N-Quads is the cheapest lossless hand-over: no prefixes, no pretty
+        printing, one line per quad.
+        """
+        data = dataset.serialize(format="nquads")
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        return cls.from_bytes(data, ox.RdfFormat.N_QUADS)
+
+    # -- the interface ---------------------------------------------------------
+    def query(self, sparql: str, *, union: bool = UNION,
+              default_graphs: list[str] | None = None,
+              named_graphs: list[str] | None = None) -> Any:
+        with self._lock:
+            self.round_trips += 1
+        kwargs: dict[str, Any] = {}
+        if default_graphs:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        else:
+            kwargs["use_default_graph_as_union"] = union
+        if named_graphs:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        return self._store.query(sparql, **kwargs)
+
+    def triple_count(self) -> int:
+        return len(self._store)
+
+    def graph_names(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+
+def oxigraph_quads(quads: Iterable[tuple[Any, Any, Any, Any]]) -> Iterator[ox.Quad]:
+    """(s, p, o, graph) tuples of rdflib terms as pyoxigraph quads (graph None: the default graph)."""
+    for s, p, o, g in quads:
+        yield ox.Quad(oxigraph_term(s), oxigraph_term(p), oxigraph_term(o),
+                      oxigraph_term(g) if g is not None else ox.DefaultGraph())
+
+
+def oxigraph_term(t: Any) -> Any:
+    """An rdflib term as a pyoxigraph term (no rdflib import needed: duck-typed)."""
+    kind = type(t).__name__
+    if kind == "URIRef":
+        return ox.NamedNode(str(t))
+    if kind == "BNode":
+        return ox.BlankNode(str(t))
+    if kind == "Literal":
+        if t.language:
+            return ox.Literal(str(t), language=t.language)
+        if t.datatype is not None:
+            return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype)))
+        return ox.Literal(str(t))
+    raise TypeError(f"cannot store {t!r} ({kind})")
