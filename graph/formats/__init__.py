@@ -8,6 +8,7 @@
     legacy.py  .doc / .wps / .rtf: converted to .docx by LibreOffice, when it is installed
     render.py  what they share: paragraphs and tables written as one text, with Grids
     meta.py    what a page declares about itself (SourceText.meta), read as header fields
+    errors.py  DocumentError: a document that cannot be read, with its file named
 
 Every decoder returns a SourceText whose ``text`` is the extracted text;
 every span the pipeline makes indexes it. To add a format, write a module
