@@ -8,6 +8,7 @@
     insights/     research analytics over a loaded graph: plain Python, no server
     readmodel/    the graph read once into records and indexes; the questions over them
     store/        where the triples are: the GraphStore protocol, embedded, remote
+    settings.py   every POLICYKG_* setting: type, default, help, strict parsing
     errors.py     errors a client caused and may read (everything else is masked)
 
 Each imports only what stands below it in this list (tests/test_house.py

@@ -2,8 +2,8 @@
 
     build     the pipeline's build, then the start-up cache ``serve`` opens (or ``--store URL``)
     validate, stats, review, synth, export   as graph/cli.py defines them
-    serve     GraphQL, SPARQL and the ontology over HTTP
-    settings  every POLICYKG_* setting, its default and what it does
+    serve     GraphQL, SPARQL and the ontology over HTTP (every setting checked first)
+    settings  every POLICYKG_* setting: its default, what it does, its value now
 
 The pipeline knows nothing of the service; this module is where the two meet.
 """
@@ -20,6 +20,8 @@ import typer
 from graph import cli as pipeline
 from graph.cli import CheckOpt, OutOpt, RawOpt, err
 from graph.paths import RAW_DIR
+
+from . import settings
 
 app = typer.Typer(help="policykg: a knowledge graph of Chinese municipal S&T policy.", no_args_is_help=True)
 
@@ -87,7 +89,13 @@ app.command()(pipeline.stats)
 app.command()(pipeline.review)
 
 
-@app.command()
+def _serve_epilog() -> str:
+    # typer's rich help reflows paragraphs; each line of the table is one paragraph here
+    return "Environment (`policykg settings` prints the values set now):\n\n" + "\n\n".join(
+        line.strip() for line in settings.describe({}, compact=True).splitlines() if line.strip())
+
+
+@app.command(epilog=_serve_epilog())
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
@@ -101,6 +109,7 @@ def serve(
     """Serve GraphQL, SPARQL and the ontology over HTTP."""
     from .server import run
 
+    _check_settings()
     if store and data is not None:
         err.print("[red]error:[/red] --data and --store are exclusive: load a folder into the store with "
                   "`policykg build --raw DIR --store URL`, then serve --store URL")
@@ -113,6 +122,24 @@ def serve(
 
 app.command()(pipeline.synth)
 app.command()(pipeline.export)
+
+
+@app.command(name="settings")
+def show_settings() -> None:
+    """Every POLICYKG_* setting: its default, what it does, and its value where one is set."""
+    _check_settings()
+    sys.stdout.write(settings.describe())
+
+
+def _check_settings() -> None:
+    """Every setting parses, or the command stops naming the variable (exit 2)."""
+    try:
+        unknown = settings.check()
+    except settings.SettingError as exc:
+        err.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
+        raise typer.Exit(2) from None
+    for name in unknown:
+        err.print(f"[yellow]warning:[/yellow] {name} is no policykg setting (`policykg settings` lists them)")
 
 
 def main() -> None:  # pragma: no cover

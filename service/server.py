@@ -13,6 +13,8 @@ import uvicorn
 from .lifecycle.loading import LoadError, ensure_dataset, load_graph
 from .web.http_limits import HttpLimits, uvicorn_options
 
+from . import settings
+
 log = logging.getLogger("policykg.service")
 
 
@@ -23,6 +25,7 @@ def _fastest(module: str, name: str, fallback: str) -> str:
 
 def run(host: str = "127.0.0.1", port: int = 8000, data: Path | None = None, workers: int = 1,
         watch: bool = False, store: str | None = None) -> None:
+    settings.check()  # a value that does not parse stops the server here, named (SettingError)
     if store:
         # a remote SPARQL engine holds the graph; every worker (and reload) reads it from there
         os.environ["POLICYKG_STORE"] = store
@@ -34,8 +37,8 @@ def run(host: str = "127.0.0.1", port: int = 8000, data: Path | None = None, wor
         host=host,
         port=port,
         loop=_fastest("uvloop", "uvloop", "asyncio"),
-        log_level=os.environ.get("POLICYKG_LOG_LEVEL", "info"),
-        access_log=bool(os.environ.get("POLICYKG_ACCESS_LOG")),
+        log_level=settings.get("POLICYKG_LOG_LEVEL"),
+        access_log=settings.get("POLICYKG_ACCESS_LOG"),
         # head deadline and size, connection cap, keep-alive and shutdown timeouts (service/web/http_limits.py)
         **uvicorn_options(HttpLimits.from_env(), _fastest("httptools", "httptools", "h11")),
     )
@@ -51,12 +54,12 @@ def run(host: str = "127.0.0.1", port: int = 8000, data: Path | None = None, wor
             if watch:
                 os.environ["POLICYKG_WATCH"] = "1"  # each worker watches and reloads itself
             # an admin reload reaches one worker; it tells the others through this file (service/lifecycle/reload.py)
-            os.environ["POLICYKG_RELOAD_SIGNAL"] = str(Path(tempfile.gettempdir()) /
-                                                       f"policykg-reload-{os.getpid()}.json")
+            signal = Path(tempfile.gettempdir()) / f"policykg-reload-{os.getpid()}.json"
+            os.environ["POLICYKG_RELOAD_SIGNAL"] = str(signal)
             try:
                 uvicorn.run("service.web.app:app_from_env", factory=True, workers=workers, **options)
             finally:
-                Path(os.environ["POLICYKG_RELOAD_SIGNAL"]).unlink(missing_ok=True)
+                signal.unlink(missing_ok=True)
             return
         from .web.app import create_app
 

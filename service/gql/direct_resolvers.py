@@ -25,7 +25,6 @@ queries both ways and compares.
 
 from __future__ import annotations
 
-import os
 from typing import Any, Callable
 
 from graphql import GraphQLObjectType
@@ -34,11 +33,13 @@ from strawberry.types.base import StrawberryList, StrawberryOptional
 from strawberry.types.enum import StrawberryEnumDefinition, has_enum_definition
 from strawberry.types.field import StrawberryField
 
+from .. import settings
+
 _LEAVES = (str, int, float, bool, ID)
 
 
 def enabled() -> bool:
-    return os.environ.get("POLICYKG_DIRECT_RESOLVERS", "1").strip().lower() not in ("0", "false", "no", "off")
+    return settings.get("POLICYKG_DIRECT_RESOLVERS")
 
 
 def _is_leaf(type_: Any) -> bool:

@@ -27,7 +27,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -52,16 +51,12 @@ from graphql import (
 from graphql.language import Visitor
 from strawberry.extensions import DisableIntrospection, SchemaExtension
 
+from .. import settings
 from .connections import MAX_FIRST
 from .text_cache import TextCache
 
-DEFAULT_MAX_STRING = 1000
-DEFAULT_MAX_COST = 200_000
-DEFAULT_LIST_FACTOR = 20
-
-
 def production() -> bool:
-    return os.environ.get("POLICYKG_PRODUCTION", "").strip().lower() in ("1", "true", "yes", "on")
+    return settings.get("POLICYKG_PRODUCTION")
 
 
 def _too_long(limit: int, what: str, length: int) -> GraphQLError:
@@ -124,7 +119,6 @@ def _longest_literal(document: Any) -> int:
     return visitor.longest
 
 
-DEFAULT_MAX_EXPANDED = 10_000
 MAX_INT_DIGITS = 50  # an Int is 32 bits (10 digits); Python refuses to convert over 4300
 
 
@@ -204,7 +198,7 @@ class DocumentShape(SchemaExtension):
 
 def document_shape() -> Callable[[], SchemaExtension]:
     """The factory service/gql/limits.py puts first among the validation hooks."""
-    limit = int(os.environ.get("POLICYKG_MAX_EXPANDED", DEFAULT_MAX_EXPANDED))
+    limit = settings.get("POLICYKG_MAX_EXPANDED")
     memo = TextCache(name="shape")
     return lambda: DocumentShape(limit, memo)
 
@@ -329,9 +323,9 @@ class MaxCost(SchemaExtension):
 
 def guard_extensions(is_production: bool | None = None) -> list[Callable[[], SchemaExtension]]:
     """Extension factories to append to the schema's own (service/gql/limits.py)."""
-    limit = int(os.environ.get("POLICYKG_MAX_STRING", DEFAULT_MAX_STRING))
-    budget = int(os.environ.get("POLICYKG_MAX_COST", DEFAULT_MAX_COST))
-    factor = int(os.environ.get("POLICYKG_LIST_FACTOR", DEFAULT_LIST_FACTOR))
+    limit = settings.get("POLICYKG_MAX_STRING")
+    budget = settings.get("POLICYKG_MAX_COST")
+    factor = settings.get("POLICYKG_LIST_FACTOR")
     # the memos outlive requests (an extension is made per request) and belong to this schema
     strings, costs = TextCache(name="strings"), TextCache(name="cost")
     exts: list[Callable[[], SchemaExtension]] = [lambda: MaxStringLength(limit, strings),

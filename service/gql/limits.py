@@ -12,7 +12,6 @@ The caches are bounded by the bytes of the texts they keep
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 
+from .. import settings
 from ..errors import QueryError
 from .guards import document_shape
 from .text_cache import TextCache
@@ -43,12 +43,11 @@ class Limits:
 
     @classmethod
     def from_env(cls) -> "Limits":
-        env = os.environ.get
         return cls(
-            max_depth=int(env("POLICYKG_MAX_DEPTH", cls.max_depth)),
-            max_aliases=int(env("POLICYKG_MAX_ALIASES", cls.max_aliases)),
-            max_tokens=int(env("POLICYKG_MAX_TOKENS", cls.max_tokens)),
-            time_limit_s=float(env("POLICYKG_GRAPHQL_TIME_LIMIT", cls.time_limit_s)),
+            max_depth=settings.get("POLICYKG_MAX_DEPTH"),
+            max_aliases=settings.get("POLICYKG_MAX_ALIASES"),
+            max_tokens=settings.get("POLICYKG_MAX_TOKENS"),
+            time_limit_s=settings.get("POLICYKG_GRAPHQL_TIME_LIMIT"),
         )
 
 

@@ -8,12 +8,13 @@ hold (``cache_occupancy``).
 
 from __future__ import annotations
 
-import os
 import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
+
+from .. import settings
 
 
 class TextCache:
@@ -73,16 +74,12 @@ def cache_occupancy() -> dict[str, int]:
     return out
 
 
-DEFAULT_CACHE_BYTES = 8 * 1024 * 1024
-DEFAULT_CACHE_MAX_TEXT = 64 * 1024
-
-
 def cache_bytes() -> int:
-    return int(os.environ.get("POLICYKG_QUERY_CACHE_BYTES", DEFAULT_CACHE_BYTES))
+    return settings.get("POLICYKG_QUERY_CACHE_BYTES")
 
 
 def cache_max_text() -> int:
-    return int(os.environ.get("POLICYKG_QUERY_CACHE_MAX_TEXT", DEFAULT_CACHE_MAX_TEXT))
+    return settings.get("POLICYKG_QUERY_CACHE_MAX_TEXT")
 
 
 def _text_cost(key: Hashable) -> int:

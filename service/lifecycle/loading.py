@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import time
 from pathlib import Path
 
@@ -22,6 +21,8 @@ from ..readmodel.index import load_index
 from ..readmodel.queries import Queries
 from ..readmodel.state import GraphState
 from ..store.embedded import OxigraphStore
+
+from .. import settings
 
 log = logging.getLogger("policykg.service")
 
@@ -77,7 +78,7 @@ def open_remote(url: str):
 
 def open_store(data: Path | None) -> tuple[OxigraphStore, str]:
     """A loaded store and a description of where it came from."""
-    store_url = os.environ.get("POLICYKG_STORE")  # set by `serve --store URL`, for every worker
+    store_url = settings.get("POLICYKG_STORE")  # set by `serve --store URL`, for every worker
     if data is None and store_url:
         return open_remote(store_url)
     if data is None:
@@ -98,7 +99,7 @@ def _dataset_file(data: Path | None) -> Path | None:
     """The dataset file a load would read (what the start-up cache keys on); None for a remote
     store or a raw folder built in memory."""
     if data is None:
-        return None if os.environ.get("POLICYKG_STORE") else ensure_dataset()
+        return None if settings.get("POLICYKG_STORE") else ensure_dataset()
     data = Path(data)
     return data if data.is_file() else None
 

@@ -43,9 +43,10 @@ from ..readmodel.queries import Queries
 from ..readmodel.state import GraphState, ensure_version, graph_version
 from ..store.embedded import OxigraphStore, oxigraph_quads
 
+from .. import settings
+
 log = logging.getLogger("policykg.reload")
 
-DEFAULT_TIMEOUT_S = 300.0
 SIGNAL_POLL_S = 0.5  # how often workers look at the shared signal file (one stat)
 
 
@@ -202,11 +203,11 @@ class Reloader:
         self.app = app
         self.data = Path(data) if data is not None else None
         self.metrics = metrics  # what counts reloads: observe_reload(ok, triples) (web/metrics.py)
-        self.timeout_s = timeout_s or float(os.environ.get("POLICYKG_RELOAD_TIMEOUT", DEFAULT_TIMEOUT_S))
+        self.timeout_s = timeout_s or settings.get("POLICYKG_RELOAD_TIMEOUT")
         self.last = ReloadStatus()
         self._lock = asyncio.Lock()
         self._next: _Builder | None = None  # the next reload's child, warm
-        signal = os.environ.get("POLICYKG_RELOAD_SIGNAL")  # serve --workers N: shared by the workers
+        signal = settings.get("POLICYKG_RELOAD_SIGNAL")  # serve --workers N: shared by the workers
         self.signal = Path(signal) if signal else None
 
     def prewarm(self) -> None:
@@ -289,7 +290,7 @@ class Reloader:
                 await self.reload(f"sibling {wanted.get('pid')}")
 
     async def _build(self, current: GraphState, timings: dict[str, float]) -> tuple[GraphState, list[str]]:
-        if self.data is None and os.environ.get("POLICYKG_STORE"):
+        if self.data is None and settings.get("POLICYKG_STORE"):
             # serve --store URL: the graph lives in the engine (published by `build --store`); read it again
             from .loading import load_graph
 

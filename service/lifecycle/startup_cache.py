@@ -53,6 +53,8 @@ from ..readmodel.queries import Queries
 from ..readmodel.state import GraphState, graph_version
 from ..store.embedded import OxigraphStore
 
+from .. import settings
+
 log = logging.getLogger("policykg.service")
 
 FORMAT = "1"  # bump when what is pickled changes shape in a way the code hash below would miss
@@ -63,13 +65,13 @@ last_status = ""
 
 
 def enabled() -> bool:
-    return os.environ.get("POLICYKG_CACHE", "1").strip().lower() not in ("0", "false", "no", "off")
+    return settings.get("POLICYKG_CACHE")
 
 
 def cache_root() -> Path:
-    env = os.environ.get("POLICYKG_CACHE_DIR")
-    if env:
-        return Path(env)
+    chosen = settings.get("POLICYKG_CACHE_DIR")
+    if chosen:
+        return Path(chosen)
     from graph.paths import DATA_DIR
 
     return DATA_DIR / "cache"

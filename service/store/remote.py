@@ -43,7 +43,6 @@ import base64
 import http.client
 import io
 import logging
-import os
 import threading
 import time
 from collections import defaultdict
@@ -54,6 +53,7 @@ from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 import pyoxigraph as ox
 
+from .. import settings
 from .embedded import oxigraph_term
 from .protocol import UNION
 
@@ -179,15 +179,15 @@ class RemoteStore:
 
     def __init__(self, url: str, *, update_url: str | None = None, data_url: str | None = None,
                  union: str | None = None, timeout: float | None = None, token: str | None = None) -> None:
-        env = os.environ.get
-        timeout = timeout if timeout is not None else float(env("POLICYKG_STORE_TIMEOUT", "300"))
-        token = token or env("POLICYKG_STORE_TOKEN")
+        env = settings.get
+        timeout = timeout if timeout is not None else env("POLICYKG_STORE_TIMEOUT")
+        token = token or env("POLICYKG_STORE_TOKEN") or None
         self.url = url
         self._query = _Endpoint(url, timeout, token)
         self._update = _Endpoint(update_url or env("POLICYKG_STORE_UPDATE_URL") or _derive(url, "update"),
                                  timeout, token)
         self._data = _Endpoint(data_url or env("POLICYKG_STORE_DATA_URL") or _derive(url, "data"), timeout, token)
-        self.union_mode = (union or env("POLICYKG_STORE_UNION") or "auto").lower()
+        self.union_mode = (union or env("POLICYKG_STORE_UNION")).lower()
         if self.union_mode not in UNION_MODES:
             raise ValueError(f"POLICYKG_STORE_UNION must be one of {', '.join(UNION_MODES)}, "
                              f"not {self.union_mode!r}")

@@ -7,7 +7,6 @@ it, and always when the variable is unset.
 from __future__ import annotations
 
 import hmac
-import os
 from dataclasses import asdict
 
 from starlette.requests import Request
@@ -15,12 +14,14 @@ from starlette.responses import JSONResponse
 
 from ..lifecycle.reload import Reloader
 
+from .. import settings
+
 
 def admin_reload_endpoint(reloader: Reloader):
     """The route handler: needs ``Authorization: Bearer $POLICYKG_ADMIN_TOKEN``."""
 
     async def admin_reload(request: Request) -> JSONResponse:
-        expected = os.environ.get("POLICYKG_ADMIN_TOKEN", "")
+        expected = settings.get("POLICYKG_ADMIN_TOKEN")
         given = request.headers.get("authorization", "")
         scheme, _, token = given.partition(" ")
         if not expected:

@@ -35,6 +35,7 @@ from ..gql.limits import Limits
 from ..gql.schema import build_schema
 from ..lifecycle.reload import Reloader
 from ..readmodel.state import GraphState, ensure_version
+from .. import settings
 from . import viewer
 from .admin import admin_reload_endpoint
 from .dashboards import insights_routes
@@ -56,9 +57,9 @@ def create_app(graph: GraphState, limits: Limits | None = None, sparql_limits: S
                data: Path | None = None, watch: bool = False) -> Starlette:
     """``data``: where reloads rebuild from (None: data/raw/); ``watch``: reload when it changes."""
     if debug is None:
-        debug = bool(os.environ.get("POLICYKG_DEBUG"))
+        debug = settings.get("POLICYKG_DEBUG")
     if cors_origins is None:
-        cors_origins = [o.strip() for o in os.environ.get("POLICYKG_CORS_ORIGINS", "*").split(",") if o.strip()]
+        cors_origins = [o.strip() for o in settings.get("POLICYKG_CORS_ORIGINS").split(",") if o.strip()]
     schema = build_schema(limits or Limits.from_env(), debug=debug)
     is_production = production()
     # string-size and production-mode guards (service/gql/guards.py) run after the schema's own limits
@@ -124,7 +125,7 @@ def create_app(graph: GraphState, limits: Limits | None = None, sparql_limits: S
         stop = asyncio.Event()
         watcher = asyncio.create_task(reloader.watch(stop)) if watch else None
         follower = asyncio.create_task(reloader.follow(stop))  # serve --workers N: follow a sibling's reload
-        if watch or os.environ.get("POLICYKG_ADMIN_TOKEN"):
+        if watch or settings.get("POLICYKG_ADMIN_TOKEN"):
             reloader.prewarm()  # reloads are possible: have the build child's imports done ahead
         yield
         stop.set()
@@ -149,7 +150,8 @@ def app_from_env() -> Starlette:
     from ..lifecycle.loading import load_graph
     from .middleware import configure_access_log
 
+    settings.check()  # each worker reads the environment itself: a bad value stops it, named
     configure_access_log()
-    data = os.environ.get("POLICYKG_DATA")
+    data = settings.get("POLICYKG_DATA")
     path = Path(data) if data else None
-    return create_app(load_graph(path), data=path, watch=bool(os.environ.get("POLICYKG_WATCH")))
+    return create_app(load_graph(path), data=path, watch=settings.get("POLICYKG_WATCH"))

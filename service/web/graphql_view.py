@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
 import threading
 from typing import Any
@@ -28,16 +27,16 @@ from strawberry.http.async_base_view import HTTPException  # what strawberry ans
 from ..gql.context import Context
 from ..readmodel.lookups import Lookups
 from ..readmodel.state import GraphState
+from .. import settings
 from .middleware import request_graph
 
-DEFAULT_THREADS = 4
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 class GraphQLApp(GraphQL):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._loops = LoopThreads(int(os.environ.get("POLICYKG_GRAPHQL_THREADS", DEFAULT_THREADS)))
+        self._loops = LoopThreads(settings.get("POLICYKG_GRAPHQL_THREADS"))
 
     async def get_context(self, request: Any, response: Any = None) -> Context:
         graph: GraphState = request_graph(request.app)  # pinned for this request by RequestObserver

@@ -27,12 +27,13 @@ only the head size is bounded (h11's own limit, answered 400).
 from __future__ import annotations
 
 import asyncio
-import os
 import resource
 from dataclasses import dataclass
 from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from .. import settings
 
 DEFAULT_HEADER_TIMEOUT_S = 10.0
 DEFAULT_KEEP_ALIVE_S = 5
@@ -51,16 +52,16 @@ class HttpLimits:
 
     @classmethod
     def from_env(cls) -> "HttpLimits":
-        env = os.environ.get
         descriptors = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
         fitting = DEFAULT_MAX_CONNECTIONS if descriptors == resource.RLIM_INFINITY else max(
             16, min(DEFAULT_MAX_CONNECTIONS, descriptors * 3 // 4))  # the rest: files, pipes, workers
+        chosen = settings.get("POLICYKG_MAX_CONNECTIONS")
         return cls(
-            header_timeout_s=float(env("POLICYKG_HEADER_TIMEOUT", cls.header_timeout_s)),
-            keep_alive_s=int(env("POLICYKG_KEEP_ALIVE_TIMEOUT", cls.keep_alive_s)),
-            max_url=int(env("POLICYKG_MAX_URL_BYTES", cls.max_url)),
-            max_headers=int(env("POLICYKG_MAX_HEADER_BYTES", cls.max_headers)),
-            max_connections=int(env("POLICYKG_MAX_CONNECTIONS", fitting)),
+            header_timeout_s=settings.get("POLICYKG_HEADER_TIMEOUT"),
+            keep_alive_s=settings.get("POLICYKG_KEEP_ALIVE_TIMEOUT"),
+            max_url=settings.get("POLICYKG_MAX_URL_BYTES"),
+            max_headers=settings.get("POLICYKG_MAX_HEADER_BYTES"),
+            max_connections=fitting if chosen is None else chosen,
         )
 
 
@@ -69,7 +70,7 @@ def uvicorn_options(limits: HttpLimits, http: str) -> dict[str, Any]:
     options: dict[str, Any] = {
         "timeout_keep_alive": limits.keep_alive_s,
         # SIGTERM stops the server within this even with requests still running
-        "timeout_graceful_shutdown": int(os.environ.get("POLICYKG_SHUTDOWN_TIMEOUT", 10)),
+        "timeout_graceful_shutdown": settings.get("POLICYKG_SHUTDOWN_TIMEOUT"),
     }
     if http == "httptools":
         options["http"] = GuardedHttpToolsProtocol

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import sys
 import time
@@ -25,12 +24,12 @@ from urllib.parse import parse_qs
 from starlette.routing import BaseRoute, Match
 
 from ..readmodel.state import GraphState
+from .. import settings
 from .metrics import Metrics
 
 ACCESS_LOGGER = "policykg.access"
 access_log = logging.getLogger(ACCESS_LOGGER)
 
-DEFAULT_MAX_BODY = 1024 * 1024  # far above any real query; 100 kB strings still reach the GraphQL guards
 _OPERATION = re.compile(r"\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)")
 
 Scope = dict[str, Any]
@@ -76,7 +75,7 @@ def configure_access_log() -> None:
 
     ``POLICYKG_REQUEST_LOG=0`` turns them off (metrics still count).
     """
-    if os.environ.get("POLICYKG_REQUEST_LOG", "1") == "0":
+    if not settings.get("POLICYKG_REQUEST_LOG"):
         # by level, not `disabled`: uvicorn's logging dictConfig re-enables
         # every existing logger it does not name, and lines then reached the root
         access_log.setLevel(logging.CRITICAL + 1)
@@ -127,7 +126,7 @@ class RequestObserver:
         self.app = app
         self.metrics = metrics
         self.routes = routes
-        self.max_body = max_body or int(os.environ.get("POLICYKG_MAX_BODY_BYTES", DEFAULT_MAX_BODY))
+        self.max_body = max_body or settings.get("POLICYKG_MAX_BODY_BYTES")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

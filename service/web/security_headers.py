@@ -17,8 +17,9 @@ leaves them off (a proxy in front that sets its own).
 
 from __future__ import annotations
 
-import os
 from typing import Any
+
+from .. import settings
 
 VIEWER_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
               "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -44,7 +45,7 @@ class SecurityHeaders:
 
     def __init__(self, app: Any) -> None:
         self.app = app
-        self.enabled = os.environ.get("POLICYKG_SECURITY_HEADERS", "1") != "0"
+        self.enabled = settings.get("POLICYKG_SECURITY_HEADERS")
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http" or not self.enabled:

@@ -18,18 +18,17 @@ holding no slot may take one from a client holding several.
 from __future__ import annotations
 
 import asyncio
-import os
 import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import parse_qs
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
+from ... import settings
 from . import formats as fmt
 from .evaluate import evaluate
 from .guard import Refused, check_read_only
@@ -63,12 +62,11 @@ class SparqlLimits:
 
     @classmethod
     def from_env(cls) -> "SparqlLimits":
-        env = os.environ.get
         return cls(
-            max_rows=int(env("POLICYKG_SPARQL_MAX_ROWS", cls.max_rows)),
-            max_bytes=int(env("POLICYKG_SPARQL_MAX_BYTES", cls.max_bytes)),
-            time_limit_s=float(env("POLICYKG_SPARQL_TIME_LIMIT", cls.time_limit_s)),
-            workers=int(env("POLICYKG_SPARQL_WORKERS", cls.workers)),
+            max_rows=settings.get("POLICYKG_SPARQL_MAX_ROWS"),
+            max_bytes=settings.get("POLICYKG_SPARQL_MAX_BYTES"),
+            time_limit_s=settings.get("POLICYKG_SPARQL_TIME_LIMIT"),
+            workers=settings.get("POLICYKG_SPARQL_WORKERS"),
         )
 
 
@@ -128,7 +126,7 @@ class SparqlEndpoint:
         self.limits = limits or SparqlLimits()
         self._pool = ThreadPoolExecutor(max_workers=self.limits.workers, thread_name_prefix="sparql")
         # POLICYKG_SPARQL_ISOLATION=0 keeps evaluation in threads (no worker processes)
-        self._sandbox = (SparqlSandbox() if os.environ.get("POLICYKG_SPARQL_ISOLATION", "1") != "0" else None)
+        self._sandbox = SparqlSandbox() if settings.get("POLICYKG_SPARQL_ISOLATION") else None
         self._slots = _Slots(self.limits.workers, preemptible=self._sandbox is not None)
 
     async def handle(self, request: Request) -> Response:

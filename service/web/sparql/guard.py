@@ -27,12 +27,11 @@ so a reading both of them get wrong still reaches nothing:
 from __future__ import annotations
 
 import logging
-import os
 import re
 
-log = logging.getLogger("policykg.sparql")
+from ... import settings
 
-DEFAULT_MAX_NESTING = 128
+log = logging.getLogger("policykg.sparql")
 
 
 class Refused(Exception):
@@ -103,7 +102,7 @@ def _unescape(text: str) -> str:
 
 
 def max_nesting() -> int:
-    return int(os.environ.get("POLICYKG_SPARQL_MAX_NESTING", DEFAULT_MAX_NESTING))
+    return settings.get("POLICYKG_SPARQL_MAX_NESTING")
 
 
 def check_read_only(query: str, nesting_limit: int | None = None) -> None:

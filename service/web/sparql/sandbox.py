@@ -44,9 +44,10 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from ... import settings
+
 log = logging.getLogger("policykg.sparql")
 
-DEFAULT_MEMORY_MB = 1024
 STARTUP_TIMEOUT_S = 60.0  # starting a worker and loading the graph are not the query's time
 POLL_S = 0.1  # how often a waiting query checks whether it was preempted
 
@@ -141,8 +142,7 @@ class SparqlSandbox:
     def __init__(self, memory_mb: int | None = None, network: str | None = None) -> None:
         from .worker_network import requested_mode
 
-        self.memory_mb = memory_mb if memory_mb is not None else int(
-            os.environ.get("POLICYKG_SPARQL_MEMORY_MB", DEFAULT_MEMORY_MB))
+        self.memory_mb = memory_mb if memory_mb is not None else settings.get("POLICYKG_SPARQL_MEMORY_MB")
         self.network = network or requested_mode()
         self.network_cut: str | None = None  # what the workers applied: "namespace", "seccomp" or "off"
         self._ctx = multiprocessing.get_context("spawn")  # no fork: the server has threads

@@ -28,6 +28,8 @@ import os
 import platform
 import struct
 
+from ... import settings
+
 MODES = ("auto", "namespace", "seccomp", "off")
 
 
@@ -36,10 +38,7 @@ class NetworkCutFailed(Exception):
 
 
 def requested_mode() -> str:
-    mode = os.environ.get("POLICYKG_SPARQL_NETWORK", "auto").strip().lower()
-    if mode not in MODES:
-        raise NetworkCutFailed(f"POLICYKG_SPARQL_NETWORK={mode!r}: one of {', '.join(MODES)}")
-    return mode
+    return settings.get("POLICYKG_SPARQL_NETWORK")  # one of MODES (service/settings.py checks it)
 
 
 def cut_network(mode: str = "auto") -> str:
