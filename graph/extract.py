@@ -28,7 +28,7 @@ from .orgs import OrgResolver
 from .schemes import Schemes
 from .structure import own_ranges, parse_numbered
 from .table import COLUMN_TO_ROLE, find_table, table_measures
-from .targets import first_year, horizon, measure_targets
+from .targets import first_year, horizon, measure_targets, plan_start
 from .textio import DocumentError
 
 
@@ -170,13 +170,18 @@ class Extractor:
         # background sections tell what was done before: not this policy's measures
         typed = {c: r for c, r in ranges.items() if by_code[c].section_kind != "background"}
         stripped = StrippedText(norm)
-        mt_hits = concept_hits(source, stripped, measures, typed, self.schemes.measure_types, clause_ranges)
+        mt_hits = concept_hits(
+            source, stripped, measures, typed, self.schemes.measure_types, clause_ranges,
+            self.schemes.measure_type_not_evidence, frozenset({"principles"}),
+        )
         ind_hits = concept_hits(source, stripped, measures, typed, self.schemes.industries, clause_ranges)
         goals = [m for m in measures if m.section_kind == "goals"]
         plan_horizon = horizon(meta.title) or first_year(
             " ".join(m.span.quote for m in goals) if goals else norm[doc.body_start :]
         )
-        targets = measure_targets(source, norm, measures, ranges, plan_horizon)
+        targets = measure_targets(
+            source, norm, measures, ranges, plan_horizon, since=plan_start(meta.title, meta.issued)
+        )
         citations = find_citations(source, norm, 0, meta.title)
         return DocumentFacts(
             source=source,

@@ -520,7 +520,7 @@ def _derive(ix: GraphIndex) -> None:
     for cl in ix.classifications.values():
         ix.classifications_by_measure.setdefault(cl.measure_iri, []).append(cl.iri)
     for t in sorted(ix.targets.values(), key=lambda t: (city_code.get(t.city_iri, ""), t.source.document,
-                                                       t.source.start)):
+                                                       t.source.start, t.iri)):
         ix.targets_by_city.setdefault(t.city_iri, []).append(t.iri)
         if t.measure_iri in ix.measures:
             ix.measures[t.measure_iri].target_iris.append(t.iri)
