@@ -389,8 +389,13 @@ def _sentence_targets(norm, s0, s1, default_year, since, r: _Reader, resolver: _
                     # 其中省级以上150个: a part of the previous statistic, at another level
                     concept = resolver.concept(lclean + prev.phrase, family, kind)
                 label = concept.label if concept else (_fallback_label(left) or _fallback_label(right))
-                if label is None:
-                    continue
+                if concept is None and (label is None or len(label) <= 2) and cs > 0:
+                    # 设立科技创新专项资金,每年安排不少于2亿元: the statistic is the previous clause's
+                    before_clause = sentence[clause_start(cs - 1) : cs - 1]
+                    concept = resolver.concept(before_clause + left, family, kind)
+                    label = concept.label if concept else None
+                if label is None or len(label) <= 2:
+                    continue  # a verb or a fragment is not the name of a statistic
                 pstart = cs + (len(left) - len(left.lstrip())) if lclean else f.start()
                 items = [(label, concept, pstart)]
 

@@ -70,6 +70,13 @@ def test_what_the_measure_does():
     assert "hightech-enterprise" in got  # a target on the instrument itself
 
 
+def test_partners_of_the_actor_are_what_the_measure_does():
+    got = types("支持龙头企业联合高校院所组建创新联合体,承担国家重点研发计划项目。")
+    assert {"industry-university-research", "industry-tech-alliance", "major-sci-tech-project"} <= set(got)
+    got = types("设立市科技创新专项资金,每年安排不少于2亿元;实施“科技副总”计划,选派专家到企业兼职。")
+    assert {"fiscal-sci-tech-investment", "flexible-talent"} <= set(got)
+
+
 def test_principles_are_not_measures():
     text = "以落实“十百千”转型升级创新专项为抓手,深化科技体制改革。"
     assert "henan-transformation-projects" in types(text)

@@ -173,6 +173,11 @@ def test_the_unit_picks_the_statistic():
     assert brief("科技企业孵化器在孵企业超过2000家,毕业企业500家以上。")[0][0] == "incubated-enterprises"
 
 
+def test_a_clause_without_a_name_takes_the_previous_clause_s_statistic():
+    assert brief("设立市科技创新专项资金,每年安排不少于2亿元。") == [
+        ("sci-tech-innovation-funds", K.ANNUAL, C.AT_LEAST, 2.0, None, "亿元")]
+
+
 def test_an_unknown_statistic_keeps_its_name():
     got = targets("到2025年,全市规上企业新产品销售收入达到800亿元。")
     assert [(t.indicator, t.concept) for t in got] == [("规上企业新产品销售收入", None)]
