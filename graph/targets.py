@@ -44,18 +44,19 @@ _NUM = r"\d+(?:\.\d+)?"
 _YEAR = re.compile(r"(?:到|至|截至|截止|力争到|争取到|力争在|在)?\s*((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
 _PERIODS = {"十三五": 2020, "十四五": 2025, "十五五": 2030}
 _PERIOD = re.compile(r"(?:到|至)?\s*[“\"']?(十三五|十四五|十五五)[”\"']?\s*(期末|末|期间|时期|以来)")
-_SENTENCE = re.compile(r"[^。;!?\n]+")
+# table cells (tab, |, box drawing, a run of spaces) are never one sentence
+_SENTENCE = re.compile(r"(?:(?! {2,})[^。;!?\n\t|│┃])+")
 
 # what a figure's surroundings say about it
-_SUPPORT_WORDS = re.compile(r"(给予|奖励|奖补|补助|资助|补贴|贴息|扣除|减免|返还|资金支持)")
+_SUPPORT_WORDS = re.compile(r"(给予|奖励|奖补|补助|资助|补贴|贴息|扣除|减免|返还|资金支持|扣[\d.]*分|得满分|计分|加[\d.]*分)")
 _SUPPORT_LEAD = re.compile(r"(按|按照|最高|最多|每家|每个|每项|每人|一次性)[^,:]{0,6}$")
-_SELECTION = re.compile(r"(遴选|评选|选拔|筛选|择优选择)(出)?$")
+_SELECTION = re.compile(r"(遴选|评选|选拔|筛选|择优选择)(?!培育)[^,:]{0,20}$")
 _THRESHOLD_ATTR = re.compile(r"(投资|营业收入|销售收入|产值|资产|注册资本|面积|规模|金额|单个|单项)[^,:]{0,3}$")
 _GROWTH = re.compile(r"(增长|增速|增幅|递增|提高|提升)(率|速度)?(?!到|至)[^,:]{0,12}$")
 _STOCK = re.compile(r"(总量|总数|拥有|保有)")
 _INCREMENT = re.compile(
     r"(新增|新建|新培育|培育|引进|招引|集聚|实施|启动|建设|建成|创建|争创|组建|设立|打造|形成|攻克|推荐|布局|谋划|"
-    r"入选|进入|纳入|落地|参加|组织|开展|举办|召开|认定|总计|累计|五年|三年)"
+    r"入选|进入|纳入|入库|落地|参加|组织|开展|举办|召开|认定|签约|签订|选派|发放|总计|累计|五年|三年)"
 )
 _LEVEL_VERB = re.compile(r"(达到|达|保持|提高到|提升到|增加到|增至)")
 _AT_LEAST_BEFORE = re.compile(r"((?<!不)超过|(?<!不)超|突破|不低于|不少于|(?<!不)高于|(?<!不)多于|(?<!不)大于|至少)\s*$")
@@ -70,9 +71,9 @@ _PAST = re.compile(r"截至|截止|以来|已经|已")
 # the phrase naming the statistic, cleaned of what is not its name
 _LEAD = re.compile(
     r"^([、,:()\s]|(到|至|力争到|争取到|力争在|在)?\s*(19|20)\d{2}\s*年(年底|底|末|前)?|(到|至)?[“\"']?十[三四五]五[”\"']?(期末|末|期间|时期)?|"
-    r"全市|我市|本市|全省|力争|争取|每年度|每年|年均|其中|要|并|使|积极|大力|努力|基本|"
+    r"[①-⑳]|全市|我市|本市|全省|全区|全州|全盟|力争|争取|每年度|每年|全年|年均|其中|要|并|使|积极|大力|努力|基本|"
     r"新培育建设|培育建设|谋划建设|布局建设|新引进培育|引进培育|新引进|新培育|新增|新建|新实施|引进|培育|实施|建设|建成|"
-    r"创建|争创|组建|设立|打造|形成|突破|攻克|推荐|启动|集聚|招引|新认定|认定|组织|举办|开展|总计|累计|通过|实现)+"
+    r"创建|争创|组建|设立|打造|形成|突破|攻克|推荐|启动|集聚|招引|新认定|认定|组织|举办|开展|培养|选派|签约|总计|累计|通过|实现)+"
 )
 _TAIL = re.compile(
     r"(要达到|力争达到|力争突破|达到|达|突破|超过|超|为|保持|提高到|提升到|增加到|增至|实现|不低于|不少于|高于|"
@@ -80,10 +81,17 @@ _TAIL = re.compile(
 )
 # a clause that names no statistic continues the previous target: 总数达到150家, 年均增长12%
 _PRONOUN = re.compile(r"^(总数|总量|总计|合计|累计|数量|规模|其中|(年均|平均)?(增长|增速|增幅|递增|提高|提升)(率|速度)?)?$")
-_LEVEL = re.compile(r"(国家和省级|国家、省级|国家级、省级|国家、省|省级及以上|省级以上|国家级|省级|市级及以上|市级以上|市级|县级|国家(?=[\u4e00-\u9fff])|(?<![全本我外])省(?=[\u4e00-\u9fff]))")
+_LEVEL = re.compile(r"(国家和省级|国家、省级|国家级、省级|国家、省|省级及以上|省级以上|自治区级及以上|自治区级以上|国家级|省级|自治区级|市级及以上|市级以上|市级|州级|盟级|县级|国家(?=[\u4e00-\u9fff])|(?<![全本我外])省(?=[\u4e00-\u9fff]))")
 _LEVEL_NAMES = {"国家和省级": "省级以上", "国家、省级": "省级以上", "国家级、省级": "省级以上", "国家、省": "省级以上",
-                "省级及以上": "省级以上", "市级及以上": "市级以上", "国家": "国家级", "省": "省级"}
+                "省级及以上": "省级以上", "自治区级及以上": "省级以上", "自治区级以上": "省级以上", "自治区级": "省级",
+                "市级及以上": "市级以上", "州级": "市级", "盟级": "市级", "国家": "国家级", "省": "省级"}
+# a clause whose words before the figure name no statistic, only a verb or a pronoun of size
+_NAMELESS = re.compile(r"^(评价入库|入库|备案|认定|签约|落地|安排|投入|发放|规模|首期规模|总规模|金额|总额)$")
+# what a figure with 个 may count instead: a duration (5个工作日内, 3个月内); the document's own parts
+_NOT_A_COUNT = re.compile(r"^(工作日|月|小时|季度|自然日|方面|部分|具体措施|重点任务|条措施)")
 _ITEM_SEP = re.compile(r"、|和|及|与")
+# what the name of a counted or measured thing ends in
+_STAT_HEAD = re.compile(r"(企业|平台|机构|中心|实验室|人才|团队|项目|专项|基地|园区|载体|空间|额|率|量|数|面积|规模|投入|经费)")
 
 
 @dataclass(frozen=True)
@@ -228,6 +236,8 @@ class _Resolver:
         give their nearest common broader concept that fits as well.
         """
         text = strip_quotes(phrase)[0]
+        # a short qualifier in brackets (科技领军（培育）企业) is read both with and without
+        texts = (text, re.sub(r"\([^()]{1,6}\)", "", text))
         level = _level(text)
         hits: dict[str, int] = {}
         for c in self.r.concepts:
@@ -237,9 +247,10 @@ class _Resolver:
                 continue
             best = 0
             for rx in c.patterns:
-                m = rx.search(text)
-                if m:
-                    best = max(best, m.end() - m.start())
+                for t in texts:
+                    m = rx.search(t)
+                    if m:
+                        best = max(best, m.end() - m.start())
             if best:
                 hits[c.iri] = best
         if not hits:
@@ -332,6 +343,8 @@ def _sentence_targets(norm, s0, s1, default_year, since, r: _Reader, resolver: _
             continue
         if _SELECTION.search(left.rstrip()) or left.rstrip().endswith("等"):
             continue
+        if _NOT_A_COUNT.match(right.lstrip()):
+            continue  # 5个工作日内, 共5个方面、23项具体措施
         if family in ("money", "area", "percent") and (
             right.startswith("的") or (re.match(r"[\u4e00-\u9fff]", right) and _THRESHOLD_ATTR.search(left))
         ):
@@ -346,7 +359,7 @@ def _sentence_targets(norm, s0, s1, default_year, since, r: _Reader, resolver: _
         growth = not rank and family in ("percent", "percentage-points", "multiple") and bool(_GROWTH.search(left))
         annual_at = max((m.end() for m in _ANNUAL.finditer(before)), default=-1)
         reset_at = max((m.end() for m in _ANNUAL_RESET.finditer(before)), default=-1)
-        own_verbs = left + right
+        own_verbs = re.sub(r"\([^()]{0,8}\)", "", left + right)
         if rank:
             kind = TargetKind.RANK
         elif growth:
@@ -355,6 +368,8 @@ def _sentence_targets(norm, s0, s1, default_year, since, r: _Reader, resolver: _
             kind = TargetKind.ANNUAL
         elif _STOCK.search(left):
             kind = TargetKind.LEVEL
+        elif "分别" in left and _LEVEL_VERB.search(left):
+            kind = TargetKind.LEVEL  # A、B分别达到X、Y
         elif _INCREMENT.search(own_verbs) or _SENTENCE_PERIOD.search(before):
             kind = TargetKind.INCREMENT
         elif _LEVEL_VERB.search(left) or _AT_LEAST_BEFORE.search(left):
@@ -375,7 +390,14 @@ def _sentence_targets(norm, s0, s1, default_year, since, r: _Reader, resolver: _
         elif "分别" in left:
             items = _respectively(sentence, figs, k, left, cs, family, kind, resolver, respectively)
         if not items:
-            if _PRONOUN.match(lclean) and _PRONOUN.match(rclean):
+            nameless = (_PRONOUN.match(lclean) or _NAMELESS.match(lclean)) and _PRONOUN.match(rclean)
+            if nameless and prev is None and cs > 0:
+                # 设立市天使投资基金,规模不低于10亿元: the previous clause names the statistic
+                concept = resolver.concept(sentence[clause_start(cs - 1) : cs - 1] + left, family, kind)
+                if concept is None:
+                    continue
+                items = [(concept.label, concept, cs)]
+            elif nameless:
                 if prev is None:
                     continue
                 items = [(prev.indicator, r.by_iri.get(prev.concept) if prev.concept else None, prev.phrase_start)]
@@ -518,15 +540,16 @@ def _respectively(sentence, figs, k, left, cs, family, kind, resolver, stash):
             break
     parts = _split_items(subject)
     if len(parts) == len(run) > 1:
-        # 高新技术企业和科技型中小企业数量: the last item's 数量 belongs to all
+        # 高新技术企业和科技型中小企业数量: each item names its statistic (or keeps its name)
         resolved = []
         for text, off in parts:
             concept = resolver.concept(text, family, kind)
-            if concept is None:
-                resolved = []
+            label = concept.label if concept else _fallback_label(text)
+            if label is None or (concept is None and not _STAT_HEAD.search(label)):
+                resolved = []  # 常州、武进两个高新区分别…: the items are not statistics
                 break
-            resolved.append((concept.label, concept, cs + off + (len(text) - len(text.lstrip()))))
-        if resolved:
+            resolved.append((label, concept, cs + off + (len(text) - len(text.lstrip()))))
+        if resolved and any(c is not None for _, c, _ in resolved):
             for j, item in zip(run[1:], resolved[1:]):
                 stash[j] = item
             return [resolved[0]]

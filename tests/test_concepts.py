@@ -52,6 +52,9 @@ def test_a_reward_for_recognition_is_evidence():
         ("建立企业技术需求数据库。", "tech-market"),
         ("贯彻《关于支持建设国家自主创新示范区的若干意见》精神。", "independent-innovation-zone"),
         ("加强与银行、担保、创投、保险等各类金融机构合作。", "risk-compensation"),
+        ("大力营造尊重知识、鼓励创新、宽容失败的社会氛围。", "fault-tolerance"),
+        ("每年发布全省科技成果转化年度报告。", "achievement-matchmaking"),
+        ("对绩效评价优秀的概念验证中心给予最高300万元支持。", "performance-assessment"),
     ],
 )
 def test_not_what_the_measure_does(text, absent):
@@ -75,6 +78,11 @@ def test_partners_of_the_actor_are_what_the_measure_does():
     assert {"industry-university-research", "industry-tech-alliance", "major-sci-tech-project"} <= set(got)
     got = types("设立市科技创新专项资金,每年安排不少于2亿元;实施“科技副总”计划,选派专家到企业兼职。")
     assert {"fiscal-sci-tech-investment", "flexible-talent"} <= set(got)
+
+
+def test_newer_instruments_of_the_genre():
+    got = types("布局建设概念验证中心和中试基地;全年新增高新技术企业300家以上;对研发投入增幅超过20%的企业按增量给予补助。")
+    assert {"achievement-transformation", "hightech-enterprise", "rd-expense-subsidy"} <= set(got)
 
 
 def test_principles_are_not_measures():

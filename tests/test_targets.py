@@ -48,6 +48,21 @@ def test_achievements_are_not_targets():
 
 def test_a_list_closed_by_a_count_is_not_a_target():
     assert targets("重点推进档案、统计、审计等10个系列职称制度改革。") == []
+    assert targets("全年科技创新重点工作共5个方面、23项具体措施。") == []
+
+
+def test_durations_scores_and_selections_are_not_targets():
+    assert targets("运营单位应当在5个工作日内予以公告;项目实施期满后3个月内提出验收申请。") == []
+    assert targets("覆盖率达到60%以上得满分,每低1个百分点扣0.2分。") == []
+    assert targets("每年遴选科技领军企业20家,实行“一企一策”支持。") == []
+
+
+def test_table_cells_are_not_one_sentence():
+    """A task-list row: the other cells (units, deadline) are not the statistic's name."""
+    row = "1\t科技型中小企业培育\t开展科技型中小企业评价入库“百日攻坚”行动,全年入库100家以上\t市科技局\t长葛经济技术开发区管委会"
+    assert brief(row) == [("sme-tech-enterprises", K.INCREMENT, C.AT_LEAST, 100.0, None, "家")]
+    spaced = "1     雏鹰企业培育      建立雏鹰企业评价入库制度,每年评价入库2000家以上  市科技局      各区人民政府"
+    assert brief(spaced)[0][:2] == ("seedling-enterprises", K.ANNUAL)
 
 
 # -- kinds and comparators -------------------------------------------------------------------
@@ -155,11 +170,19 @@ def test_value_added_is_not_output_and_enterprise_rd_is_not_rd_intensity():
     assert brief("每万人口高价值发明专利拥有量达到8件。")[0][:2] == ("high-value-patents-per-10k", K.SHARE)
 
 
+def test_levels_of_other_jurisdictions():
+    assert brief("自治区级以上研发平台达到40家,新建州级农业科技园区5个。")[0][0] == "provincial-and-above-rd-platforms"
+    assert brief("新建州级农业科技园区5个。")[0][0] == "municipal-agri-parks"
+
+
 def test_each_and_respectively():
     assert [c for c, *_ in brief("培育省“百强”企业、省“百快”企业各10家左右。")] == [
         "provincial-leading-enterprises", "gazelle-enterprises"]
     assert [c for c, *_ in brief("争取新增国家级高新区、经开区各1家。")] == [
         "national-hightech-zones", "national-development-zones"]
+    got = brief("雏鹰企业、瞪羚企业、科技领军（培育）企业分别达到6000家、500家、200家。")
+    assert [(c, k) for c, k, *_ in got] == [("seedling-enterprises", K.LEVEL), ("gazelle-enterprises", K.LEVEL),
+                                             ("provincial-leading-enterprises", K.LEVEL)]
     assert brief("全市科技型中小企业、高新技术企业分别达到5000家、1500家。") == [
         ("sme-tech-enterprises", K.LEVEL, C.EXACT, 5000.0, None, "家"),
         ("hightech-enterprises", K.LEVEL, C.EXACT, 1500.0, None, "家"),
