@@ -221,13 +221,37 @@ class Queries:
         return out
 
     # -- targets ------------------------------------------------------------------------
-    def targets(self, city: str | None = None, indicator: str | None = None) -> list[str]:
+    def targets(self, city: str | None = None, indicator: str | None = None, kind: str | None = None) -> list[str]:
+        """Targets, in city then document order.
+
+        ``indicator``: an indicator concept (id or label): its targets and those of
+        the narrower statistics it contains; a name that is no concept matches the
+        indicator labels it is part of. ``kind``: LEVEL, INCREMENT, ANNUAL ...
+        """
         c = self._city(city)
         if c is UNKNOWN:
             return []
         ix = self.ix
         iris = list(ix.targets_by_city.get(c.iri, [])) if c is not None else list(ix.targets)
         if indicator:
-            k = key(indicator)
-            iris = [t for t in iris if k in key(ix.targets[t].indicator)]
+            concept = self.names.indicator(indicator)
+            if concept is not None:
+                wanted = self.narrower_closure(concept.iri)
+                iris = [t for t in iris if ix.targets[t].concept_iri in wanted]
+            else:
+                k = key(indicator)
+                iris = [t for t in iris if k in key(ix.targets[t].indicator)]
+        if kind is not None:
+            iris = [t for t in iris if ix.targets[t].kind == kind]
         return iris
+
+    def narrower_closure(self, iri: str) -> set[str]:
+        """A concept and every concept below it."""
+        out, todo = {iri}, [iri]
+        while todo:
+            c = self.ix.concepts.get(todo.pop())
+            for n in c.narrower_iris if c else ():
+                if n not in out:
+                    out.add(n)
+                    todo.append(n)
+        return out

@@ -32,7 +32,9 @@ from .types import (
     ResponsibilityConnection,
     ResponsibilityRole,
     SharedMeasure,
+    Indicator,
     Target,
+    TargetKind,
 )
 
 
@@ -130,10 +132,16 @@ class CoreQuery:
     def measure_types(self, info: Ctx) -> list[MeasureType]:
         return info.context.index.measure_types()
 
-    @strawberry.field
-    def targets(self, info: Ctx, city: Optional[str] = None, indicator: Optional[str] = None) -> list[Target]:
+    @strawberry.field(description="Targets, filtered by city, indicator (a concept's id or label: its targets and "
+                                  "those of narrower statistics) and kind.")
+    def targets(self, info: Ctx, city: Optional[str] = None, indicator: Optional[str] = None,
+                kind: Optional[TargetKind] = None) -> list[Target]:
         ix = info.context.index
-        return [ix.targets[i] for i in info.context.queries.targets(city, indicator)]
+        return [ix.targets[i] for i in info.context.queries.targets(city, indicator, _value(kind))]
+
+    @strawberry.field(description="Normalized statistics that targets are stated in, comparable across cities.")
+    def indicators(self, info: Ctx) -> list[Indicator]:
+        return info.context.index.indicators()
 
 
 # Feature modules contribute root fields as their own @strawberry.type classes;
