@@ -28,6 +28,16 @@ class SharedMeasure:
     city_iris: tuple[str, ...]
     measure_iris: tuple[str, ...]  # the evidence, grouped by city in the cities' order
 
+    def evidence_iris(self, ix: GraphIndex, closure: set[str]) -> list[str]:
+        """Per evidence measure, the classification that types it (the words that show it)."""
+        out = []
+        for m in self.measure_iris:
+            for c in ix.classifications_by_measure.get(m, ()):
+                if ix.classifications[c].concept_iri in closure:
+                    out.append(c)
+                    break
+        return out
+
 
 class _Unknown:
     """Marks a filter whose name did not resolve: the answer is empty."""
@@ -187,7 +197,13 @@ class Queries:
         return [i for i in out if i in self.ix.organizations]
 
     # -- shared measure types -------------------------------------------------------
-    def shared_measures(self, cities: list[str] | None = None, min_cities: int = 2) -> list[SharedMeasure]:
+    def shared_measures(self, cities: list[str] | None = None, min_cities: int = 2,
+                        families: bool = False) -> list[SharedMeasure]:
+        """Measure types found in the measures of at least ``min_cities`` of the cities.
+
+        The scheme's direct concepts; its families (top concepts, which hold the
+        measures of their narrower concepts) only with ``families=True``.
+        """
         ix = self.ix
         if cities is None:
             chosen = list(ix.cities)
@@ -198,7 +214,7 @@ class Queries:
         need = max(1, min_cities)
         if len(chosen) < need:
             return []
-        cache_key = (tuple(chosen), need)
+        cache_key = (tuple(chosen), need, families)
         with self._lock:
             hit = self._shared_cache.get(cache_key)
             if hit is not None:
@@ -206,6 +222,8 @@ class Queries:
                 return hit
         out: list[SharedMeasure] = []
         for concept_iri, by_city in ix.type_city_measures.items():
+            if not families and ix.concepts[concept_iri].broader_iri is None:
+                continue
             present = [c for c in chosen if c in by_city]
             if len(present) >= need:
                 out.append(SharedMeasure(

@@ -113,10 +113,11 @@ class CoreQuery:
         return ix.measures.get(ix.resolve_id(id))
 
     @strawberry.field(description="Measure types found in the measures of at least minCities of the given "
-                                  "cities (all cities when omitted).")
+                                  "cities (all cities when omitted): the scheme's direct concepts, and its "
+                                  "families (top concepts) too when families is true.")
     def shared_measures(self, info: Ctx, cities: Optional[list[str]] = None,
-                        min_cities: Optional[int] = 2) -> list[SharedMeasure]:
-        return info.context.queries.shared_measures(cities, 2 if min_cities is None else min_cities)
+                        min_cities: Optional[int] = 2, families: Optional[bool] = False) -> list[SharedMeasure]:
+        return info.context.queries.shared_measures(cities, 2 if min_cities is None else min_cities, bool(families))
 
     @strawberry.field(description="Universities, research institutes, enterprises and other non-government "
                                   "bodies.")

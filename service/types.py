@@ -447,6 +447,12 @@ class SharedMeasure:
         ix = info.context.index
         return [ix.measures[i] for i in self.measure_iris]
 
+    @strawberry.field(description="For each evidence measure, in the same order, the words that give it the type.")
+    def evidence(self, info: Ctx) -> list[Classification]:
+        ix = info.context.index
+        closure = info.context.queries.narrower_closure(self.measure_type.iri)
+        return [ix.classifications[c] for c in self.evidence_iris(ix, closure)]
+
 
 # -- connections -----------------------------------------------------------------
 
