@@ -174,7 +174,9 @@ class Extractor:
             source, stripped, measures, typed, self.schemes.measure_types, clause_ranges,
             self.schemes.measure_type_not_evidence, frozenset({"principles"}),
         )
-        ind_hits = concept_hits(source, stripped, measures, typed, self.schemes.industries, clause_ranges)
+        # an institution's name (智能制造 in 华为(许昌)人工智能与智能制造创新中心) is not the measure's industry
+        named = clause_ranges + [(m.span.start, m.span.end) for m in involvements]
+        ind_hits = concept_hits(source, stripped, measures, typed, self.schemes.industries, named)
         goals = [m for m in measures if m.section_kind == "goals"]
         plan_horizon = horizon(meta.title) or first_year(
             " ".join(m.span.quote for m in goals) if goals else norm[doc.body_start :]

@@ -89,3 +89,10 @@ def test_principles_are_not_measures():
     text = "以落实“十百千”转型升级创新专项为抓手,深化科技体制改革。"
     assert "henan-transformation-projects" in types(text)
     assert types(text, kind="principles") == {}
+
+
+def test_an_institution_s_name_is_not_the_measure_s_industry(corpus):
+    """智能制造 in 华为(许昌)人工智能与智能制造创新中心, 机器人 in a protection centre's name."""
+    for f in corpus.facts:
+        names = [(m.span.start, m.span.end) for m in f.involvements]
+        assert not [h for h in f.industries if any(a <= h.span.start < b for a, b in names)], f.source.name
