@@ -56,6 +56,7 @@ class DepartmentType:
     full_template: str | None  # {city}科学技术局
     short_template: str | None  # 市科技局
     province_template: str | None = None  # {city}科学技术厅, where a province names it otherwise
+    name_en_template: str | None = None  # General Office of the CPC {en} {level} Committee
     alt_labels: tuple[str, ...] = ()
 
 
@@ -231,6 +232,7 @@ def load_schemes() -> Schemes:
         full = g.value(s, PK.fullNameTemplate)
         short = g.value(s, PK.shortNameTemplate)
         province = g.value(s, PK.provinceNameTemplate)
+        name_en = g.value(s, PK.nameEnTemplate)
         depts.append(
             DepartmentType(
                 iri=str(s),
@@ -241,6 +243,7 @@ def load_schemes() -> Schemes:
                 full_template=str(full) if full is not None else None,
                 short_template=str(short) if short is not None else None,
                 province_template=str(province) if province is not None else None,
+                name_en_template=str(name_en) if name_en is not None else None,
                 alt_labels=tuple(sorted(str(o) for o in g.objects(s, SKOS.altLabel))),
             )
         )

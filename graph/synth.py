@@ -216,10 +216,12 @@ def _city_units(city: City, counties: list[County], schemes: Schemes) -> tuple[l
         for s in sorted(surfaces):
             depts.extend([Unit(s, canonical, "department")] * weight)
     others: list[Unit] = []
+    gazetteer = default_gazetteer()
     for c in counties[:6]:
         if c.name.endswith(("区", "县", "市", "旗")):
-            others.append(Unit(f"{c.name}人民政府", f"{c.name}人民政府", "county"))
-            others.append(Unit(f"{c.name}政府", f"{c.name}人民政府", "county"))
+            full = gazetteer.full_name(gazetteer.get(c.code))  # 许昌市魏都区 for a district
+            others.append(Unit(f"{c.name}人民政府", f"{full}人民政府", "county"))
+            others.append(Unit(f"{c.name}政府", f"{full}人民政府", "county"))
     others.append(Unit("各县（市、区）人民政府", "各县（市、区）人民政府", "collective"))
     others.append(Unit("市直有关部门", "市直有关部门", "collective"))
     for inst in schemes.institutions:
