@@ -88,7 +88,7 @@ def child_build(raw: str, out: str, truth: str | None) -> None:
         report["score"] = evaluate(result.facts, json.loads(Path(truth).read_text("utf-8")))
     del result, text
     # then what `policykg build` does next: the start-up cache `serve` starts from
-    from service import startup_cache
+    from service.lifecycle import startup_cache
 
     t3 = time.perf_counter()
     report["cache_status"] = startup_cache.prime(Path(out))

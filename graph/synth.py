@@ -91,12 +91,13 @@ _INDUSTRY_FRAMES = [
     "重点围绕{a}、{b}等领域，谋划实施一批示范项目。",
     "聚焦{a}和{b}等产业方向，集聚创新资源。",
 ]
-_TARGETS = [  # (phrase naming the indicator, unit, value range, indicator the pipeline reports)
-    ("高新技术企业", "家", (50, 900), "高新技术企业数量"),
-    ("科技型中小企业", "家", (200, 3000), "科技型中小企业数量"),
-    ("技术合同交易额", "亿元", (5, 120), "技术合同交易额"),
-    ("新型研发机构", "家", (5, 60), "新型研发机构数量"),
+_TARGETS = [  # (phrase naming the indicator, unit, value range, its concept in ontology/indicators.ttl)
+    ("高新技术企业", "家", (50, 900), "hightech-enterprises"),
+    ("科技型中小企业", "家", (200, 3000), "sme-tech-enterprises"),
+    ("技术合同交易额", "亿元", (5, 120), "tech-contract-turnover"),
+    ("新型研发机构", "家", (5, 60), "new-rd-institutions"),
 ]
+_QUALIFIERS = {"以上": "AT_LEAST", "左右": "ABOUT", "": "EXACT"}
 _SAFEGUARDS = [
     ("加强组织领导", "建立健全工作推进机制，明确责任分工，定期研究解决重大问题。"),
     ("强化资金保障", "统筹各类财政资金，加大对科技创新的支持力度，提高资金使用效益。"),
@@ -215,10 +216,12 @@ def _city_units(city: City, counties: list[County], schemes: Schemes) -> tuple[l
         for s in sorted(surfaces):
             depts.extend([Unit(s, canonical, "department")] * weight)
     others: list[Unit] = []
+    gazetteer = default_gazetteer()
     for c in counties[:6]:
         if c.name.endswith(("区", "县", "市", "旗")):
-            others.append(Unit(f"{c.name}人民政府", f"{c.name}人民政府", "county"))
-            others.append(Unit(f"{c.name}政府", f"{c.name}人民政府", "county"))
+            full = gazetteer.full_name(gazetteer.get(c.code))  # 许昌市魏都区 for a district
+            others.append(Unit(f"{c.name}人民政府", f"{full}人民政府", "county"))
+            others.append(Unit(f"{c.name}政府", f"{full}人民政府", "county"))
     others.append(Unit("各县（市、区）人民政府", "各县（市、区）人民政府", "collective"))
     others.append(Unit("市直有关部门", "市直有关部门", "collective"))
     for inst in schemes.institutions:
@@ -277,6 +280,7 @@ class _Writer:
                 self.by_family[trig[0].family].append(iri)
         self.families = sorted(f for f in _GROUPS if self.by_family.get(f))
         self.labels = {c.iri: c.label for c in self.schemes.measure_types}
+        self.indicators = {c.iri.rsplit("/", 1)[-1]: c for c in self.schemes.indicators}
 
     # -- pieces ----------------------------------------------------------------
     def _units(self, depts: list[Unit], others: list[Unit], n: int, taken: set[str],
@@ -318,11 +322,13 @@ class _Writer:
     def _targets(self, year: int) -> tuple[str, list[dict[str, Any]]]:
         chosen = self.rng.sample(_TARGETS, 2)
         parts, facts = [], []
-        for phrase, unit, (lo, hi), indicator in chosen:
+        for phrase, unit, (lo, hi), concept in chosen:
             value = self.rng.randint(lo, hi)
             qual = self.rng.choice(("以上", "左右", ""))
             parts.append(f"全市{phrase}达到{value}{unit}{qual}")
-            facts.append({"indicator": indicator, "value": value, "unit": unit, "year": year})
+            c = self.indicators[concept]
+            facts.append({"indicator": c.label, "concept": c.iri, "kind": "LEVEL", "comparator": _QUALIFIERS[qual],
+                          "value": value, "unit": unit, "year": year})
         return f"到{year}年，" + "，".join(parts) + "。", facts
 
     # -- one city ---------------------------------------------------------------
@@ -668,7 +674,8 @@ def evaluate(facts: list[Any], truth: dict[str, Any]) -> dict[str, Any]:
     Responsibilities are compared as (measure code, role, organization's
     canonical name), explicit ones only, per form. Also: annex rows linked to
     the right plan measure, planted measure types found on their measure,
-    planted targets found in their document, and plans without assignments
+    planted targets found in their document (concept, label, kind, comparator, value, unit
+    and year all right), and plans without assignments
     falling back to their issuer.
     """
     by_file = {f.source.name: f for f in facts}
@@ -705,10 +712,12 @@ def evaluate(facts: list[Any], truth: dict[str, Any]) -> dict[str, Any]:
             for t in m.get("measure_types", ()):
                 types[1] += 1
                 types[0] += (m["code"], t) in found
-        got_targets = {(t.indicator, t.value, t.unit, t.year) for t in f.targets}
+        got_targets = {(t.indicator_concept, t.indicator, t.kind.value, t.comparator.value, t.value, t.unit, t.year)
+                       for t in f.targets}
         for t in d["targets"] if not d["annex_of"] else ():
             targets[1] += 1
-            targets[0] += (t["indicator"], float(t["value"]), t["unit"], t["year"]) in got_targets
+            targets[0] += (t["concept"], t["indicator"], t["kind"], t["comparator"], float(t["value"]), t["unit"],
+                           t["year"]) in got_targets
         if d["form"] == "none":
             leaves = [m["code"] for m in d["measures"] if "measure_types" in m]
             inherited = {r.measure for r in f.responsibilities
