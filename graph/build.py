@@ -13,15 +13,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Dataset
-
 from .extract import Extractor
 from .gazetteer import City, Gazetteer, default_gazetteer
 from .manifest import MANIFEST_NAME, load_manifest
 from .model import Basis, DocumentFacts, Form, Responsibility
 from .normalize import squash
 from .orgs import OrgResolver
-from .rdf import CorpusLinks, Quad, document_quads, report_quads, to_dataset
+from .rdf import CorpusLinks, Quad, document_quads, report_quads
 from .report import corpus_report
 from .schemes import load_schemes
 from .textio import DocumentError, read_document
@@ -37,14 +35,6 @@ class BuildResult:
     errors: list[str] = field(default_factory=list)  # documents left out, and why
     warnings: list[str] = field(default_factory=list)
     refused: dict[str, str] = field(default_factory=dict)  # file -> why it was left out
-    _dataset: Dataset | None = None
-
-    @property
-    def dataset(self) -> Dataset:
-        """The quads as an rdflib Dataset over Oxigraph, made on first use."""
-        if self._dataset is None:
-            self._dataset = to_dataset(self.quads)
-        return self._dataset
 
     @property
     def triple_count(self) -> int:

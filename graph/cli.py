@@ -226,9 +226,5 @@ def export(
         err.print(f"wrote {path}")
 
 
-def main() -> None:  # pragma: no cover
+if __name__ == "__main__":  # pragma: no cover - python -m graph.cli
     app()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(app())

@@ -12,7 +12,7 @@ import functools
 import hashlib
 from urllib.parse import quote
 
-from rdflib import Dataset, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.term import Node
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
@@ -21,7 +21,7 @@ from .model import Citation, CitationKind, DocumentFacts, OrgMention, OrgRef, Sp
 from .normalize import squash
 from .orgs import org_slug
 from .report import DocumentReport
-from .vocab import ELI, ID, OA, ORG, PK, PREFIXES, PROV
+from .vocab import ELI, ID, OA, ORG, PK, PROV
 
 
 class _Terms:
@@ -375,12 +375,3 @@ class CorpusLinks:
             if f.meta.doc_number:
                 self.policy_by_number[f.meta.doc_number] = policy_iri(f.source.name)
             self.policy_by_title[f.meta.title] = policy_iri(f.source.name)
-
-
-def to_dataset(quads) -> Dataset:
-    """An rdflib Dataset over the Oxigraph store (oxrdflib), loaded in bulk."""
-    ds = Dataset(store="Oxigraph")
-    for prefix, ns in PREFIXES.items():
-        ds.bind(prefix, ns)
-    ds.addN(quads)
-    return ds

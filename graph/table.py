@@ -59,9 +59,6 @@ class TaskTable:
     columns: list[Column]
     problems: list[str] = field(default_factory=list)
 
-    def has_role_columns(self) -> bool:
-        return any(c.kind == "role" for c in self.columns)
-
 
 def read_header(source: SourceText, grid: Grid, words: RoleWords) -> TaskTable | None:
     """Find the header row of a grid and read its columns; None if no row reads as one.

@@ -142,9 +142,5 @@ def _check_settings() -> None:
         err.print(f"[yellow]warning:[/yellow] {name} is no policykg setting (`policykg settings` lists them)")
 
 
-def main() -> None:  # pragma: no cover
+if __name__ == "__main__":  # pragma: no cover - python -m service.cli
     app()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(app())

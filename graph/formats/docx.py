@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from lxml import etree
 
@@ -152,11 +152,6 @@ class _Level:
     restart: int | None = None  # w:lvlRestart (1-based level after which it restarts; 0: never)
     legal: bool = False  # w:isLgl: the %N of higher levels are written in decimal
     style: str | None = None  # w:pStyle: the paragraph style bound to this level
-
-
-@dataclass
-class _Counter:
-    values: dict[int, int] = field(default_factory=dict)
 
 
 _CUSTOM = {"一": "chineseCounting", "壹": "chineseLegalSimplified", "甲": "ideographTraditional",

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..readmodel.index import INDUSTRY_SCHEME, MEASURE_TYPE_SCHEME, PREFIXES, GraphIndex
-from ..readmodel.queries import GOVERNMENT_KINDS
 from ..readmodel.records import Concept, Organization
 
 DEPARTMENT_TYPE_SCHEME = "https://w3id.org/policykg/scheme/department-type/"
@@ -52,11 +51,12 @@ class Header:
 
 
 class _Memo:
-    """This package's per-graph structures. GraphState.derived's lock is not
-    reentrant, so the package takes one derived slot and memoizes inside it with
-    a lock per key: a structure may use another (search → citations) while
-    unrelated ones are built concurrently. Dependencies are acyclic, so per-key
-    locks cannot deadlock."""
+    """This package's per-graph structures. GraphState.derived builds under one
+    lock per graph, so the search index (seconds at 300 cities) would hold up
+    every other structure; the package takes one derived slot and memoizes
+    inside it with a lock per key: a structure may use another (search →
+    citations) while unrelated ones are built concurrently. Dependencies are
+    acyclic, so per-key locks cannot deadlock."""
 
     def __init__(self) -> None:
         self.values: dict[str, Any] = {}
@@ -211,10 +211,6 @@ def department_types(g: Any) -> DepartmentTypes:
             headers[KIND_GROUP_PREFIX + kind] = Header(KIND_GROUP_PREFIX + kind, zh, en, None)
         return DepartmentTypes(headers, org_group)
     return derived(g, "department_types", make)
-
-
-def is_government(org: Organization) -> bool:
-    return org.kind in GOVERNMENT_KINDS
 
 
 def to_csv(header: list[str], rows: Iterable[Iterable[Any]]) -> str:

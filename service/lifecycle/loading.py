@@ -89,9 +89,7 @@ def open_store(data: Path | None) -> tuple[OxigraphStore, str]:
         return OxigraphStore.from_file(data), str(data)
     if data.is_dir():
         result = _build(data)
-        quads = getattr(result, "quads", None)
-        store = OxigraphStore.from_quads(quads) if quads is not None else OxigraphStore.from_rdflib(result.dataset)
-        return store, f"{data} (built in memory)"
+        return OxigraphStore.from_quads(result.quads), f"{data} (built in memory)"
     raise LoadError(f"{data}: no such file or folder")
 
 

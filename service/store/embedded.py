@@ -44,18 +44,6 @@ class OxigraphStore:
         s._store.bulk_extend(oxigraph_quads(quads))
         return s
 
-    @classmethod
-    def from_rdflib(cls, dataset: Any) -> "OxigraphStore":
-        """Load an rdflib ``Dataset`` (what ``graph.build.build_corpus`` returns).
-
-        N-Quads is the cheapest lossless hand-over: no prefixes, no pretty
-        printing, one line per quad.
-        """
-        data = dataset.serialize(format="nquads")
-        if isinstance(data, str):
-            data = data.encode("utf-8")
-        return cls.from_bytes(data, ox.RdfFormat.N_QUADS)
-
     # -- the interface ---------------------------------------------------------
     def query(self, sparql: str, *, union: bool = UNION,
               default_graphs: list[str] | None = None,

@@ -357,6 +357,4 @@ class RemoteStore:
         return bool(self._run_query([("query", f"ASK {{ GRAPH ?g {{ ?s a <{PK}Policy> }} }}")]))
 
 
-def is_store_url(value: str | None) -> bool:
-    return bool(value) and str(value).startswith(("http://", "https://"))
 
