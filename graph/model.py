@@ -21,6 +21,12 @@ class Role(str, Enum):
     SUPERVISING = "SUPERVISING"  # 考核 / 督办 / 督导 / 监督: assesses or oversees the measure
 
 
+# The roles that share a measure's work, strongest first (the order ties between roles are
+# broken in, wherever responsibilities are ranked); SUPERVISING, assessing it, ranks after them.
+WORK_ROLES: tuple[str, ...] = (Role.LEAD.value, Role.RESPONSIBLE.value, Role.COOPERATING.value)
+ROLE_RANK: dict[str, int] = {r: i for i, r in enumerate(WORK_ROLES)}
+
+
 class Basis(str, Enum):
     EXPLICIT = "EXPLICIT"
     INHERITED = "INHERITED"
@@ -49,9 +55,19 @@ class OrgKind(str, Enum):
     OTHER = "OTHER"
 
 
-@dataclass(frozen=True, order=True)
+# The kinds that are government; the rest are the contract's "institutions" (universities,
+# institutes, enterprises ...).
+GOVERNMENT_KINDS = frozenset({OrgKind.GOVERNMENT_DEPARTMENT.value, OrgKind.LOCAL_GOVERNMENT.value,
+                              OrgKind.ADMINISTRATIVE_COMMITTEE.value, OrgKind.COLLECTIVE.value})
+
+
+@dataclass(frozen=True, order=True, slots=True)
 class Span:
-    """A half-open character range [start, end) of one source document."""
+    """A half-open character range [start, end) of one source document: ``text[start:end] == quote``.
+
+    The one span type: the pipeline's facts, the service's records and the network views all
+    carry it (slots: the served index holds hundreds of thousands).
+    """
 
     document: str
     start: int

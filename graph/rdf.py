@@ -21,7 +21,7 @@ from .model import Citation, CitationKind, DocumentFacts, OrgMention, OrgRef, Sp
 from .normalize import squash
 from .orgs import org_slug
 from .report import DocumentReport
-from .vocab import ELI, ID, OA, ORG, PK, PROV
+from .vocab import ELI, GRAPHS, ID, OA, ORG, PK, PROV
 
 
 class _Terms:
@@ -81,7 +81,7 @@ def policy_iri(file: str) -> URIRef:
 
 
 def graph_iri(file: str) -> URIRef:
-    return ID[f"graph/{doc_slug(file)}"]
+    return URIRef(GRAPHS + doc_slug(file))  # vocab.document_graph(policy_iri(file)) names the same
 
 
 def measure_iri(file: str, code: str) -> URIRef:

@@ -17,10 +17,10 @@ from importlib import resources
 from rdflib import Graph, URIRef
 
 from .model import Role
-from .vocab import PK
+from .vocab import PK, RW
 
 WORDS_FILE = "responsibility-words.ttl"
-_RW = "https://w3id.org/policykg/scheme/responsibility-words/"
+_RW = str(RW)
 
 # when heads of several roles meet in one label, the first role listed wins
 _PRECEDENCE = (Role.SUPERVISING, Role.LEAD, Role.COOPERATING, Role.RESPONSIBLE)

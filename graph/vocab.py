@@ -46,11 +46,14 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 BASE = "https://w3id.org/policykg/"
 
 PK = Namespace(BASE + "ontology#")
+ID_BASE = BASE + "id/"
+GRAPHS = ID_BASE + "graph/"  # every named graph policykg writes is under this (remote stores: no other touched)
 ID = Namespace(BASE + "id/")
 MT = Namespace(BASE + "scheme/measure-type/")
 IND = Namespace(BASE + "scheme/industry/")
 DT = Namespace(BASE + "scheme/department-type/")
 STIP = Namespace(BASE + "scheme/stip/")
+RW = Namespace(BASE + "scheme/responsibility-words/")  # ontology/responsibility-words.ttl
 KPI = Namespace(BASE + "scheme/indicator/")
 UNIT = Namespace(BASE + "scheme/unit/")
 INST = Namespace(BASE + "id/institution/")
@@ -86,3 +89,17 @@ SCHEMES_GRAPH = ID["graph/schemes"]
 
 # The same prefixes for SPARQL text written by the service and the network views.
 SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(PREFIXES.items()))
+
+
+def document_graph(policy_iri: str) -> str:
+    """The named graph of a policy's document: ``id/graph/<slug>`` for ``id/policy/<slug>``."""
+    return GRAPHS + policy_iri.rsplit("/", 1)[-1]
+
+
+def local_id(iri: str) -> str:
+    """The readable id of a node: its IRI below the id/ base, percent-decoded."""
+    from urllib.parse import unquote
+
+    if iri.startswith(ID_BASE):
+        return unquote(iri[len(ID_BASE):])
+    return iri

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .records import ROLES, Corpus
+from ..model import WORK_ROLES
+from .records import Corpus
 from .views import city_types, co_responsibility
 
 
@@ -69,7 +70,7 @@ class Analytics:
 def workloads(corpus: Corpus) -> dict[str, Workload]:
     per: dict[str, dict[str, set[str]]] = {}
     for r in corpus.responsibilities:
-        d = per.setdefault(r.organization_iri, {k: set() for k in (*ROLES, "EXPLICIT", "INHERITED", "all")})
+        d = per.setdefault(r.organization_iri, {k: set() for k in (*WORK_ROLES, "EXPLICIT", "INHERITED", "all")})
         for k in (r.role, r.basis, "all"):
             d.setdefault(k, set()).add(r.measure_iri)
     return {o: Workload(o, len(d["LEAD"]), len(d["RESPONSIBLE"]), len(d["COOPERATING"]), len(d["EXPLICIT"]),

@@ -50,7 +50,7 @@ class Names:
                     if found:
                         break
         if city_iri:
-            found = [o for o in found if self.corpus.organizations[o].city_iri in (city_iri, "")]
+            found = [o for o in found if self.corpus.organizations[o].city_iri in (city_iri, None)]
         return sorted(found)
 
     def concept(self, scheme: str, name: str) -> str | None:

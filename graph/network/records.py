@@ -9,23 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-ROLES = ("LEAD", "RESPONSIBLE", "COOPERATING")  # strongest first
-ROLE_RANK = {r: i for i, r in enumerate(ROLES)}
-
-# Organization categories (pk:kind) that are government; the rest are the
-# "institutions" of the contract (universities, institutes, enterprises...).
-GOVERNMENT_CATEGORIES = frozenset({"GOVERNMENT_DEPARTMENT", "LOCAL_GOVERNMENT", "ADMINISTRATIVE_COMMITTEE",
-                                   "COLLECTIVE"})
-
-
-@dataclass(frozen=True, slots=True)
-class Quote:
-    """Where a fact is written: ``document[start:end] == text``."""
-
-    document: str
-    start: int
-    end: int
-    text: str
+from ..model import GOVERNMENT_KINDS, Span
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,13 +36,13 @@ class Organization:
     iri: str
     name: str
     name_en: str
-    category: str  # pk:kind: GOVERNMENT_DEPARTMENT, UNIVERSITY, ...
-    city_iri: str  # home city; "" for national bodies
+    kind: str  # pk:kind: GOVERNMENT_DEPARTMENT, UNIVERSITY, ... (the views' "category" attribute)
+    city_iri: str | None  # home city; None for national bodies
     aliases: tuple[str, ...] = ()
 
     @property
     def is_institution(self) -> bool:
-        return self.category not in GOVERNMENT_CATEGORIES
+        return self.kind not in GOVERNMENT_KINDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +54,7 @@ class Measure:
     city_iri: str
     document: str
     order: int
-    quote: Quote | None
+    source: Span | None
     measure_types: tuple[str, ...] = ()
     industries: tuple[str, ...] = ()
     institutions: tuple[str, ...] = ()  # pk:involves: named in the text, not assigned
@@ -83,7 +67,7 @@ class Responsibility:
     measure_iri: str
     role: str  # LEAD | RESPONSIBLE | COOPERATING
     basis: str  # EXPLICIT | INHERITED
-    quote: Quote | None
+    source: Span | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +77,7 @@ class Classification:
     iri: str
     measure_iri: str
     concept_iri: str
-    quote: Quote | None
+    source: Span | None
 
 
 @dataclass

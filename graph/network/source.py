@@ -18,7 +18,8 @@ from typing import Any, Iterable, Iterator, Protocol
 import pyoxigraph as ox
 
 from .. import vocab
-from .records import Classification, City, Concept, Corpus, Measure, Organization, Quote, Responsibility
+from ..model import Span
+from .records import Classification, City, Concept, Corpus, Measure, Organization, Responsibility
 
 # plain strings: SPARQL text and result values are compared as str
 PK = str(vocab.PK)
@@ -64,16 +65,16 @@ def _lang(term: Any) -> str | None:
     return getattr(term, "language", None) if term is not None else None
 
 
-def _spans(store: SparqlStore) -> dict[str, Quote]:
+def _spans(store: SparqlStore) -> dict[str, Span]:
     """Every source span, read once: joining them into each query costs more
     than a dictionary lookup per row."""
-    spans: dict[str, Quote] = {}
+    spans: dict[str, Span] = {}
     for row in _rows(store, """
         SELECT ?s ?doc ?start ?end ?exact WHERE { GRAPH ?g {
           ?s pk:document ?doc ; oa:start ?start ; oa:end ?end . OPTIONAL { ?s oa:exact ?exact }
         } }"""):
         s, doc, start, end, exact = row  # by position: the hottest loop, ~100k rows per 300 cities
-        spans.setdefault(s.value, Quote(doc.value, int(start.value), int(end.value), _v(exact)))
+        spans.setdefault(s.value, Span(doc.value, int(start.value), int(end.value), _v(exact)))
     return spans
 
 
@@ -154,11 +155,11 @@ def _organizations(store: SparqlStore) -> dict[str, Organization]:
                 aliases.add(o.value)
         name = p.get("name") or iri.rsplit("/", 1)[-1]
         out[iri] = Organization(iri, name, p.get("nameEn") or name, p.get("kind", PK + "OTHER").rsplit("#", 1)[-1],
-                                p.get("city", ""), tuple(sorted(aliases)))
+                                p.get("city"), tuple(sorted(aliases)))
     return out
 
 
-def _measures(store: SparqlStore, cities: dict[str, City], spans: dict[str, Quote]) -> dict[str, Measure]:
+def _measures(store: SparqlStore, cities: dict[str, City], spans: dict[str, Span]) -> dict[str, Measure]:
     rows: dict[str, Any] = {}
     for row in _rows(store, """
         SELECT ?m ?code ?title ?policy ?mcity ?pcity ?pdoc ?order ?src WHERE { GRAPH ?g {
@@ -179,11 +180,11 @@ def _measures(store: SparqlStore, cities: dict[str, City], spans: dict[str, Quot
     measures = []
     for iri, row in rows.items():
         q = spans.get(_v(row["src"]))
-        title = _v(row["title"]) or (q.text[:40] if q else "")
+        title = _v(row["title"]) or (q.quote[:40] if q else "")
         measures.append(Measure(
             iri=iri, code=row["code"].value, title=title, policy_iri=row["policy"].value,
             city_iri=_v(row["mcity"]) or row["pcity"].value, document=row["pdoc"].value,
-            order=int(row["order"].value) if row["order"] is not None else 0, quote=q,
+            order=int(row["order"].value) if row["order"] is not None else 0, source=q,
             measure_types=tuple(links.get((iri, "measureType"), ())),
             industries=tuple(links.get((iri, "industry"), ())),
             institutions=tuple(links.get((iri, "involves"), ())),
@@ -193,7 +194,7 @@ def _measures(store: SparqlStore, cities: dict[str, City], spans: dict[str, Quot
     return {m.iri: m for m in measures}
 
 
-def _responsibilities(store: SparqlStore, spans: dict[str, Quote]) -> list[Responsibility]:
+def _responsibilities(store: SparqlStore, spans: dict[str, Span]) -> list[Responsibility]:
     out: dict[str, Responsibility] = {}
     for row in _rows(store, """
         SELECT ?r ?org ?m ?role ?basis ?src WHERE { GRAPH ?g {
@@ -207,7 +208,7 @@ def _responsibilities(store: SparqlStore, spans: dict[str, Quote]) -> list[Respo
     return [out[k] for k in sorted(out)]
 
 
-def _classifications(store: SparqlStore, spans: dict[str, Quote]) -> list[Classification]:
+def _classifications(store: SparqlStore, spans: dict[str, Span]) -> list[Classification]:
     out: dict[str, Classification] = {}
     for row in _rows(store, """
         SELECT ?c ?m ?concept ?src WHERE { GRAPH ?g {
@@ -230,7 +231,7 @@ def read_corpus(store: SparqlStore) -> Corpus:
     resps = [r for r in _responsibilities(store, spans) if r.measure_iri in pos]
     resps.sort(key=lambda r: (pos[r.measure_iri], r.role != "LEAD", r.role, r.basis, r.organization_iri))
     classes = [c for c in _classifications(store, spans) if c.measure_iri in pos]
-    classes.sort(key=lambda c: (pos[c.measure_iri], c.quote.start if c.quote else 0, c.concept_iri))
+    classes.sort(key=lambda c: (pos[c.measure_iri], c.source.start if c.source else 0, c.concept_iri))
     return Corpus(cities, _concepts(store), _organizations(store), measures, resps, classes, jurisdictions)
 
 

@@ -28,7 +28,8 @@ import networkx as nx
 from . import metrics
 from .filters import Filters, select
 from .names import Names
-from .records import ROLE_RANK, ROLES, Corpus, Measure, Organization, Quote
+from ..model import ROLE_RANK, WORK_ROLES, Span
+from .records import Corpus, Measure, Organization
 
 KIND_ORDER = {"city": 0, "organization": 1, "institution": 2, "measureType": 3, "industry": 4, "measure": 5}
 
@@ -57,14 +58,14 @@ def _city_attrs(corpus: Corpus, iri: str) -> dict[str, str]:
 
 def org_node(corpus: Corpus, o: Organization) -> dict[str, Any]:
     return {"label": o.name, "labelEn": o.name_en, "kind": "institution" if o.is_institution else "organization",
-            **_city_attrs(corpus, o.city_iri), "category": o.category}
+            **_city_attrs(corpus, o.city_iri), "category": o.kind}
 
 
 def measure_node(corpus: Corpus, m: Measure) -> dict[str, Any]:
     stem = m.document.removesuffix(".txt")
     return {"label": f"{m.code} {m.title}", "labelEn": f"Measure {m.code} of {stem}", "kind": "measure",
             **_city_attrs(corpus, m.city_iri), "code": m.code, "document": m.document,
-            "quote": m.quote.text if m.quote else ""}
+            "quote": m.source.quote if m.source else ""}
 
 
 def city_node(corpus: Corpus, iri: str) -> dict[str, Any]:
@@ -77,8 +78,8 @@ def concept_node(corpus: Corpus, iri: str) -> dict[str, Any]:
     return {"label": c.label, "labelEn": c.label_en, "kind": c.scheme, "city": "", "cityIri": ""}
 
 
-def _quote_attrs(q: Quote | None) -> dict[str, str]:
-    return {"quote": q.text if q else "", "document": q.document if q else ""}
+def _quote_attrs(q: Span | None) -> dict[str, str]:
+    return {"quote": q.quote if q else "", "document": q.document if q else ""}
 
 
 # -- the views ---------------------------------------------------------------
@@ -99,7 +100,7 @@ class _Built:
 
 def _workload(g: nx.Graph, corpus: Corpus, measures: list[Measure]) -> None:
     """lead/responsible/cooperating: how many of the chosen measures each organization node holds so."""
-    counts: dict[str, dict[str, int]] = {n: dict.fromkeys(ROLES, 0) for n in g}
+    counts: dict[str, dict[str, int]] = {n: dict.fromkeys(WORK_ROLES, 0) for n in g}
     for m in measures:
         seen: set[tuple[str, str]] = set()
         for r in corpus.resp_by_measure.get(m.iri, ()):
@@ -107,7 +108,7 @@ def _workload(g: nx.Graph, corpus: Corpus, measures: list[Measure]) -> None:
                 seen.add((r.organization_iri, r.role))
                 counts[r.organization_iri][r.role] += 1
     for n, c in counts.items():
-        g.nodes[n].update({role.lower(): c[role] for role in ROLES})
+        g.nodes[n].update({role.lower(): c[role] for role in WORK_ROLES})
 
 
 def responsibility(corpus: Corpus, measures: list[Measure]) -> _Built:
@@ -126,7 +127,7 @@ def responsibility(corpus: Corpus, measures: list[Measure]) -> _Built:
     for (o, m_iri), (_, r) in best.items():
         g.add_node(o, **org_node(corpus, corpus.organizations[o]))
         g.add_node(m_iri, **measure_node(corpus, corpus.measures[m_iri]))
-        g.add_edge(o, m_iri, relation="responsibleFor", role=r.role, basis=r.basis, **_quote_attrs(r.quote))
+        g.add_edge(o, m_iri, relation="responsibleFor", role=r.role, basis=r.basis, **_quote_attrs(r.source))
     _workload(g, corpus, measures)
     return out
 
@@ -145,7 +146,7 @@ def co_responsibility(corpus: Corpus, measures: list[Measure]) -> _Built:
             out.cite(a, b, [m.iri] + [r.iri for r in resps if r.organization_iri in (a, b)])
     for (a, b), ms in shared.items():
         g.add_edge(a, b, relation="coResponsibleWith", role="PARTNER", weight=len(ms),
-                   measures="; ".join(m.code for m in ms), **_quote_attrs(ms[0].quote))
+                   measures="; ".join(m.code for m in ms), **_quote_attrs(ms[0].source))
     _workload(g, corpus, measures)
     # the analytics travel with the view: Gephi or a notebook gets them for free
     ranks = metrics.centrality(g)
@@ -172,7 +173,7 @@ def city_measure_type(corpus: Corpus, measures: list[Measure]) -> _Built:
         g.add_node(t, **concept_node(corpus, t))
         first = why.get((ms[0].iri, t))
         g.add_edge(city, t, relation="hasMeasureType", role="ADOPTS", weight=len(ms),
-                   measures="; ".join(m.code for m in ms), **_quote_attrs(first.quote if first else ms[0].quote))
+                   measures="; ".join(m.code for m in ms), **_quote_attrs(first.source if first else ms[0].source))
         out.cite(city, t, [m.iri for m in ms] + [why[(m.iri, t)].iri for m in ms if (m.iri, t) in why])
     return out
 
@@ -180,24 +181,24 @@ def city_measure_type(corpus: Corpus, measures: list[Measure]) -> _Built:
 def city_institution(corpus: Corpus, measures: list[Measure]) -> _Built:
     out = _Built(nx.Graph())
     g = out.graph
-    hits: dict[tuple[str, str], list[tuple[str, Quote | None]]] = {}
+    hits: dict[tuple[str, str], list[tuple[str, Span | None]]] = {}
     for m in measures:
         if m.city_iri not in corpus.cities:
             continue
-        roles: dict[str, tuple[str, Quote | None]] = {}
+        roles: dict[str, tuple[str, Span | None]] = {}
         for r in corpus.resp_by_measure.get(m.iri, ()):
             o = corpus.organizations.get(r.organization_iri)
             if o is not None and o.is_institution:
                 out.cite(m.city_iri, o.iri, (r.iri,))
                 if o.iri not in roles or ROLE_RANK[r.role] < ROLE_RANK.get(roles[o.iri][0], 9):
-                    roles[o.iri] = (r.role, r.quote)
+                    roles[o.iri] = (r.role, r.source)
         for i in m.institutions:  # named in the text: involvement, not responsibility
             if i in corpus.organizations and corpus.organizations[i].is_institution:
-                roles.setdefault(i, ("INVOLVED", m.quote))
+                roles.setdefault(i, ("INVOLVED", m.source))
         for inst, hit in roles.items():
             out.cite(m.city_iri, inst, (m.iri,))
             hits.setdefault((m.city_iri, inst), []).append(hit)
-    order = {**ROLE_RANK, "INVOLVED": len(ROLES)}
+    order = {**ROLE_RANK, "INVOLVED": len(WORK_ROLES)}
     for (city, inst), found in hits.items():
         g.add_node(city, **city_node(corpus, city))
         g.add_node(inst, **org_node(corpus, corpus.organizations[inst]))

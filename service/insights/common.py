@@ -16,10 +16,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from graph import vocab
+
 from ..readmodel.index import INDUSTRY_SCHEME, MEASURE_TYPE_SCHEME, PREFIXES, GraphIndex
 from ..readmodel.records import Concept, Organization
 
-DEPARTMENT_TYPE_SCHEME = "https://w3id.org/policykg/scheme/department-type/"
+DEPARTMENT_TYPE_SCHEME = str(vocab.DT)
 KEY = "insights."  # prefix of every derived key of this package
 
 _SCHEME_PREFIXES = {"mt:": MEASURE_TYPE_SCHEME, "ind:": INDUSTRY_SCHEME, "dt:": DEPARTMENT_TYPE_SCHEME}

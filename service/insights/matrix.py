@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from threading import Lock
 from typing import Any
 
+from graph.model import WORK_ROLES
+
 from ..readmodel.index import MEASURE_TYPE_SCHEME
 from .common import (
     KIND_GROUP_PREFIX,
@@ -39,7 +41,7 @@ from .common import (
     to_csv,
 )
 
-ROLES = ("LEAD", "RESPONSIBLE", "COOPERATING")
+ROLES = WORK_ROLES  # the matrix's role layers (graph/model.py)
 
 
 @dataclass(frozen=True, slots=True)

@@ -79,13 +79,14 @@ def cache_root() -> Path:
 
 def _code_hash() -> str:
     """The code of what is pickled: a change to how records are made or shaped invalidates every entry."""
+    from graph import model  # Span, which both kinds of record hold
     from graph.network import records as network_records
     from graph.network import source as network_source
 
     from ..readmodel import index, records
 
     h = hashlib.sha256()
-    for module in (index, records, sys.modules[__name__], network_source, network_records):
+    for module in (index, records, model, sys.modules[__name__], network_source, network_records):
         path = Path(module.__file__ or "")
         try:
             h.update(path.read_bytes())

@@ -19,6 +19,7 @@ from typing import Any, Iterator
 import pyoxigraph as ox
 
 from graph import vocab
+from graph.model import ROLE_RANK
 
 from .records import (
     BASES,
@@ -300,8 +301,7 @@ def _organizations(store: GraphStore, ix: GraphIndex) -> None:
     # and registry institutions also into the schemes graph: read them per
     # graph and merge, so aliases are the union and `cities` says which
     # cities' documents name the body.
-    graph_city = {f"https://w3id.org/policykg/id/graph/{p.iri.rsplit('/', 1)[-1]}": p.city_iri
-                  for p in ix.policies.values()}
+    graph_city = {vocab.document_graph(p.iri): p.city_iri for p in ix.policies.values()}
     seen_in_docs: set[str] = set()
     for row in _select(store, """
         SELECT ?g ?o ?label ?en ?kind ?city ?home ?parent ?dtype WHERE {
@@ -502,11 +502,10 @@ def _derive(ix: GraphIndex) -> None:
             ix.measures[m.refines_iri].refined_by_iris.append(m.iri)
 
     # responsibilities: grouped by measure (in measure order) and by organization
-    role_rank = {"LEAD": 0, "RESPONSIBLE": 1, "COOPERATING": 2}
     measure_pos = ix.measure_pos = {iri: i for i, iri in enumerate(ix.measures)}
     resp_sorted = sorted(
         ix.responsibilities.values(),
-        key=lambda r: (measure_pos.get(r.measure_iri, 1 << 30), role_rank.get(r.role, 9),
+        key=lambda r: (measure_pos.get(r.measure_iri, 1 << 30), ROLE_RANK.get(r.role, 9),
                        r.basis != "EXPLICIT", r.source.start,
                        # units of one clause in the order the clause names them
                        r.mention.start if r.mention else 0, r.organization_iri),

@@ -15,13 +15,12 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from threading import Lock
 
+from graph.model import GOVERNMENT_KINDS  # the rest are what the contract calls "institutions"
+
 from ..errors import QueryError
 from .index import GraphIndex
 from .names import Names, key
 from .records import City, Concept, Organization
-
-# Kinds the contract calls "institutions": everything that is not government.
-GOVERNMENT_KINDS = frozenset({"GOVERNMENT_DEPARTMENT", "LOCAL_GOVERNMENT", "ADMINISTRATIVE_COMMITTEE", "COLLECTIVE"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,24 +13,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-ID_BASE = "https://w3id.org/policykg/id/"
+from graph.model import Basis, Form, OrgKind, Role, Span
+from graph.vocab import local_id
 
-# The values of the GraphQL enums (service/gql/types.py; a test keeps the two equal). The index
-# admits only these, so the enum fields are plain attribute reads with no resolver per object.
-ROLES = ("LEAD", "RESPONSIBLE", "COOPERATING", "SUPERVISING")
-BASES = ("EXPLICIT", "INHERITED")
-FORMS = ("TABLE", "CLAUSE", "PROSE", "PARENT", "ANNEX", "ISSUER")
-LEVELS = ("NATIONAL", "PROVINCE", "PREFECTURE", "COUNTY")
-ORG_KINDS = ("GOVERNMENT_DEPARTMENT", "LOCAL_GOVERNMENT", "ADMINISTRATIVE_COMMITTEE", "COLLECTIVE", "UNIVERSITY",
-             "RESEARCH_INSTITUTE", "ENTERPRISE", "FINANCIAL_INSTITUTION", "OTHER")
+# The values of the GraphQL enums (service/gql/types.py; a test keeps the two equal), taken from
+# the pipeline's own enums (graph/model.py). The index admits only these, so the enum fields are
+# plain attribute reads with no resolver per object.
+ROLES = tuple(r.value for r in Role)
+BASES = tuple(b.value for b in Basis)
+FORMS = tuple(f.value for f in Form)
+LEVELS = ("NATIONAL", "PROVINCE", "PREFECTURE", "COUNTY")  # graph/gazetteer.py's LEVELS, and the nation's
+ORG_KINDS = tuple(k.value for k in OrgKind)
 
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    document: str  # file name under data/raw
-    start: int
-    end: int
-    quote: str
 
 
 @dataclass(slots=True)
@@ -195,10 +189,6 @@ class DocumentReport:
     unexplained: list[Span] = field(default_factory=list)
 
 
-def local_id(iri: str) -> str:
-    """The readable id of a node: its IRI below the id/ base, percent-decoded."""
-    from urllib.parse import unquote
-
-    if iri.startswith(ID_BASE):
-        return unquote(iri[len(ID_BASE):])
-    return iri
+__all__ = ["BASES", "City", "Classification", "Concept", "DocumentReport", "FORMS", "LEVELS", "Measure",
+           "ORG_KINDS", "Organization", "Policy", "ROLES", "Responsibility", "Span", "Target", "Unit",
+           "local_id"]

@@ -53,14 +53,16 @@ from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 import pyoxigraph as ox
 
+from graph import vocab
+
 from .. import settings
 from .embedded import oxigraph_term
 from .protocol import UNION
 
 log = logging.getLogger("policykg.remote")
 
-GRAPH_PREFIX = "https://w3id.org/policykg/id/graph/"
-PK = "https://w3id.org/policykg/ontology#"
+GRAPH_PREFIX = vocab.GRAPHS  # the only graphs build --store replaces or drops
+PK = str(vocab.PK)
 UNION_MODES = ("auto", "native", "oxigraph", "graphs")
 
 _RESULTS_ACCEPT = ("text/tab-separated-values, application/sparql-results+json;q=0.9, "

@@ -28,26 +28,17 @@ from urllib.parse import parse_qs
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
+from graph import vocab
+
 from ... import settings
 from . import formats as fmt
 from .evaluate import evaluate
 from .guard import Refused, check_read_only
 from .sandbox import SparqlSandbox, WorkerDied
 
-PREFIXES = {
-    "pk": "https://w3id.org/policykg/ontology#",
-    "id": "https://w3id.org/policykg/id/",
-    "mt": "https://w3id.org/policykg/scheme/measure-type/",
-    "ind": "https://w3id.org/policykg/scheme/industry/",
-    "eli": "http://data.europa.eu/eli/ontology#",
-    "org": "http://www.w3.org/ns/org#",
-    "oa": "http://www.w3.org/ns/oa#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
+# the prefixes Turtle and JSON-LD answers are written with (graph/vocab.py's, those a query meets most)
+PREFIXES = {p: str(vocab.PREFIXES[p]) for p in ("pk", "id", "mt", "ind", "eli", "org", "oa", "dcterms", "skos",
+                                                  "rdfs", "rdf", "xsd")}
 
 
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
