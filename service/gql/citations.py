@@ -18,12 +18,8 @@ from .context import Ctx
 from .types import City, Policy, SourceSpan
 
 
-@strawberry.enum(description="Issuing level of a policy, from its 文号 or title.")
-class PolicyLevel(Enum):
-    NATIONAL = "NATIONAL"
-    PROVINCIAL = "PROVINCIAL"
-    MUNICIPAL = "MUNICIPAL"
-    UNKNOWN = "UNKNOWN"
+PolicyLevel = strawberry.enum(Enum("PolicyLevel", [(level, level) for level in _citations.LEVELS]),
+                              description="Issuing level of a policy, from its 文号 or title.")
 
 
 @strawberry.type(description="A policy of the citation network: a corpus document, or a stub known only "
@@ -38,26 +34,31 @@ class PolicyRef:
     province: Optional[str]
 
     @strawberry.field
-    def level(self) -> PolicyLevel:
-        return PolicyLevel(self.level)  # type: ignore[arg-type]
+    @staticmethod
+    def level(ref: strawberry.Parent[_citations.PolicyRef]) -> PolicyLevel:
+        return PolicyLevel(ref.level)
 
     @strawberry.field(description="The corpus policy; null for a stub.")
-    def policy(self, info: Ctx) -> Optional[Policy]:
-        return info.context.index.policies.get(self.iri)
+    @staticmethod
+    def policy(ref: strawberry.Parent[_citations.PolicyRef], info: Ctx) -> Optional[Policy]:
+        return info.context.lookups.policy(ref.iri)
 
     @strawberry.field(description="The corpus policy's city; null for a stub.")
-    def city(self, info: Ctx) -> Optional[City]:
-        return info.context.index.cities.get(self.city_iri or "")  # type: ignore[attr-defined]
+    @staticmethod
+    def city(ref: strawberry.Parent[_citations.PolicyRef], info: Ctx) -> Optional[City]:
+        return info.context.lookups.city(ref.city_iri)
 
     @strawberry.field
-    def cites(self, info: Ctx) -> list[PolicyCitation]:
+    @staticmethod
+    def cites(ref: strawberry.Parent[_citations.PolicyRef], info: Ctx) -> list[PolicyCitation]:
         net = _citations.citation_network(info.context.graph)
-        return [net.edges[i] for i in self.cites_ids]  # type: ignore[attr-defined]
+        return [net.edges[i] for i in ref.cites_ids]
 
     @strawberry.field
-    def cited_by(self, info: Ctx) -> list[PolicyCitation]:
+    @staticmethod
+    def cited_by(ref: strawberry.Parent[_citations.PolicyRef], info: Ctx) -> list[PolicyCitation]:
         net = _citations.citation_network(info.context.graph)
-        return [net.edges[i] for i in self.cited_by_ids]  # type: ignore[attr-defined]
+        return [net.edges[i] for i in ref.cited_by_ids]
 
 
 @strawberry.type(description="One policy citing another: 《title》(文号) in the citing text.")
@@ -65,12 +66,14 @@ class PolicyCitation:
     source: Optional[SourceSpan] = strawberry.field(description="The citation as written.")
 
     @strawberry.field
-    def citing(self, info: Ctx) -> PolicyRef:
-        return _citations.citation_network(info.context.graph).nodes[self.citing_iri]  # type: ignore[attr-defined]
+    @staticmethod
+    def citing(edge: strawberry.Parent[_citations.CitationEdge], info: Ctx) -> PolicyRef:
+        return _citations.citation_network(info.context.graph).nodes[edge.citing_iri]
 
     @strawberry.field
-    def cited(self, info: Ctx) -> PolicyRef:
-        return _citations.citation_network(info.context.graph).nodes[self.cited_iri]  # type: ignore[attr-defined]
+    @staticmethod
+    def cited(edge: strawberry.Parent[_citations.CitationEdge], info: Ctx) -> PolicyRef:
+        return _citations.citation_network(info.context.graph).nodes[edge.cited_iri]
 
 
 @strawberry.type(description="Policies (corpus and stubs) and the citations between them.")
@@ -78,5 +81,6 @@ class CitationNetwork:
     edges: list[PolicyCitation] = strawberry.field(description="In citing-document order.")
 
     @strawberry.field(description="Corpus policies first, then stubs.")
-    def nodes(self) -> list[PolicyRef]:
-        return list(self.nodes.values())  # type: ignore[attr-defined]  # self is the network record
+    @staticmethod
+    def nodes(network: strawberry.Parent[_citations.CitationNetwork]) -> list[PolicyRef]:
+        return list(network.nodes.values())

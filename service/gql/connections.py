@@ -1,17 +1,24 @@
-"""Relay-style pagination over the index's ordered lists.
+"""Relay-style pagination over the index's ordered lists, and the one generic Connection.
 
 Cursors are opaque to clients (base64 of ``<list kind>:<offset>``): the
 lists are in a stable order for a given graph, so an offset is enough, and
 naming the list kind lets a cursor from one connection be refused by
 another with a clear message instead of silently paging the wrong list.
+
+``Connection[T]`` and ``Edge[T]`` are generic (strawberry names
+``Connection[Measure]`` MeasureConnection and its edge MeasureEdge, the
+contract's names); ``connection`` pages a list of IRIs into one.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, Sequence, TypeVar
+from typing import Any, Generic, Optional, Sequence, TypeVar
+
+import strawberry
 
 from ..errors import QueryError
 
@@ -74,3 +81,31 @@ def paginate(items: Sequence[T], kind: str, first: int | None, after: str | None
         end_cursor=cursors[-1] if cursors else None,
         total_count=len(items),
     )
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: Optional[str]
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    node: T
+    cursor: str
+
+
+@strawberry.type
+class Connection(Generic[T]):
+    edges: list[Edge[T]]
+    page_info: PageInfo
+    total_count: int
+
+
+def connection(iris: Sequence[str], kind: str, first: int | None, after: str | None, default: int,
+               get: Callable[[str], Any]) -> Connection[Any]:
+    """A page of ``iris`` (``first`` after the cursor ``after``), each node fetched with ``get``."""
+    page = paginate(iris, kind, first, after, default)
+    return Connection(edges=[Edge(node=get(i), cursor=c) for i, c in zip(page.items, page.cursors)],
+                      page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
+                      total_count=page.total_count)

@@ -7,7 +7,6 @@ from typing import Any
 
 from strawberry.types import Info
 
-from ..readmodel.index import GraphIndex
 from ..readmodel.lookups import Lookups
 from ..readmodel.queries import Queries
 from ..readmodel.state import GraphState
@@ -22,11 +21,8 @@ class Context:
 
     @property
     def queries(self) -> Queries:
+        """The questions root fields ask; every hop from a node goes through ``lookups``."""
         return self.graph.queries
-
-    @property
-    def index(self) -> GraphIndex:
-        return self.graph.index
 
 
 Ctx = Info[Context, None]

@@ -10,7 +10,8 @@ three nested calls. With this schema none of that changes anything:
   as members already; lists are copied, and so they are here);
 - no field has extensions, permissions or exception handlers;
 - the resolvers read only ``info.context``, which graphql-core's own info
-  object carries too.
+  object carries too, and their ``strawberry.Parent``, which is
+  graphql-core's source, as strawberry hands it over.
 
 Yet the wrapper cost more than the resolvers themselves: a one-department
 lookup spent most of its execution in it (strawberry's open PR #4620 goes
@@ -62,13 +63,14 @@ def _direct(field: StrawberryField, names: dict[str, str],
 
         read.__name__ = f"direct_{attribute}"
         return read
-    if resolver.root_parameter is not None or resolver.parent_parameter is not None:
+    if resolver.root_parameter is not None:
         return None
     if not all(_is_leaf(arg.type) for arg in field.arguments):
         return None
     func = resolver.wrapped_func
     with_self = resolver.self_parameter is not None
     info_name = resolver.info_parameter.name if resolver.info_parameter is not None else None
+    parent_name = resolver.parent_parameter.name if resolver.parent_parameter is not None else None
     renames = {gql: py for gql, py in names.items() if gql != py}
 
     def resolve(source: Any, info: Any, **kwargs: Any) -> Any:
@@ -77,6 +79,8 @@ def _direct(field: StrawberryField, names: dict[str, str],
             kwargs = {renames.get(k, k): list(v) if isinstance(v, list) else v for k, v in kwargs.items()}
         if info_name is not None:
             kwargs[info_name] = info
+        if parent_name is not None:  # strawberry.Parent[...]: the record the field is read on
+            kwargs[parent_name] = source
         return func(source, **kwargs) if with_self else func(**kwargs)
 
     resolve.__name__ = f"direct_{field.python_name}"

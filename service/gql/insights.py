@@ -79,21 +79,25 @@ class Adoption:
     lag_days: Optional[int] = strawberry.field(description="Days after the first adopter (0 for it).")
 
     @strawberry.field
-    def city(self, info: Ctx) -> City:
-        return info.context.index.cities[self.city_iri]  # type: ignore[attr-defined]
+    @staticmethod
+    def city(adoption: strawberry.Parent[_diffusion.Adoption], info: Ctx) -> City:
+        return info.context.lookups.city(adoption.city_iri)
 
     @strawberry.field(description="The adopting policy.")
-    def policy(self, info: Ctx) -> Policy:
-        return info.context.index.policies[self.policy_iri]  # type: ignore[attr-defined]
+    @staticmethod
+    def policy(adoption: strawberry.Parent[_diffusion.Adoption], info: Ctx) -> Policy:
+        return info.context.lookups.policy(adoption.policy_iri)
 
     @strawberry.field
-    def measure_count(self) -> int:
-        return len(self.measure_iris)  # type: ignore[attr-defined]
+    @staticmethod
+    def measure_count(adoption: strawberry.Parent[_diffusion.Adoption]) -> int:
+        return len(adoption.measure_iris)
 
     @strawberry.field(description="The city's measures of the type, in document order.")
-    def measures(self, info: Ctx) -> list[Measure]:
-        ix = info.context.index
-        return [ix.measures[i] for i in self.measure_iris]  # type: ignore[attr-defined]
+    @staticmethod
+    def measures(adoption: strawberry.Parent[_diffusion.Adoption], info: Ctx) -> list[Measure]:
+        lookups = info.context.lookups
+        return lookups.many(lookups.measure, adoption.measure_iris)
 
 
 @strawberry.type
@@ -148,12 +152,14 @@ class ResponsibilityMatrix:
     leaders: list[MatrixLeader] = strawberry.field(description="Per column, its leading department type.")
 
     @strawberry.field(description="Null: across cities.")
-    def city(self, info: Ctx) -> Optional[City]:
-        return info.context.index.cities.get(self.city_iri or "")  # type: ignore[attr-defined]
+    @staticmethod
+    def city(matrix: strawberry.Parent[_matrix.ResponsibilityMatrix], info: Ctx) -> Optional[City]:
+        return info.context.lookups.city(matrix.city_iri)
 
     @strawberry.field
-    def basis(self) -> Optional[ResponsibilityBasis]:
-        return ResponsibilityBasis(self.basis) if self.basis else None  # type: ignore[attr-defined]
+    @staticmethod
+    def basis(matrix: strawberry.Parent[_matrix.ResponsibilityMatrix]) -> Optional[ResponsibilityBasis]:
+        return ResponsibilityBasis(matrix.basis) if matrix.basis else None
 
 
 @strawberry.type
@@ -162,8 +168,9 @@ class CityLeader:
     leader: MatrixLeader
 
     @strawberry.field
-    def city(self, info: Ctx) -> City:
-        return info.context.index.cities[self.city_iri]  # type: ignore[attr-defined]
+    @staticmethod
+    def city(leader: strawberry.Parent[_matrix.CityLeader], info: Ctx) -> City:
+        return info.context.lookups.city(leader.city_iri)
 
 
 @strawberry.type(description="Which department type leads a measure type, city by city.")
@@ -192,13 +199,15 @@ class DepartmentProfile:
     rows: list[DepartmentProfileRow] = strawberry.field(description="Most measures first.")
 
     @strawberry.field
-    def city(self, info: Ctx) -> Optional[City]:
-        return info.context.index.cities.get(self.city_iri or "")  # type: ignore[attr-defined]
+    @staticmethod
+    def city(profile: strawberry.Parent[_matrix.DepartmentProfile], info: Ctx) -> Optional[City]:
+        return info.context.lookups.city(profile.city_iri)
 
     @strawberry.field
-    def organizations(self, info: Ctx) -> list[Organization]:
-        ix = info.context.index
-        return [ix.organizations[i] for i in self.organization_iris]  # type: ignore[attr-defined]
+    @staticmethod
+    def organizations(profile: strawberry.Parent[_matrix.DepartmentProfile], info: Ctx) -> list[Organization]:
+        lookups = info.context.lookups
+        return lookups.many(lookups.organization, profile.organization_iris)
 
 
 # -- dashboards ----------------------------------------------------------------------------------
@@ -219,17 +228,20 @@ class TargetCell:
     count: int = strawberry.field(description="The city's targets in this row (same statistic, kind and unit family).")
 
     @strawberry.field
-    def comparator(self) -> Optional[TargetComparator]:
-        return TargetComparator(self.comparator) if self.comparator else None  # type: ignore[attr-defined]
+    @staticmethod
+    def comparator(cell: strawberry.Parent[_dashboards.TargetCell]) -> Optional[TargetComparator]:
+        return TargetComparator(cell.comparator) if cell.comparator else None
 
     @strawberry.field
-    def city_id(self, info: Ctx) -> str:
-        c = info.context.index.cities.get(self.city_iri)  # type: ignore[attr-defined]
-        return c.id if c else self.city_iri  # type: ignore[attr-defined]
+    @staticmethod
+    def city_id(cell: strawberry.Parent[_dashboards.TargetCell], info: Ctx) -> str:
+        c = info.context.lookups.city(cell.city_iri)
+        return c.id if c else cell.city_iri
 
     @strawberry.field(description="The headline target.")
-    def target(self, info: Ctx) -> Optional[Target]:
-        return info.context.index.targets.get(self.target_iri)  # type: ignore[attr-defined]
+    @staticmethod
+    def target(cell: strawberry.Parent[_dashboards.TargetCell], info: Ctx) -> Optional[Target]:
+        return info.context.lookups.target(cell.target_iri)
 
 
 @strawberry.type(description="A target of the row's statistic that the row does not compare.")
@@ -237,8 +249,9 @@ class LeftOutTarget:
     reason: str = strawberry.field(description="Another kind, another unit family, or a narrower statistic.")
 
     @strawberry.field
-    def target(self, info: Ctx) -> Target:
-        return info.context.index.targets[self.target_iri]  # type: ignore[attr-defined]
+    @staticmethod
+    def target(left_out: strawberry.Parent[_dashboards.LeftOut], info: Ctx) -> Target:
+        return info.context.lookups.target(left_out.target_iri)
 
 
 @strawberry.type(description="Targets compared like with like across cities: the same indicator concept, kind and "
@@ -253,12 +266,14 @@ class TargetComparison:
         description="Targets of the same statistic left out of this row, and why.")
 
     @strawberry.field
-    def kind(self) -> Optional[TargetKind]:
-        return TargetKind(self.kind) if self.kind else None  # type: ignore[attr-defined]
+    @staticmethod
+    def kind(row: strawberry.Parent[_dashboards.IndicatorRow]) -> Optional[TargetKind]:
+        return TargetKind(row.kind) if row.kind else None
 
     @strawberry.field
-    def indicator_concept(self, info: Ctx) -> Optional[Indicator]:
-        return info.context.index.concepts.get(self.concept_iri) if self.concept_iri else None  # type: ignore[attr-defined]
+    @staticmethod
+    def indicator_concept(row: strawberry.Parent[_dashboards.IndicatorRow], info: Ctx) -> Optional[Indicator]:
+        return info.context.lookups.concept(row.concept_iri)
 
 
 @strawberry.type
@@ -274,12 +289,14 @@ class WorkloadRow:
     explicit: int = strawberry.field(description="Distinct measures assigned by a clause or table of their own.")
 
     @strawberry.field
-    def kind(self) -> OrganizationKind:
-        return OrganizationKind(self.kind)  # type: ignore[arg-type]
+    @staticmethod
+    def kind(row: strawberry.Parent[_dashboards.WorkloadRow]) -> OrganizationKind:
+        return OrganizationKind(row.kind)
 
     @strawberry.field
-    def organization(self, info: Ctx) -> Organization:
-        return info.context.index.organizations[self.organization_iri]  # type: ignore[attr-defined]
+    @staticmethod
+    def organization(row: strawberry.Parent[_dashboards.WorkloadRow], info: Ctx) -> Organization:
+        return info.context.lookups.organization(row.organization_iri)
 
 
 # -- search --------------------------------------------------------------------------------------
@@ -301,35 +318,40 @@ class SearchHit:
     matches: list[SourceSpan] = strawberry.field(description="Each match in the source document (measures).")
 
     @strawberry.field
-    def kind(self) -> SearchHitKind:
-        return SearchHitKind(self.kind)  # type: ignore[arg-type]
+    @staticmethod
+    def kind(hit: strawberry.Parent[_search.Hit]) -> SearchHitKind:
+        return SearchHitKind(hit.kind)
 
     @strawberry.field
-    def measure(self, info: Ctx) -> Optional[Measure]:
-        return info.context.index.measures.get(self.iri)
+    @staticmethod
+    def measure(hit: strawberry.Parent[_search.Hit], info: Ctx) -> Optional[Measure]:
+        return info.context.lookups.measure(hit.iri)
 
     @strawberry.field(description="The policy hit, or the measure's policy.")
-    def policy(self, info: Ctx) -> Optional[Policy]:
-        ix = info.context.index
-        m = ix.measures.get(self.iri)
-        return ix.policies.get(m.policy_iri if m is not None else self.iri)
+    @staticmethod
+    def policy(hit: strawberry.Parent[_search.Hit], info: Ctx) -> Optional[Policy]:
+        lookups = info.context.lookups
+        m = lookups.measure(hit.iri)
+        return lookups.policy(m.policy_iri if m is not None else hit.iri)
 
     @strawberry.field(description="The cited policy hit (a stub outside the corpus).")
-    def cited_policy(self, info: Ctx) -> Optional[PolicyRef]:
-        if self.kind != "CITED_POLICY":
+    @staticmethod
+    def cited_policy(hit: strawberry.Parent[_search.Hit], info: Ctx) -> Optional[PolicyRef]:
+        if hit.kind != "CITED_POLICY":
             return None
-        return _citations.citation_network(info.context.graph).nodes.get(self.iri)
+        return _citations.citation_network(info.context.graph).nodes.get(hit.iri)
 
     @strawberry.field
-    def city(self, info: Ctx) -> Optional[City]:
-        return info.context.index.cities.get(self.city_iri or "")  # type: ignore[attr-defined]
+    @staticmethod
+    def city(hit: strawberry.Parent[_search.Hit], info: Ctx) -> Optional[City]:
+        return info.context.lookups.city(hit.city_iri)
 
 
 @strawberry.type
 class SearchResult:
     text: str
     mode: str = strawberry.field(description="fts5 (trigram index, bm25) or scan (terms under 3 characters).")
-    total_count: int
+    total: int = strawberry.field(name="totalCount")
     hits: list[SearchHit]
 
 
@@ -418,8 +440,8 @@ class InsightsQuery:
                organization: Optional[str] = None, kind: Optional[SearchHitKind] = None,
                first: Optional[int] = 20) -> SearchResult:
         n = check_first(first, 20)
-        r = await offload(_search.search, info.context.graph, text, city, measure_type, organization, _value(kind), n)
-        return SearchResult(text=r.text, mode=r.mode, total_count=r.total, hits=list(r.hits))  # type: ignore
+        return await offload(_search.search, info.context.graph, text, city, measure_type, organization,
+                             _value(kind), n)
 
 
 __all__ = ["InsightsQuery"]

@@ -52,7 +52,7 @@ class NetworkCentrality:
 
     @strawberry.field
     def city(self, info: Ctx) -> City:
-        return info.context.index.cities[self.city_iri]  # type: ignore[return-value]
+        return info.context.lookups.city(self.city_iri)
 
 
 @strawberry.type
@@ -64,7 +64,7 @@ class OrganizationAnalytics:
 
     @strawberry.field
     def organization(self, info: Ctx) -> Organization:
-        return info.context.index.organizations[self.organization_iri]  # type: ignore[return-value]
+        return info.context.lookups.organization(self.organization_iri)
 
 
 @strawberry.type(description="Another city, and the measure types both use (as assigned, the leaf concepts).")
@@ -76,12 +76,12 @@ class SimilarCity:
 
     @strawberry.field
     def city(self, info: Ctx) -> City:
-        return info.context.index.cities[self.city_iri]  # type: ignore[return-value]
+        return info.context.lookups.city(self.city_iri)
 
     @strawberry.field
     def shared_measure_types(self, info: Ctx) -> list[MeasureType]:
-        ix = info.context.index
-        return [ix.concepts[t] for t in self.type_iris if t in ix.concepts]  # type: ignore[misc]
+        lookups = info.context.lookups
+        return lookups.many(lookups.concept, self.type_iris)
 
 
 @strawberry.type(description="A Louvain community of one city's co-responsibility network.")
@@ -93,12 +93,12 @@ class OrganizationCommunity:
 
     @strawberry.field
     def city(self, info: Ctx) -> City:
-        return info.context.index.cities[self.city_iri]  # type: ignore[return-value]
+        return info.context.lookups.city(self.city_iri)
 
     @strawberry.field(description="Most central first.")
     def organizations(self, info: Ctx) -> list[Organization]:
-        ix = info.context.index
-        return [ix.organizations[o] for o in self.member_iris if o in ix.organizations]  # type: ignore[misc]
+        lookups = info.context.lookups
+        return lookups.many(lookups.organization, self.member_iris)
 
 
 def _organization(a: Analytics, iri: str) -> OrganizationAnalytics:
@@ -169,7 +169,7 @@ class NetworkQuery:
             iri = _city_iri(info, city)
             cities = [iri] if iri is not None else []
         else:
-            cities = list(info.context.index.cities)
+            cities = [c.iri for c in info.context.queries.cities()]
         return [OrganizationCommunity(index=c.index, size=len(c.organization_iris), city_iri=c.city_iri,
                                       member_iris=c.organization_iris)
                 for ci in cities for c in a.communities.get(ci, [])]

@@ -1,8 +1,9 @@
 """The GraphQL schema: the contract's Query over ``service.readmodel.queries``.
 
 Resolvers here only translate arguments (enums to strings, names to the
-query functions) and wrap lists in connections; the answers come from
-``Queries``, which a notebook can call without a server.
+query functions) and page the answers into connections: the questions are
+``Queries``, which a notebook can call without a server, and the nodes of
+an answer come through the request's lookups, like every other hop.
 """
 
 from __future__ import annotations
@@ -15,26 +16,24 @@ from strawberry.tools import merge_types
 from graphql.error import GraphQLError
 
 from . import direct_resolvers
-from .limits import Limits, extensions, is_internal
-from .connections import check_first, paginate
+from .connections import Connection, check_first, connection
 from .context import Ctx
+from .limits import Limits, extensions, is_internal
 from .types import (
     City,
     DocumentReport,
+    Indicator,
     Industry,
     JurisdictionLevel,
     Measure,
-    MeasureConnection,
     MeasureType,
     Organization,
-    OrganizationConnection,
     OrganizationKind,
     Policy,
+    Responsibility,
     ResponsibilityBasis,
-    ResponsibilityConnection,
     ResponsibilityRole,
     SharedMeasure,
-    Indicator,
     Target,
     TargetKind,
 )
@@ -53,8 +52,7 @@ class CoreQuery:
 
     @strawberry.field(description="The jurisdictions whose documents are in the corpus, of one level if given.")
     def cities(self, info: Ctx, level: Optional[JurisdictionLevel] = None) -> list[City]:
-        cities = info.context.index.cities.values()
-        return [c for c in cities if level is None or c.level == level.value]
+        return info.context.queries.cities(_value(level))
 
     @strawberry.field
     def city(self, info: Ctx, name: str) -> Optional[City]:
@@ -62,22 +60,20 @@ class CoreQuery:
 
     @strawberry.field
     def policies(self, info: Ctx, city: Optional[str] = None) -> list[Policy]:
-        ix = info.context.index
-        return [ix.policies[i] for i in info.context.queries.policies(city)]
+        lookups = info.context.lookups
+        return lookups.many(lookups.policy, info.context.queries.policies(city))
 
     @strawberry.field
     def policy(self, info: Ctx, id: strawberry.ID) -> Optional[Policy]:
-        ix = info.context.index
-        return ix.policies.get(ix.resolve_id(id))
+        return info.context.lookups.policy(info.context.queries.resolve_id(id))
 
     @strawberry.field
     def organizations(self, info: Ctx, city: Optional[str] = None, kind: Optional[OrganizationKind] = None,
                       search: Optional[str] = None, first: Optional[int] = 100,
-                      after: Optional[str] = None) -> OrganizationConnection:
+                      after: Optional[str] = None) -> Connection[Organization]:
         check_first(first, 100)  # a bad argument is an error even when the list is empty
-        q = info.context.queries
-        iris = q.organizations(city, _value(kind), search)
-        return OrganizationConnection.of(paginate(iris, "organization", first, after, 100), q.ix.organizations)
+        iris = info.context.queries.organizations(city, _value(kind), search)
+        return connection(iris, "organization", first, after, 100, info.context.lookups.organization)
 
     @strawberry.field(description="One organization by canonical name or alias; without a city, an alias "
                                   "several cities use means a national body if one has it, else the first "
@@ -93,27 +89,23 @@ class CoreQuery:
     def responsibilities(self, info: Ctx, city: Optional[str] = None, organization: Optional[str] = None,
                          role: Optional[ResponsibilityRole] = None, basis: Optional[ResponsibilityBasis] = None,
                          measure_type: Optional[str] = None, first: Optional[int] = 100,
-                         after: Optional[str] = None) -> ResponsibilityConnection:
+                         after: Optional[str] = None) -> Connection[Responsibility]:
         check_first(first, 100)
-        q = info.context.queries
-        iris = q.responsibilities(city, organization, _value(role), _value(basis), measure_type)
-        return ResponsibilityConnection.of(paginate(iris, "responsibility", first, after, 100),
-                                           q.ix.responsibilities)
+        iris = info.context.queries.responsibilities(city, organization, _value(role), _value(basis), measure_type)
+        return connection(iris, "responsibility", first, after, 100, info.context.lookups.responsibility)
 
     @strawberry.field
     def measures(self, info: Ctx, city: Optional[str] = None, organization: Optional[str] = None,
                  measure_type: Optional[str] = None, industry: Optional[str] = None,
                  institution: Optional[str] = None, text: Optional[str] = None,
-                 first: Optional[int] = 50, after: Optional[str] = None) -> MeasureConnection:
+                 first: Optional[int] = 50, after: Optional[str] = None) -> Connection[Measure]:
         check_first(first, 50)
-        q = info.context.queries
-        iris = q.measures(city, organization, measure_type, industry, institution, text)
-        return MeasureConnection.of(paginate(iris, "measure", first, after, 50), q.ix.measures)
+        iris = info.context.queries.measures(city, organization, measure_type, industry, institution, text)
+        return connection(iris, "measure", first, after, 50, info.context.lookups.measure)
 
     @strawberry.field
     def measure(self, info: Ctx, id: strawberry.ID) -> Optional[Measure]:
-        ix = info.context.index
-        return ix.measures.get(ix.resolve_id(id))
+        return info.context.lookups.measure(info.context.queries.resolve_id(id))
 
     @strawberry.field(description="Measure types found in the measures of at least minCities of the given "
                                   "cities (all cities when omitted): the scheme's direct concepts, and its "
@@ -125,27 +117,27 @@ class CoreQuery:
     @strawberry.field(description="Universities, research institutes, enterprises and other non-government "
                                   "bodies.")
     def institutions(self, info: Ctx, city: Optional[str] = None) -> list[Organization]:
-        ix = info.context.index
-        return [ix.organizations[i] for i in info.context.queries.institutions(city)]
+        lookups = info.context.lookups
+        return lookups.many(lookups.organization, info.context.queries.institutions(city))
 
     @strawberry.field
     def industries(self, info: Ctx) -> list[Industry]:
-        return info.context.index.industries()
+        return info.context.queries.industries()
 
     @strawberry.field
     def measure_types(self, info: Ctx) -> list[MeasureType]:
-        return info.context.index.measure_types()
+        return info.context.queries.measure_types()
 
     @strawberry.field(description="Targets, filtered by city, indicator (a concept's id or label: its targets and "
                                   "those of narrower statistics) and kind.")
     def targets(self, info: Ctx, city: Optional[str] = None, indicator: Optional[str] = None,
                 kind: Optional[TargetKind] = None) -> list[Target]:
-        ix = info.context.index
-        return [ix.targets[i] for i in info.context.queries.targets(city, indicator, _value(kind))]
+        lookups = info.context.lookups
+        return lookups.many(lookups.target, info.context.queries.targets(city, indicator, _value(kind)))
 
     @strawberry.field(description="Normalized statistics that targets are stated in, comparable across cities.")
     def indicators(self, info: Ctx) -> list[Indicator]:
-        return info.context.index.indicators()
+        return info.context.queries.indicators()
 
     @strawberry.field(description="What each document yielded, and every passage that reads like an "
                                   "assignment but gave none. `document` is a source file's name.")

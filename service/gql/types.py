@@ -1,8 +1,12 @@
-"""GraphQL object types of the contract (and a few additions), thin over the index.
+"""GraphQL object types of the contract (and a few additions), thin over the read model.
 
-Resolvers receive the index's records as ``self`` (strawberry passes the
-parent value through), so scalar fields are plain attribute reads and only
-relations have resolvers, each a lookup in the index (service/readmodel/lookups.py).
+Each type reads one kind of record (service/readmodel/records.py), whose
+field names are the schema's: scalar fields are the record's attributes,
+read as they are. A relation is a resolver that takes the record as its
+typed parent (``strawberry.Parent``) and hops through the request's lookups
+(readmodel/lookups.py), which check the deadline at every hop; a lookup of
+an IRI that is None answers None, so optional hops need no test of their own.
+The enums are the pipeline's own (graph/model.py) under the contract's names.
 """
 
 from __future__ import annotations
@@ -12,28 +16,29 @@ from typing import Annotated, Optional
 
 import strawberry
 
+from graph.model import Basis, Comparator, Form, OrgKind, Role
+from graph.model import TargetKind as _TargetKind
+
 from ..insights.citations import citation_network
-from .connections import paginate
+from ..readmodel import records
+from ..readmodel.index import INDUSTRY_SCHEME, MEASURE_TYPE_SCHEME
+from ..readmodel.queries import SharedMeasure as SharedMeasureRecord
+from .connections import Connection, connection
 from .context import Ctx
 from .offload import offload
 
 
-@strawberry.enum(description="The part an organization plays for a measure.")
-class ResponsibilityRole(Enum):
-    LEAD = "LEAD"  # 牵头单位
-    RESPONSIBLE = "RESPONSIBLE"  # 责任单位 / 责任主体
-    COOPERATING = "COOPERATING"  # 配合单位, 参与单位
-    SUPERVISING = "SUPERVISING"  # 考核单位, 督办单位, 督导 / 监督单位: assesses or oversees the measure
+def _enum(name: str, values: type[Enum], description: str | None = None) -> type[Enum]:
+    """One of the pipeline's enums as the contract names it: the same members, in the same order."""
+    return strawberry.enum(Enum(name, [(m.name, m.value) for m in values]), description=description)
 
 
-@strawberry.enum(description="How a responsibility was found.")
-class ResponsibilityForm(Enum):
-    TABLE = "TABLE"  # a cell of a task table
-    CLAUSE = "CLAUSE"  # a labelled or verbal clause, in brackets or closing a paragraph
-    PROSE = "PROSE"  # a sentence of the measure's own text: 由X负责…, X牵头…, X会同Y…
-    PARENT = "PARENT"  # INHERITED from the nearest enclosing measure that names units
-    ANNEX = "ANNEX"  # INHERITED from the annex tasks that refine the measure
-    ISSUER = "ISSUER"  # INHERITED from the bodies that issued the document
+ResponsibilityRole = _enum("ResponsibilityRole", Role, "The part an organization plays for a measure.")
+ResponsibilityForm = _enum("ResponsibilityForm", Form, "How a responsibility was found.")
+ResponsibilityBasis = _enum("ResponsibilityBasis", Basis, "Why the organization holds the role.")
+OrganizationKind = _enum("OrganizationKind", OrgKind)
+TargetKind = _enum("TargetKind", _TargetKind, "What a target figure counts.")
+TargetComparator = _enum("TargetComparator", Comparator, "How the figure bounds the target.")
 
 
 @strawberry.enum(description="The administrative level of a jurisdiction.")
@@ -44,56 +49,12 @@ class JurisdictionLevel(Enum):
     COUNTY = "COUNTY"  # 长葛市, 魏都区, 襄城县
 
 
-@strawberry.enum(description="Why the organization holds the role.")
-class ResponsibilityBasis(Enum):
-    EXPLICIT = "EXPLICIT"  # named for this measure by a responsibility clause or table
-    INHERITED = "INHERITED"  # carried over from a parent measure or the issuing body
-
-
-@strawberry.enum(description="What a target figure counts.")
-class TargetKind(Enum):
-    LEVEL = "LEVEL"  # a stock to reach: 高新技术企业达到500家
-    INCREMENT = "INCREMENT"  # a total to add over the plan period: 新增25家, 总计实施300项
-    ANNUAL = "ANNUAL"  # a figure per year: 每年新培育200家
-    GROWTH_RATE = "GROWTH_RATE"  # 年均增长10%
-    SHARE = "SHARE"  # a ratio or intensity: 研发投入占地区生产总值比重2.1%
-    RANK = "RANK"  # 进入全国前20位
-
-
-@strawberry.enum(description="How the figure bounds the target.")
-class TargetComparator(Enum):
-    AT_LEAST = "AT_LEAST"  # 以上, 超, 突破
-    ABOUT = "ABOUT"  # 左右
-    EXACT = "EXACT"
-    AT_MOST = "AT_MOST"  # 以内; a rank: 前20位
-    BETWEEN = "BETWEEN"  # 3—5项: value and valueMax
-
-
-@strawberry.enum
-class OrganizationKind(Enum):
-    GOVERNMENT_DEPARTMENT = "GOVERNMENT_DEPARTMENT"
-    LOCAL_GOVERNMENT = "LOCAL_GOVERNMENT"
-    ADMINISTRATIVE_COMMITTEE = "ADMINISTRATIVE_COMMITTEE"
-    COLLECTIVE = "COLLECTIVE"
-    UNIVERSITY = "UNIVERSITY"
-    RESEARCH_INSTITUTE = "RESEARCH_INSTITUTE"
-    ENTERPRISE = "ENTERPRISE"
-    FINANCIAL_INSTITUTION = "FINANCIAL_INSTITUTION"
-    OTHER = "OTHER"
-
-
 @strawberry.type(description="Where a fact is written: character offsets into a source file.")
 class SourceSpan:
     document: str = strawberry.field(description="The source file's name under data/raw/.")
     start: int
     end: int
     quote: str = strawberry.field(description="Exactly text[start:end] of the document.")
-
-
-@strawberry.type
-class PageInfo:
-    has_next_page: bool
-    end_cursor: Optional[str]
 
 
 @strawberry.type(description="A jurisdiction that issues policy or owns a body: province, prefecture or county.")
@@ -108,18 +69,19 @@ class City:
     level: JurisdictionLevel
 
     @strawberry.field(description="河南省 for 许昌市, 许昌市 for 长葛市; null for a province.")
-    def parent(self, info: Ctx) -> Optional[City]:
-        return info.context.lookups.city(self.parent_iri) if self.parent_iri else None
+    @staticmethod
+    def parent(city: strawberry.Parent[records.City], info: Ctx) -> Optional[City]:
+        return info.context.lookups.city(city.parent_iri)
 
     @strawberry.field
-    def policies(self, info: Ctx) -> list[Policy]:
-        ix = info.context.index
-        return [ix.policies[i] for i in ix.policies_by_city.get(self.iri, ())]
+    @staticmethod
+    def policies(city: strawberry.Parent[records.City], info: Ctx) -> list[Policy]:
+        return info.context.lookups.policies_of_city(city.iri)
 
     @strawberry.field(description="Organizations named in this city's documents.")
-    def organizations(self, info: Ctx) -> list[Organization]:
-        ix = info.context.index
-        return [ix.organizations[i] for i in ix.orgs_by_city.get(self.iri, ())]
+    @staticmethod
+    def organizations(city: strawberry.Parent[records.City], info: Ctx) -> list[Organization]:
+        return info.context.lookups.organizations_of_city(city.iri)
 
 
 @strawberry.type
@@ -133,49 +95,55 @@ class Policy:
     url: Optional[str]
 
     @strawberry.field
-    def city(self, info: Ctx) -> City:
-        return info.context.lookups.city(self.city_iri)
+    @staticmethod
+    def city(policy: strawberry.Parent[records.Policy], info: Ctx) -> City:
+        return info.context.lookups.city(policy.city_iri)
 
     @strawberry.field
-    def issuers(self, info: Ctx) -> list[Organization]:
+    @staticmethod
+    def issuers(policy: strawberry.Parent[records.Policy], info: Ctx) -> list[Organization]:
         lookups = info.context.lookups
-        return lookups.many(lookups.organization, self.issuer_iris)
+        return lookups.many(lookups.organization, policy.issuer_iris)
 
     @strawberry.field
-    def measures(self, info: Ctx, first: Optional[int] = 100, after: Optional[str] = None) -> MeasureConnection:
-        ix = info.context.index
-        return MeasureConnection.of(paginate(self.measure_iris, "measure", first, after, 100), ix.measures)
+    @staticmethod
+    def measures(policy: strawberry.Parent[records.Policy], info: Ctx, first: Optional[int] = 100,
+                 after: Optional[str] = None) -> Connection[Measure]:
+        return connection(policy.measure_iris, "measure", first, after, 100, info.context.lookups.measure)
 
     @strawberry.field
-    def annex_of(self, info: Ctx) -> Optional[Policy]:
-        if self.annex_of_iri is None:
-            return None
-        return info.context.lookups.policy(self.annex_of_iri)
+    @staticmethod
+    def annex_of(policy: strawberry.Parent[records.Policy], info: Ctx) -> Optional[Policy]:
+        return info.context.lookups.policy(policy.annex_of_iri)
 
     @strawberry.field
-    def annexes(self, info: Ctx) -> list[Policy]:
+    @staticmethod
+    def annexes(policy: strawberry.Parent[records.Policy], info: Ctx) -> list[Policy]:
         lookups = info.context.lookups
-        return lookups.many(lookups.policy, self.annex_iris)
+        return lookups.many(lookups.policy, policy.annex_iris)
 
     @strawberry.field(description="Policies of the corpus this one cites.")
-    def references(self, info: Ctx) -> list[Policy]:
+    @staticmethod
+    def references(policy: strawberry.Parent[records.Policy], info: Ctx) -> list[Policy]:
         lookups = info.context.lookups
-        return lookups.many(lookups.policy, self.reference_iris)
+        return lookups.many(lookups.policy, policy.reference_iris)
 
     # citation network (issue 7): stubs outside the corpus included. PolicyCitation is named
     # lazily: gql/citations.py builds on these types, so importing it here would close a circle
     @strawberry.field(description="Every policy this one cites, corpus or stub, with the citation as written.")
-    async def cites(
-        self, info: Ctx) -> list[Annotated["PolicyCitation", strawberry.lazy("service.gql.citations")]]:  # noqa: F821
+    @staticmethod
+    async def cites(policy: strawberry.Parent[records.Policy], info: Ctx
+                    ) -> list[Annotated["PolicyCitation", strawberry.lazy("service.gql.citations")]]:  # noqa: F821
         net = await offload(citation_network, info.context.graph)
-        n = net.nodes.get(self.iri)
+        n = net.nodes.get(policy.iri)
         return [net.edges[i] for i in n.cites_ids] if n else []
 
     @strawberry.field(description="Every policy of the corpus that cites this one.")
-    async def cited_by(
-        self, info: Ctx) -> list[Annotated["PolicyCitation", strawberry.lazy("service.gql.citations")]]:  # noqa: F821
+    @staticmethod
+    async def cited_by(policy: strawberry.Parent[records.Policy], info: Ctx
+                       ) -> list[Annotated["PolicyCitation", strawberry.lazy("service.gql.citations")]]:  # noqa: F821
         net = await offload(citation_network, info.context.graph)
-        n = net.nodes.get(self.iri)
+        n = net.nodes.get(policy.iri)
         return [net.edges[i] for i in n.cited_by_ids] if n else []
 
 
@@ -192,61 +160,69 @@ class Measure:
     order: int = strawberry.field(description="Its position in the document.")
 
     @strawberry.field
-    def policy(self, info: Ctx) -> Policy:
-        return info.context.lookups.policy(self.policy_iri)
+    @staticmethod
+    def policy(measure: strawberry.Parent[records.Measure], info: Ctx) -> Policy:
+        return info.context.lookups.policy(measure.policy_iri)
 
     @strawberry.field
-    def city(self, info: Ctx) -> City:
-        return info.context.lookups.city(self.city_iri)
+    @staticmethod
+    def city(measure: strawberry.Parent[records.Measure], info: Ctx) -> City:
+        return info.context.lookups.city(measure.city_iri)
 
     @strawberry.field
-    def parent(self, info: Ctx) -> Optional[Measure]:
-        if self.parent_iri is None:
-            return None
-        return info.context.lookups.measure(self.parent_iri)
+    @staticmethod
+    def parent(measure: strawberry.Parent[records.Measure], info: Ctx) -> Optional[Measure]:
+        return info.context.lookups.measure(measure.parent_iri)
 
     @strawberry.field
-    def children(self, info: Ctx) -> list[Measure]:
+    @staticmethod
+    def children(measure: strawberry.Parent[records.Measure], info: Ctx) -> list[Measure]:
         lookups = info.context.lookups
-        return lookups.many(lookups.measure, self.child_iris)
+        return lookups.many(lookups.measure, measure.child_iris)
 
     @strawberry.field
-    def responsibilities(self, info: Ctx) -> list[Responsibility]:
-        return info.context.lookups.responsibilities_of_measure(self.iri)
+    @staticmethod
+    def responsibilities(measure: strawberry.Parent[records.Measure], info: Ctx) -> list[Responsibility]:
+        return info.context.lookups.responsibilities_of_measure(measure.iri)
 
     @strawberry.field(description="Institutions the measure names or assigns.")
-    def institutions(self, info: Ctx) -> list[Organization]:
-        return info.context.lookups.institutions_of_measure(self.iri)
+    @staticmethod
+    def institutions(measure: strawberry.Parent[records.Measure], info: Ctx) -> list[Organization]:
+        return info.context.lookups.institutions_of_measure(measure.iri)
 
     @strawberry.field
-    def industries(self, info: Ctx) -> list[Industry]:
+    @staticmethod
+    def industries(measure: strawberry.Parent[records.Measure], info: Ctx) -> list[Industry]:
         lookups = info.context.lookups
-        return lookups.many(lookups.concept, self.industry_iris)
+        return lookups.many(lookups.concept, measure.industry_iris)
 
     @strawberry.field
-    def measure_types(self, info: Ctx) -> list[MeasureType]:
+    @staticmethod
+    def measure_types(measure: strawberry.Parent[records.Measure], info: Ctx) -> list[MeasureType]:
         lookups = info.context.lookups
-        return lookups.many(lookups.concept, self.measure_type_iris)
+        return lookups.many(lookups.concept, measure.measure_type_iris)
 
     @strawberry.field
-    def targets(self, info: Ctx) -> list[Target]:
+    @staticmethod
+    def targets(measure: strawberry.Parent[records.Measure], info: Ctx) -> list[Target]:
         lookups = info.context.lookups
-        return lookups.many(lookups.target, self.target_iris)
+        return lookups.many(lookups.target, measure.target_iris)
 
     @strawberry.field(description="The words that gave the measure each of its types and industries.")
-    def classifications(self, info: Ctx) -> list[Classification]:
-        return info.context.lookups.classifications_of_measure(self.iri)
+    @staticmethod
+    def classifications(measure: strawberry.Parent[records.Measure], info: Ctx) -> list[Classification]:
+        return info.context.lookups.classifications_of_measure(measure.iri)
 
     @strawberry.field(description="The main-plan measure an annex task details.")
-    def refines(self, info: Ctx) -> Optional[Measure]:
-        if self.refines_iri is None:
-            return None
-        return info.context.lookups.measure(self.refines_iri)
+    @staticmethod
+    def refines(measure: strawberry.Parent[records.Measure], info: Ctx) -> Optional[Measure]:
+        return info.context.lookups.measure(measure.refines_iri)
 
     @strawberry.field(description="Annex tasks that detail this measure.")
-    def refined_by(self, info: Ctx) -> list[Measure]:
+    @staticmethod
+    def refined_by(measure: strawberry.Parent[records.Measure], info: Ctx) -> list[Measure]:
         lookups = info.context.lookups
-        return lookups.many(lookups.measure, self.refined_by_iris)
+        return lookups.many(lookups.measure, measure.refined_by_iris)
 
 
 @strawberry.type
@@ -261,12 +237,14 @@ class Responsibility:
     form: ResponsibilityForm
 
     @strawberry.field
-    def organization(self, info: Ctx) -> Organization:
-        return info.context.lookups.organization(self.organization_iri)
+    @staticmethod
+    def organization(responsibility: strawberry.Parent[records.Responsibility], info: Ctx) -> Organization:
+        return info.context.lookups.organization(responsibility.organization_iri)
 
     @strawberry.field
-    def measure(self, info: Ctx) -> Measure:
-        return info.context.lookups.measure(self.measure_iri)
+    @staticmethod
+    def measure(responsibility: strawberry.Parent[records.Responsibility], info: Ctx) -> Measure:
+        return info.context.lookups.measure(responsibility.measure_iri)
 
 
 @strawberry.type
@@ -280,34 +258,35 @@ class Organization:
     kind: OrganizationKind  # a string of records.ORG_KINDS, read as is
 
     @strawberry.field(description="Home city; null for national bodies.")
-    def city(self, info: Ctx) -> Optional[City]:
-        if self.city_iri is None:
-            return None
-        return info.context.lookups.city(self.city_iri)
+    @staticmethod
+    def city(org: strawberry.Parent[records.Organization], info: Ctx) -> Optional[City]:
+        return info.context.lookups.city(org.city_iri)
 
     @strawberry.field
-    def parent(self, info: Ctx) -> Optional[Organization]:
-        if self.parent_iri is None:
-            return None
-        return info.context.lookups.organization(self.parent_iri)
+    @staticmethod
+    def parent(org: strawberry.Parent[records.Organization], info: Ctx) -> Optional[Organization]:
+        return info.context.lookups.organization(org.parent_iri)
 
     @strawberry.field(description="Cities whose documents name it or one of its parts (a document naming "
                                   "中科院微电子所 names 中科院 too).")
-    def cities(self, info: Ctx) -> list[City]:
+    @staticmethod
+    def cities(org: strawberry.Parent[records.Organization], info: Ctx) -> list[City]:
         lookups = info.context.lookups
-        return lookups.many(lookups.city, self.city_iris)
+        return lookups.many(lookups.city, org.city_iris)
 
     @strawberry.field
-    def responsibilities(self, info: Ctx, role: Optional[ResponsibilityRole] = None,
-                         first: Optional[int] = 100, after: Optional[str] = None) -> ResponsibilityConnection:
-        q = info.context.queries
-        iris = q.organization_responsibilities(self.iri, role.value if role else None)
-        return ResponsibilityConnection.of(paginate(iris, "responsibility", first, after, 100),
-                                           q.ix.responsibilities)
+    @staticmethod
+    def responsibilities(org: strawberry.Parent[records.Organization], info: Ctx,
+                         role: Optional[ResponsibilityRole] = None, first: Optional[int] = 100,
+                         after: Optional[str] = None) -> Connection[Responsibility]:
+        lookups = info.context.lookups
+        iris = lookups.queries.organization_responsibilities(org.iri, role.value if role else None)
+        return connection(iris, "responsibility", first, after, 100, lookups.responsibility)
 
     @strawberry.field(description="Measures that assign or name it (or one of its parts).")
-    def measures(self, info: Ctx) -> list[Measure]:
-        return info.context.lookups.measures_of_org(self.iri)
+    @staticmethod
+    def measures(org: strawberry.Parent[records.Organization], info: Ctx) -> list[Measure]:
+        return info.context.lookups.measures_of_org(org.iri)
 
 
 @strawberry.type
@@ -318,25 +297,25 @@ class MeasureType:
     label_en: str
 
     @strawberry.field
-    def broader(self, info: Ctx) -> Optional[MeasureType]:
-        if self.broader_iri is None:
-            return None
-        return info.context.lookups.concept(self.broader_iri)
+    @staticmethod
+    def broader(concept: strawberry.Parent[records.Concept], info: Ctx) -> Optional[MeasureType]:
+        return info.context.lookups.concept(concept.broader_iri)
 
     @strawberry.field
-    def narrower(self, info: Ctx) -> list[MeasureType]:
+    @staticmethod
+    def narrower(concept: strawberry.Parent[records.Concept], info: Ctx) -> list[MeasureType]:
         lookups = info.context.lookups
-        return lookups.many(lookups.concept, self.narrower_iris)
+        return lookups.many(lookups.concept, concept.narrower_iris)
 
     @strawberry.field(description="Measures of this type or of a narrower one.")
-    def measures(self, info: Ctx) -> list[Measure]:
-        ix = info.context.index
-        return [ix.measures[i] for i in ix.measures_by_concept.get(self.iri, ())]
+    @staticmethod
+    def measures(concept: strawberry.Parent[records.Concept], info: Ctx) -> list[Measure]:
+        return info.context.lookups.measures_of_concept(concept.iri)
 
     @strawberry.field
-    def cities(self, info: Ctx) -> list[City]:
-        ix = info.context.index
-        return [ix.cities[i] for i in ix.concept_cities.get(self.iri, ()) if i in ix.cities]
+    @staticmethod
+    def cities(concept: strawberry.Parent[records.Concept], info: Ctx) -> list[City]:
+        return info.context.lookups.cities_of_concept(concept.iri)
 
 
 @strawberry.type
@@ -347,25 +326,25 @@ class Industry:
     label_en: str
 
     @strawberry.field
-    def broader(self, info: Ctx) -> Optional[Industry]:
-        if self.broader_iri is None:
-            return None
-        return info.context.lookups.concept(self.broader_iri)
+    @staticmethod
+    def broader(concept: strawberry.Parent[records.Concept], info: Ctx) -> Optional[Industry]:
+        return info.context.lookups.concept(concept.broader_iri)
 
     @strawberry.field
-    def narrower(self, info: Ctx) -> list[Industry]:
+    @staticmethod
+    def narrower(concept: strawberry.Parent[records.Concept], info: Ctx) -> list[Industry]:
         lookups = info.context.lookups
-        return lookups.many(lookups.concept, self.narrower_iris)
+        return lookups.many(lookups.concept, concept.narrower_iris)
 
     @strawberry.field(description="Measures of this industry or of a narrower one.")
-    def measures(self, info: Ctx) -> list[Measure]:
-        ix = info.context.index
-        return [ix.measures[i] for i in ix.measures_by_concept.get(self.iri, ())]
+    @staticmethod
+    def measures(concept: strawberry.Parent[records.Concept], info: Ctx) -> list[Measure]:
+        return info.context.lookups.measures_of_concept(concept.iri)
 
     @strawberry.field
-    def cities(self, info: Ctx) -> list[City]:
-        ix = info.context.index
-        return [ix.cities[i] for i in ix.concept_cities.get(self.iri, ()) if i in ix.cities]
+    @staticmethod
+    def cities(concept: strawberry.Parent[records.Concept], info: Ctx) -> list[City]:
+        return info.context.lookups.cities_of_concept(concept.iri)
 
 
 @strawberry.type(description="The words in a measure that gave it a measure type or an industry.")
@@ -373,18 +352,21 @@ class Classification:
     source: SourceSpan
 
     @strawberry.field
-    def measure(self, info: Ctx) -> Measure:
-        return info.context.lookups.measure(self.measure_iri)
+    @staticmethod
+    def measure(classification: strawberry.Parent[records.Classification], info: Ctx) -> Measure:
+        return info.context.lookups.measure(classification.measure_iri)
 
     @strawberry.field
-    def measure_type(self, info: Ctx) -> Optional[MeasureType]:
-        c = info.context.lookups.concept(self.concept_iri)
-        return c if c is not None and c.scheme.endswith("/measure-type/") else None
+    @staticmethod
+    def measure_type(classification: strawberry.Parent[records.Classification], info: Ctx) -> Optional[MeasureType]:
+        c = info.context.lookups.concept(classification.concept_iri)
+        return c if c is not None and c.scheme == MEASURE_TYPE_SCHEME else None
 
     @strawberry.field
-    def industry(self, info: Ctx) -> Optional[Industry]:
-        c = info.context.lookups.concept(self.concept_iri)
-        return c if c is not None and c.scheme.endswith("/industry/") else None
+    @staticmethod
+    def industry(classification: strawberry.Parent[records.Classification], info: Ctx) -> Optional[Industry]:
+        c = info.context.lookups.concept(classification.concept_iri)
+        return c if c is not None and c.scheme == INDUSTRY_SCHEME else None
 
 
 @strawberry.type
@@ -406,24 +388,24 @@ class Target:
     phrase: SourceSpan = strawberry.field(description="The statistic's name and the figure.")
 
     @strawberry.field(description="The statistic it is stated in (ontology/indicators.ttl); null when none fits.")
-    def indicator_concept(self, info: Ctx) -> Optional[Indicator]:
-        if self.concept_iri is None:  # type: ignore[attr-defined]
-            return None
-        return info.context.lookups.concept(self.concept_iri)  # type: ignore[attr-defined]
+    @staticmethod
+    def indicator_concept(target: strawberry.Parent[records.Target], info: Ctx) -> Optional[Indicator]:
+        return info.context.lookups.concept(target.concept_iri)
 
     @strawberry.field
-    def city(self, info: Ctx) -> City:
-        return info.context.lookups.city(self.city_iri)
+    @staticmethod
+    def city(target: strawberry.Parent[records.Target], info: Ctx) -> City:
+        return info.context.lookups.city(target.city_iri)
 
     @strawberry.field
-    def measure(self, info: Ctx) -> Optional[Measure]:
-        if self.measure_iri is None:
-            return None
-        return info.context.lookups.measure(self.measure_iri)
+    @staticmethod
+    def measure(target: strawberry.Parent[records.Target], info: Ctx) -> Optional[Measure]:
+        return info.context.lookups.measure(target.measure_iri)
 
     @strawberry.field
-    def policy(self, info: Ctx) -> Policy:
-        return info.context.lookups.policy(self.policy_iri)
+    @staticmethod
+    def policy(target: strawberry.Parent[records.Target], info: Ctx) -> Policy:
+        return info.context.lookups.policy(target.policy_iri)
 
 
 @strawberry.type(description="What the build made of one document of the manifest.")
@@ -438,8 +420,10 @@ class DocumentReport:
                     "but yielded none: where to look for a form the extractor does not read yet.")
 
     @strawberry.field(description="The policy it became; null when it was refused.")
-    def policy(self, info: Ctx) -> Optional[Policy]:
-        return info.context.lookups.policy(self.policy_iri) if self.policy_iri else None
+    @staticmethod
+    def policy(report: strawberry.Parent[records.DocumentReport], info: Ctx) -> Optional[Policy]:
+        return info.context.lookups.policy(report.policy_iri)
+
 
 @strawberry.type(description="A statistic targets are stated in, defined so that cities' figures compare.")
 class Indicator:
@@ -450,21 +434,21 @@ class Indicator:
     definition: str = strawberry.field(description="What is measured.")
 
     @strawberry.field
-    def broader(self, info: Ctx) -> Optional[Indicator]:
-        if self.broader_iri is None:
-            return None
-        return info.context.lookups.concept(self.broader_iri)
+    @staticmethod
+    def broader(concept: strawberry.Parent[records.Concept], info: Ctx) -> Optional[Indicator]:
+        return info.context.lookups.concept(concept.broader_iri)
 
     @strawberry.field(description="Narrower statistics: a level (省级, 市级) or a kind of the counted thing.")
-    def narrower(self, info: Ctx) -> list[Indicator]:
+    @staticmethod
+    def narrower(concept: strawberry.Parent[records.Concept], info: Ctx) -> list[Indicator]:
         lookups = info.context.lookups
-        return lookups.many(lookups.concept, self.narrower_iris)
+        return lookups.many(lookups.concept, concept.narrower_iris)
 
     @strawberry.field(description="Targets stated in exactly this statistic, in city then document order.")
-    def targets(self, info: Ctx) -> list[Target]:
+    @staticmethod
+    def targets(concept: strawberry.Parent[records.Concept], info: Ctx) -> list[Target]:
         lookups = info.context.lookups
-        return lookups.many(lookups.target, self.target_iris)
-
+        return lookups.many(lookups.target, concept.target_iris)
 
 
 @strawberry.type
@@ -472,98 +456,37 @@ class SharedMeasure:
     measure_type: MeasureType
 
     @strawberry.field(description="How many of the given cities have it (cheaper than listing them).")
-    def city_count(self) -> int:
-        return len(self.city_iris)
+    @staticmethod
+    def city_count(shared: strawberry.Parent[SharedMeasureRecord]) -> int:
+        return len(shared.city_iris)
 
     @strawberry.field(description="How many evidence measures there are.")
-    def measure_count(self) -> int:
-        return len(self.measure_iris)
+    @staticmethod
+    def measure_count(shared: strawberry.Parent[SharedMeasureRecord]) -> int:
+        return len(shared.measure_iris)
 
     @strawberry.field
-    def cities(self, info: Ctx) -> list[City]:
-        ix = info.context.index
-        return [ix.cities[i] for i in self.city_iris]
+    @staticmethod
+    def cities(shared: strawberry.Parent[SharedMeasureRecord], info: Ctx) -> list[City]:
+        lookups = info.context.lookups
+        return lookups.many(lookups.city, shared.city_iris)
 
     @strawberry.field(description="The evidence, from each of those cities.")
-    def measures(self, info: Ctx) -> list[Measure]:
-        ix = info.context.index
-        return [ix.measures[i] for i in self.measure_iris]
+    @staticmethod
+    def measures(shared: strawberry.Parent[SharedMeasureRecord], info: Ctx) -> list[Measure]:
+        lookups = info.context.lookups
+        return lookups.many(lookups.measure, shared.measure_iris)
 
     @strawberry.field(description="For each evidence measure, in the same order, the words that give it the type.")
-    def evidence(self, info: Ctx) -> list[Classification]:
-        ix = info.context.index
-        closure = info.context.queries.narrower_closure(self.measure_type.iri)
-        return [ix.classifications[c] for c in self.evidence_iris(ix, closure)]
-
-
-# -- connections -----------------------------------------------------------------
-
-
-@strawberry.type
-class MeasureEdge:
-    node: Measure
-    cursor: str
-
-
-@strawberry.type
-class MeasureConnection:
-    edges: list[MeasureEdge]
-    page_info: PageInfo
-    total_count: int
-
-    @classmethod
-    def of(cls, page, table) -> "MeasureConnection":
-        return cls(
-            edges=[MeasureEdge(node=table[i], cursor=c) for i, c in zip(page.items, page.cursors)],
-            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
-            total_count=page.total_count,
-        )
-
-
-@strawberry.type
-class ResponsibilityEdge:
-    node: Responsibility
-    cursor: str
-
-
-@strawberry.type
-class ResponsibilityConnection:
-    edges: list[ResponsibilityEdge]
-    page_info: PageInfo
-    total_count: int
-
-    @classmethod
-    def of(cls, page, table) -> "ResponsibilityConnection":
-        return cls(
-            edges=[ResponsibilityEdge(node=table[i], cursor=c) for i, c in zip(page.items, page.cursors)],
-            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
-            total_count=page.total_count,
-        )
-
-
-@strawberry.type
-class OrganizationEdge:
-    node: Organization
-    cursor: str
-
-
-@strawberry.type
-class OrganizationConnection:
-    edges: list[OrganizationEdge]
-    page_info: PageInfo
-    total_count: int
-
-    @classmethod
-    def of(cls, page, table) -> "OrganizationConnection":
-        return cls(
-            edges=[OrganizationEdge(node=table[i], cursor=c) for i, c in zip(page.items, page.cursors)],
-            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
-            total_count=page.total_count,
-        )
+    @staticmethod
+    def evidence(shared: strawberry.Parent[SharedMeasureRecord], info: Ctx) -> list[Classification]:
+        lookups = info.context.lookups
+        closure = lookups.queries.narrower_closure(shared.measure_type.iri)
+        return lookups.many(lookups.classification, shared.evidence_iris(lookups.ix, closure))
 
 
 __all__ = [
-    "City", "Classification", "Industry", "Measure", "MeasureConnection", "MeasureType", "Organization",
-    "OrganizationConnection", "OrganizationKind", "Policy", "Responsibility", "ResponsibilityBasis",
-    "ResponsibilityConnection", "ResponsibilityRole", "SharedMeasure", "SourceSpan", "Target",
+    "City", "Classification", "Industry", "Indicator", "JurisdictionLevel", "Measure", "MeasureType",
+    "Organization", "OrganizationKind", "Policy", "Responsibility", "ResponsibilityBasis", "ResponsibilityForm",
+    "ResponsibilityRole", "SharedMeasure", "SourceSpan", "Target", "TargetComparator", "TargetKind",
 ]

@@ -66,6 +66,24 @@ class Queries:
             return None
         return self.names.organizations(name, city)
 
+    # -- nodes by readable id, and whole lists -------------------------------------
+    def resolve_id(self, ident: str) -> str:
+        """An IRI from an IRI or a readable id (``measure/<doc>/(28)``), encoded or not."""
+        return self.ix.resolve_id(ident)
+
+    def cities(self, level: str | None = None) -> list[City]:
+        """The jurisdictions whose documents are in the corpus (of one level if given), by code."""
+        return [c for c in self.ix.cities.values() if level is None or c.level == level]
+
+    def measure_types(self) -> list[Concept]:
+        return self.ix.measure_types()
+
+    def industries(self) -> list[Concept]:
+        return self.ix.industries()
+
+    def indicators(self) -> list[Concept]:
+        return self.ix.indicators()
+
     # -- cities and policies ---------------------------------------------------
     def policies(self, city: str | None = None) -> list[str]:
         c = self._city(city)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from graph.model import Basis, Form, OrgKind, Role, Span
+from graph.model import Basis, Comparator, Form, OrgKind, Role, Span, TargetKind
 from graph.vocab import local_id
 
 # The values of the GraphQL enums (service/gql/types.py; a test keeps the two equal), taken from
@@ -24,6 +24,8 @@ BASES = tuple(b.value for b in Basis)
 FORMS = tuple(f.value for f in Form)
 LEVELS = ("NATIONAL", "PROVINCE", "PREFECTURE", "COUNTY")  # graph/gazetteer.py's LEVELS, and the nation's
 ORG_KINDS = tuple(k.value for k in OrgKind)
+TARGET_KINDS = tuple(k.value for k in TargetKind)
+COMPARATORS = tuple(c.value for c in Comparator)
 
 
 
@@ -173,10 +175,6 @@ class Target:
         return self.comparator.lower().replace("_", "-")
 
 
-TARGET_KINDS = ("LEVEL", "INCREMENT", "ANNUAL", "GROWTH_RATE", "SHARE", "RANK")
-COMPARATORS = ("AT_LEAST", "ABOUT", "EXACT", "AT_MOST", "BETWEEN")
-
-
 @dataclass(slots=True)
 class DocumentReport:
     """What the build made of one document of the manifest (graph/report.py)."""
@@ -189,6 +187,6 @@ class DocumentReport:
     unexplained: list[Span] = field(default_factory=list)
 
 
-__all__ = ["BASES", "City", "Classification", "Concept", "DocumentReport", "FORMS", "LEVELS", "Measure",
-           "ORG_KINDS", "Organization", "Policy", "ROLES", "Responsibility", "Span", "Target", "Unit",
-           "local_id"]
+__all__ = ["BASES", "COMPARATORS", "City", "Classification", "Concept", "DocumentReport", "FORMS", "LEVELS",
+           "Measure", "ORG_KINDS", "Organization", "Policy", "ROLES", "Responsibility", "Span",
+           "TARGET_KINDS", "Target", "Unit", "local_id"]
