@@ -23,6 +23,7 @@ from .model import (
 )
 from .normalize import StrippedText, normalize, squash
 from .orgs import OrgResolver
+from .policy_tools import code_measures
 from .schemes import Schemes
 from .structure import own_ranges
 from .targets import first_year, horizon, measure_targets
@@ -149,6 +150,7 @@ class Extractor:
             notes=list(doc.problems) + assigned.notes + meta.conflicts,
         )
         covered = clause_ranges + [(t.grid.start, t.grid.end) for t in doc.tables]
+        facts.policy_tools = code_measures(source, stripped, measures, typed, clause_ranges, mt_hits, self.schemes)
         facts.unexplained = unexplained_passages(source, norm, facts, covered, self.words, doc.body_start)
         return facts
 

@@ -30,6 +30,7 @@ SCHEME_FILES = (
     "department-types.ttl",
     "institutions.ttl",
     "responsibility-words.ttl",
+    "policy-tools.ttl",
 )
 
 
@@ -75,6 +76,7 @@ class Schemes:
     department_types: list[DepartmentType]
     institutions: list[Institution]
     stip: list[Concept] = field(default_factory=list)
+    policy_tools: list[Concept] = field(default_factory=list)  # pt: (graph.policy_tools)
 
 
 def _label(g: Graph, s: URIRef, lang: str, prop: URIRef = SKOS.prefLabel) -> str | None:
@@ -121,7 +123,7 @@ def _concepts(g: Graph, scheme: URIRef) -> list[Concept]:
 
 @functools.cache
 def load_schemes() -> Schemes:
-    from .vocab import DT, IND, MT, STIP
+    from .vocab import DT, IND, MT, PT, STIP
 
     parsed = Graph()
     pkg = resources.files("ontology")
@@ -178,6 +180,7 @@ def load_schemes() -> Schemes:
         department_types=depts,
         institutions=insts,
         stip=_concepts(g, URIRef(str(STIP))),
+        policy_tools=_concepts(g, URIRef(str(PT))),
     )
 
 

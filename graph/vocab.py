@@ -44,6 +44,7 @@ MT = Namespace(BASE + "scheme/measure-type/")
 IND = Namespace(BASE + "scheme/industry/")
 DT = Namespace(BASE + "scheme/department-type/")
 STIP = Namespace(BASE + "scheme/stip/")
+PT = Namespace(BASE + "scheme/policy-tool/")  # Rothwell & Zegveld policy tools (ontology/policy-tools.ttl)
 INST = Namespace(BASE + "id/institution/")
 
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
@@ -57,6 +58,7 @@ PREFIXES = {
     "ind": IND,
     "dt": DT,
     "stip": STIP,
+    "pt": PT,
     "inst": INST,
     "eli": ELI,
     "org": ORG,
