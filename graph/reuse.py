@@ -1,0 +1,248 @@
+"""Text reuse between documents (policy transfer): measures that are near-copies.
+
+Each measure's own text (from its start to its first child's, like the
+concept hits) is normalized: punctuation and whitespace dropped, and the
+names of its own city and province replaced by one placeholder, so that
+承德's "建设承德可持续发展研究院" and a copy saying "建设宜昌可持续发展研究院"
+differ in nothing but the copy's edits. Its character 3-grams (shingles) are
+what two texts are compared by: the score of a pair is the Jaccard index of
+their shingle sets, 1.0 for identical texts.
+
+Candidates come from MinHash signatures and locality-sensitive hashing
+(``BANDS`` bands of ``ROWS`` rows: a pair of Jaccard J shares a band with
+probability 1 - (1 - J^ROWS)^BANDS, 0.89 at J = 0.5 and 0.9999 at 0.8); only
+candidates get the exact Jaccard. No pair of measures is compared otherwise,
+so the work grows with the number of measures, not its square, with two
+guards against boilerplate that hundreds of documents repeat word for word
+(加强组织领导 …): identical texts are hashed once, and in a band bucket of
+more than ``BUCKET_CAP`` texts each is compared with the ``BUCKET_CAP``
+earliest (by issue date) only. Each measure keeps its ``KEEP`` best matches
+(ties: the earlier first), so what is stored stays linear too.
+
+The MinHash is a dozen numpy lines rather than ``datasketch``: signatures of
+all measures at once (one vectorized pass per permutation) were 5× faster
+than datasketch's per-set MinHash at 300 cities, and datasketch's LSH returns
+whole buckets, which is what made boilerplate quadratic (bench/bench_reuse.py).
+
+Pairs inside one city's plan and its annex (``annex_of``, or the same city
+on the same date) are not reuse. ``earlier`` is the measure of the document
+issued first (an annex dates from its main document); None when the dates
+are equal or unknown.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from .model import DocumentFacts, Span
+from .structure import own_ranges
+
+SHINGLE = 3  # characters per shingle
+BANDS, ROWS = 32, 5  # 160 hash functions
+MIN_SHINGLES = 8  # shorter texts (a bare heading) say too little to call a copy
+MIN_SCORE = 0.5  # pairs below are not stored
+BUCKET_CAP = 16
+KEEP = 20
+ESTIMATE_MARGIN = 0.1  # 2.5 standard deviations of a 160-function estimate at J = 0.5
+_PRIME = (1 << 61) - 1
+_DROP = re.compile(r"[\s\W_]+", re.UNICODE)
+PLACEHOLDER = "〇"
+
+
+@dataclass(frozen=True)
+class MeasureText:
+    """A measure's own text as compared, and where it is."""
+
+    document: str
+    code: str
+    span: Span  # the own text in the source
+    date: str | None  # the issue date of its document (an annex: its main document's)
+    group: str  # documents of one group are never reuse of each other (a plan and its annexes)
+    city: str  # city code
+
+
+@dataclass(frozen=True)
+class Similarity:
+    """Two measures of different documents whose texts are near-copies."""
+
+    measure: MeasureText  # the later one (or, with no earlier, the first in document order)
+    other: MeasureText
+    score: float  # exact Jaccard of the shingle sets, rounded to 4 places
+    earlier: MeasureText | None
+
+
+def measure_texts(facts: list[DocumentFacts], city_names: dict[str, tuple[str, ...]] | None = None):
+    """Every measure's own text with the normalized string compared.
+
+    ``city_names`` maps a city code to the names replaced by the placeholder
+    (its name, short name, province); without it only the measure's text is used.
+    """
+    by_file = {f.source.name: f for f in facts}
+    out: list[tuple[MeasureText, str]] = []
+    for f in facts:
+        main = by_file.get(f.meta.annex_of or "")
+        date = f.meta.issued or (main.meta.issued if main else None)
+        group = main.source.name if main else f.source.name
+        ranges = own_ranges([m for m in f.measures if m.table_row is None])
+        ranges.update({m.code: (m.span.start, m.span.end) for m in f.measures if m.table_row is not None})
+        names = sorted((city_names or {}).get(f.meta.city_code, ()), key=len, reverse=True)
+        for m in f.measures:
+            s, e = ranges[m.code]
+            text = f.source.text[s:e]
+            for name in names:
+                text = text.replace(name, PLACEHOLDER)
+            norm = _DROP.sub("", text)
+            mt = MeasureText(f.source.name, m.code, f.source.span(s, e), date, f"{f.meta.city_code}/{group}",
+                             f.meta.city_code)
+            out.append((mt, norm))
+    return out
+
+
+def shingles(text: str) -> set[int]:
+    """The text's character 3-grams, hashed to 32 bits (crc32: the same on every run)."""
+    b = text.encode("utf-8")
+    return {zlib.crc32(text[i : i + SHINGLE].encode("utf-8")) for i in range(len(text) - SHINGLE + 1)} if b else set()
+
+
+def _permutations(n: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.RandomState(20260101)  # fixed: the same signatures, the same pairs, on every build
+    a = rng.randint(1, 1 << 31, size=n, dtype=np.int64).astype(np.uint64)
+    b = rng.randint(0, 1 << 31, size=n, dtype=np.int64).astype(np.uint64)
+    return a, b
+
+
+def signatures(sets: list[set[int]]) -> np.ndarray:
+    """MinHash signatures, one row per set: min over the set of (a·x + b) mod 2^61−1 per hash function."""
+    n = BANDS * ROWS
+    lengths = np.fromiter((len(s) for s in sets), dtype=np.int64, count=len(sets))
+    flat = np.fromiter((x for s in sets for x in sorted(s)), dtype=np.uint64, count=int(lengths.sum()))
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+    a, b = _permutations(n)
+    out = np.empty((len(sets), n), dtype=np.uint32)
+    for k in range(n):
+        # x < 2^32 and a < 2^31: a·x + b < 2^63, no overflow before the modulo; the
+        # low 32 bits of the minimum are kept (a false match has odds 2^-32)
+        h = (a[k] * flat + b[k]) % np.uint64(_PRIME)
+        out[:, k] = np.minimum.reduceat(h, starts).astype(np.uint32)
+    return out
+
+
+def _date_key(t: MeasureText) -> tuple[str, str, str]:
+    return (t.date or "9999-99-99", t.document, t.code)
+
+
+def find_reuse(facts: list[DocumentFacts], city_names: dict[str, tuple[str, ...]] | None = None,
+               min_score: float = MIN_SCORE) -> list[Similarity]:
+    """Pairs of measures in different documents (not one plan and its annex) with score ≥ ``min_score``."""
+    items = [(t, n) for t, n in measure_texts(facts, city_names) if len(n) - SHINGLE + 1 >= MIN_SHINGLES]
+    if len(items) < 2:
+        return []
+    # identical normalized texts share one signature
+    unique: dict[str, int] = {}
+    members: list[list[int]] = []
+    for i, (_, norm) in enumerate(items):
+        u = unique.setdefault(norm, len(unique))
+        if u == len(members):
+            members.append([])
+        members[u].append(i)
+    texts = list(unique)
+    sets = [shingles(t) for t in texts]
+    sig = signatures(sets)
+    # the earliest member of each unique text orders the buckets
+    first = [min(_date_key(items[i][0]) for i in ms) for ms in members]
+    rank = np.empty(len(texts), dtype=np.int64)
+    rank[sorted(range(len(texts)), key=first.__getitem__)] = np.arange(len(texts))
+    us, vs = _candidates(sig, rank)
+    # the signatures' estimate first (vectorized), the exact Jaccard for those near or above the bar
+    step = 100_000
+    est = np.concatenate([
+        (sig[us[i : i + step]] == sig[vs[i : i + step]]).mean(axis=1) for i in range(0, len(us), step)
+    ]) if len(us) else np.zeros(0)
+    near = est >= min_score - ESTIMATE_MARGIN
+    # each unique text's matches (its own copies score 1.0)
+    matches: list[list[tuple[float, int]]] = [[(1.0, u)] if len(members[u]) > 1 else [] for u in range(len(texts))]
+    sizes = [len(x) for x in sets]
+    for u, v in zip(us[near].tolist(), vs[near].tolist()):
+        inter = len(sets[u] & sets[v])
+        j = inter / (sizes[u] + sizes[v] - inter)
+        if j >= min_score:
+            matches[u].append((j, v))
+            matches[v].append((j, u))
+    for ms in members:  # copies in date order: the earliest source first
+        ms.sort(key=lambda i: _date_key(items[i][0]))
+    # per measure: its KEEP best matches in other documents (not its plan's annexes),
+    # walked in (score, date) order so that a text copied hundreds of times costs KEEP each
+    kept: dict[tuple[int, int], float] = {}
+    for u, options in enumerate(matches):
+        if not options:
+            continue
+        options.sort(key=lambda jv: (-jv[0], first[jv[1]]))
+        for x in members[u]:
+            tx = items[x][0]
+            taken = 0
+            for j, v in options:
+                for y in members[v]:
+                    ty = items[y][0]
+                    if y == x or tx.document == ty.document or tx.group == ty.group or _same_day_same_city(tx, ty):
+                        continue
+                    kept[(min(x, y), max(x, y))] = j
+                    taken += 1
+                    if taken >= KEEP:
+                        break
+                if taken >= KEEP:
+                    break
+    out = []
+    for (x, y), j in kept.items():
+        tx, ty = items[x][0], items[y][0]
+        earlier = None
+        if tx.date and ty.date and tx.date != ty.date:
+            earlier = tx if tx.date < ty.date else ty
+        later = ty if earlier is tx else tx
+        other = tx if later is ty else ty
+        if earlier is None and _date_key(ty) < _date_key(tx):
+            later, other = ty, tx
+        out.append(Similarity(later, other, round(j, 4), earlier))
+    out.sort(key=lambda s: (s.measure.document, s.measure.span.start, -s.score, s.other.document, s.other.code))
+    return out
+
+
+def _candidates(sig: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (u < v) of texts that share a band, each text paired with the
+    ``BUCKET_CAP`` earliest of its bucket: by sorting, so a band costs a few
+    numpy passes whatever its buckets' sizes."""
+    n = len(sig)
+    mult = np.random.RandomState(7).randint(1, 1 << 62, size=ROWS, dtype=np.int64).astype(np.uint64) | np.uint64(1)
+    codes = []
+    for band in range(BANDS):
+        with np.errstate(over="ignore"):  # a multiplicative hash: wrapping is the point
+            key = (sig[:, band * ROWS : (band + 1) * ROWS].astype(np.uint64) * mult).sum(axis=1, dtype=np.uint64)
+        idx = np.lexsort((rank, key))  # by bucket, then earliest first
+        k = key[idx]
+        starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+        sizes = np.diff(np.r_[starts, n])
+        big = sizes >= 2
+        starts, sizes = starts[big], sizes[big]
+        if not len(starts):
+            continue
+        heads = np.minimum(sizes, BUCKET_CAP)
+        group = np.repeat(np.arange(len(starts)), sizes)  # the bucket of each member below
+        members = idx[np.repeat(starts, sizes) + np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)]
+        reps = heads[group]
+        left = np.repeat(members, reps)
+        offset = np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
+        right = idx[np.repeat(starts[group], reps) + offset]
+        keep = left != right
+        lo, hi = np.minimum(left[keep], right[keep]), np.maximum(left[keep], right[keep])
+        codes.append(lo.astype(np.int64) * n + hi)
+    if not codes:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    pairs = np.unique(np.concatenate(codes))
+    return pairs // n, pairs % n
+
+
+def _same_day_same_city(a: MeasureText, b: MeasureText) -> bool:
+    return a.city == b.city and a.date is not None and a.date == b.date
