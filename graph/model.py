@@ -145,6 +145,9 @@ class ManifestEntry:
     url: str | None = None
     annex_of: str | None = None
     issuer_spans: list[Span] | None = None  # where sources.toml names each issuer (parallel to issuers)
+    valid_from: str | None = None  # graph.validity: YYYY-MM-DD the policy takes effect
+    valid_until: str | None = None  # the last day it is valid
+    status: str | None = None  # in_force / expired / repealed (or 有效 / 失效 / 废止)
 
 
 @dataclass(frozen=True)

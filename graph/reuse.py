@@ -1,7 +1,9 @@
 """Text reuse between documents (policy transfer): measures that are near-copies.
 
 Each measure's own text (from its start to its first child's, like the
-concept hits) is normalized: punctuation and whitespace dropped, and the
+concept hits), less its numbering, its responsibility clauses (（责任单位：…）:
+whom a city charges is its own) and the closing formula of validity
+(本方案自印发之日起施行…), is normalized: punctuation and whitespace dropped, and the
 names of its own city and province replaced by one placeholder, so that
 承德's "建设承德可持续发展研究院" and a copy saying "建设宜昌可持续发展研究院"
 differ in nothing but the copy's edits. Its character 3-grams (shingles) are
@@ -38,7 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .model import DocumentFacts, Span
+from .model import DocumentFacts, Form, Span
 from .structure import own_ranges
 
 SHINGLE = 3  # characters per shingle
@@ -90,16 +92,43 @@ def measure_texts(facts: list[DocumentFacts], city_names: dict[str, tuple[str, .
         ranges = own_ranges([m for m in f.measures if m.table_row is None])
         ranges.update({m.code: (m.span.start, m.span.end) for m in f.measures if m.table_row is not None})
         names = sorted((city_names or {}).get(f.meta.city_code, ()), key=len, reverse=True)
+        cut = {(r.span.start, r.span.end) for r in f.responsibilities if r.form is Form.CLAUSE}
+        cut |= {_sentence(f.source.text, d.span) for d in f.validity.dates if d.span and d.origin == "text"}
+        cut = sorted(cut)
         for m in f.measures:
             s, e = ranges[m.code]
-            text = f.source.text[s:e]
+            text = _without(f.source.text, s, e, cut)
             for name in names:
                 text = text.replace(name, PLACEHOLDER)
             norm = _DROP.sub("", text)
+            label = _DROP.sub("", m.label)
+            if label and norm.startswith(label):  # 24. and 4. number the same measure
+                norm = norm[len(label):]
             mt = MeasureText(f.source.name, m.code, f.source.span(s, e), date, f"{f.meta.city_code}/{group}",
                              f.meta.city_code)
             out.append((mt, norm))
     return out
+
+
+def _sentence(text: str, span: Span) -> tuple[int, int]:
+    """The sentence holding a span (本方案自印发之日起施行，有效期至…。): the closing
+    formula a document's last measure runs into."""
+    a = max(text.rfind(c, 0, span.start) for c in "。\n") + 1
+    ends = [i for i in (text.find(c, span.end) for c in "。\n") if i >= 0]
+    return a, (min(ends) + 1 if ends else len(text))
+
+
+def _without(text: str, s: int, e: int, cut: list[tuple[int, int]]) -> str:
+    """text[s:e] less the responsibility clauses in it: which units carry a
+    measure out is each city's own, not the policy text it copied."""
+    pieces, at = [], s
+    for a, b in cut:
+        if b <= at or a >= e:
+            continue
+        pieces.append(text[at:a])
+        at = max(at, b)
+    pieces.append(text[at:e])
+    return "".join(pieces)
 
 
 def shingles(text: str) -> set[int]:
