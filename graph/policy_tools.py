@@ -111,6 +111,9 @@ def code_measures(
     """
     scheme = tool_scheme(schemes)
     by_code = {m.code: m for m in measures}
+    # 指导思想 / 基本原则 state a stance, not a tool
+    ranges = {c: r for c, r in ranges.items() if by_code[c].section_kind != "principles"}
+    measure_types = [h for h in measure_types if h.measure in ranges]
     heads = {code: _heading(by_code[code], rng) for code, rng in ranges.items()}
     owned = sorted((s, e, code) for code, (s, e) in ranges.items() if e > s)
     starts = [o[0] for o in owned]
