@@ -42,6 +42,7 @@ class ToolScheme:
     tools: list[Concept]  # every pt: concept, the three types included
     crosswalk: dict[str, tuple[str, ...]]  # mt: or stip: IRI -> pt: IRIs
     strong: dict[str, tuple[re.Pattern[str], ...]] = field(default_factory=dict)  # pt: IRI -> pk:strongPattern
+    notation: dict[str, str] = field(default_factory=dict)  # pt: IRI -> S1 … D5 (skos:notation): the tools' order
 
     @property
     def sub_tools(self) -> list[Concept]:
@@ -81,7 +82,9 @@ def _read_scheme(schemes: Schemes) -> ToolScheme:
             except re.error as exc:
                 raise ValueError(f"bad pk:strongPattern on {t.iri}: {o!r} ({exc})") from None
         strong[t.iri] = tuple(pats)
-    return ToolScheme(schemes.policy_tools, {k: tuple(sorted(v)) for k, v in sorted(crosswalk.items())}, strong)
+    notation = {t.iri: str(g.value(URIRef(t.iri), SKOS.notation) or t.iri) for t in schemes.policy_tools}
+    return ToolScheme(schemes.policy_tools, {k: tuple(sorted(v)) for k, v in sorted(crosswalk.items())}, strong,
+                      notation)
 
 
 # A tool's words in a measure's heading (its first sentence, which names what
@@ -220,7 +223,8 @@ class Matrix:
 def _tool_axis(scheme: ToolScheme, level: str) -> tuple[list[str], dict[str, str], dict[str, str]]:
     """The tool columns (sub-tools in scheme order, or the three types) and each tool's column."""
     type_order = {str(PT[name]): i for i, name in enumerate(TYPES)}
-    subs = sorted(scheme.sub_tools, key=lambda t: (type_order[t.broader], t.iri))
+    subs = sorted(scheme.sub_tools, key=lambda t: (type_order[t.broader], len(scheme.notation[t.iri]),
+                                                   scheme.notation[t.iri]))
     labels = {t.iri: t.label for t in scheme.tools}
     if level == "type":
         cols = sorted(type_order, key=type_order.get)

@@ -50,7 +50,6 @@ MIN_SCORE = 0.5  # pairs below are not stored
 BUCKET_CAP = 16
 KEEP = 20
 ESTIMATE_MARGIN = 0.1  # 2.5 standard deviations of a 160-function estimate at J = 0.5
-_PRIME = (1 << 61) - 1
 _DROP = re.compile(r"[\s\W_]+", re.UNICODE)
 PLACEHOLDER = "〇"
 
@@ -104,8 +103,7 @@ def measure_texts(facts: list[DocumentFacts], city_names: dict[str, tuple[str, .
             label = _DROP.sub("", m.label)
             if label and norm.startswith(label):  # 24. and 4. number the same measure
                 norm = norm[len(label):]
-            mt = MeasureText(f.source.name, m.code, f.source.span(s, e), date, f"{f.meta.city_code}/{group}",
-                             f.meta.city_code)
+            mt = MeasureText(f.source.name, m.code, f.source.span(s, e), date, group, f.meta.city_code)
             out.append((mt, norm))
     return out
 
@@ -137,26 +135,30 @@ def shingles(text: str) -> set[int]:
     return {zlib.crc32(text[i : i + SHINGLE].encode("utf-8")) for i in range(len(text) - SHINGLE + 1)} if b else set()
 
 
-def _permutations(n: int) -> tuple[np.ndarray, np.ndarray]:
+def _hash_functions(n: int) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.RandomState(20260101)  # fixed: the same signatures, the same pairs, on every build
-    a = rng.randint(1, 1 << 31, size=n, dtype=np.int64).astype(np.uint64)
-    b = rng.randint(0, 1 << 31, size=n, dtype=np.int64).astype(np.uint64)
-    return a, b
+    a = rng.randint(0, 1 << 62, size=(n, 2), dtype=np.int64).astype(np.uint64)
+    b = rng.randint(0, 1 << 62, size=(n, 2), dtype=np.int64).astype(np.uint64)
+    odd = (a[:, 0] << np.uint64(2)) ^ a[:, 1] | np.uint64(1)  # 64 random bits, odd
+    return odd, (b[:, 0] << np.uint64(2)) ^ b[:, 1]
 
 
 def signatures(sets: list[set[int]]) -> np.ndarray:
-    """MinHash signatures, one row per set: min over the set of (a·x + b) mod 2^61−1 per hash function."""
+    """MinHash signatures, one row per set: per hash function, the least of
+    ((a·x + b) mod 2^64) >> 32 over the set's shingles (multiply-shift hashing:
+    a linear hash modulo a prime of 2^61, with 32-bit keys, barely wraps and keeps
+    the keys' order, which ruins the estimate)."""
     n = BANDS * ROWS
     lengths = np.fromiter((len(s) for s in sets), dtype=np.int64, count=len(sets))
     flat = np.fromiter((x for s in sets for x in sorted(s)), dtype=np.uint64, count=int(lengths.sum()))
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
-    a, b = _permutations(n)
+    a, b = _hash_functions(n)
     out = np.empty((len(sets), n), dtype=np.uint32)
-    for k in range(n):
-        # x < 2^32 and a < 2^31: a·x + b < 2^63, no overflow before the modulo; the
-        # low 32 bits of the minimum are kept (a false match has odds 2^-32)
-        h = (a[k] * flat + b[k]) % np.uint64(_PRIME)
-        out[:, k] = np.minimum.reduceat(h, starts).astype(np.uint32)
+    shift = np.uint64(32)
+    with np.errstate(over="ignore"):  # arithmetic modulo 2^64 is the point
+        for k in range(n):
+            h = (a[k] * flat + b[k]) >> shift
+            out[:, k] = np.minimum.reduceat(h, starts).astype(np.uint32)
     return out
 
 
