@@ -27,7 +27,7 @@ from .policy_tools import code_measures
 from .validity import read_validity
 from .schemes import Schemes
 from .structure import own_ranges
-from .targets import first_year, horizon, measure_targets
+from .targets import first_year, horizon, measure_targets, plan_start
 
 
 class Extractor:
@@ -129,13 +129,20 @@ class Extractor:
         # background sections tell what was done before: not this policy's measures
         typed = {c: r for c, r in ranges.items() if by_code[c].section_kind != "background"}
         stripped = StrippedText(norm)
-        mt_hits = concept_hits(source, stripped, measures, typed, self.schemes.measure_types, clause_ranges)
-        ind_hits = concept_hits(source, stripped, measures, typed, self.schemes.industries, clause_ranges)
+        mt_hits = concept_hits(
+            source, stripped, measures, typed, self.schemes.measure_types, clause_ranges,
+            self.schemes.measure_type_not_evidence, frozenset({"principles"}),
+        )
+        # an institution's name (智能制造 in 华为(许昌)人工智能与智能制造创新中心) is not the measure's industry
+        named = clause_ranges + [(m.span.start, m.span.end) for m in involvements]
+        ind_hits = concept_hits(source, stripped, measures, typed, self.schemes.industries, named)
         goals = [m for m in measures if m.section_kind == "goals"]
         plan_horizon = horizon(meta.title) or first_year(
             " ".join(m.span.quote for m in goals) if goals else norm[doc.body_start :]
         )
-        targets = measure_targets(source, norm, measures, ranges, plan_horizon)
+        targets = measure_targets(
+            source, norm, measures, ranges, plan_horizon, since=plan_start(meta.title, meta.issued)
+        )
         citations = find_citations(source, norm, 0, meta.title)
         facts = DocumentFacts(
             source=source,

@@ -14,7 +14,8 @@ uses too) and carrying its provenance as ``document``, ``start``, ``end`` and
     measures          id, policy, document, code, title, text, parent, order, section_kind, city, start, end
     responsibilities  id, measure, organization, organization_name, role, basis, form, document, start, end, quote
     organizations     id, name, name_en, kind, city_code, department_type, parent
-    targets           id, measure, policy, indicator, value, unit, due_year, qualifier, document, start, end, quote
+    targets           id, measure, policy, indicator, indicator_concept, kind, comparator, value, value_max,
+                      unit, due_year, aspiration, document, start, end, quote
     classifications   id, measure, concept, scheme, label, document, start, end, quote   (measure types, industries)
     policy_tools      id, measure, tool, label, tool_type, type_label, via, document, start, end, quote
     reuse_pairs       id, measure, other, score, earlier, document, other_document, start, end, other_start, other_end
@@ -130,10 +131,14 @@ _QUERIES = {
           OPTIONAL { ?id org:subOrganizationOf ?parent }
         }""",
     "targets": f"""
-        SELECT ?id ?measure ?policy ?indicator ?value ?unit ?due_year ?qualifier ?document ?start ?end ?quote WHERE {{
-          ?id a pk:Target ; pk:indicator ?indicator ; pk:policy ?policy ; pk:qualifier ?qualifier ; pk:source ?s .
+        SELECT ?id ?measure ?policy ?indicator ?indicator_concept ?kind ?comparator ?value ?value_max ?unit
+               ?due_year ?aspiration ?document ?start ?end ?quote WHERE {{
+          ?id a pk:Target ; pk:indicator ?indicator ; pk:policy ?policy ; pk:source ?s .
           {_SPAN}
           OPTIONAL {{ ?id pk:measure ?measure }} OPTIONAL {{ ?id rdf:value ?value }}
+          OPTIONAL {{ ?id pk:valueMax ?value_max }} OPTIONAL {{ ?id pk:indicatorConcept ?indicator_concept }}
+          OPTIONAL {{ ?id pk:kind ?kind }} OPTIONAL {{ ?id pk:comparator ?comparator }}
+          OPTIONAL {{ ?id pk:aspiration ?aspiration }}
           OPTIONAL {{ ?id pk:unit ?unit }} OPTIONAL {{ ?id pk:dueYear ?due_year }}
         }}""",
     "classifications": f"""
@@ -163,10 +168,11 @@ _QUERIES = {
 }
 
 _IDS = {"id", "policy", "measure", "parent", "organization", "other", "earlier", "annex_of"}
-_NAMES = {"role", "basis", "form", "level", "stated_status", "kind", "qualifier"}
-_CONCEPTS = {"tool", "tool_type", "via", "concept", "department_type"}
+_NAMES = {"role", "basis", "form", "level", "stated_status", "kind", "comparator"}
+_CONCEPTS = {"tool", "tool_type", "via", "concept", "department_type", "indicator_concept"}
 _INTS = {"order", "start", "end", "due_year", "other_start", "other_end"}
-_FLOATS = {"value", "score"}
+_FLOATS = {"value", "value_max", "score"}
+_BOOLS = {"aspiration"}
 
 
 def _typed(kind: str, rows: list[dict]) -> pa.Table:
@@ -184,6 +190,8 @@ def _typed(kind: str, rows: list[dict]) -> pa.Table:
                 r[k] = int(v)
             elif k in _FLOATS:
                 r[k] = float(v)
+            elif k in _BOOLS:
+                r[k] = v == "true"
             elif k == "scheme":
                 r[k] = v.rstrip("/").rsplit("/", 1)[-1]  # measure-type / industry
     rows = _distinct(rows)
@@ -206,6 +214,8 @@ def _type(column: str) -> pa.DataType:
         return pa.int64()
     if column in _FLOATS:
         return pa.float64()
+    if column in _BOOLS:
+        return pa.bool_()
     if column == "implements":
         return pa.list_(pa.string())
     return pa.string()

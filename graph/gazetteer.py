@@ -443,6 +443,26 @@ class Gazetteer:
         close = difflib.get_close_matches(query, list(names), n=limit, cutoff=0.5)
         return [names[n] for n in close]
 
+    def full_name(self, city: City) -> str:
+        """The name a body's full name opens with: a district is named with its
+        city (许昌市魏都区, 北京市海淀区: district names repeat across cities);
+        every other jurisdiction by its own name (长葛市, 襄城县, 安徽省)."""
+        if city.level == COUNTY and city.name.endswith("区"):
+            parent = self.parent(city)
+            if parent is not None and parent.name.endswith("市"):
+                return parent.name + city.name
+        return city.name
+
+    def level_word_en(self, city: City) -> str:
+        """How English names a body of this jurisdiction: Xuchang *Municipal*, Anhui *Provincial*."""
+        if city.level == PROVINCE:
+            return "Municipal" if city.is_municipality else "Provincial"
+        for suffix, word in (("自治州", "Autonomous Prefecture"), ("地区", "Prefectural"), ("盟", "League"),
+                             ("区", "District"), ("县", "County"), ("旗", "Banner")):
+            if city.name.endswith(suffix):
+                return word
+        return "Municipal"
+
     def describe(self, city: City) -> str:
         """A name that tells the division apart: 南京市鼓楼区 (320106)."""
         chain = [a.name for a in reversed(self.ancestors(city)) if a.level == PREFECTURE]

@@ -251,23 +251,58 @@ class ConceptHit:
     span: Span  # the evidence phrase
 
 
+class TargetKind(str, Enum):
+    """What a target figure counts (the contract's TargetKind)."""
+
+    LEVEL = "LEVEL"  # a stock or flow to reach: 高新技术企业达到500家
+    INCREMENT = "INCREMENT"  # a total added over the plan period: 新增25家, 总计实施300项
+    ANNUAL = "ANNUAL"  # a figure per year: 每年新培育200家
+    GROWTH_RATE = "GROWTH_RATE"  # 年均增长10%
+    SHARE = "SHARE"  # a ratio or intensity: 研发投入占地区生产总值比重2.1%
+    RANK = "RANK"  # 进入全国前20位
+
+
+class Comparator(str, Enum):
+    """How the figure bounds the target (the contract's TargetComparator)."""
+
+    AT_LEAST = "AT_LEAST"  # 以上, 超, 突破, 不低于
+    ABOUT = "ABOUT"  # 左右
+    EXACT = "EXACT"
+    AT_MOST = "AT_MOST"  # 以内, 以下; a rank: 前20位
+    BETWEEN = "BETWEEN"  # a range: 3—5项 (value, value_max)
+
+
 @dataclass(frozen=True)
 class Target:
-    indicator: str
-    value: float | None
-    unit: str | None
-    year: int | None
-    qualifier: str  # at-least / about / aspirational / exact
+    indicator: str  # the indicator concept's label, or the phrase naming the statistic
+    value: float | None  # the (lower) figure
+    unit: str | None  # as written: 家, %, 亿元, 万人 ...
+    year: int | None  # the year it is due
+    kind: TargetKind
+    comparator: Comparator
     measure: str | None
-    span: Span  # the phrase that states it
+    span: Span  # the phrase that states it: the statistic's name and the figure
     sentence: Span  # the sentence it came from
+    figure: Span  # the figure as written: 500家左右, 3—5项, 前20位
+    value_max: float | None = None  # the upper figure of a range
+    indicator_concept: str | None = None  # IRI of a kpi: concept (ontology/indicators.ttl)
+    aspiration: bool = False  # 力争 / 争取: striven for rather than promised
+
+
+class CitationKind(str, Enum):
+    CITED = "CITED"  # an existing policy the document cites: 《title》(文号)
+    PLANNED = "PLANNED"  # a document the policy will draft or issue: 制定《…工作方案》
+    PROGRAMME = "PROGRAMME"  # a named programme: “许昌英才计划”2.0版
 
 
 @dataclass(frozen=True)
 class Citation:
-    title: str
+    """A reference to another document or a programme, with the text that makes it."""
+
+    title: str  # the title without 《》, or the programme's name without quotes or version
     doc_number: str | None
     span: Span
+    kind: CitationKind = CitationKind.CITED
 
 
 @dataclass(frozen=True)

@@ -117,7 +117,9 @@ class OrgResolver:
         if inst is not None and self._usable(name, inst, city):
             return self.institution_ref(inst)
         if _COLLECTIVE.search(name):
-            return self._city_org(city, cn_style(name), OrgKind.COLLECTIVE, self._collective_en(name))
+            # 市直相关部门 and 市直有关部门 are one collective
+            return self._city_org(city, cn_style(re.sub(r"相关(?=部门|单位)", "有关", name)), OrgKind.COLLECTIVE,
+                                  self._collective_en(name))
         for scope, stem, written in self._scopes(name, city):
             if stem in _GOVERNMENT_STEMS and written == "name" and scope.level == "COUNTY":
                 return self._local_government(scope, stem)
@@ -221,6 +223,10 @@ class OrgResolver:
     def _collective_en(self, name: str) -> str | None:
         for rx, en in _COLLECTIVE_EN:
             if rx.search(name):
+                if name.startswith(("相关", "有关")) and en.startswith(("All ", "Governments")):
+                    # 相关各县…: the relevant ones, not all of them
+                    rest = en.replace("All ", "").replace(" of all ", " of the ")
+                    return "Relevant " + rest[0].lower() + rest[1:]
                 return en
         return None
 
@@ -265,26 +271,42 @@ class OrgResolver:
         if (_is_full_form(stem) and stem.removeprefix("市") not in known and template
                 and template.startswith("{city}")):
             # written out in full (北京市经济和信息化局): that is the body's own name
-            canonical = scope.name + stem
+            canonical = self._gazetteer.full_name(scope) + stem
         elif template:
-            canonical = template.replace("{city}", scope.name).replace("{short}", scope.short)
+            canonical = template.replace("{city}", self._gazetteer.full_name(scope)).replace("{short}", scope.short)
         elif _LEVEL_WORD.match(name) and not name.startswith("市场"):
             canonical = scope.name + name[1:]
         else:
             # a type without a name pattern (a zone's committee): keep the name
             canonical = name
-        en = f"{scope.name_en} {dt.label_en}" if dt.label_en else None
-        return self._city_org(scope, canonical, dt.kind, en, dt)
+        return self._city_org(scope, canonical, dt.kind, self._name_en(dt, scope), dt)
+
+    def _name_en(self, dt: DepartmentType, scope: City) -> str | None:
+        """English in the order bodies write it: Xuchang Science and Technology Bureau, General
+        Office of the CPC Chengde Municipal Committee, People's Bank of China Xuchang Central
+        Sub-branch (a type's pk:nameEnTemplate, with {en} and {level})."""
+        level = self._gazetteer.level_word_en(scope)
+        if dt.name_en_template:
+            return dt.name_en_template.replace("{en}", scope.name_en).replace("{level}", level)
+        if not dt.label_en:
+            return None
+        if scope.level == "PROVINCE" and not scope.is_municipality:
+            return f"{scope.name_en} Provincial {dt.label_en.replace(' Bureau', ' Department')}"
+        if scope.level == "COUNTY" and level != "Municipal":
+            return f"{scope.name_en} {level} {dt.label_en}"
+        return f"{scope.name_en} {dt.label_en}"
 
     def _local_government(self, county: City, suffix: str) -> OrgRef:
-        if suffix == "管委会":
-            return self._city_org(
-                county, f"{county.name}管理委员会", OrgKind.ADMINISTRATIVE_COMMITTEE,
-                f"{county.name_en} Administrative Committee",
-            )
+        """The government of a county-level division named by itself (禹州市, 魏都区政府).
+
+        A GB/T 2260 division is governed by a people's government, so 建安区管委会,
+        written in a list of zones' committees, is 建安区人民政府; zones that are no
+        division (东城区 of 许昌) keep their committees, read elsewhere.
+        """
+        level = self._gazetteer.level_word_en(county)
         return self._city_org(
-            county, f"{county.name}人民政府", OrgKind.LOCAL_GOVERNMENT,
-            f"{county.name_en} People's Government",
+            county, f"{self._gazetteer.full_name(county)}人民政府", OrgKind.LOCAL_GOVERNMENT,
+            f"{county.name_en} {level} People's Government",
         )
 
 

@@ -104,7 +104,7 @@ def leading_units(norm: str, start: int, end: int, words: RoleWords, bodies: Bod
             continue
         if words.predicate_rx.match(norm, k, end):
             found.append((units, k))
-        elif all(bodies.is_known(u.name) for u in units):
+        elif all(bodies.is_known(u.name) for u in units) and norm[k : k + 1] not in ("、", "和", "及", "与", "等"):
             known.append((units, k))
     for units, k in found + known:
         last = units[-1]

@@ -17,7 +17,8 @@ from rdflib.term import Node
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from .gazetteer import City, default_gazetteer
-from .model import Citation, DocumentFacts, OrgMention, OrgRef, Span
+from .model import Citation, CitationKind, DocumentFacts, OrgMention, OrgRef, Span
+from .normalize import squash
 from .orgs import org_slug
 from .report import DocumentReport
 from .vocab import ELI, ID, OA, ORG, PK, PREFIXES, PROV
@@ -61,6 +62,11 @@ def _int(n: int) -> Literal:
     return Literal(n)
 
 
+def _decimal(v: float) -> str:
+    """A value as xsd:decimal text: 500, 2.1 (no float noise, no trailing .0)."""
+    return str(int(v)) if float(v).is_integer() else repr(float(v))
+
+
 def _h(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
 
@@ -97,6 +103,11 @@ def span_iri(span: Span) -> URIRef:
 
 def cited_iri(c: Citation) -> URIRef:
     return ID[f"policy/cited/{_h(c.doc_number or c.title)}"]
+
+
+def programme_iri(name: str) -> URIRef:
+    """One node per programme name, shared by every document that mentions it."""
+    return ID[f"programme/{_h(squash(name))}"]
 
 
 Quad = tuple[URIRef, URIRef, Node, URIRef]
@@ -207,6 +218,25 @@ def document_quads(
     for issuer in meta.issuers:
         w.add(pol, ELI.passed_by, w.org(issuer))
     for c in facts.citations:
+        if c.kind is CitationKind.PLANNED:
+            # a document to be drafted: not a policy yet, so no citation link
+            node = ID[f"planned/{doc_slug(file)}/{c.span.start}-{c.span.end}"]
+            w.add(node, RDF.type, PK.PlannedDocument)
+            w.add(node, DCTERMS.title, Literal(c.title, lang="zh"))
+            w.add(node, PK.source, w.span(c.span))
+            w.add(pol, PK.plans, node)
+            continue
+        if c.kind is CitationKind.PROGRAMME:
+            prog = programme_iri(c.title)
+            w.add(prog, RDF.type, PK.Programme)
+            w.add(prog, RDFS.label, Literal(c.title, lang="zh"))
+            w.add(pol, PK.mentionsProgramme, prog)
+            mention = ID[f"programme-mention/{doc_slug(file)}/{c.span.start}-{c.span.end}"]
+            w.add(mention, RDF.type, PK.ProgrammeMention)
+            w.add(mention, PK.programme, prog)
+            w.add(mention, PK.policy, pol)
+            w.add(mention, PK.source, w.span(c.span))
+            continue
         target = links.policy_by_number.get(c.doc_number or "") or links.policy_by_title.get(c.title)
         if target is None:
             target = cited_iri(c)
@@ -283,21 +313,29 @@ def document_quads(
             w.add(cls, PK.source, w.span(hit.span))
 
     for t in facts.targets:
-        node = ID[f"target/{doc_slug(file)}/{t.span.start}-{t.span.end}"]
+        node = ID[f"target/{doc_slug(file)}/{t.figure.start}-{t.figure.end}/{_h(t.indicator)}"]
         w.add(node, RDF.type, PK.Target)
         w.add(node, PK.indicator, Literal(t.indicator, lang="zh"))
+        if t.indicator_concept:
+            w.add(node, PK.indicatorConcept, URIRef(t.indicator_concept))
+        w.add(node, PK.kind, PK[t.kind.value])
+        w.add(node, PK.comparator, PK[t.comparator.value])
         if t.value is not None:
-            w.add(node, RDF.value, Literal(str(t.value), datatype=XSD.decimal))
+            w.add(node, RDF.value, Literal(_decimal(t.value), datatype=XSD.decimal))
+        if t.value_max is not None:
+            w.add(node, PK.valueMax, Literal(_decimal(t.value_max), datatype=XSD.decimal))
         if t.unit:
             w.add(node, PK.unit, Literal(t.unit))
         if t.year:
             w.add(node, PK.dueYear, Literal(t.year))
-        w.add(node, PK.qualifier, PK[t.qualifier])
+        if t.aspiration:
+            w.add(node, PK.aspiration, Literal(True))
         w.add(node, PK.policy, pol)
         w.add(node, PK.city, city_node)
         if t.measure:
             w.add(node, PK.measure, measure_iri(file, t.measure))
         w.add(node, PK.source, w.span(t.span))
+        w.add(node, PK.figure, w.span(t.figure))
         w.add(node, PK.sentence, w.span(t.sentence))
 
     w.add(pol, PROV.wasDerivedFrom, Literal(file))

@@ -44,6 +44,11 @@ _INLINE_SHI = re.compile(rf"[。;]\s*(([{CN_DIGITS}]{{1,3}})是)(?=\S)")
 _INLINE_DI = re.compile(rf"[。;]\s*((第[{CN_DIGITS}]{{1,3}}),)")
 _LEAD_DI = re.compile(rf"^(第[{CN_DIGITS}]{{1,3}}),")
 _ANNEX_REF = re.compile(r"^\s*附\s*件\s*\d*\s*[:：]")
+# a document's closing words: when it takes effect, how long it holds, who interprets it
+_CLOSING = re.compile(
+    r"^\s*(?:本(?:方案|意见|措施|若干措施|办法|规划|计划|细则|通知|规定|政策|实施方案|行动方案)"
+    r"[^。]{0,40}?(?:施行|执行|实施|有效期|废止|负责解释)|(?:此件|本文件)?有效期(?:至|为|\d))"
+)
 _MAX_TITLE = 80
 
 _SECTION_KINDS = [
@@ -104,7 +109,11 @@ def _item_starts(source: SourceText, lines: list[Line], first: int) -> list[_Sta
 
 
 def _content_end(source: SourceText, lines: list[Line], start: int, stop: int) -> int:
-    """End of the last real (non-blank, non-furniture) text in [start, stop)."""
+    """End of the last real (non-blank, non-furniture) text in [start, stop).
+
+    A document's closing words (本方案自印发之日起施行, 有效期至…) on a line of
+    their own end the text of the item before them: they belong to no item.
+    """
     end = start
     for line in lines:
         if line.start >= stop:
@@ -113,6 +122,8 @@ def _content_end(source: SourceText, lines: list[Line], start: int, stop: int) -
             continue
         if is_furniture(line.text) or _ANNEX_REF.match(line.text):
             continue
+        if line.start > start and _CLOSING.match(normalize(line.text)):
+            break
         end = max(end, min(line.content_end, stop))
     # trim trailing whitespace inside a line cut by ``stop``
     while end > start and source.text[end - 1].isspace():

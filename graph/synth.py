@@ -47,8 +47,9 @@ from .gazetteer import City, County, default_gazetteer
 from .schemes import Concept, Schemes, load_schemes
 
 # forms of responsibility, one per document; "annex-main" is the plan an annex refines
-FORMS = ("inline", "lead-coop", "annex-table", "verbal", "trailing", "none", "annex-rows")
-ANNEX_FORMS = ("annex-table", "annex-rows")
+FORMS = ("inline", "lead-coop", "annex-table", "verbal", "trailing", "none", "annex-rows",
+         "segments", "prose", "annex-pipe")
+ANNEX_FORMS = ("annex-table", "annex-rows", "annex-pipe")
 CN_NUM = "一二三四五六七八九十"
 
 # Province abbreviations (简称) for the 文号 of cited provincial policies, by code prefix.
@@ -90,12 +91,13 @@ _INDUSTRY_FRAMES = [
     "重点围绕{a}、{b}等领域，谋划实施一批示范项目。",
     "聚焦{a}和{b}等产业方向，集聚创新资源。",
 ]
-_TARGETS = [  # (phrase naming the indicator, unit, value range, indicator the pipeline reports)
-    ("高新技术企业", "家", (50, 900), "高新技术企业数量"),
-    ("科技型中小企业", "家", (200, 3000), "科技型中小企业数量"),
-    ("技术合同交易额", "亿元", (5, 120), "技术合同交易额"),
-    ("新型研发机构", "家", (5, 60), "新型研发机构数量"),
+_TARGETS = [  # (phrase naming the indicator, unit, value range, its concept in ontology/indicators.ttl)
+    ("高新技术企业", "家", (50, 900), "hightech-enterprises"),
+    ("科技型中小企业", "家", (200, 3000), "sme-tech-enterprises"),
+    ("技术合同交易额", "亿元", (5, 120), "tech-contract-turnover"),
+    ("新型研发机构", "家", (5, 60), "new-rd-institutions"),
 ]
+_QUALIFIERS = {"以上": "AT_LEAST", "左右": "ABOUT", "": "EXACT"}
 _SAFEGUARDS = [
     ("加强组织领导", "建立健全工作推进机制，明确责任分工，定期研究解决重大问题。"),
     ("强化资金保障", "统筹各类财政资金，加大对科技创新的支持力度，提高资金使用效益。"),
@@ -214,10 +216,12 @@ def _city_units(city: City, counties: list[County], schemes: Schemes) -> tuple[l
         for s in sorted(surfaces):
             depts.extend([Unit(s, canonical, "department")] * weight)
     others: list[Unit] = []
+    gazetteer = default_gazetteer()
     for c in counties[:6]:
         if c.name.endswith(("区", "县", "市", "旗")):
-            others.append(Unit(f"{c.name}人民政府", f"{c.name}人民政府", "county"))
-            others.append(Unit(f"{c.name}政府", f"{c.name}人民政府", "county"))
+            full = gazetteer.full_name(gazetteer.get(c.code))  # 许昌市魏都区 for a district
+            others.append(Unit(f"{c.name}人民政府", f"{full}人民政府", "county"))
+            others.append(Unit(f"{c.name}政府", f"{full}人民政府", "county"))
     others.append(Unit("各县（市、区）人民政府", "各县（市、区）人民政府", "collective"))
     others.append(Unit("市直有关部门", "市直有关部门", "collective"))
     for inst in schemes.institutions:
@@ -227,6 +231,11 @@ def _city_units(city: City, counties: list[County], schemes: Schemes) -> tuple[l
                     others.append(Unit(alias, inst.name, "institution"))
     return depts, others
 
+
+# a collective that a bare segment names after a role's list: it continues that role
+_COLLECTIVE_UNIT = Unit("各县（市、区）人民政府", "各县（市、区）人民政府", "collective")
+# names under 责任领导: people, never units
+_PERSONS = ("张建国", "李卫东", "王志强", "刘海燕", "陈晓明", "赵国华")
 
 # -- documents ---------------------------------------------------------------------
 
@@ -271,6 +280,7 @@ class _Writer:
                 self.by_family[trig[0].family].append(iri)
         self.families = sorted(f for f in _GROUPS if self.by_family.get(f))
         self.labels = {c.iri: c.label for c in self.schemes.measure_types}
+        self.indicators = {c.iri.rsplit("/", 1)[-1]: c for c in self.schemes.indicators}
 
     # -- pieces ----------------------------------------------------------------
     def _units(self, depts: list[Unit], others: list[Unit], n: int, taken: set[str],
@@ -312,11 +322,13 @@ class _Writer:
     def _targets(self, year: int) -> tuple[str, list[dict[str, Any]]]:
         chosen = self.rng.sample(_TARGETS, 2)
         parts, facts = [], []
-        for phrase, unit, (lo, hi), indicator in chosen:
+        for phrase, unit, (lo, hi), concept in chosen:
             value = self.rng.randint(lo, hi)
             qual = self.rng.choice(("以上", "左右", ""))
             parts.append(f"全市{phrase}达到{value}{unit}{qual}")
-            facts.append({"indicator": indicator, "value": value, "unit": unit, "year": year})
+            c = self.indicators[concept]
+            facts.append({"indicator": c.label, "concept": c.iri, "kind": "LEVEL", "comparator": _QUALIFIERS[qual],
+                          "value": value, "unit": unit, "year": year})
         return f"到{year}年，" + "，".join(parts) + "。", facts
 
     # -- one city ---------------------------------------------------------------
@@ -420,11 +432,27 @@ class _Writer:
                     lead = self._units(depts, others, 1, taken, allow_others=False)
                     coop = self._units(depts, [], rng.randint(0, 2), taken, allow_others=False)
                     units["LEAD"], units["COOPERATING"] = lead, coop
+                elif form == "segments":
+                    # 牵头 + 配合 with a bare collective continuing 配合, or a 责任单位 list led by
+                    # a （牵头）mark, a person's name and a 督办 unit beside them
+                    units["LEAD"] = self._units(depts, others, 1, taken, allow_others=False)
+                    units["COOPERATING"] = self._units(depts, [], rng.randint(0, 2), taken, allow_others=False)
+                    if rng.random() < 0.5:
+                        units["COOPERATING"] = units["COOPERATING"] + [_COLLECTIVE_UNIT]
+                    if rng.random() < 0.5:
+                        units["SUPERVISING"] = self._units(depts, [], 1, taken, allow_others=False)
+                elif form == "prose":
+                    units["RESPONSIBLE"] = self._units(depts, [], 1, taken, allow_others=False)
+                    units["COOPERATING"] = self._units(depts, [], rng.randint(0, 2), taken, allow_others=False)
                 elif form in ("annex-main", "none"):
                     pass
                 item = _Item(code, title_, body, types, inds, {r: u for r, u in units.items() if u})
                 items.append(item)
-                lines.append(f"{indent}{n}.{title_}。{body}{self._clause(form, item.units, year)}")
+                clause = self._clause(form, item.units, year)
+                if "（牵头）" in clause and "COOPERATING" in item.units:
+                    # 责任单位：A（牵头）、B、C: B and C are responsible; a bare collective after them too
+                    item.units["RESPONSIBLE"] = item.units.pop("COOPERATING")
+                lines.append(f"{indent}{n}.{title_}。{body}{clause}")
                 doc.measures.append({"code": code, "title": title_, "measure_types": types, "industries": inds})
                 for role, us in item.units.items():
                     for u in us:
@@ -461,6 +489,26 @@ class _Writer:
             if "COOPERATING" in names:
                 return f"（{names['LEAD']}牵头，{names['COOPERATING']}配合）"
             return f"（{names['LEAD']}牵头）"
+        if form == "segments":
+            person = rng.choice(_PERSONS)
+            supervise = f"；督办单位：{names['SUPERVISING']}" if "SUPERVISING" in names else ""
+            coop = [u for u in units.get("COOPERATING", []) if u is not _COLLECTIVE_UNIT]
+            tail = "，" + _COLLECTIVE_UNIT.surface if _COLLECTIVE_UNIT in units.get("COOPERATING", []) else ""
+            if coop and rng.random() < 0.5:
+                # the lead marked inside one list: 责任单位：A（牵头）、B、C (B, C then stay responsible)
+                listed = "、".join([units["LEAD"][0].surface + "（牵头）"] + [u.surface for u in coop])
+                return f"（责任领导：{person}；责任单位：{listed}{tail}{supervise}）"
+            coop_part = f"，配合单位：{'、'.join(u.surface for u in coop)}" if coop else ""
+            if tail and not coop_part:
+                coop_part = f"，配合单位：{_COLLECTIVE_UNIT.surface}"
+                tail = ""
+            return f"（牵头单位：{names['LEAD']}{coop_part}{tail}；责任领导：{person}{supervise}）"
+        if form == "prose":
+            lead = names["RESPONSIBLE"]
+            if "COOPERATING" in names:
+                return rng.choice((f"由{lead}会同{names['COOPERATING']}负责推进。",
+                                   f"{lead}负责统筹协调，{names['COOPERATING']}按职责分工配合。"))
+            return rng.choice((f"由{lead}负责组织实施。", f"{lead}负责统筹协调。"))
         return ""
 
     def _annex(self, city: City, file: str, form: str, main: _Doc, depts: list[Unit], others: list[Unit]) -> _Doc:
@@ -471,6 +519,10 @@ class _Writer:
         if form == "annex-table":
             lead_col, second_col, second_role = "牵头单位", rng.choice(("责任主体", "责任单位")), "RESPONSIBLE"
             out += ["\t序号", "\t工作重点", "\t工作目标", "\t重点任务", f"\t{lead_col}", f"\t{second_col}", ""]
+        elif form == "annex-pipe":
+            # a table copied from a web page: | cells, one section row per group, numbers
+            # restarting in each, a person column, / for no cooperating unit
+            return self._annex_pipe(doc, main, depts, others)
         else:
             lead_col, second_col, second_role = "主要责任单位", "协同配合单位", "COOPERATING"
             out.append("\t".join(["序号", "工作重点", "重点任务", lead_col, second_col, "完成期限"]))
@@ -504,6 +556,34 @@ class _Writer:
                                      "industries": item.industries})
                 doc.refines[code] = gcode
                 for role, us in (("LEAD", lead), (second_role, second)):
+                    for u in us:
+                        doc.responsibilities.append({"measure": code, "role": role, "organization": u.canonical,
+                                                     "surface": u.surface})
+        doc.text = "\n".join(out) + "\n"
+        return doc
+
+
+    def _annex_pipe(self, doc: _Doc, main: _Doc, depts: list[Unit], others: list[Unit]) -> _Doc:
+        rng = self.rng
+        out = ["附件", "", doc.title, "| 序号 | 重点任务 | 牵头单位 | 配合单位 | 责任领导 | 完成时限 |",
+               "|---|---|---|---|---|---|"]
+        for g, (gcode, heading, items) in enumerate(main._items):  # type: ignore[attr-defined]
+            section = CN_NUM[g]
+            out.append(f"| {section}、{heading} | | | | | |")
+            doc.measures.append({"code": section, "title": heading})
+            for j, item in enumerate(items, start=1):
+                code = f"{section}.{j}"
+                taken: set[str] = set()
+                lead = self._units(depts, others, 1, taken, allow_others=False)
+                coop = self._units(depts, others, rng.randint(0, 2), taken)
+                deadline = rng.choice(_DEADLINES).format(y=main.year + 1)
+                cells = [str(j), f"{item.title}。{item.body}", lead[0].surface,
+                         "、".join(u.surface for u in coop) or "/", rng.choice(_PERSONS), deadline]
+                out.append("| " + " | ".join(cells) + " |")
+                doc.measures.append({"code": code, "title": item.title, "measure_types": item.types,
+                                     "industries": item.industries})
+                doc.refines[code] = gcode
+                for role, us in (("LEAD", lead), ("COOPERATING", coop)):
                     for u in us:
                         doc.responsibilities.append({"measure": code, "role": role, "organization": u.canonical,
                                                      "surface": u.surface})
@@ -594,7 +674,8 @@ def evaluate(facts: list[Any], truth: dict[str, Any]) -> dict[str, Any]:
     Responsibilities are compared as (measure code, role, organization's
     canonical name), explicit ones only, per form. Also: annex rows linked to
     the right plan measure, planted measure types found on their measure,
-    planted targets found in their document, and plans without assignments
+    planted targets found in their document (concept, label, kind, comparator, value, unit
+    and year all right), and plans without assignments
     falling back to their issuer.
     """
     by_file = {f.source.name: f for f in facts}
@@ -631,10 +712,12 @@ def evaluate(facts: list[Any], truth: dict[str, Any]) -> dict[str, Any]:
             for t in m.get("measure_types", ()):
                 types[1] += 1
                 types[0] += (m["code"], t) in found
-        got_targets = {(t.indicator, t.value, t.unit, t.year) for t in f.targets}
+        got_targets = {(t.indicator_concept, t.indicator, t.kind.value, t.comparator.value, t.value, t.unit, t.year)
+                       for t in f.targets}
         for t in d["targets"] if not d["annex_of"] else ():
             targets[1] += 1
-            targets[0] += (t["indicator"], float(t["value"]), t["unit"], t["year"]) in got_targets
+            targets[0] += (t["concept"], t["indicator"], t["kind"], t["comparator"], float(t["value"]), t["unit"],
+                           t["year"]) in got_targets
         if d["form"] == "none":
             leaves = [m["code"] for m in d["measures"] if "measure_types" in m]
             inherited = {r.measure for r in f.responsibilities

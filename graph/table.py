@@ -40,6 +40,7 @@ _SECTION_LABEL = re.compile(
 )
 _EMPTY_MARK = re.compile(r"^[/／\-—–~无·\s]+$")
 _MAX_TITLE = 80
+_FIRST_CLAUSE = re.compile(r"[^,;:。]{4,%d}(?=[,;:])" % _MAX_TITLE)
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,10 @@ def table_measures(source: SourceText, table: TaskTable, prefix: str = "") -> li
         stop = text.find("。", body, task_cell.end)
         if stop < 0:
             stop = task_cell.end
+        if stop - body > _MAX_TITLE:
+            # a task of one long sentence: its first clause names it
+            clause = _FIRST_CLAUSE.match(norm, body, stop)
+            stop = clause.end() if clause else stop
         title_end = stop if 0 < stop - body <= _MAX_TITLE else -1
         row_spans = {k: source.span(v.start, v.end) for k, v in carried_group.items()}
         row_spans["task"] = source.span(task_cell.start, task_cell.end)

@@ -26,9 +26,16 @@ Shape of the graph (one named graph per source document):
               pk:city <city>? ; pk:departmentType <concept>? ; org:subOrganizationOf <org>? .
     <city>    a pk:City ; rdfs:label "许昌市"@zh, "Xuchang"@en ; pk:province "河南省" ;
               pk:adminCode "411000" .
-    <target>  a pk:Target ; pk:indicator "..." ; rdf:value decimal ; pk:unit "%" ;
-              pk:dueYear 2022 ; pk:qualifier "at-least" ; pk:measure <m>? ;
-              pk:policy <policy> ; pk:source <span> .
+    <target>  a pk:Target ; pk:indicator "..."@zh ; pk:indicatorConcept <kpi:...>? ;
+              pk:kind pk:LEVEL|pk:INCREMENT|pk:ANNUAL|pk:GROWTH_RATE|pk:SHARE|pk:RANK ;
+              pk:comparator pk:AT_LEAST|pk:ABOUT|pk:EXACT|pk:AT_MOST|pk:BETWEEN ;
+              rdf:value decimal ; pk:valueMax decimal? ; pk:unit "%" ; pk:dueYear 2022 ;
+              pk:aspiration true? ; pk:measure <m>? ; pk:policy <policy> ;
+              pk:source <span> (the phrase) ; pk:figure <span> ; pk:sentence <span> .
+    <cite>    a pk:Citation ; pk:citing <policy> ; pk:cited <policy> ; pk:source <span> .
+    <planned> a pk:PlannedDocument ; dcterms:title ; pk:source <span> .  <policy> pk:plans <planned> .
+    <mention> a pk:ProgrammeMention ; pk:programme <programme> ; pk:policy <policy> ; pk:source <span> .
+              <policy> pk:mentionsProgramme <programme> .  <programme> a pk:Programme ; rdfs:label .
 """
 
 from __future__ import annotations
@@ -45,6 +52,8 @@ IND = Namespace(BASE + "scheme/industry/")
 DT = Namespace(BASE + "scheme/department-type/")
 STIP = Namespace(BASE + "scheme/stip/")
 PT = Namespace(BASE + "scheme/policy-tool/")  # Rothwell & Zegveld policy tools (ontology/policy-tools.ttl)
+KPI = Namespace(BASE + "scheme/indicator/")
+UNIT = Namespace(BASE + "scheme/unit/")
 INST = Namespace(BASE + "id/institution/")
 
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
@@ -59,6 +68,8 @@ PREFIXES = {
     "dt": DT,
     "stip": STIP,
     "pt": PT,
+    "kpi": KPI,
+    "unit": UNIT,
     "inst": INST,
     "eli": ELI,
     "org": ORG,

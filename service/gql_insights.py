@@ -32,6 +32,10 @@ from .types import (
     OrganizationKind,
     Policy,
     ResponsibilityBasis,
+    Indicator,
+    Target,
+    TargetComparator,
+    TargetKind,
     SourceSpan,
 )
 
@@ -297,31 +301,61 @@ class DepartmentProfile:
 # -- dashboards ----------------------------------------------------------------------------------
 
 
-@strawberry.type(description="A city's target for an indicator: the headline one (latest due year, then the "
-                             "largest value) in the normalized unit.")
+@strawberry.type(description="A city's target in a comparison row: the headline one (latest due year, then the "
+                             "largest value) in the row's unit.")
 class TargetCell:
     city_name: str
     value: Optional[float]
+    value_max: Optional[float] = strawberry.field(description="The upper figure of a range, in the row's unit.")
     unit: Optional[str]
     year: Optional[int]
     qualifier: Optional[str]
     original_value: Optional[float]
     original_unit: Optional[str]
     text: str
-    count: int = strawberry.field(description="The city's targets for this indicator and unit.")
+    count: int = strawberry.field(description="The city's targets in this row (same statistic, kind and unit family).")
+
+    @strawberry.field
+    def comparator(self) -> Optional[TargetComparator]:
+        return TargetComparator(self.comparator) if self.comparator else None  # type: ignore[attr-defined]
 
     @strawberry.field
     def city_id(self, info: Ctx) -> str:
         c = info.context.index.cities.get(self.city_iri)  # type: ignore[attr-defined]
         return c.id if c else self.city_iri  # type: ignore[attr-defined]
 
+    @strawberry.field(description="The headline target.")
+    def target(self, info: Ctx) -> Optional[Target]:
+        return info.context.index.targets.get(self.target_iri)  # type: ignore[attr-defined]
 
-@strawberry.type(description="Targets for one indicator across cities, units normalized (万元 → 亿元, 名 → 人 …).")
+
+@strawberry.type(description="A target of the row's statistic that the row does not compare.")
+class LeftOutTarget:
+    reason: str = strawberry.field(description="Another kind, another unit family, or a narrower statistic.")
+
+    @strawberry.field
+    def target(self, info: Ctx) -> Target:
+        return info.context.index.targets[self.target_iri]  # type: ignore[attr-defined]
+
+
+@strawberry.type(description="Targets compared like with like across cities: the same indicator concept, kind and "
+                             "unit family, units normalized (万元 → 亿元, 名 → 人, 万家 → 家 …).")
 class TargetComparison:
     indicator: str
     unit: Optional[str]
+    unit_family: Optional[str] = strawberry.field(description="count, people, money, area, percent ...")
     city_count: int
     cells: list[TargetCell]
+    left_out: list[LeftOutTarget] = strawberry.field(
+        description="Targets of the same statistic left out of this row, and why.")
+
+    @strawberry.field
+    def kind(self) -> Optional[TargetKind]:
+        return TargetKind(self.kind) if self.kind else None  # type: ignore[attr-defined]
+
+    @strawberry.field
+    def indicator_concept(self, info: Ctx) -> Optional[Indicator]:
+        return info.context.index.concepts.get(self.concept_iri) if self.concept_iri else None  # type: ignore[attr-defined]
 
 
 @strawberry.type
@@ -457,11 +491,13 @@ class InsightsQuery:
                              cities: Optional[list[str]] = None) -> CountMatrix:
         return await _run(_dashboards.city_industries, info.context.graph, bool(families), cities)
 
-    @strawberry.field(description="Targets by indicator across cities, units normalized, most widely set first.")
+    @strawberry.field(description="Targets compared like with like across cities (same indicator concept, kind and "
+                                  "unit family), most widely set first; each row says which targets it leaves out "
+                                  "and why. indicator: a concept's id or label.")
     async def target_comparison(self, info: Ctx, indicator: Optional[str] = None, city: Optional[str] = None,
-                          min_cities: Optional[int] = 1) -> list[TargetComparison]:
+                          min_cities: Optional[int] = 1, kind: Optional[TargetKind] = None) -> list[TargetComparison]:
         return await _run(_dashboards.target_comparison, info.context.graph, indicator, city,
-                          1 if min_cities is None else min_cities)
+                          1 if min_cities is None else min_cities, kind.value if kind is not None else None)
 
     @strawberry.field(description="Organizations ranked by the measures they lead or are responsible for. "
                                   "collectives: keep references such as 各有关单位.")

@@ -36,6 +36,7 @@ from .records import (
     Responsibility,
     Span,
     Target,
+    Unit,
     local_id,
 )
 from .store import GraphStore
@@ -46,6 +47,7 @@ log = logging.getLogger("policykg.service")
 PK = str(vocab.PK)
 MEASURE_TYPE_SCHEME = str(vocab.MT)
 INDUSTRY_SCHEME = str(vocab.IND)
+INDICATOR_SCHEME = str(vocab.KPI)
 SCHEMES_GRAPH = str(vocab.SCHEMES_GRAPH)
 PREFIXES = vocab.SPARQL_PREFIXES
 
@@ -82,6 +84,7 @@ class GraphIndex:
     classifications: dict[str, Classification] = field(default_factory=dict)
     targets: dict[str, Target] = field(default_factory=dict)
     reports: dict[str, DocumentReport] = field(default_factory=dict)  # by document file name
+    units: dict[str, Unit] = field(default_factory=dict)  # by the unit as written
 
     # -- derived indexes (filled by _derive) --------------------------------
     by_id: dict[str, str] = field(default_factory=dict)  # readable id → IRI, every kind
@@ -112,6 +115,9 @@ class GraphIndex:
 
     def industries(self) -> list[Concept]:
         return [c for c in self.concepts.values() if c.scheme == INDUSTRY_SCHEME]
+
+    def indicators(self) -> list[Concept]:
+        return [c for c in self.concepts.values() if c.scheme == INDICATOR_SCHEME]
 
     def resolve_id(self, ident: str) -> str:
         """An IRI from an IRI or a readable id (``measure/<doc>/(28)``), encoded or not."""
@@ -178,16 +184,19 @@ def _cities(store: GraphStore, ix: GraphIndex) -> None:
 
 def _concepts(store: GraphStore, ix: GraphIndex) -> None:
     for row in _select(store, f"""
-        SELECT ?c ?scheme ?label ?broader WHERE {{
+        SELECT ?c ?scheme ?label ?broader ?def WHERE {{
           ?c skos:inScheme ?scheme .
-          VALUES ?scheme {{ <{MEASURE_TYPE_SCHEME}> <{INDUSTRY_SCHEME}> }}
+          VALUES ?scheme {{ <{MEASURE_TYPE_SCHEME}> <{INDUSTRY_SCHEME}> <{INDICATOR_SCHEME}> }}
           OPTIONAL {{ ?c skos:prefLabel ?label }}
           OPTIONAL {{ ?c skos:broader ?broader }}
+          OPTIONAL {{ ?c skos:definition ?def }}
         }}"""):
         iri, scheme = row["c"].value, row["scheme"].value
         c = ix.concepts.get(iri)
         if c is None:
             c = ix.concepts[iri] = Concept(iri, _concept_id(iri, scheme), scheme, "", "", _v(row["broader"]))
+        if row["def"] is not None and not c.definition:
+            c.definition = row["def"].value
         label = row["label"]
         if isinstance(label, ox.Literal):
             if label.language == "en":
@@ -415,18 +424,32 @@ def _reports(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
         report.unexplained.sort(key=lambda s: s.start)
     ix.reports = dict(sorted(ix.reports.items()))
 
+def _units(store: GraphStore, ix: GraphIndex) -> None:
+    for row in _select(store, """
+        SELECT ?label ?family ?factor WHERE {
+          ?u a pk:Unit ; skos:prefLabel ?label ; pk:unitFamily ?family ; pk:factor ?factor .
+        }"""):
+        label = row["label"].value
+        if label not in ix.units:
+            ix.units[label] = Unit(label, row["family"].value.rsplit("/", 1)[-1], float(row["factor"].value))
+
 
 def _targets(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
     for row in _select(store, """
-        SELECT ?t ?ind ?value ?unit ?year ?qual ?policy ?city ?m ?src ?sent WHERE {
+        SELECT ?t ?ind ?value ?max ?unit ?year ?kind ?cmp ?concept ?asp ?policy ?city ?m ?src ?fig ?sent WHERE {
           ?t a pk:Target ; pk:indicator ?ind ; pk:policy ?policy .
           OPTIONAL { ?t rdf:value ?value }
+          OPTIONAL { ?t pk:valueMax ?max }
           OPTIONAL { ?t pk:unit ?unit }
           OPTIONAL { ?t pk:dueYear ?year }
-          OPTIONAL { ?t pk:qualifier ?qual }
+          OPTIONAL { ?t pk:kind ?kind }
+          OPTIONAL { ?t pk:comparator ?cmp }
+          OPTIONAL { ?t pk:indicatorConcept ?concept }
+          OPTIONAL { ?t pk:aspiration ?asp }
           OPTIONAL { ?t pk:city ?city }
           OPTIONAL { ?t pk:measure ?m }
           OPTIONAL { ?t pk:source ?src }
+          OPTIONAL { ?t pk:figure ?fig }
           OPTIONAL { ?t pk:sentence ?sent }
         }"""):
         iri = row["t"].value
@@ -434,16 +457,18 @@ def _targets(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
             continue
         policy = row["policy"].value
         pol = ix.policies.get(policy)
-        src = spans.get(_v(row["src"]) or "") or Span("", 0, 0, "")
-        value = _v(row["value"])
-        year = _v(row["year"])
+        phrase = spans.get(_v(row["src"]) or "") or Span("", 0, 0, "")
+        value, vmax, year = _v(row["value"]), _v(row["max"]), _v(row["year"])
         ix.targets[iri] = Target(
             iri=iri, id=local_id(iri), indicator=row["ind"].value,
             value=float(value) if value is not None else None, unit=_v(row["unit"]),
             year=int(year) if year is not None else None,
-            qualifier=_pk_name(_v(row["qual"])), policy_iri=policy,
+            kind=_pk_name(_v(row["kind"])) or "LEVEL", comparator=_pk_name(_v(row["cmp"])) or "EXACT",
+            value_max=float(vmax) if vmax is not None else None, concept_iri=_v(row["concept"]),
+            aspiration=_v(row["asp"]) in (True, "true", "1"), policy_iri=policy,
             city_iri=_v(row["city"]) or (pol.city_iri if pol else ""),
-            measure_iri=_v(row["m"]), source=src, sentence=spans.get(_v(row["sent"]) or ""),
+            measure_iri=_v(row["m"]), source=spans.get(_v(row["fig"]) or "") or phrase, phrase=phrase,
+            sentence=spans.get(_v(row["sent"]) or ""),
         )
 
 
@@ -558,10 +583,12 @@ def _derive(ix: GraphIndex) -> None:
     for cl in ix.classifications.values():
         ix.classifications_by_measure.setdefault(cl.measure_iri, []).append(cl.iri)
     for t in sorted(ix.targets.values(), key=lambda t: (city_code.get(t.city_iri, ""), t.source.document,
-                                                       t.source.start)):
+                                                       t.source.start, t.iri)):
         ix.targets_by_city.setdefault(t.city_iri, []).append(t.iri)
         if t.measure_iri in ix.measures:
             ix.measures[t.measure_iri].target_iris.append(t.iri)
+        if t.concept_iri in ix.concepts:
+            ix.concepts[t.concept_iri].target_iris.append(t.iri)
     ix.targets = {iri: ix.targets[iri] for lst in ix.targets_by_city.values() for iri in lst}
 
     for table in (ix.jurisdictions, ix.policies, ix.measures, ix.organizations, ix.concepts, ix.targets):
@@ -584,6 +611,7 @@ def load_index(store: GraphStore) -> GraphIndex:
     _classifications(store, ix, spans)
     _targets(store, ix, spans)
     _reports(store, ix, spans)
+    _units(store, ix)
     _derive(ix)
     ix.triple_count = store.triple_count()
     ix.load_round_trips = store.round_trips - before

@@ -5,8 +5,8 @@
   institution registry, optionally scoped by city. City bodies share short
   names across cities (every city has a 市科技局), so a name can resolve to
   several organizations;
-- measure type / industry: the concept's IRI, local id, Chinese or English
-  label (or an alternative label).
+- measure type / industry / indicator: the concept's IRI, local id, Chinese
+  or English label (or an alternative label: 高新技术企业 for 高新技术企业数量).
 
 Keys are squashed (full-width to half-width, whitespace dropped, lower case)
 so "市科技局" and "市 科技局" and "ＸＵＣＨＡＮＧ" meet.
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from .index import INDUSTRY_SCHEME, MEASURE_TYPE_SCHEME, GraphIndex
+from .index import INDICATOR_SCHEME, INDUSTRY_SCHEME, MEASURE_TYPE_SCHEME, GraphIndex
 from .records import City, Concept, Organization
 
 
@@ -105,6 +105,9 @@ class Names:
 
     def industry(self, name: str | None) -> Concept | None:
         return self._concept(INDUSTRY_SCHEME, name)
+
+    def indicator(self, name: str | None) -> Concept | None:
+        return self._concept(INDICATOR_SCHEME, name)
 
     def _concept(self, scheme: str, name: str | None) -> Concept | None:
         if name is None:

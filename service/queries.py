@@ -30,6 +30,16 @@ class SharedMeasure:
     city_iris: tuple[str, ...]
     measure_iris: tuple[str, ...]  # the evidence, grouped by city in the cities' order
 
+    def evidence_iris(self, ix: GraphIndex, closure: set[str]) -> list[str]:
+        """Per evidence measure, the classification that types it (the words that show it)."""
+        out = []
+        for m in self.measure_iris:
+            for c in ix.classifications_by_measure.get(m, ()):
+                if ix.classifications[c].concept_iri in closure:
+                    out.append(c)
+                    break
+        return out
+
 
 class _Unknown:
     """Marks a filter whose name did not resolve: the answer is empty."""
@@ -189,7 +199,13 @@ class Queries:
         return [i for i in out if i in self.ix.organizations]
 
     # -- shared measure types -------------------------------------------------------
-    def shared_measures(self, cities: list[str] | None = None, min_cities: int = 2) -> list[SharedMeasure]:
+    def shared_measures(self, cities: list[str] | None = None, min_cities: int = 2,
+                        families: bool = False) -> list[SharedMeasure]:
+        """Measure types found in the measures of at least ``min_cities`` of the cities.
+
+        The scheme's direct concepts; its families (top concepts, which hold the
+        measures of their narrower concepts) only with ``families=True``.
+        """
         ix = self.ix
         if cities is None:
             chosen = list(ix.cities)
@@ -200,7 +216,7 @@ class Queries:
         need = max(1, min_cities)
         if len(chosen) < need:
             return []
-        cache_key = (tuple(chosen), need)
+        cache_key = (tuple(chosen), need, families)
         with self._lock:
             hit = self._shared_cache.get(cache_key)
             if hit is not None:
@@ -208,6 +224,8 @@ class Queries:
                 return hit
         out: list[SharedMeasure] = []
         for concept_iri, by_city in ix.type_city_measures.items():
+            if not families and ix.concepts[concept_iri].broader_iri is None:
+                continue
             present = [c for c in chosen if c in by_city]
             if len(present) >= need:
                 out.append(SharedMeasure(
@@ -223,15 +241,28 @@ class Queries:
         return out
 
     # -- targets ------------------------------------------------------------------------
-    def targets(self, city: str | None = None, indicator: str | None = None) -> list[str]:
+    def targets(self, city: str | None = None, indicator: str | None = None, kind: str | None = None) -> list[str]:
+        """Targets, in city then document order.
+
+        ``indicator``: an indicator concept (id or label): its targets and those of
+        the narrower statistics it contains; a name that is no concept matches the
+        indicator labels it is part of. ``kind``: LEVEL, INCREMENT, ANNUAL ...
+        """
         c = self._city(city)
         if c is UNKNOWN:
             return []
         ix = self.ix
         iris = list(ix.targets_by_city.get(c.iri, [])) if c is not None else list(ix.targets)
         if indicator:
-            k = key(indicator)
-            iris = [t for t in iris if k in key(ix.targets[t].indicator)]
+            concept = self.names.indicator(indicator)
+            if concept is not None:
+                wanted = self.narrower_closure(concept.iri)
+                iris = [t for t in iris if ix.targets[t].concept_iri in wanted]
+            else:
+                k = key(indicator)
+                iris = [t for t in iris if k in key(ix.targets[t].indicator)]
+        if kind is not None:
+            iris = [t for t in iris if ix.targets[t].kind == kind]
         return iris
 
     # -- the extraction report ----------------------------------------------------
@@ -246,3 +277,14 @@ class Queries:
         close = difflib.get_close_matches(document, list(reports), n=3, cutoff=0.3)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise QueryError(f"extractionReport: no document {document!r} in the manifest (argument `document`){hint}")
+
+    def narrower_closure(self, iri: str) -> set[str]:
+        """A concept and every concept below it."""
+        out, todo = {iri}, [iri]
+        while todo:
+            c = self.ix.concepts.get(todo.pop())
+            for n in c.narrower_iris if c else ():
+                if n not in out:
+                    out.add(n)
+                    todo.append(n)
+        return out

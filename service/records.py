@@ -48,7 +48,7 @@ class City:
 
 @dataclass(slots=True)
 class Concept:
-    """A SKOS concept of the measure-type or industry scheme."""
+    """A SKOS concept of the measure-type, industry or indicator scheme."""
 
     iri: str
     id: str  # local name in its scheme
@@ -58,6 +58,17 @@ class Concept:
     broader_iri: str | None
     alt_labels: tuple[str, ...] = ()
     narrower_iris: list[str] = field(default_factory=list)
+    definition: str = ""  # indicators: what is measured
+    target_iris: list[str] = field(default_factory=list)  # indicators: targets stated in it
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A unit targets are written in, with its family and factor to the family's base unit."""
+
+    label: str
+    family: str  # count, people, money, area, percent ...
+    factor: float
 
 
 @dataclass(slots=True)
@@ -146,16 +157,30 @@ class Target:
     value: float | None
     unit: str | None
     year: int | None
-    qualifier: str | None
+    kind: str  # one of TARGET_KINDS
+    comparator: str  # one of COMPARATORS
+    value_max: float | None
+    concept_iri: str | None  # the indicator concept
+    aspiration: bool
     policy_iri: str
     city_iri: str
     measure_iri: str | None
-    source: Span
+    source: Span  # the figure as written
+    phrase: Span  # the statistic's name and the figure
     sentence: Span | None
 
     @property
     def text(self) -> str:
-        return self.sentence.quote if self.sentence else self.source.quote
+        return self.sentence.quote if self.sentence else self.phrase.quote
+
+    @property
+    def qualifier(self) -> str:
+        """The comparator in the older lower-case form: at-least, about, exact, at-most, between."""
+        return self.comparator.lower().replace("_", "-")
+
+
+TARGET_KINDS = ("LEVEL", "INCREMENT", "ANNUAL", "GROWTH_RATE", "SHARE", "RANK")
+COMPARATORS = ("AT_LEAST", "ABOUT", "EXACT", "AT_MOST", "BETWEEN")
 
 
 @dataclass(slots=True)

@@ -34,7 +34,9 @@ from .types import (
     ResponsibilityConnection,
     ResponsibilityRole,
     SharedMeasure,
+    Indicator,
     Target,
+    TargetKind,
 )
 
 
@@ -114,10 +116,11 @@ class CoreQuery:
         return ix.measures.get(ix.resolve_id(id))
 
     @strawberry.field(description="Measure types found in the measures of at least minCities of the given "
-                                  "cities (all cities when omitted).")
+                                  "cities (all cities when omitted): the scheme's direct concepts, and its "
+                                  "families (top concepts) too when families is true.")
     def shared_measures(self, info: Ctx, cities: Optional[list[str]] = None,
-                        min_cities: Optional[int] = 2) -> list[SharedMeasure]:
-        return info.context.queries.shared_measures(cities, 2 if min_cities is None else min_cities)
+                        min_cities: Optional[int] = 2, families: Optional[bool] = False) -> list[SharedMeasure]:
+        return info.context.queries.shared_measures(cities, 2 if min_cities is None else min_cities, bool(families))
 
     @strawberry.field(description="Universities, research institutes, enterprises and other non-government "
                                   "bodies.")
@@ -133,10 +136,16 @@ class CoreQuery:
     def measure_types(self, info: Ctx) -> list[MeasureType]:
         return info.context.index.measure_types()
 
-    @strawberry.field
-    def targets(self, info: Ctx, city: Optional[str] = None, indicator: Optional[str] = None) -> list[Target]:
+    @strawberry.field(description="Targets, filtered by city, indicator (a concept's id or label: its targets and "
+                                  "those of narrower statistics) and kind.")
+    def targets(self, info: Ctx, city: Optional[str] = None, indicator: Optional[str] = None,
+                kind: Optional[TargetKind] = None) -> list[Target]:
         ix = info.context.index
-        return [ix.targets[i] for i in info.context.queries.targets(city, indicator)]
+        return [ix.targets[i] for i in info.context.queries.targets(city, indicator, _value(kind))]
+
+    @strawberry.field(description="Normalized statistics that targets are stated in, comparable across cities.")
+    def indicators(self, info: Ctx) -> list[Indicator]:
+        return info.context.index.indicators()
 
     @strawberry.field(description="What each document yielded, and every passage that reads like an "
                                   "assignment but gave none. `document` is a source file's name.")

@@ -51,6 +51,25 @@ class ResponsibilityBasis(Enum):
     INHERITED = "INHERITED"  # carried over from a parent measure or the issuing body
 
 
+@strawberry.enum(description="What a target figure counts.")
+class TargetKind(Enum):
+    LEVEL = "LEVEL"  # a stock to reach: 高新技术企业达到500家
+    INCREMENT = "INCREMENT"  # a total to add over the plan period: 新增25家, 总计实施300项
+    ANNUAL = "ANNUAL"  # a figure per year: 每年新培育200家
+    GROWTH_RATE = "GROWTH_RATE"  # 年均增长10%
+    SHARE = "SHARE"  # a ratio or intensity: 研发投入占地区生产总值比重2.1%
+    RANK = "RANK"  # 进入全国前20位
+
+
+@strawberry.enum(description="How the figure bounds the target.")
+class TargetComparator(Enum):
+    AT_LEAST = "AT_LEAST"  # 以上, 超, 突破
+    ABOUT = "ABOUT"  # 左右
+    EXACT = "EXACT"
+    AT_MOST = "AT_MOST"  # 以内; a rank: 前20位
+    BETWEEN = "BETWEEN"  # 3—5项: value and valueMax
+
+
 @strawberry.enum
 class OrganizationKind(Enum):
     GOVERNMENT_DEPARTMENT = "GOVERNMENT_DEPARTMENT"
@@ -369,13 +388,26 @@ class Classification:
 @strawberry.type
 class Target:
     id: strawberry.ID
-    indicator: str
-    value: Optional[float]
-    unit: Optional[str]
+    indicator: str = strawberry.field(description="The indicator concept's label, or the statistic's name as written.")
+    # the records hold the enums' values as strings (records.TARGET_KINDS, COMPARATORS)
+    kind: TargetKind
+    comparator: TargetComparator
+    value: Optional[float] = strawberry.field(description="The (lower) figure.")
+    value_max: Optional[float] = strawberry.field(description="The upper figure of a range: 3—5项 gives 3 and 5.")
+    unit: Optional[str] = strawberry.field(description="As written: 家, %, 亿元, 万人 ...")
     year: Optional[int] = strawberry.field(description="The year the target is due.")
-    qualifier: Optional[str] = strawberry.field(description="at-least, at-most, about ... as written.")
+    aspiration: bool = strawberry.field(description="力争 / 争取: striven for rather than promised.")
+    qualifier: Optional[str] = strawberry.field(
+        description="The comparator in lower case (at-least, about, exact, at-most, between); use comparator.")
     text: str = strawberry.field(description="The sentence it came from.")
     source: SourceSpan = strawberry.field(description="The figure as written.")
+    phrase: SourceSpan = strawberry.field(description="The statistic's name and the figure.")
+
+    @strawberry.field(description="The statistic it is stated in (ontology/indicators.ttl); null when none fits.")
+    def indicator_concept(self, info: Ctx) -> Optional[Indicator]:
+        if self.concept_iri is None:  # type: ignore[attr-defined]
+            return None
+        return info.context.lookups.concept(self.concept_iri)  # type: ignore[attr-defined]
 
     @strawberry.field
     def city(self, info: Ctx) -> City:
@@ -407,6 +439,31 @@ class DocumentReport:
     def policy(self, info: Ctx) -> Optional[Policy]:
         return info.context.lookups.policy(self.policy_iri) if self.policy_iri else None
 
+@strawberry.type(description="A statistic targets are stated in, defined so that cities' figures compare.")
+class Indicator:
+    id: strawberry.ID
+    iri: str
+    label: str
+    label_en: str
+    definition: str = strawberry.field(description="What is measured.")
+
+    @strawberry.field
+    def broader(self, info: Ctx) -> Optional[Indicator]:
+        if self.broader_iri is None:
+            return None
+        return info.context.lookups.concept(self.broader_iri)
+
+    @strawberry.field(description="Narrower statistics: a level (省级, 市级) or a kind of the counted thing.")
+    def narrower(self, info: Ctx) -> list[Indicator]:
+        lookups = info.context.lookups
+        return lookups.many(lookups.concept, self.narrower_iris)
+
+    @strawberry.field(description="Targets stated in exactly this statistic, in city then document order.")
+    def targets(self, info: Ctx) -> list[Target]:
+        lookups = info.context.lookups
+        return lookups.many(lookups.target, self.target_iris)
+
+
 
 @strawberry.type
 class SharedMeasure:
@@ -429,6 +486,12 @@ class SharedMeasure:
     def measures(self, info: Ctx) -> list[Measure]:
         ix = info.context.index
         return [ix.measures[i] for i in self.measure_iris]
+
+    @strawberry.field(description="For each evidence measure, in the same order, the words that give it the type.")
+    def evidence(self, info: Ctx) -> list[Classification]:
+        ix = info.context.index
+        closure = info.context.queries.narrower_closure(self.measure_type.iri)
+        return [ix.classifications[c] for c in self.evidence_iris(ix, closure)]
 
 
 # -- connections -----------------------------------------------------------------

@@ -51,8 +51,9 @@ def test_responsibility_matrix_over_graphql(client):  # noqa: F811
         assert len(m["total"]) == len(m["departmentTypes"]) and len(m["total"][0]) == len(m["measureTypes"])
     leaders = data_of(client, """{ responsibilityLeaders(measureType: "family-finance", basis: EXPLICIT) {
         sameEverywhere cities { cityName leader { departmentType { label } } } } }""")["responsibilityLeaders"]
-    assert leaders["sameEverywhere"] is True
-    assert {c["leader"]["departmentType"]["label"] for c in leaders["cities"]} == {"财政局"}
+    assert leaders["sameEverywhere"] is False
+    assert {c["cityName"]: c["leader"]["departmentType"]["label"] for c in leaders["cities"]} == {
+        "许昌市": "财政局", "承德市": "科技局"}
 
 
 def test_dashboard_matrices_in_one_request(client):  # noqa: F811

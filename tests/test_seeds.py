@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from graph.model import Basis, Form, Role
+from graph.model import Basis, Comparator, Form, Role, TargetKind
 from graph.paths import RAW_DIR
 
 ANNEX = "xuchang-2020-plan-annex-tasks.txt"
@@ -155,7 +155,7 @@ def test_targets(facts_by_file):
     x = facts_by_file[XUCHANG].targets
     assert any(
         t.indicator == "研发投入强度" and t.value == 2.1 and t.unit == "%" and t.year == 2022
-        and t.qualifier == "at-least"
+        and t.comparator is Comparator.AT_LEAST and t.kind is TargetKind.SHARE
         for t in x
     )
     d = facts_by_file[CHENGDE].targets
@@ -196,7 +196,7 @@ def test_every_span_quotes_its_document(corpus):
         spans += [m.span for m in f.measures]
         spans += [r.span for r in f.responsibilities] + [r.mention.span for r in f.responsibilities]
         spans += [h.span for h in f.measure_types + f.industries]
-        spans += [t.span for t in f.targets] + [c.span for c in f.citations]
+        spans += [t.span for t in f.targets] + [t.figure for t in f.targets] + [c.span for c in f.citations]
         spans += [m.span for m in f.involvements]
     assert len(spans) > 1000
     for s in spans:

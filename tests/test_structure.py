@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from graph.extract import parse_document
+from graph.document import parse_document
 from graph.model import SourceText
+from graph.textio import read_document
 from graph.structure import own_ranges
 
 DOC = """广州市促进科技创新若干措施
@@ -62,3 +63,21 @@ def test_own_ranges_stop_at_the_first_child():
     own = own_ranges(doc.measures)
     s, e = own["二.1"]
     assert DOC[s:e].strip() == "1．支持企业研发。"
+
+
+def test_a_documents_closing_words_belong_to_no_item():
+    text = "一、重点任务\n1.加快建设创新平台。支持企业建设研发中心。\n本方案自印发之日起施行，有效期至2025年12月31日。\n"
+    src = SourceText("closing.txt", text, "utf-8")
+    doc = parse_document(src)
+    last = doc.measures[-1]
+    assert last.code == "一.1" and "施行" not in last.span.quote
+    assert last.span.quote.endswith("研发中心。")
+
+
+def test_a_task_of_one_long_sentence_is_titled_by_its_first_clause():
+    from graph.paths import RAW_DIR
+
+    src = read_document(RAW_DIR / "xuchang-2020-plan-annex-tasks.txt")
+    task = next(m for m in parse_document(src).measures if m.code == "(23)")
+    assert task.title is not None and task.title.startswith("围绕电力装备") and len(task.title) <= 80
+    assert src.text[task.title_span.start : task.title_span.end] == task.title

@@ -18,7 +18,7 @@ from graph.cli import app
 from graph.gazetteer import default_gazetteer
 from graph.synth import ANNEX_FORMS, FORMS, evaluate, synthesize
 
-CITIES, DOCS, SEED = 5, 3, 7
+CITIES, DOCS, SEED = 8, 3, 7
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,9 @@
 
 - ``city_measure_types``: city × measure type counts of measures;
 - ``city_industries``: city × industry counts of measures;
-- ``target_comparison``: targets by indicator across cities, units normalized
-  (万元 → 亿元, 名 → 人, 平方米 → 万平方米 …), with due years;
+- ``target_comparison``: targets compared like with like across cities (the
+  same indicator concept, kind and unit family; units normalized: 万元 → 亿元,
+  名 → 人, 万家 → 家 …), saying which targets each row leaves out and why;
 - ``workload``: organizations ranked by the measures they lead or are
   responsible for.
 
@@ -132,6 +133,10 @@ def city_industries(g: Any, families: bool = False, cities: list[str] | None = N
 
 # -- targets --------------------------------------------------------------------------------
 
+# the unit a family is shown in; count-like families keep the unit the targets use most
+_DISPLAY = {"money": "亿元", "people": "人", "area": "万平方米", "person-times": "人次", "percent": "%",
+            "percentage-points": "个百分点", "rank": "位", "pieces": "件", "times": "次", "multiple": "倍"}
+
 
 @dataclass(frozen=True, slots=True)
 class TargetCell:
@@ -144,7 +149,10 @@ class TargetCell:
     original_value: float | None
     original_unit: str | None
     text: str  # the sentence of the headline target
-    target_iris: tuple[str, ...]  # every target of the city for this indicator and unit
+    target_iris: tuple[str, ...]  # every target of the city in this row
+    comparator: str | None = None
+    value_max: float | None = None  # normalized
+    target_iri: str | None = None  # the headline target
 
     @property
     def count(self) -> int:
@@ -152,50 +160,140 @@ class TargetCell:
 
 
 @dataclass(frozen=True, slots=True)
+class LeftOut:
+    """A target of the same statistic that this row does not compare, and why."""
+
+    target_iri: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class IndicatorRow:
     indicator: str
     unit: str | None  # normalized
     cells: tuple[TargetCell, ...]  # one per city that sets the target, in city order
+    concept_iri: str | None = None
+    kind: str | None = None
+    unit_family: str | None = None
+    left_out: tuple[LeftOut, ...] = ()
 
     @property
     def city_count(self) -> int:
         return len(self.cells)
 
 
+def _unit_family(ix: Any, unit: str | None) -> str:
+    u = ix.units.get((unit or "").strip())
+    return u.family if u is not None else (unit or "")
+
+
+def _row_key(t: Any, ix: Any) -> tuple[str, str, str]:
+    """Like with like: the same statistic (or name), kind and unit family."""
+    return (t.concept_iri or t.indicator, t.kind, _unit_family(ix, t.unit))
+
+
+def _count_unit(ix: Any, items: list[Any]) -> str | None:
+    """The unit a count-like row is shown in: the factor-1 unit its targets use most."""
+    seen: dict[str, int] = defaultdict(int)
+    for t in items:
+        u = ix.units.get((t.unit or "").strip())
+        if u is not None and u.factor == 1.0:
+            seen[u.label] += 1
+    return max(seen, key=lambda k: (seen[k], k)) if seen else None
+
+
+def _kind_word(kind: str) -> str:
+    return {"LEVEL": "a level", "INCREMENT": "an increment over the period", "ANNUAL": "a figure per year",
+            "GROWTH_RATE": "a growth rate", "SHARE": "a share", "RANK": "a rank"}.get(kind, kind)
+
+
 def _targets(g: Any) -> list[IndicatorRow]:
     ix = g.index
-    groups: dict[tuple[str, str | None], dict[str, list[tuple[float | None, str | None, Any]]]] = defaultdict(
-        lambda: defaultdict(list))
+    groups: dict[tuple[str, str, str], list[Any]] = defaultdict(list)
     for t in ix.targets.values():  # city order, then document order
-        v, u = normalize_unit(t.value, t.unit)
-        groups[(t.indicator, u)][t.city_iri].append((v, u, t))
+        groups[_row_key(t, ix)].append(t)
+    by_stat: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for k in groups:
+        by_stat[k[0]].append(k)
     rows = []
-    for (indicator, unit), by_city in groups.items():
+    for (stat, kind, family), items in groups.items():
+        display = _DISPLAY.get(family) or _count_unit(ix, items)
+        by_city: dict[str, list[tuple[float | None, float | None, str | None, Any]]] = defaultdict(list)
+        for t in items:
+            v, u = _normalized(ix, t.value, t.unit, display)
+            vmax, _ = _normalized(ix, t.value_max, t.unit, display)
+            by_city[t.city_iri].append((v, vmax, u, t))
         cells = []
-        for city_iri, items in by_city.items():
+        unit = None
+        for city_iri, xs in by_city.items():
             # the headline: the latest due year, then the largest value
-            v, u, t = max(items, key=lambda x: (x[2].year or 0, x[0] if x[0] is not None else float("-inf")))
+            v, vmax, u, t = max(xs, key=lambda x: (x[3].year or 0, x[0] if x[0] is not None else float("-inf")))
+            unit = unit or u
             city = ix.cities.get(city_iri)
             cells.append(TargetCell(city_iri, city.name if city else city_iri, v, u, t.year, t.qualifier, t.value,
-                                    t.unit, t.text, tuple(x[2].iri for x in items)))
+                                    t.unit, t.text, tuple(x[3].iri for x in xs), t.comparator, vmax, t.iri))
         cells.sort(key=lambda c: ix.cities[c.city_iri].admin_code if c.city_iri in ix.cities else c.city_iri)
-        rows.append(IndicatorRow(indicator, unit, tuple(cells)))
-    rows.sort(key=lambda r: (-r.city_count, r.indicator, r.unit or ""))
+        left = []
+        for other in by_stat[stat]:
+            if other == (stat, kind, family):
+                continue
+            why = (f"{_kind_word(other[1])}, not {_kind_word(kind)}" if other[1] != kind
+                   else f"in {other[2] or 'no unit'}, not comparable with {family or 'no unit'}")
+            left += [LeftOut(t.iri, why) for t in groups[other]]
+        concept = ix.concepts.get(stat)
+        if concept is not None:  # narrower statistics are other statistics
+            for n in _below(ix, concept.iri):
+                label = ix.concepts[n].label
+                left += [LeftOut(i, f"a narrower statistic ({label})") for i in ix.concepts[n].target_iris]
+        rows.append(IndicatorRow(concept.label if concept else stat, unit, tuple(cells), concept.iri if concept else None,
+                                 kind, family or None, tuple(left)))
+    rows.sort(key=lambda r: (-r.city_count, r.indicator, r.kind or "", r.unit or ""))
     return rows
 
 
+def _normalized(ix: Any, value: float | None, unit: str | None, display: str | None) -> tuple[float | None, str | None]:
+    """(value, unit) in the row's display unit, by the units' factors (ontology/indicators.ttl)."""
+    if unit is None:
+        return value, None
+    u = ix.units.get(unit.strip())
+    base = ix.units.get(display or "")
+    if u is None or base is None or u.family != base.family:
+        return normalize_unit(value, unit)
+    return (None if value is None else round(value * u.factor / base.factor, 10)), base.label
+
+
+def _below(ix: Any, iri: str) -> list[str]:
+    out, todo = [], list(ix.concepts[iri].narrower_iris)
+    while todo:
+        n = todo.pop(0)
+        out.append(n)
+        todo += ix.concepts[n].narrower_iris if n in ix.concepts else []
+    return out
+
+
 def target_comparison(g: Any, indicator: str | None = None, city: str | None = None,
-                      min_cities: int = 1) -> list[IndicatorRow]:
-    """Targets by (indicator, normalized unit) across cities, most widely set first."""
+                      min_cities: int = 1, kind: str | None = None) -> list[IndicatorRow]:
+    """Targets compared like with like: one row per statistic, kind and unit family.
+
+    ``indicator``: a concept's id or label (its rows only), or part of a name.
+    Each row names the targets of the same statistic it leaves out (another
+    kind, another unit family, a narrower statistic) and why.
+    """
     rows: list[IndicatorRow] = derived(g, "targets", _targets)
     if indicator:
-        k = key(indicator)
-        rows = [r for r in rows if k in key(r.indicator)]
+        concept = g.queries.names.indicator(indicator)
+        if concept is not None:
+            rows = [r for r in rows if r.concept_iri == concept.iri]
+        else:
+            k = key(indicator)
+            rows = [r for r in rows if k in key(r.indicator)]
+    if kind is not None:
+        rows = [r for r in rows if r.kind == kind]
     if city is not None:
         c = g.queries.names.city(city)
         if c is None:
             return []
-        rows = [IndicatorRow(r.indicator, r.unit, tuple(x for x in r.cells if x.city_iri == c.iri)) for r in rows]
+        rows = [replace(r, cells=tuple(x for x in r.cells if x.city_iri == c.iri)) for r in rows]
         rows = [r for r in rows if r.cells]
     return [r for r in rows if r.city_count >= min_cities]
 
@@ -205,9 +303,9 @@ def targets_csv(g: Any, indicator: str | None = None, city: str | None = None) -
     for r in target_comparison(g, indicator, city):
         for c in r.cells:
             rows.append([r.indicator, r.unit, c.city_name, c.value, c.year, c.qualifier, c.original_value,
-                         c.original_unit, c.count, c.text])
+                         c.original_unit, c.count, c.text, r.kind, c.comparator, c.value_max])
     return to_csv(["indicator", "unit", "city", "value", "year", "qualifier", "original_value", "original_unit",
-                   "targets", "text"], rows)
+                   "targets", "text", "kind", "comparator", "value_max"], rows)
 
 
 # -- workload ---------------------------------------------------------------------------------

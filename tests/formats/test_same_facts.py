@@ -55,7 +55,8 @@ def _facts(facts):
         "measures": [(m.code, normalize(m.title or "").strip()) for m in facts.measures],
         "responsibilities": sorted((r.measure, r.mention.org.key, r.role.value, r.basis.value)
                                    for r in facts.responsibilities),
-        "targets": sorted((t.indicator, t.value, t.unit, t.year, t.qualifier, t.measure) for t in facts.targets),
+        "targets": sorted((t.indicator, t.value, t.unit, t.year, t.kind.value, t.comparator.value, t.measure)
+                          for t in facts.targets),
     }
 
 
