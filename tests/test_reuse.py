@@ -106,3 +106,22 @@ def test_boilerplate_repeated_everywhere_stays_linear(corpus, monkeypatch):
     measures = sum(1 for t, n in reuse.measure_texts(facts) if len(n) - 2 >= reuse.MIN_SHINGLES)
     assert pairs and len(pairs) <= measures * 5
     assert all(p.score == 1.0 for p in pairs)
+
+
+def test_pairs_read_back_from_the_dataset_by_city_and_measure(toolkit_corpus):
+    import pyoxigraph as ox
+
+    from graph.build import serialize_trig
+    from graph.reuse import similar_measures, similarities_from_store, text_reuse
+
+    store = ox.Store()
+    store.load(serialize_trig(toolkit_corpus).encode("utf-8"), format=ox.RdfFormat.TRIG)
+    pairs = similarities_from_store(store)
+    assert [p.score for p in pairs] == sorted((p.score for p in pairs), reverse=True)
+    both = text_reuse(pairs, ["张家口市", "承德市"], min_score=0.8)
+    assert len(both) == 3 and all({p.measure_city, p.other_city} == {"张家口市", "承德市"} for p in both)
+    assert text_reuse(pairs, ["许昌市", "承德市"]) == []
+    assert len(text_reuse(pairs, None, min_score=0.8, first=2)) == 2
+    m = str(measure_iri("chengde-2021-plan.txt", "三.(四).11"))
+    sims = similar_measures(pairs, m)
+    assert len(sims) == 1 and sims[0].earlier == m and sims[0].measure.endswith("zhangjiakou-2022-plan/%E4%BA%8C.2")
