@@ -38,13 +38,15 @@ _DEADLINE = re.compile(
     r"(?:\d{4}\s*年|\d{1,2}\s*月|年底|年内|年前|长期|持续推进|持续开展|常态化|底前|前完成|每年|每季度|每月|逐年|分年度)"
 )
 _SCORE = re.compile(r"^\d+(?:\.\d+)?\s*分$")
+_FILLER_VERB = re.compile(r"(?:各司其职|密切配合|协同推进|共同推进|抓好落实|分工协作)")
 
 # a collective whose name lists level words with 、 (各区、县级市, 各乡镇、街道)
 _LEVEL_WORDS = r"(?:县级市|乡镇|街道|开发区|园区|[省市县区乡镇旗])(?:\([^()]*\))?"
 _PROTECTED = re.compile(
     rf"各{_LEVEL_WORDS}(?:、{_LEVEL_WORDS})+|县、市、区|县\(市、区\)|市、县\(区\)|市、县两级|省、市、县|省、市"
 )
-_OPEN_ENDED = re.compile(r"等+$")
+# a trailing 等 (and others), also as 等部门 / 等有关单位
+_OPEN_ENDED = re.compile(r"等+(?:(?:有关|相关|其他)?(?:部门|单位|机构))?$")
 _COLLECTIVE_START = re.compile(r"^(各|有关|相关|市直|省直|区直|县直|全市|全省|其他|其它)")
 
 
@@ -325,7 +327,9 @@ def read_segments(norm: str, start: int, end: int, words: RoleWords | None = Non
                 current = None
             elif reading.kind == "role":
                 r.roles_seen += 1
-                units = _keep_bodies(split_units(norm, body, b, words), words, r)
+                vm = words.verb_end.search(norm[body:b])
+                end = body + vm.start() if vm and vm.start() > 0 else b  # 责任单位：A、B按职责分工负责
+                units = _keep_bodies(split_units(norm, body, end, words), words, r)
                 r.assignments.extend(_marked(units, reading.role, words))
                 current = reading.role
             elif reading.kind == "person":
@@ -343,6 +347,8 @@ def read_segments(norm: str, start: int, end: int, words: RoleWords | None = Non
         if _SCORE.match(seg):
             r.score = seg
             continue
+        if words.verb_end.fullmatch(seg) or _FILLER_VERB.fullmatch(seg):
+            continue  # 按职责分工负责 after the lists: the roles stand as labelled
         verbal = _verbal(norm, a, b, words)
         if verbal is not None:
             r.roles_seen += 1
@@ -369,8 +375,9 @@ def read_segments(norm: str, start: int, end: int, words: RoleWords | None = Non
     return r
 
 
-# A bracketed span: "(...)", one level of nested brackets inside.
-_BRACKET = re.compile(r"\(([^()]*(?:\([^()]*\)[^()]*)*)\)")
+# A bracketed span: "(...)" with one level of nested brackets inside, or "[...]"
+# (【】 and 〔〕 normalize to []).
+_BRACKET = re.compile(r"\(([^()]*(?:\([^()]*\)[^()]*)*)\)|\[([^\[\]]*(?:\([^()]*\)[^\[\]]*)*)\]")
 
 
 def _clause(start: int, end: int, r: _Reading) -> Clause:
@@ -387,7 +394,8 @@ def find_clauses(norm: str, start: int, end: int, words: RoleWords | None = None
     clauses: list[Clause] = []
     taken: list[tuple[int, int]] = []
     for m in _BRACKET.finditer(norm, start, end):
-        r = read_segments(norm, m.start(1), m.end(1), words)
+        inner = 1 if m.group(1) is not None else 2
+        r = read_segments(norm, m.start(inner), m.end(inner), words)
         if r.roles_seen and not r.unknown:
             clauses.append(_clause(m.start(), m.end(), r))
             taken.append((m.start(), m.end()))

@@ -36,7 +36,7 @@ from .roles import RoleWords
 _CLAUSE = re.compile(r"[^,;:。\n]+")
 _LABEL = re.compile(
     r"\s*(?:第[一二三四五六七八九十百零]{1,5}条|[一二三四五六七八九十]{1,3}\s*[、.]|\(\s*[一二三四五六七八九十\d]{1,3}\s*\)"
-    r"|\d{1,2}\s*[.、)](?!\d)|[①-⑳]|[一二三四五六七八九十]{1,3}是)?\s*(?:同时|并且|并|还|另外)?\s*"
+    r"|\d{1,2}\s*[.、)](?!\d)|[①-⑳]|[一二三四五六七八九十]{1,3}是)?\s*(?:同时|并且|并|还|另外)?\s*(?:明确|确定)?\s*"
 )
 _FILLER = re.compile(r"(?:要|应|须|需|将|要切实|具体|统一|共同|分别|依法|定期|积极|主动)?")
 _OVER = re.compile(r"(?:要|应|将|依法|定期)?对[^,;。]{1,40}?(?:进行|开展|实施|加强)?(?:跟踪|全过程|全程|定期|常态化)?")
@@ -134,9 +134,17 @@ def _closing_role(norm: str, at: int, end: int, words: RoleWords) -> Role | None
     return None
 
 
+@dataclass(frozen=True)
+class _Subject:
+    """The bodies that opened the clause before, for a clause that goes on without naming any."""
+
+    units: list[Unit]
+    assigned: bool  # they took a role there: a bare verb after them adds none (X牵头，负责…)
+
+
 def _read_clause(norm: str, a: int, b: int, words: RoleWords, bodies: BodyNames,
-                 subject: list[Unit] | None) -> tuple[list[Assignment], list[Unit] | None]:
-    """Assignments of one clause, and the bodies a following clause may continue."""
+                 subject: _Subject | None) -> tuple[list[Assignment], _Subject | None]:
+    """Assignments of one clause, and the subject a following clause may continue."""
     lm = _LABEL.match(norm, a, b)
     at = lm.end() if lm else a
     # 由X…: an agent (within the first words: 本办法由市科技局负责解释)
@@ -163,21 +171,38 @@ def _read_clause(norm: str, a: int, b: int, words: RoleWords, bodies: BodyNames,
     units, after = leading_units(norm, at, b, words, bodies)
     if not units:
         role = _role_after(norm, at, b, words)
-        if role is not None and subject:
-            return [Assignment(role, tuple(subject))], None
+        if role is not None and subject and not subject.assigned:
+            return [Assignment(role, tuple(subject.units))], None
         return [], None
-    cm = words.companion_rx.match(norm, after, b)
+    fm = _FILLER.match(norm, after, b)
+    cm = words.companion_rx.match(norm, fm.end() if fm else after, b)  # X要会同Y…
     if cm:
         partners, p_end = leading_units(norm, cm.end(), b, words, bodies)
         if partners:
             role = _role_after(norm, p_end, b, words) or Role.RESPONSIBLE
-            return [Assignment(role, tuple(units)), Assignment(Role.COOPERATING, tuple(partners))], units
-    role = _verb_role(norm, after, b, words)
+            return ([Assignment(role, tuple(units)), Assignment(Role.COOPERATING, tuple(partners))],
+                    _Subject(units, True))
+    role = _verb_role(norm, after, b, words) or _role_named(norm, after, b, words)
     if role is not None:
-        return [Assignment(role, tuple(units))], units
+        return [Assignment(role, tuple(units))], _Subject(units, True)
     # 市统计局按照本办法和考评细则, 负责…: a subject with only an adverbial carries
     # to the next clause (one with a predicate of its own does not)
-    return [], units if _ADVERBIAL.match(norm, after, b) else None
+    return [], _Subject(units, False) if _ADVERBIAL.match(norm, after, b) else None
+
+
+_AS = re.compile(r"(?:要|应)?(?:作为|为|是|担任)(?:本项工作的|该项工作的|本项任务的|该项任务的)?")
+
+
+def _role_named(norm: str, at: int, end: int, words: RoleWords) -> Role | None:
+    """``市科技局作为牵头单位``, ``明确市科技局为责任单位``: a role label after 作为 / 为."""
+    m = _AS.match(norm, at, end)
+    if not m:
+        return None
+    for k in range(min(end, m.end() + 8), m.end() + 1, -1):
+        reading = words.read_label(norm[m.end() : k])
+        if reading is not None and reading.kind == "role":
+            return reading.role
+    return None
 
 
 def _verb_role(norm: str, at: int, end: int, words: RoleWords) -> Role | None:
@@ -207,7 +232,7 @@ def find_prose(
             found.append(ProseAssignment(m.start(), stop if stop >= 0 else end,
                                          (Assignment(Role.RESPONSIBLE, tuple(units)),)))
 
-    subject: list[Unit] | None = None
+    subject: _Subject | None = None
     for cm in _CLAUSE.finditer(norm, start, end):
         a, b = cm.start(), cm.end()
         if skipped(a, b) or any(p.start <= a < p.end for p in found):

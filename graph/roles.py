@@ -153,7 +153,8 @@ class RoleWords:
     def read_header(self, header: str) -> LabelReading | None:
         """Read a task table's column header: a role label, or number / task / heading /
         goal / deadline / score / person / note; None when it is none of these."""
-        h = re.sub(r"\s+", "", header)
+        # 牵头单位（部门）, 完成时限(年): a bracket qualifies the header, it does not name it
+        h = re.sub(r"\s+|[(（][^()（）]{1,8}[)）]", "", header)
         if not h:
             return None
         number = next((words for kind, words, _ in self.columns if kind == "number"), ())

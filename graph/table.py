@@ -64,29 +64,46 @@ class TaskTable:
 
 
 def read_header(source: SourceText, grid: Grid, words: RoleWords) -> TaskTable | None:
-    """Find the header row of a grid and read its columns; None if no row reads as one."""
+    """Find the header row of a grid and read its columns; None if no row reads as one.
+
+    A header may take two rows: 责任单位 spanning 牵头单位 | 配合单位 under it
+    (a Word table's merged header, or its text copy); the lower row's readings
+    then name those columns.
+    """
     rows: dict[int, list[GridCell]] = {}
     for c in grid.cells:
         rows.setdefault(c.row, []).append(c)
-    for r in sorted(rows)[:4]:  # a title row may precede the header
+    order = sorted(rows)
+    for i, r in enumerate(order[:4]):  # a title row may precede the header
         cells = sorted(rows[r], key=lambda c: c.col)
         names = [source.text[c.start : c.end] for c in cells]
         if not is_header(names, words):
             continue
-        columns = []
-        for c in cells:
-            reading = words.read_header(names[cells.index(c)])
-            kind = reading.kind if reading else "other"
+        columns: dict[int, Column] = {}
+        for c, name in zip(cells, names):
+            reading = words.read_header(name)
             for k in range(c.colspan):
-                columns.append(Column(c.col + k, kind, reading.role if reading else None,
-                                      reading.owner if reading else None, names[cells.index(c)]))
-        columns.sort(key=lambda col: col.index)
+                columns[c.col + k] = _column(c.col + k, reading, name)
+        header_row = r
+        below = sorted(rows.get(order[i + 1], []), key=lambda c: c.col) if i + 1 < len(order) else []
+        sub = [(c, source.text[c.start : c.end]) for c in below]
+        if sub and all((rd := words.read_header(n)) is not None and rd.kind == "role" for _, n in sub):
+            for c, name in sub:
+                columns[c.col] = _column(c.col, words.read_header(name), name)
+            header_row = order[i + 1]
+        ordered = [columns[k] for k in sorted(columns)]
         # 工作任务 | 具体措施: of two task columns the first groups the rows (merged), the last is the task
-        tasks = [c for c in columns if c.kind == "task"]
+        tasks = [c for c in ordered if c.kind == "task"]
         for c in tasks[:-1]:
-            columns[columns.index(c)] = Column(c.index, "heading", None, None, c.header)
-        return TaskTable(grid, r, columns)
+            ordered[ordered.index(c)] = Column(c.index, "heading", None, None, c.header)
+        return TaskTable(grid, header_row, ordered)
     return None
+
+
+def _column(index: int, reading, header: str) -> Column:
+    if reading is None:
+        return Column(index, "other", None, None, header)
+    return Column(index, reading.kind, reading.role, reading.owner, header)
 
 
 def _matrix(grid: Grid, first_row: int) -> tuple[dict[tuple[int, int], tuple[GridCell, bool]], int, int]:

@@ -104,3 +104,22 @@ def test_unit_offsets_cut_the_original_text():
 def test_place_names_with_he_are_not_conjunctions():
     norm = normalize("国家税务总局和田地区税务局和市财政局")
     assert [u.name for u in split_units(norm, 0, len(norm))] == ["国家税务总局和田地区税务局", "市财政局"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("（责任单位：市科技局、市财政局，各县市区政府，按职责分工负责）",
+     [("RESPONSIBLE", ["市科技局", "市财政局", "各县市区政府"])]),
+    ("（责任单位：市发展改革委、市科技局按职责分工负责）", [("RESPONSIBLE", ["市发展改革委", "市科技局"])]),
+    ("【牵头单位：市科技局；责任单位：市财政局】", [("LEAD", ["市科技局"]), ("RESPONSIBLE", ["市财政局"])]),
+    ("〔责任单位：市科技局〕", [("RESPONSIBLE", ["市科技局"])]),
+    ("（由市科技局牵头，市发改委、市财政局等部门配合）",
+     [("LEAD", ["市科技局"]), ("COOPERATING", ["市发改委", "市财政局"])]),
+])
+def test_more_clause_forms(text, expected):
+    assert roles(text) == expected
+
+
+def test_deng_bumen_closes_a_list_open_ended():
+    norm, found = clauses("（责任单位：市科技局等有关部门）")
+    (unit,) = found[0].assignments[0].units
+    assert unit.name == "市科技局" and unit.open_ended

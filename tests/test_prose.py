@@ -72,3 +72,9 @@ def test_a_body_set_up_and_made_responsible(read):
 ])
 def test_not_assignments(read, text):
     assert read(text) == []
+
+
+def test_a_role_named_after_zuowei(read):
+    assert read("市科技局作为牵头单位，负责统筹推进。") == [("LEAD", "市科技局")]
+    assert read("明确市财政局为责任单位。") == [("RESPONSIBLE", "市财政局")]
+    assert read("市科技局要会同有关部门制定实施细则。") == [("RESPONSIBLE", "市科技局"), ("COOPERATING", "有关部门")]

@@ -150,3 +150,18 @@ def test_an_internal_division_column_names_parts_of_its_body():
     assert division.role.value == "LEAD"
     assert division.mention.org.name == "成都市卫生健康委员会科技教育处"
     assert division.mention.org.parent is not None and division.mention.org.parent.name == "成都市卫生健康委员会"
+
+
+def test_a_two_row_header_names_the_columns_under_a_merged_one():
+    text = (
+        "序号\t重点任务\t责任单位\t\t完成时限\n"
+        "\t\t牵头单位\t配合单位\t\n"
+        "1\t建设科技企业孵化器。\t市科技局\t市财政局\t2023年底前\n"
+    )
+    src, doc = read(text)
+    assert units_by_code(src, doc)["1"] == [("LEAD", "市科技局"), ("COOPERATING", "市财政局")]
+
+
+def test_a_bracket_in_a_header_qualifies_it():
+    src, doc = read("序号\t重点任务\t牵头单位（部门）\t配合单位\n1\t建设孵化器。\t市科技局\t市财政局\n")
+    assert units_by_code(src, doc)["1"] == [("LEAD", "市科技局"), ("COOPERATING", "市财政局")]
