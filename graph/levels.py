@@ -53,8 +53,9 @@ def is_national_body(name: str) -> bool:
 
 def policy_level(facts: DocumentFacts, city: City) -> str:
     """NATIONAL when an issuer is a national body, else the city's level."""
+    # by name: the resolver scopes even 国务院 to the manifest's jurisdiction
     for issuer in facts.meta.issuers:
-        if issuer.org.city_code is None and (is_national_body(issuer.org.name) or is_national_body(issuer.surface)):
+        if is_national_body(issuer.org.name) or is_national_body(issuer.surface):
             return NATIONAL
     return city.level
 

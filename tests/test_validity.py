@@ -120,6 +120,24 @@ def test_levels_of_the_issuing_government(toolkit_corpus):
     assert (policy_iri("xinglong-2022-plan.html"), _pk("level"), _pk("COUNTY")) in quads
 
 
+def test_a_policy_issued_by_a_national_body_is_national(toolkit_corpus):
+    import copy
+
+    from graph.model import OrgMention
+    from graph.orgs import OrgResolver
+    from graph.schemes import load_schemes
+
+    g = default_gazetteer()
+    beijing = g.resolve("北京")
+    resolver = OrgResolver(load_schemes(), g)
+    f = copy.deepcopy(next(f for f in toolkit_corpus.facts if f.source.name == "hebei-2021-opinions.txt"))
+    span = f.meta.issuers[0].span
+    f.meta.issuers = [OrgMention(resolver.resolve("国务院办公厅", beijing), "国务院办公厅", span)]
+    assert policy_level(f, beijing) == "NATIONAL"
+    f.meta.issuers = [OrgMention(resolver.resolve("北京市人民政府", beijing), "北京市人民政府", span)]
+    assert policy_level(f, beijing) == "PROVINCE"
+
+
 def test_the_implementation_chain_runs_province_prefecture_county(toolkit_corpus):
     chain = {(i.citing, i.cited) for i in implementations(toolkit_corpus.facts, default_gazetteer())}
     assert chain == {
