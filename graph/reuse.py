@@ -25,9 +25,10 @@ earliest (by issue date) only. Each measure keeps its ``KEEP`` best matches
 
 The MinHash is a dozen numpy lines rather than ``datasketch``: signatures of
 all measures at once (one vectorized pass per hash function) took a quarter
-of datasketch's ``MinHash.bulk`` time at 300 cities, bands sorted in numpy a
-twenty-sixth of its ``MinHashLSH`` insert and query, and its LSH returns whole
-buckets, which made boilerplate quadratic in a first try (bench/bench_toolkit.py).
+to a half of datasketch's ``MinHash.bulk`` time at 300 cities, bands sorted
+in numpy an eighteenth to a twenty-sixth of its ``MinHashLSH`` insert and
+query (two runs), and its LSH returns whole buckets, which made boilerplate
+quadratic in a first try (bench/bench_toolkit.py).
 
 Pairs inside one city's plan and its annex (``annex_of``, or the same city
 on the same date) are not reuse. ``earlier`` is the measure of the document
