@@ -26,6 +26,7 @@ Shape of the graph (one named graph per source document):
               pk:city <city>? ; pk:departmentType <concept>? ; org:subOrganizationOf <org>? .
     <city>    a pk:City ; rdfs:label "许昌市"@zh, "Xuchang"@en ; pk:province "河南省" ;
               pk:adminCode "411000" .
+    (policy tools, text reuse, validity, levels, implementation: see graph/research_rdf.py)
     <target>  a pk:Target ; pk:indicator "..."@zh ; pk:indicatorConcept <kpi:...>? ;
               pk:kind pk:LEVEL|pk:INCREMENT|pk:ANNUAL|pk:GROWTH_RATE|pk:SHARE|pk:RANK ;
               pk:comparator pk:AT_LEAST|pk:ABOUT|pk:EXACT|pk:AT_MOST|pk:BETWEEN ;
