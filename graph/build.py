@@ -21,6 +21,7 @@ from .normalize import squash
 from .orgs import OrgResolver
 from .rdf import CorpusLinks, Quad, document_quads, report_quads
 from .report import corpus_report
+from .research_rdf import corpus_toolkit_quads
 from .schemes import load_schemes
 from .textio import DocumentError, read_document
 from .trig import deterministic_trig
@@ -193,7 +194,8 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def build_corpus(raw_dir: Path, progress: Progress | None = None) -> BuildResult:
+def build_corpus(raw_dir: Path, progress: Progress | None = None, reuse: bool = True) -> BuildResult:
+    """``reuse=False`` skips the text-reuse pairs (graph.reuse): the bench's baseline."""
     with _no_cyclic_gc():
         corpus = extract_corpus(raw_dir, progress)
         quads: set[Quad] = {(s, p, o, SCHEMES_GRAPH) for s, p, o in load_schemes().graph}
@@ -202,6 +204,8 @@ def build_corpus(raw_dir: Path, progress: Progress | None = None) -> BuildResult
         for f in corpus.facts:
             city = corpus.cities[f.meta.city_code]
             quads |= document_quads(f, city, links, tuple(gazetteer.ancestors(city)))
+        # policy tools, validity, levels, text reuse and implementation (graph.research_rdf)
+        quads |= corpus_toolkit_quads(corpus.facts, corpus.cities, gazetteer, links.pages, reuse=reuse)
         quads |= report_quads(corpus_report(corpus.facts, corpus.refused))
         return BuildResult(list(quads), corpus.facts, corpus.cities, corpus.errors, corpus.warnings, corpus.refused)
 

@@ -28,6 +28,7 @@ A trailing ``等`` (and others) is stripped and noted.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .model import Role
@@ -136,8 +137,11 @@ def split_units(norm: str, start: int, end: int, words: RoleWords | None = None)
     return units
 
 
-# the lower levels of local government a 各 distributes over
-_LOCAL_LEVEL = re.compile(r"^(乡镇|街道|乡|镇|社区|村)")
+# what a 各 distributes over: lower levels of local government, and bodies named by
+# their type alone (各县（市、区）人民政府、管委会; 各县（市、区）人民政府、开发区管委会)
+_LOCAL_LEVEL = re.compile(
+    r"^(?:乡镇|街道|乡|镇|社区|村)|^(?:(?:开发区|高新区|园区|经开区|功能区)?(?:管委会|管理委员会)|(?:人民)?政府)$"
+)
 
 
 def _distribute_ge(norm: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -186,6 +190,14 @@ def _split_conjunction(norm: str, a: int, b: int) -> list[tuple[int, int]]:
             cut = a + m.start()
             return [(a, cut)] + _split_conjunction(norm, cut + len(m.group(0)), b)
     return [(a, b)]
+
+
+_JURISDICTION_SET = re.compile(rf"^各{_LEVEL_WORDS}(?:、{_LEVEL_WORDS})*$")
+
+
+def is_jurisdiction_set(name: str) -> bool:
+    """各街道、镇, 各县（市、区）, 各乡镇: every jurisdiction of some levels (a collective of bodies)."""
+    return bool(_JURISDICTION_SET.match(name))
 
 
 def is_collective(name: str) -> bool:
@@ -384,11 +396,16 @@ def _clause(start: int, end: int, r: _Reading) -> Clause:
     return Clause(start, end, tuple(r.assignments), r.deadline, r.score, tuple(r.persons), tuple(r.skipped))
 
 
-def find_clauses(norm: str, start: int, end: int, words: RoleWords | None = None) -> list[Clause]:
+def find_clauses(
+    norm: str, start: int, end: int, words: RoleWords | None = None, is_body: Callable[[str], bool] | None = None
+) -> list[Clause]:
     """Responsibility clauses in norm[start:end] (a measure's own text).
 
     A bracket is a clause when one of its segments assigns a role and none
-    is unreadable prose; a labelled line ending a paragraph is one too.
+    is unreadable prose; a labelled line ending a paragraph is one too. A
+    bracket of bare units that closes the measure after its last sentence
+    (…弘扬科学家精神。（区科经委、区科协、各街道、镇）) names who is responsible,
+    when ``is_body`` says every one of them is a body.
     """
     words = words or load_role_words()
     clauses: list[Clause] = []
@@ -399,6 +416,12 @@ def find_clauses(norm: str, start: int, end: int, words: RoleWords | None = None
         if r.roles_seen and not r.unknown:
             clauses.append(_clause(m.start(), m.end(), r))
             taken.append((m.start(), m.end()))
+        elif is_body is not None and _closes(norm, m.start(), m.end(), start, end):
+            units = split_units(norm, m.start(inner), m.end(inner), words)
+            if units and all(is_body(u.name) for u in units):
+                bare = _Reading(assignments=[Assignment(Role.RESPONSIBLE, tuple(units))])
+                clauses.append(_clause(m.start(), m.end(), bare))
+                taken.append((m.start(), m.end()))
     # a labelled line: "责任单位：A、B。" closing a paragraph, or on a line of its own
     for line in re.finditer(r"[^\n]+", norm[start:end]):
         ls, le = start + line.start(), start + line.end()
@@ -415,6 +438,12 @@ def find_clauses(norm: str, start: int, end: int, words: RoleWords | None = None
             break
     clauses.sort(key=lambda c: c.start)
     return clauses
+
+
+def _closes(norm: str, a: int, b: int, start: int, end: int) -> bool:
+    """Whether norm[a:b] stands after the measure's last sentence and ends it."""
+    before = norm[start:a].rstrip()
+    return before.endswith(("。", ";", "!")) and not norm[b:end].strip(" 。.\n")
 
 
 def _label_positions(norm: str, ls: int, le: int, words: RoleWords) -> list[int]:

@@ -197,7 +197,8 @@ def synth(
 @app.command()
 def export(
     format: Annotated[str, typer.Option("--format", "-f", help="graphml, gexf, cytoscape, d3, csv, turtle, trig, "
-                                                              "ntriples or jsonld.")] = "graphml",
+                                                              "ntriples or jsonld; parquet: the whole "
+                                                              "dataset as tables into -o DIR.")] = "graphml",
     view: Annotated[str, typer.Option(help="responsibility, co-responsibility, city-measure-type, "
                                            "city-institution or city-similarity.")] = "responsibility",
     city: Annotated[Optional[str], typer.Option(help="许昌, 许昌市, Xuchang or 411000.")] = None,

@@ -23,6 +23,8 @@ from .model import (
 )
 from .normalize import StrippedText, normalize, squash
 from .orgs import OrgResolver
+from .policy_tools import code_measures
+from .validity import read_validity
 from .schemes import Schemes
 from .structure import own_ranges
 from .targets import first_year, horizon, measure_targets, plan_start
@@ -156,6 +158,8 @@ class Extractor:
             notes=list(doc.problems) + assigned.notes + meta.conflicts,
         )
         covered = clause_ranges + [(t.grid.start, t.grid.end) for t in doc.tables]
+        facts.policy_tools = code_measures(source, stripped, measures, typed, clause_ranges, mt_hits, self.schemes)
+        facts.validity = read_validity(source, meta, entry, doc.body_start, doc.header.issued)
         facts.unexplained = unexplained_passages(source, norm, facts, covered, self.words, doc.body_start)
         return facts
 

@@ -11,7 +11,8 @@ from pathlib import Path
 from .model import ManifestEntry, Span
 
 MANIFEST_NAME = "sources.toml"
-_FIELDS = {"file", "city", "title", "doc_number", "issued", "issuers", "url", "annex_of"}
+_FIELDS = {"file", "city", "title", "doc_number", "issued", "issuers", "url", "annex_of",
+           "valid_from", "valid_until", "status"}  # the last three: graph.validity
 
 
 class ManifestError(Exception):
@@ -89,6 +90,9 @@ def parse_manifest(text: str, source: str = MANIFEST_NAME) -> Manifest:
                 issuer_spans=_issuer_spans(text, source, file, names) if names else None,
                 url=_str(table.get("url"), "url", where, problems),
                 annex_of=_str(table.get("annex_of"), "annex_of", where, problems),
+                valid_from=_str(table.get("valid_from"), "valid_from", where, problems),
+                valid_until=_str(table.get("valid_until"), "valid_until", where, problems),
+                status=_str(table.get("status"), "status", where, problems),
             )
         )
     return Manifest(entries, problems)

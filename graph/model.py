@@ -161,6 +161,9 @@ class ManifestEntry:
     url: str | None = None
     annex_of: str | None = None
     issuer_spans: list[Span] | None = None  # where sources.toml names each issuer (parallel to issuers)
+    valid_from: str | None = None  # graph.validity: YYYY-MM-DD the policy takes effect
+    valid_until: str | None = None  # the last day it is valid
+    status: str | None = None  # in_force / expired / repealed (or 有效 / 失效 / 废止)
 
 
 @dataclass(frozen=True)
@@ -318,6 +321,39 @@ class Citation:
     kind: CitationKind = CitationKind.CITED
 
 
+@dataclass(frozen=True)
+class ToolCoding:
+    """A measure coded with a policy tool (graph.policy_tools), with its evidence words."""
+
+    measure: str  # measure code
+    tool: str  # IRI of a pt: concept
+    span: Span  # the evidence phrase
+    via: str | None = None  # the measure type (mt: IRI) whose crosswalk gave the tool; None: the tool's own words
+
+
+@dataclass(frozen=True)
+class DateStatement:
+    """A date a policy states about itself (graph.validity): where it comes from, and the words."""
+
+    kind: str  # issued / published / valid-from / valid-until / repealed
+    date: str  # ISO YYYY-MM-DD
+    origin: str  # text / meta (the portal page's fields) / manifest
+    span: Span | None = None  # the words, for origin text (and manifest lines)
+
+
+@dataclass
+class Validity:
+    """When a policy is in force, as it states it; status is computed at query time."""
+
+    dates: list[DateStatement] = field(default_factory=list)
+    stated_status: str | None = None  # IN_FORCE / REPEALED / EXPIRED, when a page or the manifest says so
+    status_span: Span | None = None
+    status_origin: str | None = None  # meta / manifest
+
+    def date(self, kind: str) -> str | None:
+        return next((d.date for d in self.dates if d.kind == kind), None)
+
+
 @dataclass
 class PolicyMeta:
     """Resolved metadata: the text's own statements, filled by the manifest."""
@@ -347,3 +383,5 @@ class DocumentFacts:
     refines: dict[str, str] = field(default_factory=dict)  # annex code -> main code
     notes: list[str] = field(default_factory=list)
     unexplained: list[Span] = field(default_factory=list)  # read like an assignment, yielded none
+    policy_tools: list[ToolCoding] = field(default_factory=list)  # graph.policy_tools
+    validity: Validity = field(default_factory=Validity)  # graph.validity

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+from .clauses import is_jurisdiction_set
 from .gazetteer import City, Gazetteer
 from .model import OrgKind, OrgRef
 from .normalize import normalize, squash
@@ -142,14 +143,17 @@ class OrgResolver:
         institution, a collective of bodies, a department type, or a name led
         by a jurisdiction (省 / 市 / 许昌市 …) and ending like a body. 企业, 高校,
         鼓励支持县区政府 and defined roles (运营单位) do not."""
-        name = squash(surface)
-        if words.is_defined_role(name):
+        name = re.sub(r"\([^()]{2,12}\)$", "", squash(normalize(surface)))  # 区委组织部(区人才办): its alias aside
+        if words.is_defined_role(name) or name in words.vague_collectives:
             return False
         inst = self._aliases.get(name)
         if inst is not None and self._usable(name, inst, city):
             return True
-        if _COLLECTIVE.search(name) and (words.looks_like_body(name) or name.endswith(")")):
+        if _COLLECTIVE.search(name) and (words.looks_like_body(name) or name.endswith(")")
+                                         or is_jurisdiction_set(name)):
             return True
+        if len(name) >= 5 and name.endswith(words.proper_endings) and not _COLLECTIVE.search(name):
+            return True  # 中关村科学城管委会, 河钢集团承钢公司: a proper name
         for scope, stem, written in self._scopes(name, city):
             if written == "none":
                 continue

@@ -38,9 +38,16 @@ _LABEL = re.compile(
     r"\s*(?:第[一二三四五六七八九十百零]{1,5}条|[一二三四五六七八九十]{1,3}\s*[、.]|\(\s*[一二三四五六七八九十\d]{1,3}\s*\)"
     r"|\d{1,2}\s*[.、)](?!\d)|[①-⑳]|[一二三四五六七八九十]{1,3}是)?\s*(?:同时|并且|并|还|另外)?\s*(?:明确|确定)?\s*"
 )
-_FILLER = re.compile(r"(?:要|应|须|需|将|要切实|具体|统一|共同|分别|依法|定期|积极|主动)?")
-_OVER = re.compile(r"(?:要|应|将|依法|定期)?对[^,;。]{1,40}?(?:进行|开展|实施|加强)?(?:跟踪|全过程|全程|定期|常态化)?")
+_FILLER = re.compile(r"(?:要|应|须|需|将)?(?:切实|具体|统一|共同|分别|依法|定期|积极|主动|密切|加强|全力)?")
+_OVER = re.compile(
+    r"(?:要|应|将|依法|定期)?(?:按照?职责(?:分工)?|依职责)?对[^,;。]{1,40}?(?:进行|开展|实施|加强)?"
+    r"(?:跟踪|全过程|全程|定期|常态化)?"
+)
+_OPEN_TAIL = re.compile(r"等+(?:(?:有关|相关|其他)?(?:部门|单位|机构))?")  # 省财政厅等部门: the list goes on
 _ADVERBIAL = re.compile(r"(?:要|应|将)?(?:按照|根据|依据|依照|结合|围绕|在)")
+_SUPERVISED = re.compile(r"(?:考核|考评|督查|督导|督办|监督)(?:工作|评价|结果)?")
+# an office set up in a body and made responsible: 联席会议办公室设在省科技厅，负责…
+_SEATED = re.compile(r"(?P<name>[^,;。]{2,30}?(?:办公室|办))设在(?P<host>[^,;。]{2,24}?)\s*,\s*负责")
 _AGENT = re.compile(r"(?<!理)由(?!于|此|来|衷)")
 _NOT_AGENCY = re.compile(r"^(?:组成|构成|牵头组成)")
 _SETUP = re.compile(
@@ -100,7 +107,8 @@ def leading_units(norm: str, start: int, end: int, words: RoleWords, bodies: Bod
         units = split_units(norm, start, k, words)
         # the last unit reaches k, but for a remark in brackets (设在市科技局) stripped from it
         tail = norm[units[-1].end : k] if units else ""
-        if not units or (tail and not words.remark_rx.fullmatch(tail)) or not _all_bodies(units, bodies.is_body):
+        if not units or (tail and not (words.remark_rx.fullmatch(tail) or _OPEN_TAIL.fullmatch(tail))) \
+                or not _all_bodies(units, bodies.is_body):
             continue
         if words.predicate_rx.match(norm, k, end):
             found.append((units, k))
@@ -150,6 +158,8 @@ def _read_clause(norm: str, a: int, b: int, words: RoleWords, bodies: BodyNames,
     # 由X…: an agent (within the first words: 本办法由市科技局负责解释)
     agent = _AGENT.search(norm, at, min(b, at + 8))
     if agent:
+        # 考核工作由X组织实施: the agent of an assessment supervises
+        default = Role.SUPERVISING if _SUPERVISED.search(norm, at, agent.start()) else Role.RESPONSIBLE
         units, after = leading_units(norm, agent.end(), b, words, bodies)
         if units:
             if _NOT_AGENCY.match(norm[after:b]):
@@ -158,9 +168,13 @@ def _read_clause(norm: str, a: int, b: int, words: RoleWords, bodies: BodyNames,
             if cm:
                 partners, p_end = leading_units(norm, cm.end(), b, words, bodies)
                 if partners:
-                    role = _verb_role(norm, p_end, b, words) or Role.RESPONSIBLE
-                    return [Assignment(role, tuple(units)), Assignment(Role.COOPERATING, tuple(partners))], None
-            return [Assignment(_verb_role(norm, after, b, words) or Role.RESPONSIBLE, tuple(units))], None
+                    role = _verb_role(norm, p_end, b, words) or default
+                    return ([Assignment(role, tuple(units)), Assignment(Role.COOPERATING, tuple(partners))],
+                            _Subject(units, True))
+            role = _verb_role(norm, after, b, words) or default
+            if default is Role.SUPERVISING and role is Role.RESPONSIBLE:
+                role = Role.SUPERVISING  # 考核工作由X具体组织实施: organizing the assessment is supervising
+            return [Assignment(role, tuple(units))], _Subject(units, True)
     # 会同Y…: the subject of the clause before acts with partners
     if subject:
         cm = words.companion_rx.match(norm, at, b)
@@ -170,8 +184,10 @@ def _read_clause(norm: str, a: int, b: int, words: RoleWords, bodies: BodyNames,
                 return [Assignment(Role.COOPERATING, tuple(partners))], subject
     units, after = leading_units(norm, at, b, words, bodies)
     if not units:
-        role = _role_after(norm, at, b, words)
-        if role is not None and subject and not subject.assigned:
+        role = _role_after(norm, at, b, words) or _closing_role(norm, at, b, words)
+        # a subject goes on into a bare verb: 市统计局按照本办法，负责…; once it took a role, only
+        # oversight is a duty of its own (市财政局负责…，并对资金使用情况实施监督)
+        if role is not None and subject and (not subject.assigned or role is Role.SUPERVISING):
             return [Assignment(role, tuple(subject.units))], None
         return [], None
     fm = _FILLER.match(norm, after, b)
@@ -190,7 +206,8 @@ def _read_clause(norm: str, a: int, b: int, words: RoleWords, bodies: BodyNames,
     return [], _Subject(units, False) if _ADVERBIAL.match(norm, after, b) else None
 
 
-_AS = re.compile(r"(?:要|应)?(?:作为|为|是|担任)(?:本项工作的|该项工作的|本项任务的|该项任务的)?")
+# 作为牵头单位, 为责任单位, 是本地区…工作的责任主体
+_AS = re.compile(r"(?:要|应)?(?:作为|为|是|担任)(?:[^,;。]{0,30}的)?")
 
 
 def _role_named(norm: str, at: int, end: int, words: RoleWords) -> Role | None:
@@ -223,6 +240,14 @@ def find_prose(
     def skipped(i: int, j: int) -> bool:
         return any(x < j and i < y for x, y in skip)
 
+    for m in _SEATED.finditer(norm, start, end):
+        if skipped(m.start(), m.end()):
+            continue
+        units = split_units(norm, m.start("name"), m.end("name"), words)
+        if len(units) == 1:
+            stop = norm.find("。", m.end(), end)
+            found.append(ProseAssignment(m.start(), stop if stop >= 0 else end,
+                                         (Assignment(Role.RESPONSIBLE, tuple(units)),)))
     for m in _SETUP.finditer(norm, start, end):
         if skipped(m.start(), m.end()):
             continue

@@ -71,7 +71,7 @@ class ResponsibilityReader:
                     out.responsibilities += _unique(found)
                     continue
             s, e = ranges[m.code]
-            for clause in find_clauses(norm, s, e, self.words):
+            for clause in find_clauses(norm, s, e, self.words, bodies.is_body):
                 out.clause_ranges.append((clause.start, clause.end))
                 span = source.span(clause.start, clause.end)
                 for a in clause.assignments:
@@ -181,9 +181,9 @@ def _hoist_closing_clauses(measures: list[Measure], found: list[Responsibility],
 
 def _ranked(units: list[Unit], role: Role, rule: tuple[int, Role] | None, at: int) -> list[tuple[Unit, Role]]:
     """Roles of a list's units; under a document's "first-listed leads" rule a
-    list of responsible units is led by its first."""
-    if rule is None or role is not Role.RESPONSIBLE or at < rule[0] or not units:
-        return [(u, role) for u in units]
+    list of several responsible units is led by its first."""
+    if rule is None or role is not Role.RESPONSIBLE or at < rule[0] or len(units) < 2:
+        return [(u, role) for u in units]  # a single unit stays responsible: it leads no one
     return [(units[0], Role.LEAD)] + [(u, rule[1]) for u in units[1:]]
 
 

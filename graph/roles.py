@@ -56,6 +56,8 @@ class RoleWords:
     joint_bodies: tuple[str, ...] = ()
     predicate_starts: tuple[str, ...] = ()
     remark_words: tuple[str, ...] = ()
+    proper_endings: tuple[str, ...] = ()  # 管委会, 有限公司 …: a body's own name without a jurisdiction
+    vague_collectives: tuple[str, ...] = ()  # 各地各部门: no set of bodies one can name
     first_leads: tuple[re.Pattern[str], ...] = ()  # "排在第一位的责任单位为牵头单位"
     supervising_phrases: tuple[re.Pattern[str], ...] = ()  # 将…纳入督查督办
     openings: tuple[tuple[str, re.Pattern[str]], ...] = ()  # (section kind, how such an item opens)
@@ -230,6 +232,8 @@ def load_role_words() -> RoleWords:
         joint_bodies=words("joint-body"),
         predicate_starts=words("predicate-start"),
         remark_words=words("remark-word"),
+        proper_endings=words("proper-body-ending"),
+        vague_collectives=words("vague-collective"),
         first_leads=tuple(re.compile(str(p)) for p in g.objects(URIRef(_RW + "first-leads"), PK.pattern)),
         openings=tuple(
             (kind, re.compile(str(p)))

@@ -31,6 +31,7 @@ SCHEME_FILES = (
     "department-types.ttl",
     "institutions.ttl",
     "responsibility-words.ttl",
+    "policy-tools.ttl",
     "indicators.ttl",
 )
 
@@ -103,6 +104,7 @@ class Schemes:
     department_types: list[DepartmentType]
     institutions: list[Institution]
     stip: list[Concept] = field(default_factory=list)
+    policy_tools: list[Concept] = field(default_factory=list)  # pt: (graph.policy_tools)
     indicators: list[IndicatorConcept] = field(default_factory=list)
     units: list[Unit] = field(default_factory=list)
     measure_type_not_evidence: tuple[re.Pattern[str], ...] = ()
@@ -216,7 +218,7 @@ def _units(g: Graph) -> list[Unit]:
 
 @functools.cache
 def load_schemes() -> Schemes:
-    from .vocab import DT, IND, KPI, MT, STIP
+    from .vocab import DT, IND, KPI, MT, PT, STIP
 
     parsed = Graph()
     pkg = resources.files("ontology")
@@ -275,6 +277,7 @@ def load_schemes() -> Schemes:
         department_types=depts,
         institutions=insts,
         stip=_concepts(g, URIRef(str(STIP))),
+        policy_tools=_concepts(g, URIRef(str(PT))),
         indicators=_indicators(g, URIRef(str(KPI))),
         units=_units(g),
         measure_type_not_evidence=_not_evidence(g, URIRef(str(MT))),

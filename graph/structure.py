@@ -122,8 +122,8 @@ def _content_end(source: SourceText, lines: list[Line], start: int, stop: int) -
             continue
         if is_furniture(line.text) or _ANNEX_REF.match(line.text):
             continue
-        if line.start > start and _CLOSING.match(normalize(line.text)):
-            break
+        if line.start > start and _CLOSING.match(normalize(line.text)) and "解释" not in line.text:
+            break  # (本措施由市科技局负责解释 names who interprets it: it is read with the item)
         end = max(end, min(line.content_end, stop))
     # trim trailing whitespace inside a line cut by ``stop``
     while end > start and source.text[end - 1].isspace():

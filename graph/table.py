@@ -183,12 +183,21 @@ def table_measures(source: SourceText, table: TaskTable, prefix: str = "") -> li
         carried = False
         if task_is_new and not units and not stated_empty and previous_units and grid.implicit_merges:
             units, carried = previous_units, True  # a merged role cell the text lost
+        elif task_is_new and grid.implicit_merges and number is None and previous_units:
+            # a continuation row of its group whose lead cell is empty: the merged lead above
+            # covers it (the responsible cell beside it being the row's own)
+            filled = {col.index for col, _ in units}
+            lost = [(col, cell) for col, cell in previous_units
+                    if col.role is Role.LEAD and col.index not in filled
+                    and not _explicitly_empty(source, values.get(col.index))]
+            if lost and len(lost) < len(previous_units):
+                units = lost + units
         if not task_is_new:
             if last_task is not None and units:
                 last_task.table_cells += tuple(_cells(source, units, carried=False))
             continue
         previous_units = units
-        label, body = _label(norm, task_cell, carried_group.get("number") if number is None else number)
+        label, body = _label(norm, task_cell, number, carried_group.get("number"))
         if label is None:
             label = f"row{r - table.header_row}"
         code = unique(f"{section.code}.{label}" if section else f"{prefix}{label}")
@@ -241,23 +250,26 @@ def _cells(source: SourceText, units: list[tuple[Column, GridCell]], carried: bo
     ]
 
 
-def _label(norm: str, task: GridCell, number: GridCell | None) -> tuple[str | None, int]:
+def _label(norm: str, task: GridCell, number: GridCell | None, group: GridCell | None = None) -> tuple[str | None, int]:
     """A task's label and where its text starts after the label.
 
     The task cell's own ``(n)`` wins (the 许昌 annex numbers groups in 序号 and
-    tasks in the cell); else the number column; else a leading ``n.``.
+    tasks in the cell); else the row's number; else a leading ``n.`` of the
+    task; else the number of the group a merged 序号 cell carries.
     """
     m = _TASK_NO.match(norm, task.start, task.end)
     if m:
         return f"({m.group(1)})", m.end()
-    if number is not None:
-        nm = _NUMBER.match(norm[number.start : number.end])
+    for cell in (number, None, group):
+        if cell is None:
+            m = _LEADING_NO.match(norm, task.start, task.end)
+            if m and number is None:
+                return m.group(1), m.end()
+            continue
+        nm = _NUMBER.match(norm[cell.start : cell.end])
         if nm:
             return nm.group(1), task.start
-        return norm[number.start : number.end].strip(), task.start
-    m = _LEADING_NO.match(norm, task.start, task.end)
-    if m:
-        return m.group(1), m.end()
+        return norm[cell.start : cell.end].strip(), task.start
     return None, task.start
 
 

@@ -26,6 +26,7 @@ Shape of the graph (one named graph per source document):
               pk:city <city>? ; pk:departmentType <concept>? ; org:subOrganizationOf <org>? .
     <city>    a pk:City ; rdfs:label "许昌市"@zh, "Xuchang"@en ; pk:province "河南省" ;
               pk:adminCode "411000" .
+    (policy tools, text reuse, validity, levels, implementation: see graph/research_rdf.py)
     <target>  a pk:Target ; pk:indicator "..."@zh ; pk:indicatorConcept <kpi:...>? ;
               pk:kind pk:LEVEL|pk:INCREMENT|pk:ANNUAL|pk:GROWTH_RATE|pk:SHARE|pk:RANK ;
               pk:comparator pk:AT_LEAST|pk:ABOUT|pk:EXACT|pk:AT_MOST|pk:BETWEEN ;
@@ -54,6 +55,7 @@ IND = Namespace(BASE + "scheme/industry/")
 DT = Namespace(BASE + "scheme/department-type/")
 STIP = Namespace(BASE + "scheme/stip/")
 RW = Namespace(BASE + "scheme/responsibility-words/")  # ontology/responsibility-words.ttl
+PT = Namespace(BASE + "scheme/policy-tool/")  # Rothwell & Zegveld policy tools (ontology/policy-tools.ttl)
 KPI = Namespace(BASE + "scheme/indicator/")
 UNIT = Namespace(BASE + "scheme/unit/")
 INST = Namespace(BASE + "id/institution/")
@@ -69,6 +71,7 @@ PREFIXES = {
     "ind": IND,
     "dt": DT,
     "stip": STIP,
+    "pt": PT,
     "kpi": KPI,
     "unit": UNIT,
     "inst": INST,

@@ -16,3 +16,29 @@ def corpus() -> BuildResult:
 @pytest.fixture(scope="session")
 def facts_by_file(corpus):
     return {f.source.name: f for f in corpus.facts}
+
+
+TOOLKIT_FIXTURES = RAW_DIR.parent.parent / "tests" / "fixtures" / "toolkit"
+
+
+@pytest.fixture(scope="session")
+def toolkit_raw(tmp_path_factory):
+    """The seeds plus the toolkit's own documents (tests/fixtures/toolkit): a province's
+    opinions, a city's plan copying three 承德 measures, a county's repealed portal page."""
+    import shutil
+
+    raw = tmp_path_factory.mktemp("toolkit") / "raw"
+    shutil.copytree(RAW_DIR, raw)
+    manifest = (raw / "sources.toml").read_text("utf-8")
+    for path in sorted(TOOLKIT_FIXTURES.iterdir()):
+        if path.name == "sources.toml":
+            manifest += "\n" + path.read_text("utf-8")
+        else:
+            shutil.copy(path, raw / path.name)
+    (raw / "sources.toml").write_text(manifest, "utf-8")
+    return raw
+
+
+@pytest.fixture(scope="session")
+def toolkit_corpus(toolkit_raw) -> BuildResult:
+    return build_corpus(toolkit_raw)

@@ -3,6 +3,7 @@
 The command's body, kept out of ``graph/cli.py`` so the CLI stays a list of
 commands. CSV is two tables: ``-o x.zip`` zips them (as ``GET /export``
 does), any other name ``x.csv`` writes ``x.nodes.csv`` and ``x.edges.csv``.
+Parquet is the whole dataset as tables (graph/export/parquet.py), into ``-o DIR``.
 """
 
 from __future__ import annotations
@@ -18,8 +19,23 @@ class ExportError(Exception):
     pass
 
 
+def _parquet(output: Path | None, data: Path) -> list[Path]:
+    from . import parquet
+
+    if output is None:
+        raise ExportError("parquet writes one file per table: give -o DIR")
+    if not data.exists():
+        raise ExportError(f"{data} does not exist: run `policykg build` first")
+    try:
+        return parquet.write_parquet(data, output)
+    except NotADirectoryError as exc:
+        raise ExportError(str(exc)) from None
+
+
 def run(filters: Filters, format_name: str, output: Path | None, data: Path) -> tuple[list[Path], bytes | None]:
     """Written files, or the bytes for stdout when there is no output path."""
+    if format_name.strip().lower() == "parquet":  # the dataset's tables, not a view (graph/export/parquet.py)
+        return _parquet(output, data), None
     fmt = get_format(format_name)
     if not data.exists():
         raise ExportError(f"{data} does not exist: run `policykg build` first")

@@ -1,0 +1,334 @@
+"""Text reuse between documents (policy transfer): measures that are near-copies.
+
+Each measure's own text (from its start to its first child's, like the
+concept hits), less its numbering, its responsibility clauses (（责任单位：…）:
+whom a city charges is its own) and the closing formula of validity
+(本方案自印发之日起施行…), is normalized: punctuation and whitespace dropped, and the
+names of its own city and province replaced by one placeholder, so that
+承德's "建设承德可持续发展研究院" and a copy saying "建设宜昌可持续发展研究院"
+differ in nothing but the copy's edits. Its character 3-grams (shingles) are
+what two texts are compared by: the score of a pair is the Jaccard index of
+their shingle sets, 1.0 for identical texts.
+
+Candidates come from MinHash signatures and locality-sensitive hashing
+(``BANDS`` bands of ``ROWS`` rows: a pair of Jaccard J shares a band with
+probability 1 - (1 - J^ROWS)^BANDS: 0.64 at J = 0.5, 0.93 at 0.6, 0.997 at 0.7
+and 1 - 10^-6 at 0.8, so pairs near the stored floor of 0.5 may be missed, pairs
+at the API's default 0.8 are not); candidates whose signatures agree on at
+least 0.4 get the exact Jaccard. No pair of measures is compared otherwise,
+so the work grows with the number of measures, not its square, with two
+guards against boilerplate that hundreds of documents repeat word for word
+(加强组织领导 …): identical texts are hashed once, and in a band bucket of
+more than ``BUCKET_CAP`` texts each is compared with the ``BUCKET_CAP``
+earliest (by issue date) only. Each measure keeps its ``KEEP`` best matches
+(ties: the earlier first), so what is stored stays linear too.
+
+The MinHash is a dozen numpy lines rather than ``datasketch``: signatures of
+all measures at once (one vectorized pass per hash function) took a quarter
+to a half of datasketch's ``MinHash.bulk`` time at 300 cities, bands sorted
+in numpy an eighteenth to a twenty-sixth of its ``MinHashLSH`` insert and
+query (two runs), and its LSH returns whole buckets, which made boilerplate
+quadratic in a first try (bench/bench_toolkit.py).
+
+Pairs inside one city's plan and its annex (``annex_of``, or the same city
+on the same date) are not reuse. ``earlier`` is the measure of the document
+issued first (an annex dates from its main document); None when the dates
+are equal or unknown.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from .model import DocumentFacts, Form, Span
+from .structure import own_ranges
+
+SHINGLE = 3  # characters per shingle
+BANDS, ROWS = 32, 5  # 160 hash functions
+MIN_SHINGLES = 8  # shorter texts (a bare heading) say too little to call a copy
+MIN_SCORE = 0.5  # pairs below are not stored
+BUCKET_CAP = 16
+KEEP = 10  # as many as Measure.similarMeasures gives by default
+ESTIMATE_MARGIN = 0.1  # 2.5 standard deviations of a 160-function estimate at J = 0.5
+_DROP = re.compile(r"[\s\W_]+", re.UNICODE)
+PLACEHOLDER = "〇"
+
+
+@dataclass(frozen=True)
+class MeasureText:
+    """A measure's own text as compared, and where it is."""
+
+    document: str
+    code: str
+    span: Span  # the own text in the source
+    date: str | None  # the issue date of its document (an annex: its main document's)
+    group: str  # documents of one group are never reuse of each other (a plan and its annexes)
+    city: str  # city code
+
+
+@dataclass(frozen=True)
+class Similarity:
+    """Two measures of different documents whose texts are near-copies."""
+
+    measure: MeasureText  # the later one (or, with no earlier, the first in document order)
+    other: MeasureText
+    score: float  # exact Jaccard of the shingle sets, rounded to 4 places
+    earlier: MeasureText | None
+
+
+def measure_texts(facts: list[DocumentFacts], city_names: dict[str, tuple[str, ...]] | None = None):
+    """Every measure's own text with the normalized string compared.
+
+    ``city_names`` maps a city code to the names replaced by the placeholder
+    (its name, short name, province); without it only the measure's text is used.
+    """
+    by_file = {f.source.name: f for f in facts}
+    out: list[tuple[MeasureText, str]] = []
+    for f in facts:
+        main = by_file.get(f.meta.annex_of or "")
+        date = f.meta.issued or (main.meta.issued if main else None)
+        group = main.source.name if main else f.source.name
+        ranges = own_ranges([m for m in f.measures if m.table_row is None])
+        ranges.update({m.code: (m.span.start, m.span.end) for m in f.measures if m.table_row is not None})
+        names = sorted((city_names or {}).get(f.meta.city_code, ()), key=len, reverse=True)
+        cut = {(r.span.start, r.span.end) for r in f.responsibilities if r.form is Form.CLAUSE}
+        cut |= {_sentence(f.source.text, d.span) for d in f.validity.dates if d.span and d.origin == "text"}
+        cut = sorted(cut)
+        for m in f.measures:
+            s, e = ranges[m.code]
+            text = _without(f.source.text, s, e, cut)
+            for name in names:
+                text = text.replace(name, PLACEHOLDER)
+            norm = _DROP.sub("", text)
+            label = _DROP.sub("", m.label)
+            if label and norm.startswith(label):  # 24. and 4. number the same measure
+                norm = norm[len(label):]
+            mt = MeasureText(f.source.name, m.code, f.source.span(s, e), date, group, f.meta.city_code)
+            out.append((mt, norm))
+    return out
+
+
+def _sentence(text: str, span: Span) -> tuple[int, int]:
+    """The sentence holding a span (本方案自印发之日起施行，有效期至…。): the closing
+    formula a document's last measure runs into."""
+    a = max(text.rfind(c, 0, span.start) for c in "。\n") + 1
+    ends = [i for i in (text.find(c, span.end) for c in "。\n") if i >= 0]
+    return a, (min(ends) + 1 if ends else len(text))
+
+
+def _without(text: str, s: int, e: int, cut: list[tuple[int, int]]) -> str:
+    """text[s:e] less the responsibility clauses in it: which units carry a
+    measure out is each city's own, not the policy text it copied."""
+    pieces, at = [], s
+    for a, b in cut:
+        if b <= at or a >= e:
+            continue
+        pieces.append(text[at:a])
+        at = max(at, b)
+    pieces.append(text[at:e])
+    return "".join(pieces)
+
+
+def shingles(text: str) -> set[int]:
+    """The text's character 3-grams, hashed to 32 bits (crc32: the same on every run)."""
+    b = text.encode("utf-8")
+    return {zlib.crc32(text[i : i + SHINGLE].encode("utf-8")) for i in range(len(text) - SHINGLE + 1)} if b else set()
+
+
+def _hash_functions(n: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.RandomState(20260101)  # fixed: the same signatures, the same pairs, on every build
+    a = rng.randint(0, 1 << 62, size=(n, 2), dtype=np.int64).astype(np.uint64)
+    b = rng.randint(0, 1 << 62, size=(n, 2), dtype=np.int64).astype(np.uint64)
+    odd = (a[:, 0] << np.uint64(2)) ^ a[:, 1] | np.uint64(1)  # 64 random bits, odd
+    return odd, (b[:, 0] << np.uint64(2)) ^ b[:, 1]
+
+
+def signatures(sets: list[set[int]]) -> np.ndarray:
+    """MinHash signatures, one row per set: per hash function, the least of
+    ((a·x + b) mod 2^64) >> 32 over the set's shingles (multiply-shift hashing:
+    a linear hash modulo a prime of 2^61, with 32-bit keys, barely wraps and keeps
+    the keys' order, which ruins the estimate)."""
+    n = BANDS * ROWS
+    lengths = np.fromiter((len(s) for s in sets), dtype=np.int64, count=len(sets))
+    flat = np.fromiter((x for s in sets for x in sorted(s)), dtype=np.uint64, count=int(lengths.sum()))
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+    a, b = _hash_functions(n)
+    out = np.empty((len(sets), n), dtype=np.uint32)
+    shift = np.uint64(32)
+    with np.errstate(over="ignore"):  # arithmetic modulo 2^64 is the point
+        for k in range(n):
+            h = (a[k] * flat + b[k]) >> shift
+            out[:, k] = np.minimum.reduceat(h, starts).astype(np.uint32)
+    return out
+
+
+def _date_key(t: MeasureText) -> tuple[str, str, str]:
+    return (t.date or "9999-99-99", t.document, t.code)
+
+
+def find_reuse(facts: list[DocumentFacts], city_names: dict[str, tuple[str, ...]] | None = None,
+               min_score: float = MIN_SCORE) -> list[Similarity]:
+    """Pairs of measures in different documents (not one plan and its annex) with score ≥ ``min_score``."""
+    items = [(t, n) for t, n in measure_texts(facts, city_names) if len(n) - SHINGLE + 1 >= MIN_SHINGLES]
+    if len(items) < 2:
+        return []
+    # identical normalized texts share one signature
+    unique: dict[str, int] = {}
+    members: list[list[int]] = []
+    for i, (_, norm) in enumerate(items):
+        u = unique.setdefault(norm, len(unique))
+        if u == len(members):
+            members.append([])
+        members[u].append(i)
+    texts = list(unique)
+    sets = [shingles(t) for t in texts]
+    sig = signatures(sets)
+    # the earliest member of each unique text orders the buckets
+    first = [min(_date_key(items[i][0]) for i in ms) for ms in members]
+    rank = np.empty(len(texts), dtype=np.int64)
+    rank[sorted(range(len(texts)), key=first.__getitem__)] = np.arange(len(texts))
+    us, vs = _candidates(sig, rank)
+    # the signatures' estimate first (vectorized), the exact Jaccard for those near or above the bar
+    step = 100_000
+    est = np.concatenate([
+        (sig[us[i : i + step]] == sig[vs[i : i + step]]).mean(axis=1) for i in range(0, len(us), step)
+    ]) if len(us) else np.zeros(0)
+    near = est >= min_score - ESTIMATE_MARGIN
+    # each unique text's matches (its own copies score 1.0)
+    matches: list[list[tuple[float, int]]] = [[(1.0, u)] if len(members[u]) > 1 else [] for u in range(len(texts))]
+    sizes = [len(x) for x in sets]
+    for u, v in zip(us[near].tolist(), vs[near].tolist()):
+        inter = len(sets[u] & sets[v])
+        j = inter / (sizes[u] + sizes[v] - inter)
+        if j >= min_score:
+            matches[u].append((j, v))
+            matches[v].append((j, u))
+    for ms in members:  # copies in date order: the earliest source first
+        ms.sort(key=lambda i: _date_key(items[i][0]))
+    # per measure: its KEEP best matches in other documents (not its plan's annexes),
+    # walked in (score, date) order so that a text copied hundreds of times costs KEEP each
+    kept: dict[tuple[int, int], float] = {}
+    for u, options in enumerate(matches):
+        if not options:
+            continue
+        options.sort(key=lambda jv: (-jv[0], first[jv[1]]))
+        for x in members[u]:
+            tx = items[x][0]
+            taken = 0
+            for j, v in options:
+                for y in members[v]:
+                    ty = items[y][0]
+                    if y == x or tx.document == ty.document or tx.group == ty.group or _same_day_same_city(tx, ty):
+                        continue
+                    kept[(min(x, y), max(x, y))] = j
+                    taken += 1
+                    if taken >= KEEP:
+                        break
+                if taken >= KEEP:
+                    break
+    out = []
+    for (x, y), j in kept.items():
+        tx, ty = items[x][0], items[y][0]
+        earlier = None
+        if tx.date and ty.date and tx.date != ty.date:
+            earlier = tx if tx.date < ty.date else ty
+        later = ty if earlier is tx else tx
+        other = tx if later is ty else ty
+        if earlier is None and _date_key(ty) < _date_key(tx):
+            later, other = ty, tx
+        out.append(Similarity(later, other, round(j, 4), earlier))
+    out.sort(key=lambda s: (s.measure.document, s.measure.span.start, -s.score, s.other.document, s.other.code))
+    return out
+
+
+def _candidates(sig: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (u < v) of texts that share a band, each text paired with the
+    ``BUCKET_CAP`` earliest of its bucket: by sorting, so a band costs a few
+    numpy passes whatever its buckets' sizes."""
+    n = len(sig)
+    mult = np.random.RandomState(7).randint(1, 1 << 62, size=ROWS, dtype=np.int64).astype(np.uint64) | np.uint64(1)
+    codes = []
+    for band in range(BANDS):
+        with np.errstate(over="ignore"):  # a multiplicative hash: wrapping is the point
+            key = (sig[:, band * ROWS : (band + 1) * ROWS].astype(np.uint64) * mult).sum(axis=1, dtype=np.uint64)
+        idx = np.lexsort((rank, key))  # by bucket, then earliest first
+        k = key[idx]
+        starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+        sizes = np.diff(np.r_[starts, n])
+        big = sizes >= 2
+        starts, sizes = starts[big], sizes[big]
+        if not len(starts):
+            continue
+        heads = np.minimum(sizes, BUCKET_CAP)
+        group = np.repeat(np.arange(len(starts)), sizes)  # the bucket of each member below
+        members = idx[np.repeat(starts, sizes) + np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)]
+        reps = heads[group]
+        left = np.repeat(members, reps)
+        offset = np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
+        right = idx[np.repeat(starts[group], reps) + offset]
+        keep = left != right
+        lo, hi = np.minimum(left[keep], right[keep]), np.maximum(left[keep], right[keep])
+        codes.append(lo.astype(np.int64) * n + hi)
+    if not codes:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    pairs = np.unique(np.concatenate(codes))
+    return pairs // n, pairs % n
+
+
+def _same_day_same_city(a: MeasureText, b: MeasureText) -> bool:
+    return a.city == b.city and a.date is not None and a.date == b.date
+
+
+# -- reading the pairs back (notebooks, the service) ------------------------------
+
+
+@dataclass(frozen=True)
+class StoredSimilarity:
+    """A pk:MeasureSimilarity of a built dataset: IRIs, the score, and the two cities."""
+
+    measure: str
+    other: str
+    score: float
+    earlier: str | None
+    measure_city: str  # the cities' names (许昌市)
+    other_city: str
+
+
+def similarities_from_store(store) -> list[StoredSimilarity]:
+    """Every stored pair of a built dataset loaded in a pyoxigraph Store, best first."""
+    import pyoxigraph as ox
+
+    from .vocab import SPARQL_PREFIXES
+
+    q = SPARQL_PREFIXES + """
+        SELECT ?m ?o ?score ?e ?mc ?oc WHERE {
+          ?s a pk:MeasureSimilarity ; pk:measure ?m ; pk:other ?o ; pk:score ?score .
+          OPTIONAL { ?s pk:earlier ?e }
+          ?m pk:city/rdfs:label ?mc . FILTER (lang(?mc) = "zh")
+          ?o pk:city/rdfs:label ?oc . FILTER (lang(?oc) = "zh")
+        }"""
+    rows = store.query(q, use_default_graph_as_union=True) if isinstance(store, ox.Store) else store.query(q)
+    out = {(r["m"].value, r["o"].value): StoredSimilarity(
+        r["m"].value, r["o"].value, float(r["score"].value), r["e"].value if r["e"] is not None else None,
+        r["mc"].value, r["oc"].value) for r in rows}
+    return sorted(out.values(), key=lambda x: (-x.score, x.measure, x.other))
+
+
+def text_reuse(pairs: list[StoredSimilarity], cities: list[str] | None = None, min_score: float = 0.8,
+               first: int = 100) -> list[StoredSimilarity]:
+    """``Query.textReuse``: pairs scoring at least ``min_score`` whose two measures are both in
+    ``cities`` (names as stored, 许昌市; all when None), best first, at most ``first``."""
+    wanted = set(cities) if cities else None
+    out = [p for p in pairs if p.score >= min_score
+           and (wanted is None or (p.measure_city in wanted and p.other_city in wanted))]
+    return out[:first]
+
+
+def similar_measures(pairs: list[StoredSimilarity], measure: str, min_score: float = 0.8,
+                     first: int = 10) -> list[StoredSimilarity]:
+    """``Measure.similarMeasures``: the pairs a measure is in (either side), best first."""
+    return [p for p in pairs if p.score >= min_score and measure in (p.measure, p.other)][:first]
