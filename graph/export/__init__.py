@@ -6,6 +6,7 @@
     node_link.py  D3 node-link JSON        write_node_link / read_node_link
     csv.py        nodes.csv + edges.csv    write_csv(_zip) / read_csv(_zip)
     rdf.py        Turtle, TriG, N-Triples, JSON-LD: the source triples of the view
+    parquet.py    the dataset's tables (graph/frames.py) as Parquet files, one per table
     command.py    ``policykg export``: a view of a built dataset, to a file or stdout
 
 ``export`` turns a view into bytes in a named format; the CLI and

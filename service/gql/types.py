@@ -12,7 +12,7 @@ The enums are the pipeline's own (graph/model.py) under the contract's names.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import strawberry
 
@@ -289,33 +289,36 @@ class Organization:
         return info.context.lookups.measures_of_org(org.iri)
 
 
+# The concept schemes' types (MeasureType, Industry, Indicator) read the same record and hop alike.
+
+def _broader(concept: strawberry.Parent[records.Concept], info: Ctx) -> Any:
+    return info.context.lookups.concept(concept.broader_iri)
+
+
+def _narrower(concept: strawberry.Parent[records.Concept], info: Ctx) -> Any:
+    lookups = info.context.lookups
+    return lookups.many(lookups.concept, concept.narrower_iris)
+
+
+def _measures_of(concept: strawberry.Parent[records.Concept], info: Ctx) -> Any:
+    return info.context.lookups.measures_of_concept(concept.iri)
+
+
+def _cities_of(concept: strawberry.Parent[records.Concept], info: Ctx) -> Any:
+    return info.context.lookups.cities_of_concept(concept.iri)
+
+
 @strawberry.type
 class MeasureType:
     id: strawberry.ID
     iri: str
     label: str
     label_en: str
-
-    @strawberry.field
-    @staticmethod
-    def broader(concept: strawberry.Parent[records.Concept], info: Ctx) -> Optional[MeasureType]:
-        return info.context.lookups.concept(concept.broader_iri)
-
-    @strawberry.field
-    @staticmethod
-    def narrower(concept: strawberry.Parent[records.Concept], info: Ctx) -> list[MeasureType]:
-        lookups = info.context.lookups
-        return lookups.many(lookups.concept, concept.narrower_iris)
-
-    @strawberry.field(description="Measures of this type or of a narrower one.")
-    @staticmethod
-    def measures(concept: strawberry.Parent[records.Concept], info: Ctx) -> list[Measure]:
-        return info.context.lookups.measures_of_concept(concept.iri)
-
-    @strawberry.field
-    @staticmethod
-    def cities(concept: strawberry.Parent[records.Concept], info: Ctx) -> list[City]:
-        return info.context.lookups.cities_of_concept(concept.iri)
+    broader: Optional[MeasureType] = strawberry.field(resolver=_broader)
+    narrower: list[MeasureType] = strawberry.field(resolver=_narrower)
+    measures: list[Measure] = strawberry.field(resolver=_measures_of,
+                                               description="Measures of this type or of a narrower one.")
+    cities: list[City] = strawberry.field(resolver=_cities_of)
 
 
 @strawberry.type
@@ -324,27 +327,11 @@ class Industry:
     iri: str
     label: str
     label_en: str
-
-    @strawberry.field
-    @staticmethod
-    def broader(concept: strawberry.Parent[records.Concept], info: Ctx) -> Optional[Industry]:
-        return info.context.lookups.concept(concept.broader_iri)
-
-    @strawberry.field
-    @staticmethod
-    def narrower(concept: strawberry.Parent[records.Concept], info: Ctx) -> list[Industry]:
-        lookups = info.context.lookups
-        return lookups.many(lookups.concept, concept.narrower_iris)
-
-    @strawberry.field(description="Measures of this industry or of a narrower one.")
-    @staticmethod
-    def measures(concept: strawberry.Parent[records.Concept], info: Ctx) -> list[Measure]:
-        return info.context.lookups.measures_of_concept(concept.iri)
-
-    @strawberry.field
-    @staticmethod
-    def cities(concept: strawberry.Parent[records.Concept], info: Ctx) -> list[City]:
-        return info.context.lookups.cities_of_concept(concept.iri)
+    broader: Optional[Industry] = strawberry.field(resolver=_broader)
+    narrower: list[Industry] = strawberry.field(resolver=_narrower)
+    measures: list[Measure] = strawberry.field(resolver=_measures_of,
+                                               description="Measures of this industry or of a narrower one.")
+    cities: list[City] = strawberry.field(resolver=_cities_of)
 
 
 @strawberry.type(description="The words in a measure that gave it a measure type or an industry.")
@@ -432,17 +419,9 @@ class Indicator:
     label: str
     label_en: str
     definition: str = strawberry.field(description="What is measured.")
-
-    @strawberry.field
-    @staticmethod
-    def broader(concept: strawberry.Parent[records.Concept], info: Ctx) -> Optional[Indicator]:
-        return info.context.lookups.concept(concept.broader_iri)
-
-    @strawberry.field(description="Narrower statistics: a level (省级, 市级) or a kind of the counted thing.")
-    @staticmethod
-    def narrower(concept: strawberry.Parent[records.Concept], info: Ctx) -> list[Indicator]:
-        lookups = info.context.lookups
-        return lookups.many(lookups.concept, concept.narrower_iris)
+    broader: Optional[Indicator] = strawberry.field(resolver=_broader)
+    narrower: list[Indicator] = strawberry.field(
+        resolver=_narrower, description="Narrower statistics: a level (省级, 市级) or a kind of the counted thing.")
 
     @strawberry.field(description="Targets stated in exactly this statistic, in city then document order.")
     @staticmethod
