@@ -45,11 +45,13 @@ _OVER = re.compile(
 )
 _OPEN_TAIL = re.compile(r"等+(?:(?:有关|相关|其他)?(?:部门|单位|机构))?")  # 省财政厅等部门: the list goes on
 _ADVERBIAL = re.compile(r"(?:要|应|将)?(?:按照|根据|依据|依照|结合|围绕|在)")
+_ASSESSING = re.compile(r"(?:进行|开展|组织)[^,;。]{0,8}?(?:考核|考评|综合评价|评价考核)")
 _SUPERVISED = re.compile(r"(?:考核|考评|督查|督导|督办|监督)(?:工作|评价|结果)?")
 # an office set up in a body and made responsible: 联席会议办公室设在省科技厅，负责…
 _SEATED = re.compile(r"(?P<name>[^,;。]{2,30}?(?:办公室|办))设在(?P<host>[^,;。]{2,24}?)\s*,\s*负责")
 _AGENT = re.compile(r"(?<!理)由(?!于|此|来|衷)")
-_NOT_AGENCY = re.compile(r"^(?:组成|构成|牵头组成)")
+# after 由X: composition (由…组成), or a person of X (由市政府分管领导约谈…, 由县政府分管副县长任组长)
+_NOT_AGENCY = re.compile(r"^(?:组成|构成|牵头组成|分管|主要负责同志|主要领导|[副正]?(?:省|市|县|区)长|领导)")
 _SETUP = re.compile(
     r"(?:设立|成立|组建|建立)(?P<name>[^,;。]{3,40}?(?:委员会|领导小组|工作组|办公室|中心|专班|联席会议))"
     r"(?:\s*,[^,;。]{0,16}(?:组长|主任|召集人|成员)[^,;。]{0,8}){0,3}\s*,\s*(?:由其|专门)?负责"
@@ -104,6 +106,8 @@ def leading_units(norm: str, start: int, end: int, words: RoleWords, bodies: Bod
             continue
         if norm.count("(", start, k) != norm.count(")", start, k):
             continue  # inside a bracket: 办公室(设在省科技厅
+        if "的" in norm[start:k]:
+            break  # a relative clause (由县政府分管副县长任组长的…专班): no body's name has one
         units = split_units(norm, start, k, words)
         # the last unit reaches k, but for a remark in brackets (设在市科技局) stripped from it
         tail = norm[units[-1].end : k] if units else ""
@@ -195,7 +199,9 @@ def _read_clause(norm: str, a: int, b: int, words: RoleWords, bodies: BodyNames,
     if cm:
         partners, p_end = leading_units(norm, cm.end(), b, words, bodies)
         if partners:
-            role = _role_after(norm, p_end, b, words) or Role.RESPONSIBLE
+            # 市科技局会同市统计局进行综合评价: leading an assessment supervises
+            default = Role.SUPERVISING if _ASSESSING.search(norm, p_end, b) else Role.RESPONSIBLE
+            role = _role_after(norm, p_end, b, words) or default
             return ([Assignment(role, tuple(units)), Assignment(Role.COOPERATING, tuple(partners))],
                     _Subject(units, True))
     role = _verb_role(norm, after, b, words) or _role_named(norm, after, b, words)
@@ -251,7 +257,9 @@ def find_prose(
     for m in _SETUP.finditer(norm, start, end):
         if skipped(m.start(), m.end()):
             continue
-        units = split_units(norm, m.start("name"), m.end("name"), words)
+        # 成立由…任组长的X专班: the body is what follows the last 的
+        a = max(m.start("name"), norm.rfind("的", m.start("name"), m.end("name")) + 1)
+        units = split_units(norm, a, m.end("name"), words)
         if len(units) == 1 and bodies.is_body(units[0].name):
             stop = norm.find("。", m.end(), end)
             found.append(ProseAssignment(m.start(), stop if stop >= 0 else end,

@@ -152,6 +152,7 @@ def table_measures(source: SourceText, table: TaskTable, prefix: str = "") -> li
         seen.add(out)
         return out
 
+    groups = _group_rows(source, at, kind_col.get("number"), table.header_row, last_row)
     for r in range(table.header_row + 1, last_row + 1):
         row = {c: at.get((r, c)) for c in range(ncols)}
         own = {c: v[0] for c, v in row.items() if v is not None and not v[1] and v[0].end > v[0].start}
@@ -181,6 +182,8 @@ def table_measures(source: SourceText, table: TaskTable, prefix: str = "") -> li
         stated_empty = any(_explicitly_empty(source, values.get(col.index)) for col in role_cols)
         units = [(col, cell) for col, cell in units if not _explicitly_empty(source, cell)]
         carried = False
+        if r in groups:
+            previous_units = []  # a group's own row (1 above 1.1, 1.2): it carries nothing down
         if task_is_new and not units and not stated_empty and previous_units and grid.implicit_merges:
             units, carried = previous_units, True  # a merged role cell the text lost
         elif task_is_new and grid.implicit_merges and number is None and previous_units:
@@ -234,6 +237,19 @@ def table_measures(source: SourceText, table: TaskTable, prefix: str = "") -> li
         measures.append(m)
         last_task = m
     return measures
+
+
+def _group_rows(source: SourceText, at, number_col: int | None, header_row: int, last_row: int) -> set[int]:
+    """Rows numbered n that rows numbered n.1, n.2 … follow: groups of the task rows below them."""
+    if number_col is None:
+        return set()
+    numbers: dict[int, str] = {}
+    for r in range(header_row + 1, last_row + 1):
+        v = at.get((r, number_col))
+        if v is not None and not v[1] and v[0].end > v[0].start:
+            numbers[r] = normalize(source.text[v[0].start : v[0].end]).strip().rstrip(".")
+    return {r for r, n in numbers.items()
+            if n.isdigit() and any(m.startswith(n + ".") for m in numbers.values())}
 
 
 def row_has_task(row, kind_col: dict[str, int], task_kind: str) -> bool:
