@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
         "Caveat: the seeds are the set the rules were developed on, so the after column is a",
         "development-set figure. Forms the seeds lack are checked by sentences of their own in",
-        "tests/test_targets.py, tests/test_concepts.py and tests/test_citations.py; the issue's",
+        "tests/graph/test_targets.py, tests/graph/test_concepts.py and tests/graph/test_citations.py; the issue's",
         "held-out expert check is kept outside the repository.",
         "",
     ]

@@ -1,6 +1,6 @@
 """Documents per second per format, against .txt in the same run.
 
-The 承德 plan and the 许昌 annex are converted (tests/formats/make.py: a portal
+The 承德 plan and the 许昌 annex are converted (tests/graph/formats/make.py: a portal
 page, a python-docx Word file, a PDF printed by headless Chromium, and a .doc
 saved by LibreOffice when it is installed) and each format is measured two
 ways: decoding alone (bytes → extracted text with its grids) and the whole
@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "graph"))  # tests/graph/formats/make.py
 
 from formats.make import chromium, portal_page, printed_pdf, word_file  # noqa: E402
 from formats.seeds import ANNEX, CHENGDE  # noqa: E402
@@ -92,7 +92,7 @@ def main() -> None:
     lines = [
         "# Formats: documents per second, against .txt in the same run",
         "",
-        "The 承德 plan and the 许昌 annex (2 documents) in each format, made by tests/formats/make.py; "
+        "The 承德 plan and the 许昌 annex (2 documents) in each format, made by tests/graph/formats/make.py; "
         f"median of {args.repeat} runs on this machine (`python bench/bench_formats.py`). "
         "`decode` is bytes → extracted text with grids; `build` adds extraction and RDF "
         "(`build_corpus` on a folder of the two).",

@@ -623,7 +623,7 @@ def render(rows: dict[int, dict], remote: dict | None, notes: list[str], args) -
     for n in sizes:
         b = rows[n]["build"]
         s = b.get("score", {}).get("all")
-        pr = f"{s['precision']:.4f} / {s['recall']:.4f}" if s else "(seeds: tests/test_seeds.py)"
+        pr = f"{s['precision']:.4f} / {s['recall']:.4f}" if s else "(seeds: tests/graph/test_seeds.py)"
         L.append(f"| {label[n]} | {b['docs']} | {b['triples']} | {b['seconds']:.1f} | {b['docs'] / b['seconds']:.1f} "
                  f"| {b['peak_mib']:.0f} MiB | {b['cache_s']:.1f} | {b['peak_with_cache_mib']:.0f} MiB | {pr} |")
     if 30 in rows and 300 in rows:

@@ -1,8 +1,16 @@
-"""Shared fixtures: the bundled corpus is built once per test session."""
+"""Shared fixtures: the bundled corpus built once per test session, and the real server.
+
+``server`` is ``policykg serve`` on a free port (tests/service_fixtures.py starts it), one per
+session, started by the first test that asks and stopped at the end; ``client`` talks to it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import httpx
 import pytest
+from service_fixtures import Server, start_server, stop_server
 
 from graph.build import BuildResult, build_corpus
 from graph.paths import RAW_DIR
@@ -42,3 +50,16 @@ def toolkit_raw(tmp_path_factory):
 @pytest.fixture(scope="session")
 def toolkit_corpus(toolkit_raw) -> BuildResult:
     return build_corpus(toolkit_raw)
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[Server]:
+    started = start_server()
+    yield started
+    stop_server(started)
+
+
+@pytest.fixture(scope="session")
+def client(server) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url, timeout=30) as c:
+        yield c

@@ -1,9 +1,9 @@
-"""The real server, started the way a user starts it: ``policykg serve --port N``.
+"""The real server, started the way a user starts it: ``policykg serve --port N``, and how to ask it.
 
-One server per test session, shared by every test_service_* module: the
-first module to ask starts it and registers its stop at session end. It runs
-with POLICYKG_DEBUG=1 so GraphQL responses report store round trips (the N+1
-test reads them), and with a small SPARQL row cap so the cap can be seen.
+``start_server`` / ``stop_server`` run one (tests/conftest.py's ``server`` fixture is the one a
+session shares); servers run with POLICYKG_DEBUG=1 so GraphQL responses report store round trips
+(the N+1 test reads them), and with a small SPARQL row cap so the cap can be seen. ``gql`` and
+``data_of`` ask it GraphQL.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 import httpx
-import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACT = Path(__file__).resolve().parents[2] / "shared/contract/schema.graphql"
@@ -36,9 +35,6 @@ class Server:
 
     def log(self) -> str:
         return self.log_path.read_text("utf-8", errors="replace")[-4000:]
-
-
-_server: Server | None = None
 
 
 def free_port() -> int:
@@ -94,22 +90,6 @@ def stop_server(server: Server) -> None:
         server.process.kill()
         server.process.wait()
     server.log_path.unlink(missing_ok=True)
-
-
-@pytest.fixture(scope="session")
-def server(pytestconfig) -> Server:
-    global _server
-    if _server is None:
-        _server = start_server()
-        started = _server
-        pytestconfig.add_cleanup(lambda: stop_server(started))
-    return _server
-
-
-@pytest.fixture(scope="session")
-def client(server) -> httpx.Client:
-    with httpx.Client(base_url=server.url, timeout=30) as c:
-        yield c
 
 
 def gql(client: httpx.Client, query: str, **variables) -> dict:

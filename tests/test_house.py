@@ -6,6 +6,7 @@
 - service/ is layered as its __init__.py lists it: each subpackage imports only those below it.
 - Every package's __init__.py maps its modules: each one listed, none that is not there.
 - README's layout section is those maps, as ``layout()`` writes them.
+- tests/ mirrors the code: a folder under tests/graph/ or tests/service/ is a package there.
 """
 
 from __future__ import annotations
@@ -193,3 +194,10 @@ def test_the_readme_layout_is_the_package_maps():
     readme = (ROOT / "README.md").read_text("utf-8")
     block = readme.split("<!-- layout: tests/test_house.py -->\n", 1)[1].split("```\n", 2)[1]
     assert block == layout(), "README's layout section is stale; write in what layout() returns:\n" + layout()
+
+
+def test_the_tests_mirror_the_code():
+    tests = ROOT / "tests"
+    wrong = [str(d.relative_to(tests)) for top in ("graph", "service") for d in (tests / top).rglob("*")
+             if d.is_dir() and d.name != "__pycache__" and not (ROOT / d.relative_to(tests) / "__init__.py").is_file()]
+    assert wrong == [], f"test folders with no package of that name: {wrong}"

@@ -19,7 +19,7 @@ from graphql import (
     get_introspection_query,
     print_ast,
 )
-from service_fixtures import CONTRACT, client, data_of, server  # noqa: F401  (fixtures)
+from service_fixtures import CONTRACT, data_of
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from service_fixtures import Server, client, server, start_server, stop_server  # noqa: F401
+from service_fixtures import Server, start_server, stop_server
 
 ADMIN_TOKEN = "reliability-test-token"
 

@@ -1,7 +1,7 @@
 """Hostile GraphQL: each abuse is refused with an error that says why, fast, and the
 server stays healthy. Runs against the live servers (bundled data; production mode).
 
-tests/test_service_graphql.py already checks one depth, alias and token bomb
+tests/e2e/test_graphql.py already checks one depth, alias and token bomb
 and the `first`/cursor messages; these go further (fragments, variables,
 huge strings, breadth bombs, wrong types, introspection) and time each one.
 """

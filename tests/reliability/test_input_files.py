@@ -3,9 +3,9 @@
 Each case is built next to a good document (承德) in a temporary raw
 folder: the bad file is decoded or refused with its name and the problem,
 and the good document still builds with exactly its own counts. Cases
-already covered by tests/test_new_documents.py (empty, random binary,
+already covered by tests/graph/test_new_documents.py (empty, random binary,
 GB18030 of 承德, prose, missing file, unknown city, one duplicate) and
-tests/test_textio.py (decode of each encoding) are not repeated here.
+tests/graph/test_textio.py (decode of each encoding) are not repeated here.
 """
 
 from __future__ import annotations

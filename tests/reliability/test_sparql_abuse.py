@@ -2,7 +2,7 @@
 connections, no query that runs on for minutes, no unbounded answer.
 
 A TCP listener on loopback stands in for "another host": every query that
-names it must leave it without a single connection. tests/test_service_sparql_guard.py
+names it must leave it without a single connection. tests/service/web/sparql/test_endpoint.py
 checks the keyword guard in process; here the whole server is exercised.
 """
 

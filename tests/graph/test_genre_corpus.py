@@ -9,8 +9,6 @@ recall of at least 0.98 per document.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from graph.build import build_corpus
@@ -18,8 +16,9 @@ from graph.evaluate import load_truth, score_corpus
 from graph.gazetteer import default_gazetteer
 from graph.manifest import load_manifest
 from graph.model import Basis, Form
+from graph.paths import PROJECT_ROOT
 
-GENRE = Path(__file__).parent / "fixtures" / "genre"
+GENRE = PROJECT_ROOT / "tests" / "fixtures" / "genre"
 TRUTH = load_truth(GENRE / "truth.json")
 
 
@@ -88,7 +87,7 @@ def test_every_form_is_read(genre):
 # extractor reads role words and agents only, so those 13 of 545 are missed; recall is asked
 # for the corpus as a whole, precision per document.
 
-GENRE2 = Path(__file__).parent / "fixtures" / "genre2"
+GENRE2 = PROJECT_ROOT / "tests" / "fixtures" / "genre2"
 TRUTH2 = load_truth(GENRE2 / "truth.json")
 
 

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-from pathlib import Path
 
 import pytest
 
 from graph.annotated import score_citations, score_measure_types, score_targets
-from graph.paths import RAW_DIR
+from graph.paths import PROJECT_ROOT, RAW_DIR
 from graph.schemes import load_schemes
 
-FOLDER = Path(__file__).parent / "fixtures" / "annotations"
+FOLDER = PROJECT_ROOT / "tests" / "fixtures" / "annotations"
 
 
 def _load(name):

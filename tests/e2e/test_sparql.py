@@ -7,7 +7,7 @@ import io
 
 import pyoxigraph as ox
 import pytest
-from service_fixtures import SPARQL_ROW_CAP, client, server  # noqa: F401  (fixtures)
+from service_fixtures import SPARQL_ROW_CAP
 
 from graph.manifest import load_manifest
 from graph.paths import RAW_DIR

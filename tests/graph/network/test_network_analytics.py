@@ -6,7 +6,7 @@ import pytest
 
 from graph.network import DatasetStore, Names, analyze, read_corpus
 from service.lifecycle.loading import ensure_dataset
-from service_fixtures import client, data_of, gql, server  # noqa: F401  (fixtures)
+from service_fixtures import data_of, gql
 
 XUCHANG = "https://w3id.org/policykg/id/city/411000"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from service_fixtures import client, data_of, gql, server  # noqa: F401  (fixtures)
+from service_fixtures import data_of, gql
 
 
 def test_diffusion_over_graphql(client):  # noqa: F811

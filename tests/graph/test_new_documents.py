@@ -10,9 +10,9 @@ import pytest
 from graph.build import build_corpus, serialize_trig
 from graph.manifest import ManifestError
 from graph.model import Basis, Role
-from graph.paths import RAW_DIR
+from graph.paths import PROJECT_ROOT, RAW_DIR
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = PROJECT_ROOT / "tests" / "fixtures"
 
 
 @pytest.fixture(scope="module")

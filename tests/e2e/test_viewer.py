@@ -15,7 +15,6 @@ from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
 
-from service_fixtures import client, server  # noqa: F401  (fixtures)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"

@@ -1,7 +1,7 @@
 """graph/table.py: a grid, as a structured format (HTML, Word, PDF) hands it over, read as measures.
 
 The grids are built cell by cell here, with their merges stated (rowspan, colspan) the way the
-decoders state them; tests/test_table_text.py reads the layouts of plain-text copies.
+decoders state them; tests/graph/test_table_text.py reads the layouts of plain-text copies.
 """
 
 from __future__ import annotations

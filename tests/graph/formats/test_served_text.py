@@ -17,7 +17,7 @@ import pytest
 from graph.build import text_path
 from graph.paths import RAW_DIR
 from graph.textio import read_document
-from service_fixtures import client, server, start_server, stop_server  # noqa: F401 (fixtures)
+from service_fixtures import start_server, stop_server
 
 from .seeds import ANNEX, CHENGDE
 

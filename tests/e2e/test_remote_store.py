@@ -20,7 +20,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from service_fixtures import ROOT, client, free_port, gql, policykg_command, server, start_server, stop_server  # noqa: F401
+from service_fixtures import ROOT, free_port, gql, policykg_command, start_server, stop_server
 
 from graph.paths import DATASET_PATH
 from service.readmodel.index import load_index

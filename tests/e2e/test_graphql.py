@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from service_fixtures import client, data_of, gql, server  # noqa: F401  (fixtures)
+from service_fixtures import data_of, gql
 
 from graph.paths import RAW_DIR
 from graph.textio import read_document

@@ -6,19 +6,19 @@ from __future__ import annotations
 import csv
 import io
 import json
-from pathlib import Path
 
 import pytest
 from rdflib import URIRef
 from rdflib.namespace import SKOS
 
+from graph.paths import PROJECT_ROOT
 from graph.policy_tools import (
     city_tool_matrix, rows_from_facts, rows_from_store, score_codings, tool_family_matrix, tool_scheme,
 )
 from graph.schemes import load_schemes
 from graph.vocab import MT, PK, PT, STIP
 
-ANNOTATIONS = Path(__file__).parent / "fixtures" / "annotations" / "policy-tools.json"
+ANNOTATIONS = PROJECT_ROOT / "tests" / "fixtures" / "annotations" / "policy-tools.json"
 SUB_TOOLS = {
     "supply": {"talent", "funding", "technical-support", "infrastructure", "public-service", "information-support"},
     "environment": {"goal-planning", "financial-support", "tax-incentive", "regulation", "intellectual-property",

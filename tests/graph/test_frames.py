@@ -14,7 +14,7 @@ import pytest
 
 from graph.build import serialize_trig
 from graph.frames import TABLES, load_frames, load_tables
-from graph.paths import DATASET_PATH, RAW_DIR
+from graph.paths import DATASET_PATH, PROJECT_ROOT, RAW_DIR
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +67,7 @@ def test_tables_join_on_their_ids(toolkit_trig):
 
 def test_export_parquet_writes_one_file_per_table_that_reads_back(tmp_path):
     out = tmp_path / "tables"
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
     run = subprocess.run([sys.executable, "-m", "graph.cli", "export", "--format", "parquet", "-o", str(out),
                           "--data", str(DATASET_PATH)], capture_output=True, text=True, env=env)
     assert run.returncode == 0, run.stderr
@@ -83,7 +83,7 @@ def test_export_parquet_writes_one_file_per_table_that_reads_back(tmp_path):
 
 
 def test_export_parquet_errors_name_what_is_wrong(tmp_path):
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
 
     def export(*args):
         r = subprocess.run([sys.executable, "-m", "graph.cli", "export", "--format", "parquet", *args],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service_fixtures import client, data_of, server  # noqa: F401  (fixtures)
+from service_fixtures import data_of
 
 TARGET = "id indicator kind comparator value valueMax unit year aspiration text source { quote } " \
          "indicatorConcept { id label } city { name }"

@@ -7,7 +7,6 @@ from typer.testing import CliRunner
 
 from graph.cli import app
 from graph.export import FORMATS, csv, graphml
-from service_fixtures import client, server  # noqa: F401  (fixtures)
 
 MEDIA = {"graphml": "application/graphml+xml", "gexf": "application/gexf+xml", "cytoscape": "application/json",
          "d3": "application/json", "csv": "application/zip", "turtle": "text/turtle",

@@ -2,7 +2,7 @@
 
 承德's plan is numbered paragraphs (一、 / (一) / 1.) under a cover notice;
 许昌's annex is a task table whose 序号 / 工作重点 / 工作目标 cells span the
-task rows of their group. The converters in tests/formats/make.py write
+task rows of their group. The converters in tests/graph/formats/make.py write
 these parts as a portal web page, a Word file and a printed PDF, so that
 every format is checked against the facts of the same .txt seed.
 """

@@ -6,6 +6,8 @@ log) are off at 0; a value that does not parse stops the server at start-up, the
 
 from __future__ import annotations
 
+from graph.paths import PROJECT_ROOT
+
 import re
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from service import settings
 from service.cli import app as cli
 from service.settings import SETTINGS, SettingError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = PROJECT_ROOT
 NAME = re.compile(r"POLICYKG_[A-Z0-9_]+")
 SWITCHES = [s.name for s in SETTINGS if s.type is bool]
 
@@ -86,7 +88,7 @@ def test_the_service_reads_settings_only_through_the_table():
 
 def test_the_readme_lists_the_table():
     readme = (ROOT / "README.md").read_text("utf-8")
-    block = readme.split("<!-- settings: tests/test_settings.py -->\n", 1)[1]
+    block = readme.split("<!-- settings: tests/service/test_settings.py -->\n", 1)[1]
     assert block.startswith(settings.markdown()), ("README's Settings table is stale; write in what "
                                                   "settings.markdown() returns:\n" + settings.markdown())
 

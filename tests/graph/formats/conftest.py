@@ -1,4 +1,4 @@
-"""The seeds converted to HTML, Word and PDF once per session (tests/formats/make.py)."""
+"""The seeds converted to HTML, Word and PDF once per session (tests/graph/formats/make.py)."""
 
 from __future__ import annotations
 

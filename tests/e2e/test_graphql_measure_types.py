@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service_fixtures import client, data_of, server  # noqa: F401  (fixtures)
+from service_fixtures import data_of
 
 FOUR = '["许昌", "常州", "承德", "漯河"]'
 
