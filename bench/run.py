@@ -168,7 +168,9 @@ def policykg() -> list[str]:
 
     exe = shutil.which("policykg")
     installed = {e.name: e.value for e in entry_points(group="console_scripts")}.get("policykg")
-    return [exe] if exe and installed == "service.cli:app" else [sys.executable, "-m", "service.cli"]
+    if exe and installed == "service.cli:app":
+        return [exe]
+    return [sys.executable, "-c", "from service.cli import app; app()"]
 
 
 def http_get(url: str, timeout: float = 5) -> tuple[int, bytes]:

@@ -51,7 +51,7 @@ def policykg_command() -> list[str]:
     installed = {e.name: e.value for e in entry_points(group="console_scripts")}.get("policykg")
     if exe and installed == "service.cli:app":
         return [exe]
-    return [sys.executable, "-m", "service.cli"]
+    return [sys.executable, "-c", "from service.cli import app; app()"]
 
 
 def _command() -> list[str]:

@@ -46,7 +46,7 @@ def site(made, tmp_path_factory):
         extra = f'annex_of = "{MAIN}"\n' if seed == ANNEX else ""
         manifest += f'[[document]]\nfile = "{name}"\ncity = "{city}"\n{extra}'
     (raw / "sources.toml").write_text(manifest, "utf-8")
-    done = subprocess.run([sys.executable, "-m", "service.cli", "build", "--raw", str(raw),
+    done = subprocess.run([sys.executable, "-c", "from service.cli import app; app()", "build", "--raw", str(raw),
                            "--no-serve-cache"], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     srv = start_server("--data", str(root / "policykg.trig"), env={"POLICYKG_CACHE": "0"})
