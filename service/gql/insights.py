@@ -58,12 +58,26 @@ class MatrixHeader:
 @strawberry.type(description="Counts of measures, rows × columns, in one piece (cells[row][column]).")
 class CountMatrix:
     name: str
-    rows: list[MatrixHeader] = strawberry.field(description="Cities, by administrative code.")
+    rows: list[MatrixHeader] = strawberry.field(description="Cities, by administrative code (policy tools, in "
+                                                            "the tool × family matrix: see rowKind).")
+    row_kind: str = strawberry.field(description="What a row is: city, or policy_tool.")
     columns: list[MatrixHeader] = strawberry.field(description="Concepts, grouped by family.")
     cells: list[list[int]] = strawberry.field(description="Measures of the column's concept (or a narrower "
                                                           "one) in the row's city.")
     row_totals: list[int] = strawberry.field(description="Distinct measures of the row carrying any column.")
     column_totals: list[int] = strawberry.field(description="Distinct measures of the column over all rows.")
+
+
+@strawberry.enum(description="The second axis of the policy-tool matrix.")
+class PolicyToolMatrixAxis(Enum):
+    CITY = "CITY"  # city × tool
+    MEASURE_TYPE_FAMILY = "MEASURE_TYPE_FAMILY"  # tool × measure-type family (二维分析框架)
+
+
+@strawberry.enum(description="Policy tools one by one, or rolled up to their three types.")
+class PolicyToolLevel(Enum):
+    TOOL = "TOOL"
+    TYPE = "TYPE"
 
 
 # -- diffusion ---------------------------------------------------------------------------------
@@ -415,6 +429,17 @@ class InsightsQuery:
     async def city_industry_matrix(self, info: Ctx, families: Optional[bool] = False,
                              cities: Optional[list[str]] = None) -> CountMatrix:
         return await offload(_dashboards.city_industries, info.context.graph, bool(families), cities)
+
+    @strawberry.field(description="Policy tools as researchers tabulate them: by CITY, the city × tool matrix; by "
+                                  "MEASURE_TYPE_FAMILY, the tool × measure-type family 二维分析框架. level TYPE rolls "
+                                  "the sub-tools up to 供给型 / 环境型 / 需求型. Cells count distinct measures. "
+                                  "Also GET /dashboards/city-policy-tools.csv and policy-tool-families.csv.")
+    async def policy_tool_matrix(self, info: Ctx, by: Optional[PolicyToolMatrixAxis] = PolicyToolMatrixAxis.CITY,
+                                 level: Optional[PolicyToolLevel] = PolicyToolLevel.TOOL,
+                                 cities: Optional[list[str]] = None) -> CountMatrix:
+        by_family = by is PolicyToolMatrixAxis.MEASURE_TYPE_FAMILY
+        make = _dashboards.policy_tool_families if by_family else _dashboards.city_policy_tools
+        return await offload(make, info.context.graph, (level or PolicyToolLevel.TOOL).value, cities)
 
     @strawberry.field(description="Targets compared like with like across cities (same indicator concept, kind and "
                                   "unit family), most widely set first; each row says which targets it leaves out "

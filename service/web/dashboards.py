@@ -84,6 +84,13 @@ DASHBOARDS: dict[str, tuple[str, Callable[[Any, Any], str]]] = {
         g, bool(_flag(q, "families")), _cities(q)).to_csv(_header(q))),
     "city-industries": ("Measures per city × industry (wide).", lambda g, q: dashboards.city_industries(
         g, bool(_flag(q, "families")), _cities(q)).to_csv(_header(q))),
+    "city-policy-tools": ("Measures per city × policy tool (level=type: 供给型/环境型/需求型).",
+                          lambda g, q: dashboards.city_policy_tools(
+                              g, _choice(q, "level", dashboards.TOOL_LEVELS) or "TOOL", _cities(q)).to_csv(_header(q))),
+    "policy-tool-families": ("Policy tool × measure-type family, the 二维分析框架 (level=type: the three types).",
+                             lambda g, q: dashboards.policy_tool_families(
+                                 g, _choice(q, "level", dashboards.TOOL_LEVELS) or "TOOL",
+                                 _cities(q)).to_csv(_header(q))),
     "targets": ("Targets by indicator across cities, units normalized.", lambda g, q: dashboards.targets_csv(
         g, q.get("indicator") or None, q.get("city") or None)),
     "workload": ("Organizations ranked by measures they lead or are responsible for.",

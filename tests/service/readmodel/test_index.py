@@ -31,7 +31,7 @@ def queries(store) -> Queries:
 def test_the_index_reads_the_graph_in_a_fixed_number_of_queries(store):
     before = store.round_trips
     ix = load_index(store)
-    assert ix.load_round_trips == store.round_trips - before <= 16
+    assert ix.load_round_trips == store.round_trips - before <= 19  # one SELECT per kind of node or relation
     assert ix.triple_count == store.triple_count() > 0
     assert len(ix.cities) == 4 and len(ix.policies) == 5
     # every relation points at something the index holds
