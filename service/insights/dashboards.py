@@ -412,12 +412,12 @@ class _Workload:
 
 
 def workload(g: Any, city: str | None = None, kind: str | None = None, department_type: str | None = None,
-             basis: str | None = None, collectives: bool = False, first: int | None = None) -> list[WorkloadRow]:
+             basis: str | None = "EXPLICIT", collectives: bool = False, first: int | None = None) -> list[WorkloadRow]:
     """Organizations ranked by the measures they lead or are responsible for (then cooperate on).
 
     ``city`` counts only that city's measures; ``kind`` an OrganizationKind name;
-    ``department_type`` a department type (科技局, dt:finance …); ``basis`` EXPLICIT or
-    INHERITED; ``collectives`` keeps collective references such as 各有关单位.
+    ``department_type`` a department type (科技局, dt:finance …); ``basis`` EXPLICIT (the
+    default), INHERITED, or None for both; ``collectives`` keeps collective references such as 各有关单位.
     """
     ix = g.index
     data = derived(g, "workload", _Workload).data
@@ -473,7 +473,7 @@ def _tied(a: WorkloadRow, b: WorkloadRow) -> bool:
 
 
 def workload_csv(g: Any, city: str | None = None, kind: str | None = None, department_type: str | None = None,
-                 basis: str | None = None, collectives: bool = False, first: int | None = None) -> str:
+                 basis: str | None = "EXPLICIT", collectives: bool = False, first: int | None = None) -> str:
     ix = g.index
     rows = []
     for r in workload(g, city, kind, department_type, basis, collectives, first):
