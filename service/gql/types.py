@@ -315,6 +315,13 @@ class Organization:
     def parent(org: strawberry.Parent[records.Organization], info: Ctx) -> Optional[Organization]:
         return info.context.lookups.organization(org.parent_iri)
 
+    @strawberry.field(description="Its units named in the documents (org:subOrganizationOf it): 中科院微电子所 "
+                                  "of 中国科学院, a 处室 of its bureau.")
+    @staticmethod
+    def parts(org: strawberry.Parent[records.Organization], info: Ctx) -> list[Organization]:
+        lookups = info.context.lookups
+        return lookups.many(lookups.organization, org.part_iris)
+
     @strawberry.field(description="Cities whose documents name it or one of its parts (a document naming "
                                   "中科院微电子所 names 中科院 too).")
     @staticmethod

@@ -607,6 +607,11 @@ def _derive(ix: GraphIndex) -> None:
                     todo.append(child)
         return out
 
+    for parent, children in parts.items():
+        if parent in ix.organizations:
+            ix.organizations[parent].part_iris = sorted(
+                (c for c in children if c not in ix.registry_only),
+                key=lambda c: (city_code.get(ix.organizations[c].city_iri or "", ""), ix.organizations[c].name))
     for o in ix.organizations.values():
         body = with_parts(o.iri)
         cities = {c for member in body for c in ix.organizations[member].named_in_iris}

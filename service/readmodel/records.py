@@ -84,6 +84,7 @@ class Organization:
     lookup_names: set[str] = field(default_factory=set)  # aliases + registry labels, for resolution
     named_in_iris: list[str] = field(default_factory=list)  # cities whose documents name it
     city_iris: list[str] = field(default_factory=list)  # ... it or one of its parts (中科院微电子所)
+    part_iris: list[str] = field(default_factory=list)  # bodies that are org:subOrganizationOf it
 
 
 @dataclass(slots=True)
