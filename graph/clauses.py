@@ -45,6 +45,8 @@ _FILLER_VERB = re.compile(r"(?:各司其职|密切配合|协同推进|共同推�
 _LEVEL_WORDS = r"(?:县级市|乡镇|街道|开发区|园区|[省市县区乡镇旗])(?:\([^()]*\))?"
 _PROTECTED = re.compile(
     rf"各{_LEVEL_WORDS}(?:、{_LEVEL_WORDS})+|县、市、区|县\(市、区\)|市、县\(区\)|市、县两级|省、市、县|省、市"
+    # one office of a party committee and a government: 市委、市政府督查室
+    r"|([省市县区])委、\1(?:人民)?政府(?:督查室|办公室|督查局|督查办|信访局|研究室)"
 )
 # a trailing 等 (and others), also as 等部门 / 等有关单位
 _OPEN_ENDED = re.compile(r"等+(?:(?:有关|相关|其他)?(?:部门|单位|机构))?$")
