@@ -185,12 +185,16 @@ def _read_clause(norm: str, a: int, b: int, words: RoleWords, bodies: BodyNames,
     if subject:
         cm = words.companion_rx.match(norm, at, b)
         if cm:
-            partners, _ = leading_units(norm, cm.end(), b, words, bodies)
+            partners, p_end = leading_units(norm, cm.end(), b, words, bodies)
             if partners:
-                return [Assignment(Role.COOPERATING, tuple(partners))], subject
+                together = [Assignment(Role.COOPERATING, tuple(partners))]
+                # 州财政局负责…，会同州科技局对资金使用情况进行监督检查: the subject oversees too
+                if _closing_role(norm, p_end, b, words) is Role.SUPERVISING:  # not …开展绩效评价
+                    together.insert(0, Assignment(Role.SUPERVISING, tuple(subject.units)))
+                return together, subject
     units, after = leading_units(norm, at, b, words, bodies)
     if not units:
-        role = _verb_role(norm, at, b, words)
+        role = _role_after(norm, at, b, words) or _closing_role(norm, at, b, words)
         # a subject goes on into a bare verb: 市统计局按照本办法，负责…; once it took a role, only
         # oversight is a duty of its own (市财政局负责…，并对资金使用情况实施监督)
         if role is not None and subject and (not subject.assigned or role is Role.SUPERVISING):

@@ -154,3 +154,10 @@ def test_a_note_closing_the_list_names_its_lead():
 def test_a_body_under_two_names_leads_a_verbal_clause():
     text = "加强知识产权保护。（省市场监管局（省知识产权局）牵头，省法院、省科技厅配合）"
     assert roles(text) == [("LEAD", ["省市场监管局(省知识产权局)"]), ("COOPERATING", ["省法院", "省科技厅"])]
+
+
+def test_angle_brackets_hold_an_alias_and_按职责落实_closes_a_list():
+    assert roles("加强人才工作。（区委组织部〈区委人才办〉牵头，区人社局配合）") == [
+        ("LEAD", ["区委组织部(区委人才办)"]), ("COOPERATING", ["区人社局"])]
+    assert roles("引进高层次人才。（责任单位：市委组织部、市人力资源社会保障局；各区人民政府按职责落实）") == [
+        ("RESPONSIBLE", ["市委组织部", "市人力资源社会保障局"]), ("RESPONSIBLE", ["各区人民政府"])]

@@ -104,3 +104,11 @@ def test_responsible_for_overseeing_is_overseeing(read):
     assert read("县委县政府督查室负责对各项任务的落实情况进行督查。") == [("SUPERVISING", "县委县政府督查室")]
     assert read("州政府督查室会同州科技局对重点任务开展跟踪督办。") == [
         ("SUPERVISING", "州政府督查室"), ("COOPERATING", "州科技局")]
+
+
+def test_a_subject_that_oversees_with_a_partner_after_its_duty(read):
+    assert read("州财政局负责项目资金的预算安排和拨付，会同州科技局对资金使用情况进行监督检查。") == [
+        ("RESPONSIBLE", "州财政局"), ("SUPERVISING", "州财政局"), ("COOPERATING", "州科技局")]
+    # a performance evaluation with a partner adds no oversight
+    assert read("市财政局负责项目经费的预算安排，会同市科技局开展项目资金绩效评价。") == [
+        ("RESPONSIBLE", "市财政局"), ("COOPERATING", "市科技局")]
