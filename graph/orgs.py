@@ -298,7 +298,10 @@ class OrgResolver:
         if not dt.label_en:
             return None
         if scope.level == "PROVINCE" and not scope.is_municipality:
-            return f"{scope.name_en} Provincial {dt.label_en.replace(' Bureau', ' Department')}"
+            department = dt.label_en.replace(' Bureau', ' Department')
+            if scope.name.endswith("自治区"):  # Department of Science and Technology of Guangxi Zhuang Autonomous Region
+                return f"{department} of {scope.name_en} Autonomous Region"
+            return f"{scope.name_en} Provincial {department}"
         if scope.level == "COUNTY" and level != "Municipal":
             return f"{scope.name_en} {level} {dt.label_en}"
         return f"{scope.name_en} {dt.label_en}"
