@@ -16,10 +16,12 @@ from typing import Optional
 import strawberry
 
 from ..insights import citations as _citations
+from ..insights import common as _common
 from ..insights import dashboards as _dashboards
 from ..insights import diffusion as _diffusion
 from ..insights import matrix as _matrix
 from ..insights import search as _search
+from ..readmodel.names import Suggester, unknown
 from .citations import CitationNetwork, PolicyLevel, PolicyRef
 from .connections import check_first
 from .context import Ctx
@@ -42,6 +44,26 @@ from .types import (
 
 def _value(member: Enum | None) -> str | None:
     return member.value if member is not None else None
+
+
+def _check(info: Ctx, city: str | None = None, cities: list[str] | None = None, measure_type: str | None = None,
+           organization: str | None = None, indicator: str | None = None,
+           department_type: str | None = None) -> None:
+    """Every name argument resolves, or the field answers the names service's error (argument named,
+    closest names offered): the analyses below read an unknown name as "nothing there"."""
+    q = info.context.queries
+    c = q.names.require_city(city)
+    q.names.require_cities(cities)
+    q.names.require_measure_type(measure_type)
+    q.names.require_organizations(organization, c)
+    if indicator:
+        q.check_indicator(indicator)
+    if department_type is not None:
+        g = info.context.graph
+        if _common.department_types(g).resolve(department_type) is None:
+            suggester = _common.derived(g, "department-type-names", lambda _g: Suggester(
+                (f, h.label) for h in _common.department_types(_g).headers.values() for f in (h.label, h.label_en)))
+            raise unknown("department type", department_type, "departmentType", suggester)
 
 
 # -- shared ------------------------------------------------------------------------------------
@@ -365,6 +387,7 @@ class InsightsQuery:
     @strawberry.field(description="How a measure type (IRI, mt:id, id or label) spread between cities; null when "
                                   "the type is unknown.")
     async def diffusion(self, info: Ctx, measure_type: str) -> Optional[Diffusion]:
+        _check(info, measure_type=measure_type)
         return await offload(_diffusion.diffusion, info.context.graph, measure_type)
 
     @strawberry.field(description="Diffusion of every measure type adopted by at least minCities cities, most "
@@ -377,6 +400,7 @@ class InsightsQuery:
     @strawberry.field(description="Citations between policies (stubs included); city: those made by its "
                                   "policies.")
     async def citation_network(self, info: Ctx, city: Optional[str] = None) -> CitationNetwork:
+        _check(info, city=city)
         return await offload(_citations.citation_network, info.context.graph, city)
 
     @strawberry.field(description="Cited policies (corpus or stub) whose title or 文号 contains `search`, most "
@@ -391,29 +415,34 @@ class InsightsQuery:
     async def responsibility_matrix(self, info: Ctx, city: Optional[str] = None,
                               basis: Optional[ResponsibilityBasis] = None,
                               families: Optional[bool] = None) -> Optional[ResponsibilityMatrix]:
+        _check(info, city=city)
         return await offload(_matrix.responsibility_matrix, info.context.graph, city, _value(basis), families)
 
     @strawberry.field(description="Which department type leads a measure type in each city, and whether it is "
                                   "the same everywhere.")
     async def responsibility_leaders(self, info: Ctx, measure_type: str,
                                basis: Optional[ResponsibilityBasis] = None) -> Optional[ResponsibilityLeaders]:
+        _check(info, measure_type=measure_type)
         return await offload(_matrix.leaders, info.context.graph, measure_type, _value(basis))
 
     @strawberry.field(description="What one kind of department (科技局, dt:finance, finance …) is in charge of.")
     async def department_profile(self, info: Ctx, department_type: str, city: Optional[str] = None,
                            basis: Optional[ResponsibilityBasis] = None,
                            families: Optional[bool] = False) -> Optional[DepartmentProfile]:
+        _check(info, city=city, department_type=department_type)
         return await offload(_matrix.department_profile, info.context.graph, department_type, city, _value(basis),
                           families)
 
     @strawberry.field(description="Measures per city × measure type (families: roll types up to families).")
     async def city_measure_type_matrix(self, info: Ctx, families: Optional[bool] = False,
                                  cities: Optional[list[str]] = None) -> CountMatrix:
+        _check(info, cities=cities)
         return await offload(_dashboards.city_measure_types, info.context.graph, bool(families), cities)
 
     @strawberry.field(description="Measures per city × industry (families: roll up to top categories).")
     async def city_industry_matrix(self, info: Ctx, families: Optional[bool] = False,
                              cities: Optional[list[str]] = None) -> CountMatrix:
+        _check(info, cities=cities)
         return await offload(_dashboards.city_industries, info.context.graph, bool(families), cities)
 
     @strawberry.field(description="Targets compared like with like across cities (same indicator concept, kind and "
@@ -421,6 +450,7 @@ class InsightsQuery:
                                   "and why. indicator: a concept's id or label.")
     async def target_comparison(self, info: Ctx, indicator: Optional[str] = None, city: Optional[str] = None,
                           min_cities: Optional[int] = 1, kind: Optional[TargetKind] = None) -> list[TargetComparison]:
+        _check(info, city=city, indicator=indicator)
         return await offload(_dashboards.target_comparison, info.context.graph, indicator, city,
                              1 if min_cities is None else min_cities, kind.value if kind is not None else None)
 
@@ -429,6 +459,7 @@ class InsightsQuery:
     async def workload_ranking(self, info: Ctx, city: Optional[str] = None, kind: Optional[OrganizationKind] = None,
                          department_type: Optional[str] = None, basis: Optional[ResponsibilityBasis] = None,
                          collectives: Optional[bool] = False, first: Optional[int] = 50) -> list[WorkloadRow]:
+        _check(info, city=city, department_type=department_type)
         n = check_first(first, 50)
         return await offload(_dashboards.workload, info.context.graph, city, _value(kind), department_type,
                           _value(basis), bool(collectives), n)
@@ -439,6 +470,7 @@ class InsightsQuery:
     async def search(self, info: Ctx, text: str, city: Optional[str] = None, measure_type: Optional[str] = None,
                organization: Optional[str] = None, kind: Optional[SearchHitKind] = None,
                first: Optional[int] = 20) -> SearchResult:
+        _check(info, city=city, measure_type=measure_type, organization=organization)
         n = check_first(first, 20)
         return await offload(_search.search, info.context.graph, text, city, measure_type, organization,
                              _value(kind), n)

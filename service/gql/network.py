@@ -116,9 +116,8 @@ def _centrality(c: an.OrganizationCentrality) -> NetworkCentrality:
                              network_size=c.of, community=c.community, city_iri=c.city_iri)
 
 
-def _city_iri(info: Ctx, name: str) -> str | None:
-    city = info.context.queries.names.city(name)
-    return city.iri if city is not None else None
+def _city_iri(info: Ctx, name: str) -> str:
+    return info.context.queries.names.require_city(name).iri
 
 
 def _check_first(first: Optional[int]) -> int | None:
@@ -135,19 +134,13 @@ class NetworkQuery:
                                   "alias, scoped by city as in organization()).")
     def organization_analytics(self, info: Ctx, name: str, city: Optional[str] = None
                                ) -> Optional[OrganizationAnalytics]:
-        q = info.context.queries
-        if city is None:
-            org = q.names.organization(name)
-        else:
-            c = q.names.city(city)
-            org = q.names.organization(name, c) if c is not None else None
-        return _organization(analytics_of(info.context.graph), org.iri) if org is not None else None
+        names = info.context.queries.names
+        org = names.require_organization(name, names.require_city(city), "name")
+        return _organization(analytics_of(info.context.graph), org.iri)
 
     @strawberry.field(description="A city's organizations, most central in its co-responsibility network first.")
     def central_organizations(self, info: Ctx, city: str, first: Optional[int] = 10) -> list[OrganizationAnalytics]:
         iri = _city_iri(info, city)
-        if iri is None:
-            return []
         a = analytics_of(info.context.graph)
         ranked = a.ranking.get(iri, [])[:_check_first(first)]
         return [_organization(a, e.organization_iri) for e in ranked]
@@ -155,8 +148,6 @@ class NetworkQuery:
     @strawberry.field(description="The other cities, most similar first: by measure types shared, then Jaccard.")
     def similar_cities(self, info: Ctx, city: str, first: Optional[int] = None) -> list[SimilarCity]:
         iri = _city_iri(info, city)
-        if iri is None:
-            return []
         found = analytics_of(info.context.graph).similar.get(iri, [])[:_check_first(first)]
         return [SimilarCity(shared_count=s.shared, jaccard=s.jaccard, city_iri=s.other_iri,
                             type_iris=s.measure_type_iris) for s in found]
@@ -166,8 +157,7 @@ class NetworkQuery:
     def organization_communities(self, info: Ctx, city: Optional[str] = None) -> list[OrganizationCommunity]:
         a = analytics_of(info.context.graph)
         if city is not None:
-            iri = _city_iri(info, city)
-            cities = [iri] if iri is not None else []
+            cities = [_city_iri(info, city)]
         else:
             cities = [c.iri for c in info.context.queries.cities()]
         return [OrganizationCommunity(index=c.index, size=len(c.organization_iris), city_iri=c.city_iri,

@@ -56,7 +56,7 @@ class CoreQuery:
 
     @strawberry.field
     def city(self, info: Ctx, name: str) -> Optional[City]:
-        return info.context.queries.names.city(name)
+        return info.context.queries.names.require_city(name, "name")
 
     @strawberry.field
     def policies(self, info: Ctx, city: Optional[str] = None) -> list[Policy]:
@@ -79,11 +79,8 @@ class CoreQuery:
                                   "several cities use means a national body if one has it, else the first "
                                   "by city code.")
     def organization(self, info: Ctx, name: str, city: Optional[str] = None) -> Optional[Organization]:
-        q = info.context.queries
-        if city is None:
-            return q.names.organization(name)
-        c = q.names.city(city)
-        return q.names.organization(name, c) if c is not None else None
+        names = info.context.queries.names
+        return names.require_organization(name, names.require_city(city), "name")
 
     @strawberry.field(description="Who is responsible for what. Filters combine with AND.")
     def responsibilities(self, info: Ctx, city: Optional[str] = None, organization: Optional[str] = None,

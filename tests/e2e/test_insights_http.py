@@ -21,7 +21,8 @@ def test_diffusion_over_graphql(client):  # noqa: F811
         singleProvince topProvince topProvinceShare provinceLift adoptions { cityName } } }""")["diffusion"]
     assert henan == {"singleProvince": True, "topProvince": "河南省", "topProvinceShare": 1.0, "provinceLift": 2.0,
                      "adoptions": [{"cityName": "许昌市"}, {"cityName": "漯河市"}]}
-    assert data_of(client, '{ diffusion(measureType: "nope") { cityCount } }')["diffusion"] is None
+    body = gql(client, '{ diffusion(measureType: "nope") { cityCount } }')
+    assert body["data"]["diffusion"] is None and "no measure type 'nope'" in body["errors"][0]["message"]
 
 
 def test_policy_cites_and_cited_by(client):  # noqa: F811
