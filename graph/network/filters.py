@@ -108,6 +108,11 @@ def _resolve(corpus: Corpus, names: Names, name: str, value: str, city: str | No
             orgs = [o for o in orgs if corpus.organizations[o].is_institution]
         if not orgs:
             raise FilterError(f"no {name} {value!r}" + (f" in {corpus.cities[city].short}" if city else ""))
+        homes = sorted({corpus.organizations[o].city_iri for o in orgs} - {None}, key=corpus.city_code)
+        if city is None and len(orgs) > 1 and len(homes) > 1:
+            # 市科技局 is every city's: as GraphQL's organization(name:), say so rather than merge them
+            cities = ", ".join(corpus.cities[c].name for c in homes if c in corpus.cities)
+            raise FilterError(f"{name} {value!r} names {len(orgs)} organizations: give city: {cities}")
         return set(orgs)
     scheme = "measureType" if name == "measure_type" else "industry"
     concept = names.concept(scheme, value)
