@@ -55,6 +55,10 @@ ARGUMENTS: dict[str, str] = {
     "stub": "true: only cited policies outside the corpus; false: only the corpus's; both when omitted.",
     "collectives": "Keep collective references (各有关单位, 市直有关部门) in the ranking.",
     "name": "The name as people write it (see the field).",
+    "inForceOn": "An ISO date (2024-06-30): only policies in force that day by their stated dates.",
+    "minScore": "The least similarity (0 to 1) of a pair of measures' texts.",
+    "includeInherited": "Count INHERITED responsibilities too (EXPLICIT only by default, unless basis is given).",
+    "by": "What the rows are: CITY (city × tool) or MEASURE_TYPE_FAMILY (tool × measure-type family).",
 }
 
 FIELD_ARGUMENTS: dict[tuple[str, str], str] = {

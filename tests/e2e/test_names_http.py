@@ -52,6 +52,8 @@ UNKNOWN = [
     ('{ search(text: "科技特派员", measureType: "揭榜挂师") { totalCount } }', "search", "measureType", "揭榜挂帅"),
     ('{ extractionReport(document: "xuchang-2020-plan.tx") { document } }', "extractionReport", "document",
      "xuchang-2020-plan.txt"),
+    ('{ textReuse(cities: ["许昌", "漯和"]) { score } }', "textReuse", "cities", "漯河市"),
+    ('{ policyToolMatrix(cities: ["常洲"]) { name } }', "policyToolMatrix", "cities", "常州市"),
 ]
 
 
