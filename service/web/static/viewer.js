@@ -32,7 +32,7 @@ const FIELDS = [
   ["betweenness", "betweenness"], ["community", "community"], ["measureTypes", "measure types"],
 ];
 const FIRST_QUOTES = 12;  // the rest on demand
-const HUBS = 12;  // the most central nodes keep a larger label
+const HUBS = 8;  // the most central nodes keep a larger label, read in an overview too
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -112,7 +112,7 @@ function makeCy() {
       // a measure's label is its code and title, whole: shown once zoomed in far enough to read it
       { selector: "node[kind = 'measure']", style: { "font-size": 5, "shape": "round-rectangle",
                                                      "text-max-width": 110 } },
-      { selector: "node.hub", style: { "font-size": 12, "font-weight": "bold", "z-index": 10 } },
+      { selector: "node.hub", style: { "font-size": 15, "font-weight": "bold", "z-index": 10 } },
       { selector: "node:selected", style: { "border-width": 5, "border-color": "#111" } },
       { selector: "edge", style: {
           "width": "data(width)", "line-color": (e) => (ROLES[e.data("role")] || ["#b8c0cc"])[0],
