@@ -32,24 +32,42 @@ def responsibilities(client, city: str) -> list[dict]:  # noqa: F811
         after = page["pageInfo"]["endCursor"]
 
 
+def _triples(rs: list[dict]) -> dict[tuple[str, str, str], list[dict]]:
+    out: dict[tuple[str, str, str], list[dict]] = {}
+    for r in rs:
+        out.setdefault((r["organization"]["iri"], r["measure"]["iri"], r["role"]), []).append(r["mention"])
+    return out
+
+
+@pytest.fixture(scope="module")
+def every(client):  # noqa: F811
+    """(organization, measure, role) of every responsibility of 许昌 (explicit or inherited), with mentions."""
+    return _triples(responsibilities(client, "许昌"))
+
+
 @pytest.fixture(scope="module")
 def expected(client):  # noqa: F811
-    """(organization, measure, role) of every responsibility of 许昌, and each one's mention."""
-    triples: dict[tuple[str, str, str], list[dict]] = {}
-    for r in responsibilities(client, "许昌"):
-        triples.setdefault((r["organization"]["iri"], r["measure"]["iri"], r["role"]), []).append(r["mention"])
-    return triples
+    """The same of the explicit ones: what an export shows unless asked for inherited ties."""
+    return _triples([r for r in responsibilities(client, "许昌") if r["basis"] == "EXPLICIT"])
+
+
+def _edges(g: nx.Graph) -> list[tuple[str, str, str]]:
+    orgs = _orgs(g)
+    return sorted((u, v, d["role"]) if u in orgs else (v, u, d["role"]) for u, v, d in g.edges(data=True))
 
 
 @pytest.mark.parametrize("fmt", list(READERS))
-def test_every_responsibility_is_an_edge(client, expected, fmt):  # noqa: F811
-    r = client.get("/export", params={"format": fmt, "view": "responsibility", "city": "许昌"})
+def test_every_responsibility_is_an_edge(client, every, expected, fmt):  # noqa: F811
+    r = client.get("/export", params={"format": fmt, "view": "responsibility", "city": "许昌", "inherited": "1"})
     assert r.status_code == 200, r.text
     g = READERS[fmt](r.content)
     assert g.is_multigraph()
-    got = sorted((u, v, d["role"]) if u in _orgs(g) else (v, u, d["role"]) for u, v, d in g.edges(data=True))
-    assert got == sorted(expected)  # each (organization, measure, role) once, none lost
+    got = _edges(g)
+    assert got == sorted(every)  # each (organization, measure, role) once, none lost
     assert len(got) > len({(o, m) for o, m, _ in got})  # some bodies hold two roles on one measure
+    # by default the explicit ones, and all of them
+    r = client.get("/export", params={"format": fmt, "view": "responsibility", "city": "许昌"})
+    assert _edges(READERS[fmt](r.content)) == sorted(expected)
 
 
 def _orgs(g: nx.Graph) -> set[str]:
