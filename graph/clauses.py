@@ -446,6 +446,28 @@ def _closes(norm: str, a: int, b: int, start: int, end: int) -> bool:
     return before.endswith(("。", ";", "!")) and not norm[b:end].strip(" 。.\n")
 
 
+def read_cell(norm: str, start: int, end: int, role: Role, words: RoleWords | None = None) -> list[Assignment]:
+    """A role cell of a task table: its units in the column's role, unless the cell writes its own
+    roles, as a clause does: ``牵头：A 配合：B、C`` (labels opening lines or words of the cell) or
+    ``市科技局（牵头）、市经信局`` (a unit's own mark). Units before the first label keep the column's."""
+    words = words or load_role_words()
+    labels = []
+    for m in re.finditer(r"(?:^|(?<=[\s。;,]))(?=\S)", norm[start:end]):
+        at = start + m.end()
+        lm = words.label_start.match(norm, at, end)
+        if lm:
+            reading = words.read_label(lm.group("label"))
+            if reading is not None and reading.kind == "role":
+                labels.append(at)
+    if not labels:
+        return _marked(split_units(norm, start, end, words), role, words)
+    head = split_units(norm, start, labels[0], words)
+    out = _marked(head, role, words) if head else []
+    for a, b in zip(labels, labels[1:] + [end]):
+        out.extend(read_segments(norm, a, b, words).assignments)
+    return out
+
+
 def _label_positions(norm: str, ls: int, le: int, words: RoleWords) -> list[int]:
     """Where a line's closing labelled clause may start: the line's start or after 。/;."""
     out = []

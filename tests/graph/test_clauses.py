@@ -123,3 +123,24 @@ def test_deng_bumen_closes_a_list_open_ended():
     norm, found = clauses("（责任单位：市科技局等有关部门）")
     (unit,) = found[0].assignments[0].units
     assert unit.name == "市科技局" and unit.open_ended
+
+
+def cell(text: str, role: Role = Role.RESPONSIBLE) -> list[tuple[str, list[str]]]:
+    from graph.clauses import read_cell
+
+    norm = normalize(text)
+    return [(a.role.value, [u.name for u in a.units]) for a in read_cell(norm, 0, len(norm), role)]
+
+
+def test_a_table_cell_in_the_columns_role():
+    assert cell("市科技局、市财政局") == [("RESPONSIBLE", ["市科技局", "市财政局"])]
+
+
+def test_a_table_cell_that_writes_its_own_roles():
+    # a Word cell of two paragraphs, or one line: the labels, not the column, give the roles
+    assert cell("牵头：三江新区管委会\n配合：市科技局、市教育和体育局") == [
+        ("LEAD", ["三江新区管委会"]), ("COOPERATING", ["市科技局", "市教育和体育局"])]
+    assert cell("牵头单位：市财政局、市科技局 配合单位：市统计局") == [
+        ("LEAD", ["市财政局", "市科技局"]), ("COOPERATING", ["市统计局"])]
+    assert cell("市科技局（牵头）、市经济和信息化局、临港经开区管委会") == [
+        ("LEAD", ["市科技局"]), ("RESPONSIBLE", ["市经济和信息化局", "临港经开区管委会"])]
