@@ -122,11 +122,11 @@ class Suggester:
         return sorted((s for s in best if best[s] <= top + _MARGIN), key=lambda s: (best[s], len(s), s))[:n]
 
 
-def unknown(what: str, name: str, argument: str, suggester: Suggester | None) -> UnknownName:
-    """``no city '许唱' (argument `city`); did you mean 许昌市?``"""
+def unknown(what: str, name: str, argument: str, suggester: Suggester | None, where: str = "") -> UnknownName:
+    """``no city '许唱' (argument `city`); did you mean 许昌市?`` (``where``: " in 许昌市")."""
     close = suggester.closest(name) if suggester is not None else []
     hint = f"; did you mean {', '.join(close)}?" if close else ""
-    return UnknownName(argument, f"no {what} {_quote(name)} (argument `{argument}`){hint}", close)
+    return UnknownName(argument, f"no {what} {_quote(name)}{where} (argument `{argument}`){hint}", close)
 
 
 def require(value, what: str, name: str, argument: str, suggester: Suggester | None):
@@ -257,20 +257,13 @@ class Names:
                                       f"give one of {', '.join(names)}", names)
 
     def _unknown_organization(self, name: str, city: City | None, argument: str) -> UnknownName:
-        if city is not None:
-            where = f" in {city.name}"
-            if self.organizations(name):  # known, but elsewhere
-                homes = sorted({self._ix.cities[o.city_iri].name for o in self.organizations(name)
-                                if o.city_iri in self._ix.cities})
-                return UnknownName(argument, f"no organization {_quote(name)}{where} (argument `{argument}`); "
-                                             f"it is named in {', '.join(homes)}", homes)
-        else:
-            where = ""
-        err = unknown("organization", name, argument, self._org_suggester(city))
-        if where:
-            err = UnknownName(argument, str(err).replace(f"{_quote(name)} (", f"{_quote(name)}{where} (", 1),
-                              err.suggestions)
-        return err
+        where = f" in {city.name}" if city is not None else ""
+        elsewhere = self.organizations(name) if city is not None else []
+        if elsewhere:  # known, but another city's
+            homes = sorted({self._ix.cities[o.city_iri].name for o in elsewhere if o.city_iri in self._ix.cities})
+            return UnknownName(argument, f"no organization {_quote(name)}{where} (argument `{argument}`); "
+                                         f"it is named in {', '.join(homes)}", homes)
+        return unknown("organization", name, argument, self._org_suggester(city), where)
 
     def _org_suggester(self, city: City | None) -> Suggester:
         ix = self._ix
