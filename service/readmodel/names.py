@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from threading import Lock
 
 import zhconv
@@ -54,11 +54,14 @@ def simplified(text: str) -> str:
     return zhconv.convert(text, "zh-cn")
 
 
-def _keys(text: str) -> list[str]:
-    """The keys to try for a written name: as written, then in simplified characters."""
+def _keys(text: str) -> Iterator[str]:
+    """The keys to try for a written name: as written, then (only if that missed) in simplified
+    characters, so a known name pays nothing for the conversion."""
     k = key(text)
+    yield k
     s = key(simplified(text))
-    return [k] if s == k else [k, s]
+    if s != k:
+        yield s
 
 
 def _english_forms(label: str) -> list[str]:
