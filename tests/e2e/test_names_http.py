@@ -53,6 +53,13 @@ UNKNOWN = [
     ('{ extractionReport(document: "xuchang-2020-plan.tx") { document } }', "extractionReport", "document",
      "xuchang-2020-plan.txt"),
     ('{ textReuse(cities: ["许昌", "漯和"]) { score } }', "textReuse", "cities", "漯河市"),
+    ('{ departmentProfile(departmentType: "科技局", city: "许唱") { departmentType { label } } }',
+     "departmentProfile", "city", "许昌市"),
+    ('{ targetComparison(indicator: "高新技术企叶数量") { indicator } }', "targetComparison", "indicator",
+     "高新技术企业"),
+    ('{ workloadRanking(city: "常洲") { name } }', "workloadRanking", "city", "常州市"),
+    ('{ search(text: "科技特派员", organization: "市科技据", city: "许昌") { totalCount } }', "search",
+     "organization", "许昌市科学技术局"),
     ('{ policyToolMatrix(cities: ["常洲"]) { name } }', "policyToolMatrix", "cities", "常州市"),
 ]
 
