@@ -15,8 +15,9 @@ traditional characters (許昌, 揭榜掛帥) is read as its simplified form.
 
 A name that resolves to nothing raises :class:`UnknownName` (a client error,
 answered as a GraphQL error on the field) naming the argument and the closest
-known names: by edit distance on the written form, on its pinyin (许唱 →
-许昌市: both read xuchang) and on English labels. A name that means several
+known names (graph/closest.py, shared with the export filters): by edit
+distance on the written form, on its pinyin (许唱 → 许昌市: both read
+xuchang) and on English labels. A name that means several
 things where one is needed raises :class:`AmbiguousName` with what it could mean.
 """
 
@@ -27,18 +28,12 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from threading import Lock
 
-import zhconv
-from pypinyin import lazy_pinyin
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from graph.closest import Suggester, simplified
 
 from ..errors import QueryError
 from .index import INDICATOR_SCHEME, INDUSTRY_SCHEME, MEASURE_TYPE_SCHEME, GraphIndex
 from .records import City, Concept, Organization
 
-SUGGESTIONS = 3  # names offered in a message
-_CUTOFF = 0.5  # normalized edit distance above which a name is not offered
-_MARGIN = 0.2  # ... or one this much further than the closest
 _GLOSS = re.compile(r"(.+?)\s*\((.+)\)")  # an English label with its pinyin in brackets
 _PREFIXES = {MEASURE_TYPE_SCHEME: "mt:", INDUSTRY_SCHEME: "ind:", INDICATOR_SCHEME: "kpi:"}
 
@@ -47,11 +42,6 @@ def key(text: str) -> str:
     """Width-, case- and space-insensitive form of a name."""
     text = unicodedata.normalize("NFKC", text)
     return "".join(text.split()).lower().replace("（", "(").replace("）", ")")
-
-
-def simplified(text: str) -> str:
-    """The name in simplified characters (許昌 → 许昌); others unchanged."""
-    return zhconv.convert(text, "zh-cn")
 
 
 def _keys(text: str) -> Iterator[str]:
@@ -70,10 +60,6 @@ def _english_forms(label: str) -> list[str]:
     return [label, m.group(1), m.group(2)] if m else [label]
 
 
-def _pinyin(k: str) -> str:
-    return "".join(lazy_pinyin(k)).lower()
-
-
 class UnknownName(QueryError):
     """A name that matches nothing known: the message names the argument and the closest names."""
 
@@ -89,40 +75,6 @@ class AmbiguousName(UnknownName):
 
 def _quote(name: str) -> str:
     return "'" + name.replace("'", "\\'") + "'"
-
-
-class Suggester:
-    """The closest known names to a written one: edit distance on the squashed written form,
-    on its pinyin, and on English forms (which are their own pinyin). Built lazily: only a
-    mistake pays for the pinyin of every known name."""
-
-    def __init__(self, forms: Iterable[tuple[str, str]]) -> None:
-        # (a written form, the name to offer for it)
-        self._pairs = [(key(f), shown) for f, shown in forms if f]
-        self._ready: tuple[list[str], list[str], list[str]] | None = None
-        self._lock = Lock()
-
-    def _tables(self) -> tuple[list[str], list[str], list[str]]:
-        with self._lock:
-            if self._ready is None:
-                ks = [k for k, _ in self._pairs]
-                self._ready = (ks, [_pinyin(k) for k in ks], [s for _, s in self._pairs])
-            return self._ready
-
-    def closest(self, name: str, n: int = SUGGESTIONS) -> list[str]:
-        keys, pinyins, shown = self._tables()
-        best: dict[str, float] = {}
-        for query in _keys(name):
-            for choices, q in ((keys, query), (pinyins, _pinyin(query))):
-                for _, score, i in process.extract(q, choices, scorer=Levenshtein.normalized_distance,
-                                                   limit=n * 4, score_cutoff=_CUTOFF):
-                    s = shown[i]
-                    best[s] = min(score, best.get(s, 1.0))
-        if not best:
-            return []
-        # only the near-best: 常洲 is 常州市, and 许昌市 is no better a guess than any other city
-        top = min(best.values())
-        return sorted((s for s in best if best[s] <= top + _MARGIN), key=lambda s: (best[s], len(s), s))[:n]
 
 
 def unknown(what: str, name: str, argument: str, suggester: Suggester | None, where: str = "") -> UnknownName:
