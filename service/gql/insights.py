@@ -22,7 +22,6 @@ from ..insights import diffusion as _diffusion
 from ..insights import matrix as _matrix
 from ..insights import search as _search
 from ..insights.common import basis_scope
-from ..readmodel.names import Suggester, unknown
 from .citations import CitationNetwork, PolicyLevel, PolicyRef
 from .connections import check_first
 from .context import Ctx
@@ -47,24 +46,10 @@ def _value(member: Enum | None) -> str | None:
     return member.value if member is not None else None
 
 
-def _check(info: Ctx, city: str | None = None, cities: list[str] | None = None, measure_type: str | None = None,
-           organization: str | None = None, indicator: str | None = None,
-           department_type: str | None = None) -> None:
+def _check(info: Ctx, **names: str | list[str] | None) -> None:
     """Every name argument resolves, or the field answers the names service's error (argument named,
-    closest names offered): the analyses below read an unknown name as "nothing there"."""
-    q = info.context.queries
-    c = q.names.require_city(city)
-    q.names.require_cities(cities)
-    q.names.require_measure_type(measure_type)
-    q.names.require_organizations(organization, c)
-    if indicator:
-        q.check_indicator(indicator)
-    if department_type is not None:
-        g = info.context.graph
-        if _common.department_types(g).resolve(department_type) is None:
-            suggester = _common.derived(g, "department-type-names", lambda _g: Suggester(
-                (f, h.label) for h in _common.department_types(_g).headers.values() for f in (h.label, h.label_en)))
-            raise unknown("department type", department_type, "departmentType", suggester)
+    closest names offered): the analyses read an unknown name as "nothing there"."""
+    _common.check_names(info.context.graph, **names)
 
 
 _SCOPE = (" Counts EXPLICIT responsibilities unless basis is given or includeInherited is true (then both "
