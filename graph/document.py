@@ -48,10 +48,15 @@ def _kinds_from_openings(measures: list[Measure], words: RoleWords) -> None:
     kind_of: dict[str, str | None] = {}
     for m in measures:
         inherited = kind_of.get(m.parent) if m.parent else None
-        if m.section_kind is None and m.table_row is None:
+        if m.table_row is None:
             body = normalize(m.span.quote)  # the openings are written half-width
             lead = len(m.label) + (1 if body[len(m.label) : len(m.label) + 1] in "、." else 0)
-            m.section_kind = inherited or words.opening_kind(body[lead:].lstrip(" .、"))
+            opening = words.opening_kind(body[lead:].lstrip(" .、"))
+            if m.section_kind is None:
+                m.section_kind = inherited or opening
+            elif opening == "principles":
+                # 本办法所称…, 本措施自…起施行: a provision, whatever words its first sentence holds
+                m.section_kind = opening
         kind_of[m.code] = m.section_kind
 
 

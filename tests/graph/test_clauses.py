@@ -144,3 +144,13 @@ def test_a_table_cell_that_writes_its_own_roles():
         ("LEAD", ["市财政局", "市科技局"]), ("COOPERATING", ["市统计局"])]
     assert cell("市科技局（牵头）、市经济和信息化局、临港经开区管委会") == [
         ("LEAD", ["市科技局"]), ("RESPONSIBLE", ["市经济和信息化局", "临港经开区管委会"])]
+
+
+def test_a_note_closing_the_list_names_its_lead():
+    text = "推进科技成果转化。（责任单位：省科技厅、省财政厅、四川省税务局（省科技厅牵头））"
+    assert roles(text) == [("LEAD", ["省科技厅"]), ("RESPONSIBLE", ["省财政厅", "四川省税务局"])]
+
+
+def test_a_body_under_two_names_leads_a_verbal_clause():
+    text = "加强知识产权保护。（省市场监管局（省知识产权局）牵头，省法院、省科技厅配合）"
+    assert roles(text) == [("LEAD", ["省市场监管局(省知识产权局)"]), ("COOPERATING", ["省法院", "省科技厅"])]

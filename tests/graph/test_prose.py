@@ -78,3 +78,19 @@ def test_a_role_named_after_zuowei(read):
     assert read("市科技局作为牵头单位，负责统筹推进。") == [("LEAD", "市科技局")]
     assert read("明确市财政局为责任单位。") == [("RESPONSIBLE", "市财政局")]
     assert read("市科技局要会同有关部门制定实施细则。") == [("RESPONSIBLE", "市科技局"), ("COOPERATING", "有关部门")]
+
+
+def test_oversight_in_prose(read):
+    assert read("情节严重的，由市纪委监委依规依纪依法追究相关人员责任。") == [("SUPERVISING", "市纪委监委")]
+    assert read("由省委、省政府督查室适时开展专项督查。") == [("SUPERVISING", "省委、省政府督查室")]
+    assert read("区财政局对资金绩效进行评价。") == [("SUPERVISING", "区财政局")]
+
+
+def test_an_assessment_organized_by_an_agent_is_supervised(read):
+    assert read("考核工作在市委、市政府领导下进行，由市科技局会同市委督查室、市政府办公室组织实施。") == [
+        ("SUPERVISING", "市科技局"), ("COOPERATING", "市委督查室"), ("COOPERATING", "市政府办公室")]
+
+
+def test_a_subject_goes_on_over_a_clause_naming_no_one(read):
+    assert read("市科技局负责编制年度项目指南，组织项目申报和评审，会同市财政局提出经费安排建议。") == [
+        ("RESPONSIBLE", "市科技局"), ("COOPERATING", "市财政局")]
