@@ -45,8 +45,10 @@ _OVER = re.compile(
 )
 _OPEN_TAIL = re.compile(r"等+(?:(?:有关|相关|其他)?(?:部门|单位|机构))?")  # 省财政厅等部门: the list goes on
 _ADVERBIAL = re.compile(r"(?:要|应|将)?(?:按照|根据|依据|依照|结合|围绕|在)")
-_ASSESSING = re.compile(r"(?:进行|开展|组织)[^,;。]{0,8}?(?:考核|考评|综合评价|评价考核|监督检查|绩效评价)")
+_ASSESSING = re.compile(r"(?:进行|开展|组织)[^,;。]{0,8}?(?:考核|考评|综合评价|评价考核|监督检查|绩效评价|督办|督查|督导)")
 _SUPERVISED = re.compile(r"(?:考核|考评|督查|督导|督办|监督)(?:工作|评价|结果)?")
+# 牵头组织考核: leading the assessment is overseeing (负责考核工作的统筹领导 stays a duty of its own)
+_ASSESSMENT_DUTY = re.compile(r"(?:要|应|将)?牵头(?:组织|开展)(?:实施)?(?:考核|考评|督查|督导|督办)(?!办法|细则|指标)")
 # an office set up in a body and made responsible: 联席会议办公室设在省科技厅，负责…
 _SEATED = re.compile(r"(?P<name>[^,;。]{2,30}?(?:办公室|办))设在(?P<host>[^,;。]{2,24}?)\s*,\s*负责")
 _AGENT = re.compile(r"(?<!理)由(?!于|此|来|衷)")
@@ -242,6 +244,16 @@ def _verb_role(norm: str, at: int, end: int, words: RoleWords) -> Role | None:
     role = _role_after(norm, at, end, words) or _closing_role(norm, at, end, words)
     if role is None and any(rx.match(norm, at, end) for rx in words.supervising_phrases):
         role = Role.SUPERVISING
+    if role in (Role.LEAD, Role.RESPONSIBLE) and _ASSESSMENT_DUTY.match(norm, at, end):
+        role = Role.SUPERVISING  # 由市委目标办牵头组织考核: the duty is the assessment
+    elif role is Role.RESPONSIBLE:
+        # 县委县政府督查室负责对各项任务的落实情况进行督查: responsible for overseeing is overseeing
+        fm = _FILLER.match(norm, at, end)
+        vm = words.verb_any.match(norm, fm.end() if fm else at, end)
+        if vm and vm.group("verb") == "负责" and (
+                _closing_role(norm, vm.end(), end, words) is Role.SUPERVISING
+                or any(rx.match(norm, vm.end(), end) for rx in words.supervising_phrases)):
+            role = Role.SUPERVISING
     return role
 
 

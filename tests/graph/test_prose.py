@@ -94,3 +94,13 @@ def test_an_assessment_organized_by_an_agent_is_supervised(read):
 def test_a_subject_goes_on_over_a_clause_naming_no_one(read):
     assert read("市科技局负责编制年度项目指南，组织项目申报和评审，会同市财政局提出经费安排建议。") == [
         ("RESPONSIBLE", "市科技局"), ("COOPERATING", "市财政局")]
+
+
+def test_leading_the_assessment_is_overseeing(read):
+    assert read("各项任务纳入年度目标绩效考核，由市委目标办牵头组织考核。") == [("SUPERVISING", "市委目标办")]
+
+
+def test_responsible_for_overseeing_is_overseeing(read):
+    assert read("县委县政府督查室负责对各项任务的落实情况进行督查。") == [("SUPERVISING", "县委县政府督查室")]
+    assert read("州政府督查室会同州科技局对重点任务开展跟踪督办。") == [
+        ("SUPERVISING", "州政府督查室"), ("COOPERATING", "州科技局")]
