@@ -107,26 +107,73 @@ def validate(raw: RawOpt = RAW_DIR) -> None:
     raise typer.Exit(1)
 
 
-@app.command()
-def stats(raw: RawOpt = RAW_DIR) -> None:
-    """Counts per document: measures, responsibilities by role and basis, types, targets."""
-    result = _build(raw, quiet=True)
-    _report(result)
-    table = Table(title="policykg corpus")
-    for col in ("document", "city", "measures", "LEAD", "RESP", "COOP", "explicit", "inherited",
-                "types", "industries", "targets", "citations"):
-        table.add_column(col)
+# (column, its short heading in the text table, what it counts): the legend under the table
+STATS_COLUMNS = (
+    ("measures", "meas", "measures: numbered items and task-table rows"),
+    ("lead", "L", "explicit LEAD assignments"),
+    ("responsible", "R", "explicit RESPONSIBLE assignments"),
+    ("cooperating", "C", "explicit COOPERATING assignments"),
+    ("explicit", "expl", "responsibilities named for the measure (table, clause, prose)"),
+    ("inherited", "inh", "responsibilities inherited (parent, annex, issuer)"),
+    ("types", "typ", "measure types"),
+    ("industries", "ind", "industries"),
+    ("targets", "tgt", "targets"),
+    ("citations", "cit", "citations of other policies"),
+)
+
+
+def stats_rows(result: Any) -> list[dict[str, Any]]:
+    """One row per document: its file, city and the counts of STATS_COLUMNS."""
+    rows = []
     for f in result.facts:
         roles = Counter(r.role.value for r in f.responsibilities if r.basis.value == "EXPLICIT")
         basis = Counter(r.basis.value for r in f.responsibilities)
-        table.add_row(
-            f.source.name, result.cities[f.meta.city_code].name, str(len(f.measures)),
-            str(roles["LEAD"]), str(roles["RESPONSIBLE"]), str(roles["COOPERATING"]),
-            str(basis["EXPLICIT"]), str(basis["INHERITED"]),
-            str(len({h.concept for h in f.measure_types})), str(len({h.concept for h in f.industries})),
-            str(len(f.targets)), str(len(f.citations)),
-        )
-    out.print(table)
+        rows.append({
+            "document": f.source.name, "city": result.cities[f.meta.city_code].name,
+            "measures": len(f.measures), "lead": roles["LEAD"], "responsible": roles["RESPONSIBLE"],
+            "cooperating": roles["COOPERATING"], "explicit": basis["EXPLICIT"], "inherited": basis["INHERITED"],
+            "types": len({h.concept for h in f.measure_types}), "industries": len({h.concept for h in f.industries}),
+            "targets": len(f.targets), "citations": len(f.citations),
+        })
+    return rows
+
+
+@app.command()
+def stats(
+    raw: RawOpt = RAW_DIR,
+    format: Annotated[str, typer.Option("--format", help="text (fits 80 columns), csv or json.")] = "text",
+) -> None:
+    """Counts per document: measures, responsibilities by role and basis, types, targets."""
+    import csv
+    import json
+
+    if format not in ("text", "csv", "json"):
+        err.print(f"[red]error:[/red] --format must be text, csv or json, not {format!r}")
+        raise typer.Exit(2)
+    result = _build(raw, quiet=True)
+    _report(result)
+    rows = stats_rows(result)
+    if format == "json":
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
+        return
+    if format == "csv":
+        w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["document"], lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+        return
+    # documents are numbered in the table and named under it: file names would take half the width
+    table = Table(title="policykg corpus", box=None, pad_edge=False, padding=(0, 1))
+    table.add_column("#", justify="right")
+    table.add_column("city", no_wrap=True)
+    for _, short, _ in STATS_COLUMNS:
+        table.add_column(short, justify="right")
+    for i, row in enumerate(rows, 1):
+        table.add_row(str(i), row["city"], *(str(row[c]) for c, _, _ in STATS_COLUMNS))
+    out.print(table, width=80)
+    for i, row in enumerate(rows, 1):
+        out.print(f"{i:>3}  {row['document']}", width=80, overflow="fold", highlight=False)
+    for _, short, what in STATS_COLUMNS:
+        out.print(f"{short:>5}  {what}", width=80, highlight=False)
 
 
 @app.command()

@@ -66,6 +66,7 @@ def run(host: str = "127.0.0.1", port: int = 8000, data: Path | None = None, wor
         graph = load_graph(data)
     except LoadError as exc:
         raise SystemExit(f"policykg serve: {exc}") from None
-    log.info("serving %d triples on http://%s:%d/graphql (also /sparql, /ontology, /health)",
-             graph.index.triple_count, host, port)
+    base = f"http://{host}:{port}"
+    log.info("serving %d triples: network viewer %s/ · GraphQL %s/graphql (GraphiQL in a browser) · "
+             "also /sparql, /export, /ontology, /health", graph.index.triple_count, base, base)
     uvicorn.run(create_app(graph, data=data, watch=watch), **options)

@@ -22,7 +22,8 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
-CONTRACT = Path(__file__).resolve().parents[2] / "shared/contract/schema.graphql"
+CONTRACT = ROOT / "contract/schema.graphql"  # vendored: kept identical to the shared one (test_contract_copy.py)
+SHARED_CONTRACT = ROOT.parent / "shared/contract/schema.graphql"
 SPARQL_ROW_CAP = 500
 STARTUP_TIMEOUT_S = 60
 

@@ -2,7 +2,8 @@
 Excel), zipped together when one file is wanted (over HTTP).
 
 Columns: ``id,label,labelEn,kind,city,cityIri`` then the view's other node
-attributes; ``source,target,relation,role`` then the other edge attributes,
+attributes; ``source,target,relation,role`` (and ``key`` for the
+responsibility view's parallel edges) then the other edge attributes,
 each in the order the view first uses it. UTF-8 with a BOM so Excel reads the
 Chinese; empty cells for attributes a row lacks (and so read back as absent).
 """
@@ -41,7 +42,10 @@ def _table(first: tuple[str, ...], rows: list[dict]) -> str:
 def write_csv(g: nx.Graph) -> tuple[str, str]:
     """(nodes.csv, edges.csv) texts."""
     nodes = [{"id": n, **d} for n, d in g.nodes(data=True)]
-    edges = [{"source": u, "target": v, **d} for u, v, d in g.edges(data=True)]
+    if g.is_multigraph():  # parallel edges: the key column tells them apart
+        edges = [{"source": u, "target": v, "key": k, **d} for u, v, k, d in g.edges(keys=True, data=True)]
+    else:
+        edges = [{"source": u, "target": v, **d} for u, v, d in g.edges(data=True)]
     return _table(NODE_COLUMNS, nodes), _table(EDGE_COLUMNS, edges)
 
 
@@ -56,7 +60,8 @@ def write_csv_zip(g: nx.Graph) -> bytes:
 
 # CSV has no types: these columns of the views come back as numbers, the rest
 # as text (an admin code such as 130800 is text, though it looks numeric).
-INTEGERS = frozenset({"weight", "lead", "responsible", "cooperating", "centralityRank", "community", "measureTypes"})
+INTEGERS = frozenset({"weight", "lead", "responsible", "cooperating", "centralityRank", "community", "measureTypes",
+                      "quoteStart", "quoteEnd"})
 FLOATS = frozenset({"jaccard", "degreeCentrality", "strength", "betweenness"})
 
 
@@ -69,13 +74,16 @@ def _typed(column: str, value: str) -> object:
 
 
 def read_csv(nodes: str, edges: str) -> nx.Graph:
-    g = nx.Graph()
+    edge_rows = csv.DictReader(io.StringIO(edges.lstrip("\ufeff")))
+    multi = "key" in (edge_rows.fieldnames or ())
+    g = nx.MultiGraph() if multi else nx.Graph()
     for row in csv.DictReader(io.StringIO(nodes.lstrip("\ufeff"))):
         n = row.pop("id")
         g.add_node(n, **{k: _typed(k, v) for k, v in row.items() if v != ""})
-    for row in csv.DictReader(io.StringIO(edges.lstrip("\ufeff"))):
+    for row in edge_rows:
         u, v = row.pop("source"), row.pop("target")
-        g.add_edge(u, v, **{k: _typed(k, x) for k, x in row.items() if x != ""})
+        key = {"key": row.pop("key")} if multi else {}
+        g.add_edge(u, v, **key, **{k: _typed(k, x) for k, x in row.items() if x != ""})
     return g
 
 

@@ -19,9 +19,13 @@ EXTENSION = "cyjs"
 
 def cytoscape_data(g: nx.Graph) -> dict:
     nodes = [{"data": {"id": n, **d}} for n, d in g.nodes(data=True)]
-    edges = [{"data": {"id": f"{u} {v}", "source": u, "target": v, **d}} for u, v, d in g.edges(data=True)]
+    if g.is_multigraph():  # parallel edges (the responsibility view): the key is the edge's id
+        edges = [{"data": {"id": k, "source": u, "target": v, **d}} for u, v, k, d in g.edges(keys=True, data=True)]
+    else:
+        edges = [{"data": {"id": f"{u} {v}", "source": u, "target": v, **d}} for u, v, d in g.edges(data=True)]
     return {"format_version": "1.0", "generated_by": "policykg", "target_cytoscapejs_version": "~3",
-            "data": dict(g.graph), "elements": {"nodes": nodes, "edges": edges}}
+            "data": {**g.graph, **({"multigraph": True} if g.is_multigraph() else {})},
+            "elements": {"nodes": nodes, "edges": edges}}
 
 
 def write_cytoscape(g: nx.Graph) -> bytes:
@@ -30,12 +34,17 @@ def write_cytoscape(g: nx.Graph) -> bytes:
 
 def read_cytoscape(data: bytes) -> nx.Graph:
     doc = json.loads(data)
-    g = nx.Graph(**doc.get("data", {}))
+    attrs = dict(doc.get("data", {}))
+    multi = attrs.pop("multigraph", False)
+    g = nx.MultiGraph(**attrs) if multi else nx.Graph(**attrs)
     for node in doc["elements"]["nodes"]:
         d = dict(node["data"])
         g.add_node(d.pop("id"), **d)
     for edge in doc["elements"]["edges"]:
         d = dict(edge["data"])
-        d.pop("id", None)
-        g.add_edge(d.pop("source"), d.pop("target"), **d)
+        key = d.pop("id", None)
+        if multi:
+            g.add_edge(d.pop("source"), d.pop("target"), key=key, **d)
+        else:
+            g.add_edge(d.pop("source"), d.pop("target"), **d)
     return g

@@ -16,9 +16,12 @@ EXTENSION = "json"
 
 def node_link_data(g: nx.Graph) -> dict:
     """networkx's ``node_link_data(g, edges="links")`` with ``id`` first in each node, for people reading it."""
-    return {"directed": g.is_directed(), "multigraph": False, "graph": dict(g.graph),
-            "nodes": [{"id": n, **d} for n, d in g.nodes(data=True)],
-            "links": [{"source": u, "target": v, **d} for u, v, d in g.edges(data=True)]}
+    if g.is_multigraph():
+        links = [{"source": u, "target": v, "key": k, **d} for u, v, k, d in g.edges(keys=True, data=True)]
+    else:
+        links = [{"source": u, "target": v, **d} for u, v, d in g.edges(data=True)]
+    return {"directed": g.is_directed(), "multigraph": g.is_multigraph(), "graph": dict(g.graph),
+            "nodes": [{"id": n, **d} for n, d in g.nodes(data=True)], "links": links}
 
 
 def write_node_link(g: nx.Graph) -> bytes:

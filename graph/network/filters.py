@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+from ..closest import hint
 from .names import Names
 from .records import Corpus
 
@@ -68,7 +69,7 @@ def select(corpus: Corpus, names: Names, filters: Filters) -> Selection:
     if filters.city:
         city = names.city(filters.city)
         if city is None:
-            raise FilterError(f"no city {filters.city!r}")
+            raise FilterError(f"no city {filters.city!r}{hint(names.closest_cities(filters.city))}")
 
     # The centre: the first filter naming a node of this view. City
     # similarity always centres on its city: keeping only that city's
@@ -109,12 +110,19 @@ def _resolve(corpus: Corpus, names: Names, name: str, value: str, city: str | No
         if name == "institution":
             orgs = [o for o in orgs if corpus.organizations[o].is_institution]
         if not orgs:
-            raise FilterError(f"no {name} {value!r}" + (f" in {corpus.cities[city].short}" if city else ""))
+            raise FilterError(f"no {name} {value!r}" + (f" in {corpus.cities[city].short}" if city else "")
+                              + hint(names.closest_organizations(value, city)))
+        homes = sorted({corpus.organizations[o].city_iri for o in orgs} - {None}, key=corpus.city_code)
+        if city is None and len(orgs) > 1 and len(homes) > 1:
+            # 市科技局 is every city's: as GraphQL's organization(name:), say so rather than merge them
+            cities = ", ".join(corpus.cities[c].name for c in homes if c in corpus.cities)
+            raise FilterError(f"{name} {value!r} names {len(orgs)} organizations: give city: {cities}")
         return set(orgs)
     scheme = "measureType" if name == "measure_type" else "industry"
     concept = names.concept(scheme, value)
     if concept is None:
-        raise FilterError(f"no {'measure type' if scheme == 'measureType' else 'industry'} {value!r}")
+        raise FilterError(f"no {'measure type' if scheme == 'measureType' else 'industry'} {value!r}"
+                          + hint(names.closest_concepts(scheme, value)))
     return {concept}
 
 

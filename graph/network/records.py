@@ -65,9 +65,11 @@ class Responsibility:
     iri: str
     organization_iri: str
     measure_iri: str
-    role: str  # LEAD | RESPONSIBLE | COOPERATING
+    role: str  # LEAD | RESPONSIBLE | COOPERATING | SUPERVISING
     basis: str  # EXPLICIT | INHERITED
-    source: Span | None
+    source: Span | None  # the whole passage that assigns (cell, clause, sentence, issuer line)
+    mention: Span | None = None  # the organization's own name as written there
+    form: str = ""  # TABLE | CLAUSE | PROSE | PARENT | ANNEX | ISSUER
 
 
 @dataclass(frozen=True, slots=True)

@@ -197,14 +197,16 @@ def _measures(store: SparqlStore, cities: dict[str, City], spans: dict[str, Span
 def _responsibilities(store: SparqlStore, spans: dict[str, Span]) -> list[Responsibility]:
     out: dict[str, Responsibility] = {}
     for row in _rows(store, """
-        SELECT ?r ?org ?m ?role ?basis ?src WHERE { GRAPH ?g {
+        SELECT ?r ?org ?m ?role ?basis ?src ?mention ?form WHERE { GRAPH ?g {
           ?r a pk:Responsibility ; pk:organization ?org ; pk:measure ?m ; pk:role ?role .
           OPTIONAL { ?r pk:basis ?basis } OPTIONAL { ?r pk:source ?src }
+          OPTIONAL { ?r pk:mention ?mention } OPTIONAL { ?r pk:form ?form }
         } }"""):
         iri = row["r"].value
         if iri not in out:
             out[iri] = Responsibility(iri, row["org"].value, row["m"].value, row["role"].value.rsplit("#", 1)[-1],
-                                      (_v(row["basis"]) or "#EXPLICIT").rsplit("#", 1)[-1], spans.get(_v(row["src"])))
+                                      (_v(row["basis"]) or "#EXPLICIT").rsplit("#", 1)[-1], spans.get(_v(row["src"])),
+                                      spans.get(_v(row["mention"])), (_v(row["form"]) or "").rsplit("#", 1)[-1])
     return [out[k] for k in sorted(out)]
 
 

@@ -9,7 +9,11 @@ so the same corpus and filters give the same bytes in every format.
 
     view               nodes                          edge relation / role            weight
     responsibility     organization|institution,      responsibleFor / LEAD,           -
-                       measure                        RESPONSIBLE, COOPERATING
+                       measure                        RESPONSIBLE, COOPERATING,
+                                                      SUPERVISING (a multigraph: one
+                                                      edge per organization, measure
+                                                      and role, keyed by the
+                                                      responsibility's IRI)
     co-responsibility  organization|institution      coResponsibleWith / PARTNER      shared measures
     city-measure-type  city, measureType              hasMeasureType / ADOPTS          measures
     city-institution   city, institution              involvesInstitution / strongest  measures
@@ -82,6 +86,14 @@ def _quote_attrs(q: Span | None) -> dict[str, str]:
     return {"quote": q.quote if q else "", "document": q.document if q else ""}
 
 
+def _span_attrs(q: Span | None) -> dict[str, Any]:
+    """A span as attributes: the quote, its document and offsets (text[start:end] == quote)."""
+    if q is None:
+        return {"quote": "", "document": ""}
+    # not start/end: GEXF reads those as an edge's time interval
+    return {"quote": q.quote, "document": q.document, "quoteStart": q.start, "quoteEnd": q.end}
+
+
 # -- the views ---------------------------------------------------------------
 
 
@@ -99,8 +111,9 @@ class _Built:
 
 
 def _workload(g: nx.Graph, corpus: Corpus, measures: list[Measure]) -> None:
-    """lead/responsible/cooperating: how many of the chosen measures each organization node holds so."""
-    counts: dict[str, dict[str, int]] = {n: dict.fromkeys(WORK_ROLES, 0) for n in g}
+    """lead/responsible/cooperating: how many of the chosen measures each organization node holds
+    so (organizations only: on a measure node the counts would mean nothing)."""
+    counts: dict[str, dict[str, int]] = {n: dict.fromkeys(WORK_ROLES, 0) for n in g if n in corpus.organizations}
     for m in measures:
         seen: set[tuple[str, str]] = set()
         for r in corpus.resp_by_measure.get(m.iri, ()):
@@ -112,22 +125,27 @@ def _workload(g: nx.Graph, corpus: Corpus, measures: list[Measure]) -> None:
 
 
 def responsibility(corpus: Corpus, measures: list[Measure]) -> _Built:
-    out = _Built(nx.Graph())
+    """Organizations ↔ measures, one edge per (organization, measure, role), keyed by the
+    responsibility's IRI (unique: GraphML makes edge keys its edge ids): a
+    body that leads one part of a measure and cooperates on another keeps both. The edge quotes
+    the organization's own words (its mention) with document and offsets; ``passage`` is the
+    whole cell or clause they stand in."""
+    out = _Built(nx.MultiGraph())
     g = out.graph
-    best: dict[tuple[str, str], Any] = {}
+    best: dict[tuple[str, str, str], Any] = {}
     for m in measures:
         for r in corpus.resp_by_measure.get(m.iri, ()):
             if r.organization_iri not in corpus.organizations:
                 continue
             out.cite(r.organization_iri, m.iri, (r.iri, m.iri))
-            pair = (r.organization_iri, m.iri)
-            rank = (r.basis != "EXPLICIT", ROLE_RANK.get(r.role, 9))
-            if pair not in best or rank < best[pair][0]:
-                best[pair] = (rank, r)  # one edge per pair: the explicit, strongest role
-    for (o, m_iri), (_, r) in best.items():
+            edge = (r.organization_iri, m.iri, r.role)
+            if edge not in best or (r.basis == "EXPLICIT" and best[edge].basis != "EXPLICIT"):
+                best[edge] = r  # the same role twice (a table and the annex it refines): the explicit one
+    for (o, m_iri, role), r in best.items():
         g.add_node(o, **org_node(corpus, corpus.organizations[o]))
         g.add_node(m_iri, **measure_node(corpus, corpus.measures[m_iri]))
-        g.add_edge(o, m_iri, relation="responsibleFor", role=r.role, basis=r.basis, **_quote_attrs(r.source))
+        g.add_edge(o, m_iri, key=r.iri, relation="responsibleFor", role=role, basis=r.basis, form=r.form,
+                   **_span_attrs(r.mention or r.source), passage=r.source.quote if r.source else "")
     _workload(g, corpus, measures)
     return out
 
@@ -256,10 +274,15 @@ def _ordered(g: nx.Graph, corpus: Corpus) -> nx.Graph:
             return (KIND_ORDER["measure"], corpus.city_code(d["cityIri"]), corpus.measure_pos[n])
         return (KIND_ORDER.get(d["kind"], 9), corpus.city_code(d.get("cityIri", "")), d["label"], n)
 
-    out = nx.Graph(**g.graph)
+    out = g.__class__(**g.graph)
     nodes = sorted(g, key=node_key)
     pos = {n: i for i, n in enumerate(nodes)}
     out.add_nodes_from((n, g.nodes[n]) for n in nodes)
+    if g.is_multigraph():  # parallel edges in the roles' order
+        keyed = sorted(((u, v, k) if pos[u] < pos[v] else (v, u, k) for u, v, k in g.edges(keys=True)),
+                       key=lambda e: (pos[e[0]], pos[e[1]], ROLE_RANK.get(g.edges[e]["role"], 9), e[2]))
+        out.add_edges_from((u, v, k, g.edges[u, v, k]) for u, v, k in keyed)
+        return out
     edges = sorted(((u, v) if pos[u] < pos[v] else (v, u) for u, v in g.edges()), key=lambda e: (pos[e[0]], pos[e[1]]))
     out.add_edges_from((u, v, g.edges[u, v]) for u, v in edges)
     return out
@@ -275,7 +298,7 @@ def build_view(corpus: Corpus, filters: Filters, names: Names | None = None) -> 
     g = built.graph
     if sel.centre is not None:
         if sel.centre not in g:
-            g = nx.Graph()
+            g = g.__class__()
         else:
             g = nx.ego_graph(g, sel.centre, radius=sel.depth or 0)
     g.graph.update(name=f"policykg {filters.view}", view=filters.view, filters=filters.describe())

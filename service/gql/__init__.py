@@ -11,5 +11,6 @@
     network.py           root fields over the network analytics (graph/network)
     insights.py          root fields over the research analytics (service/insights)
     schema.py            the Query assembled from the parts, and the schema built with its extensions
+    descriptions.py      what every root argument means, in one table (city is explained once)
     direct_resolvers.py  graphql-core calls the resolvers without strawberry's per-call wrapper
 """

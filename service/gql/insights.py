@@ -16,6 +16,7 @@ from typing import Optional
 import strawberry
 
 from ..insights import citations as _citations
+from ..insights import common as _common
 from ..insights import dashboards as _dashboards
 from ..insights import diffusion as _diffusion
 from ..insights import matrix as _matrix
@@ -43,6 +44,12 @@ from .types import (
 
 def _value(member: Enum | None) -> str | None:
     return member.value if member is not None else None
+
+
+def _check(info: Ctx, **names: str | list[str] | None) -> None:
+    """Every name argument resolves, or the field answers the names service's error (argument named,
+    closest names offered): the analyses read an unknown name as "nothing there"."""
+    _common.check_names(info.context.graph, **names)
 
 
 _SCOPE = (" Counts EXPLICIT responsibilities unless basis is given or includeInherited is true (then both "
@@ -388,6 +395,7 @@ class InsightsQuery:
     @strawberry.field(description="How a measure type (IRI, mt:id, id or label) spread between cities; null when "
                                   "the type is unknown.")
     async def diffusion(self, info: Ctx, measure_type: str) -> Optional[Diffusion]:
+        _check(info, measure_type=measure_type)
         return await offload(_diffusion.diffusion, info.context.graph, measure_type)
 
     @strawberry.field(description="Diffusion of every measure type adopted by at least minCities cities, most "
@@ -400,6 +408,7 @@ class InsightsQuery:
     @strawberry.field(description="Citations between policies (stubs included); city: those made by its "
                                   "policies.")
     async def citation_network(self, info: Ctx, city: Optional[str] = None) -> CitationNetwork:
+        _check(info, city=city)
         return await offload(_citations.citation_network, info.context.graph, city)
 
     @strawberry.field(description="Cited policies (corpus or stub) whose title or 文号 contains `search`, most "
@@ -416,6 +425,7 @@ class InsightsQuery:
                               basis: Optional[ResponsibilityBasis] = None,
                               families: Optional[bool] = None,
                               include_inherited: Optional[bool] = False) -> Optional[ResponsibilityMatrix]:
+        _check(info, city=city)
         return await offload(_matrix.responsibility_matrix, info.context.graph, city,
                              _basis(basis, include_inherited), families)
 
@@ -424,6 +434,7 @@ class InsightsQuery:
     async def responsibility_leaders(self, info: Ctx, measure_type: str,
                                basis: Optional[ResponsibilityBasis] = None,
                                include_inherited: Optional[bool] = False) -> Optional[ResponsibilityLeaders]:
+        _check(info, measure_type=measure_type)
         return await offload(_matrix.leaders, info.context.graph, measure_type, _basis(basis, include_inherited))
 
     @strawberry.field(description="What one kind of department (科技局, dt:finance, finance …) is in charge of."
@@ -432,17 +443,20 @@ class InsightsQuery:
                            basis: Optional[ResponsibilityBasis] = None,
                            families: Optional[bool] = False,
                            include_inherited: Optional[bool] = False) -> Optional[DepartmentProfile]:
+        _check(info, city=city, department_type=department_type)
         return await offload(_matrix.department_profile, info.context.graph, department_type, city,
                              _basis(basis, include_inherited), families)
 
     @strawberry.field(description="Measures per city × measure type (families: roll types up to families).")
     async def city_measure_type_matrix(self, info: Ctx, families: Optional[bool] = False,
                                  cities: Optional[list[str]] = None) -> CountMatrix:
+        _check(info, cities=cities)
         return await offload(_dashboards.city_measure_types, info.context.graph, bool(families), cities)
 
     @strawberry.field(description="Measures per city × industry (families: roll up to top categories).")
     async def city_industry_matrix(self, info: Ctx, families: Optional[bool] = False,
                              cities: Optional[list[str]] = None) -> CountMatrix:
+        _check(info, cities=cities)
         return await offload(_dashboards.city_industries, info.context.graph, bool(families), cities)
 
     @strawberry.field(description="Policy tools as researchers tabulate them: by CITY, the city × tool matrix; by "
@@ -452,6 +466,7 @@ class InsightsQuery:
     async def policy_tool_matrix(self, info: Ctx, by: Optional[PolicyToolMatrixAxis] = PolicyToolMatrixAxis.CITY,
                                  level: Optional[PolicyToolLevel] = PolicyToolLevel.TOOL,
                                  cities: Optional[list[str]] = None) -> CountMatrix:
+        _check(info, cities=cities)
         by_family = by is PolicyToolMatrixAxis.MEASURE_TYPE_FAMILY
         make = _dashboards.policy_tool_families if by_family else _dashboards.city_policy_tools
         return await offload(make, info.context.graph, (level or PolicyToolLevel.TOOL).value, cities)
@@ -461,6 +476,7 @@ class InsightsQuery:
                                   "and why. indicator: a concept's id or label.")
     async def target_comparison(self, info: Ctx, indicator: Optional[str] = None, city: Optional[str] = None,
                           min_cities: Optional[int] = 1, kind: Optional[TargetKind] = None) -> list[TargetComparison]:
+        _check(info, city=city, indicator=indicator)
         return await offload(_dashboards.target_comparison, info.context.graph, indicator, city,
                              1 if min_cities is None else min_cities, kind.value if kind is not None else None)
 
@@ -470,6 +486,7 @@ class InsightsQuery:
                          department_type: Optional[str] = None, basis: Optional[ResponsibilityBasis] = None,
                          collectives: Optional[bool] = False, first: Optional[int] = 50,
                          include_inherited: Optional[bool] = False) -> list[WorkloadRow]:
+        _check(info, city=city, department_type=department_type)
         n = check_first(first, 50)
         return await offload(_dashboards.workload, info.context.graph, city, _value(kind), department_type,
                              _basis(basis, include_inherited), bool(collectives), n)
@@ -480,6 +497,7 @@ class InsightsQuery:
     async def search(self, info: Ctx, text: str, city: Optional[str] = None, measure_type: Optional[str] = None,
                organization: Optional[str] = None, kind: Optional[SearchHitKind] = None,
                first: Optional[int] = 20) -> SearchResult:
+        _check(info, city=city, measure_type=measure_type, organization=organization)
         n = check_first(first, 20)
         return await offload(_search.search, info.context.graph, text, city, measure_type, organization,
                              _value(kind), n)

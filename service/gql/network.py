@@ -122,9 +122,8 @@ def _centrality(c: an.OrganizationCentrality) -> NetworkCentrality:
                              network_size=c.of, community=c.community, city_iri=c.city_iri)
 
 
-def _city_iri(info: Ctx, name: str) -> str | None:
-    city = info.context.queries.names.city(name)
-    return city.iri if city is not None else None
+def _city_iri(info: Ctx, name: str) -> str:
+    return info.context.queries.names.require_city(name).iri
 
 
 def _check_first(first: Optional[int]) -> int | None:
@@ -141,14 +140,8 @@ class NetworkQuery:
                                   "alias, scoped by city as in organization())." + _SCOPE)
     def organization_analytics(self, info: Ctx, name: str, city: Optional[str] = None,
                                include_inherited: Optional[bool] = False) -> Optional[OrganizationAnalytics]:
-        q = info.context.queries
-        if city is None:
-            org = q.names.organization(name)
-        else:
-            c = q.names.city(city)
-            org = q.names.organization(name, c) if c is not None else None
-        if org is None:
-            return None
+        names = info.context.queries.names
+        org = names.require_organization(name, names.require_city(city), "name")
         return _organization(analytics_of(info.context.graph, bool(include_inherited)), org.iri)
 
     @strawberry.field(description="A city's organizations, most central in its co-responsibility network first."
@@ -156,8 +149,6 @@ class NetworkQuery:
     def central_organizations(self, info: Ctx, city: str, first: Optional[int] = 10,
                               include_inherited: Optional[bool] = False) -> list[OrganizationAnalytics]:
         iri = _city_iri(info, city)
-        if iri is None:
-            return []
         a = analytics_of(info.context.graph, bool(include_inherited))
         ranked = a.ranking.get(iri, [])[:_check_first(first)]
         return [_organization(a, e.organization_iri) for e in ranked]
@@ -165,8 +156,6 @@ class NetworkQuery:
     @strawberry.field(description="The other cities, most similar first: by measure types shared, then Jaccard.")
     def similar_cities(self, info: Ctx, city: str, first: Optional[int] = None) -> list[SimilarCity]:
         iri = _city_iri(info, city)
-        if iri is None:
-            return []
         found = analytics_of(info.context.graph).similar.get(iri, [])[:_check_first(first)]
         return [SimilarCity(shared_count=s.shared, jaccard=s.jaccard, city_iri=s.other_iri,
                             type_iris=s.measure_type_iris) for s in found]
@@ -177,8 +166,7 @@ class NetworkQuery:
                                  include_inherited: Optional[bool] = False) -> list[OrganizationCommunity]:
         a = analytics_of(info.context.graph, bool(include_inherited))
         if city is not None:
-            iri = _city_iri(info, city)
-            cities = [iri] if iri is not None else []
+            cities = [_city_iri(info, city)]
         else:
             cities = [c.iri for c in info.context.queries.cities()]
         return [OrganizationCommunity(index=c.index, size=len(c.organization_iris), city_iri=c.city_iri,

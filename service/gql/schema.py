@@ -18,6 +18,7 @@ from graphql.error import GraphQLError
 from . import direct_resolvers
 from .connections import Connection, check_first, connection
 from .context import Ctx
+from .descriptions import describe_arguments
 from .limits import Limits, extensions, is_internal
 from .types import (
     City,
@@ -56,9 +57,9 @@ class CoreQuery:
     def cities(self, info: Ctx, level: Optional[JurisdictionLevel] = None) -> list[City]:
         return info.context.queries.cities(_value(level))
 
-    @strawberry.field
+    @strawberry.field(description="One jurisdiction by any written form of its name or its code.")
     def city(self, info: Ctx, name: str) -> Optional[City]:
-        return info.context.queries.names.city(name)
+        return info.context.queries.names.require_city(name, "name")
 
     @strawberry.field(description="The policies of a city (every city's when omitted), by issuing date; with "
                                   "inForceOn (an ISO date), only those in force that day by their stated dates.")
@@ -66,11 +67,11 @@ class CoreQuery:
         lookups = info.context.lookups
         return lookups.many(lookups.policy, info.context.queries.policies(city, in_force_on))
 
-    @strawberry.field
+    @strawberry.field(description="One policy by id (policy/<document without extension>) or IRI.")
     def policy(self, info: Ctx, id: strawberry.ID) -> Optional[Policy]:
         return info.context.lookups.policy(info.context.queries.resolve_id(id))
 
-    @strawberry.field
+    @strawberry.field(description="Organizations the documents name (one city's when given), paged.")
     def organizations(self, info: Ctx, city: Optional[str] = None, kind: Optional[OrganizationKind] = None,
                       search: Optional[str] = None, first: Optional[int] = 100,
                       after: Optional[str] = None) -> Connection[Organization]:
@@ -78,15 +79,12 @@ class CoreQuery:
         iris = info.context.queries.organizations(city, _value(kind), search)
         return connection(iris, "organization", first, after, 100, info.context.lookups.organization)
 
-    @strawberry.field(description="One organization by canonical name or alias; without a city, an alias "
-                                  "several cities use means a national body if one has it, else the first "
-                                  "by city code.")
+    @strawberry.field(description="One organization by canonical name or alias. A name several cities' "
+                                  "bodies share (市科技局) needs a city: without one it is an error listing "
+                                  "the cities, unless a national body holds the name.")
     def organization(self, info: Ctx, name: str, city: Optional[str] = None) -> Optional[Organization]:
-        q = info.context.queries
-        if city is None:
-            return q.names.organization(name)
-        c = q.names.city(city)
-        return q.names.organization(name, c) if c is not None else None
+        names = info.context.queries.names
+        return names.require_organization(name, names.require_city(city), "name")
 
     @strawberry.field(description="Who is responsible for what. Filters combine with AND.")
     def responsibilities(self, info: Ctx, city: Optional[str] = None, organization: Optional[str] = None,
@@ -97,7 +95,8 @@ class CoreQuery:
         iris = info.context.queries.responsibilities(city, organization, _value(role), _value(basis), measure_type)
         return connection(iris, "responsibility", first, after, 100, info.context.lookups.responsibility)
 
-    @strawberry.field
+    @strawberry.field(description="Measures (numbered items and task-table rows), in document order, paged. "
+                                  "Filters combine with AND.")
     def measures(self, info: Ctx, city: Optional[str] = None, organization: Optional[str] = None,
                  measure_type: Optional[str] = None, industry: Optional[str] = None,
                  institution: Optional[str] = None, text: Optional[str] = None,
@@ -106,7 +105,7 @@ class CoreQuery:
         iris = info.context.queries.measures(city, organization, measure_type, industry, institution, text)
         return connection(iris, "measure", first, after, 50, info.context.lookups.measure)
 
-    @strawberry.field
+    @strawberry.field(description="One measure by id (measure/<document>/<code>) or IRI.")
     def measure(self, info: Ctx, id: strawberry.ID) -> Optional[Measure]:
         return info.context.lookups.measure(info.context.queries.resolve_id(id))
 
@@ -123,11 +122,12 @@ class CoreQuery:
         lookups = info.context.lookups
         return lookups.many(lookups.organization, info.context.queries.institutions(city))
 
-    @strawberry.field
+    @strawberry.field(description="The industry scheme (战略性新兴产业分类 2018), families and their members.")
     def industries(self, info: Ctx) -> list[Industry]:
         return info.context.queries.industries()
 
-    @strawberry.field
+    @strawberry.field(description="The measure-type scheme (mapped to STIP Compass), families and their "
+                                  "members.")
     def measure_types(self, info: Ctx) -> list[MeasureType]:
         return info.context.queries.measure_types()
 
@@ -186,6 +186,7 @@ def build_schema(limits: Limits | None = None, debug: bool = False, direct: bool
     """``direct``: resolvers called by graphql-core directly (service/gql/direct_resolvers.py); default
     POLICYKG_DIRECT_RESOLVERS, on."""
     schema = PolicySchema(query=Query, extensions=extensions(limits or Limits(), debug))
+    describe_arguments(schema._schema)
     if direct_resolvers.enabled() if direct is None else direct:
         direct_resolvers.install(schema)
     return schema

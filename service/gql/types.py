@@ -275,8 +275,13 @@ class Measure:
 
 @strawberry.type
 class Responsibility:
-    source: SourceSpan = strawberry.field(description="Where the assignment is written.")
-    mention: Optional[SourceSpan] = strawberry.field(description="The organization's name as written.")
+    source: SourceSpan = strawberry.field(
+        description="Where the assignment is written: the whole table cell, clause or sentence (for an "
+                    "INHERITED one, the words that name the body: the parent's clause, the issuer line, the "
+                    "文号). It is shared by every body the passage names; `mention` is this one's own words.")
+    mention: Optional[SourceSpan] = strawberry.field(
+        description="The organization's name exactly as written in this assignment (市科技局), inside "
+                    "`source`: quote this for who it is. Null when no passage names the body.")
     open_ended: bool = strawberry.field(description="The text adds 等 / 各有关单位 after the names.")
 
     # the records hold the enums' values as strings (records.ROLES, BASES), which serialize as they are

@@ -19,6 +19,7 @@ from typing import Any
 from graph import vocab
 
 from ..readmodel.index import INDUSTRY_SCHEME, MEASURE_TYPE_SCHEME, PREFIXES, GraphIndex
+from ..readmodel.names import Suggester, unknown
 from ..readmodel.records import Concept, Organization
 
 DEPARTMENT_TYPE_SCHEME = str(vocab.DT)
@@ -244,3 +245,22 @@ def _cell(v: Any) -> Any:
     if isinstance(v, bool):
         return "true" if v else "false"
     return v
+
+
+def check_names(g: Any, city: str | None = None, cities: list[str] | None = None, measure_type: str | None = None,
+                organization: str | None = None, indicator: str | None = None,
+                department_type: str | None = None) -> None:
+    """Raise the names service's error (the argument named, the closest names offered) for the first
+    name that resolves to nothing: the analyses here read an unknown name as "nothing there", so
+    GraphQL and the CSV dashboards check their arguments first."""
+    names = g.queries.names
+    c = names.require_city(city)
+    names.require_cities(cities)
+    names.require_measure_type(measure_type)
+    names.require_organizations(organization, c)
+    if indicator:
+        g.queries.check_indicator(indicator)
+    if department_type is not None and department_types(g).resolve(department_type) is None:
+        suggester = derived(g, "department-type-names", lambda _g: Suggester(
+            (f, h.label) for h in department_types(_g).headers.values() for f in (h.label, h.label_en)))
+        raise unknown("department type", department_type, "departmentType", suggester)

@@ -4,8 +4,9 @@ No GraphQL here: a notebook can call ``Queries(load_index(store))`` and ask
 the same things the server answers. Every function returns IRIs or records
 in the index's stable order, so pagination by offset is deterministic.
 
-An unknown name (city, organization, concept) yields an empty result, never
-an exception: the contract promises empty lists and nulls for those.
+An unknown name (city, organization, concept) raises ``names.UnknownName``,
+a client error naming the argument and the closest known names: an empty
+answer always means "nothing there", never "no such name".
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from threading import Lock
 from graph.model import GOVERNMENT_KINDS  # the rest are what the contract calls "institutions"
 
 from ..errors import QueryError
-from .index import GraphIndex
-from .names import Names, key
+from .index import INDICATOR_SCHEME, GraphIndex
+from .names import Names, UnknownName, key, unknown
 from .records import City, Concept, Organization, Similarity
 
 
@@ -49,13 +50,6 @@ class SharedMeasure:
         return out
 
 
-class _Unknown:
-    """Marks a filter whose name did not resolve: the answer is empty."""
-
-
-UNKNOWN = _Unknown()
-
-
 class Queries:
     def __init__(self, ix: GraphIndex) -> None:
         self.ix = ix
@@ -65,15 +59,11 @@ class Queries:
         self._lock = Lock()
 
     # -- filters shared by several questions ----------------------------------
-    def _city(self, name: str | None) -> City | None | _Unknown:
-        if name is None:
-            return None
-        return self.names.city(name) or UNKNOWN
+    def _city(self, name: str | None) -> City | None:
+        return self.names.require_city(name, "city")
 
-    def _orgs(self, name: str | None, city: City | None) -> list[Organization] | None:
-        if name is None:
-            return None
-        return self.names.organizations(name, city)
+    def _orgs(self, name: str, city: City | None, argument: str = "organization") -> list[Organization]:
+        return self.names.require_organizations(name, city, argument) or []
 
     # -- nodes by readable id, and whole lists -------------------------------------
     def resolve_id(self, ident: str) -> str:
@@ -102,8 +92,6 @@ class Queries:
         date) only those IN_FORCE that day by their stated dates (graph/validity.py)."""
         day = iso_day(in_force_on, "inForceOn") if in_force_on is not None else None
         c = self._city(city)
-        if c is UNKNOWN:
-            return []
         if c is None:
             iris = [iri for lst in (self.ix.policies_by_city.get(ci, []) for ci in self.ix.cities) for iri in lst]
         else:
@@ -116,8 +104,6 @@ class Queries:
     def organizations(self, city: str | None = None, kind: str | None = None,
                       search: str | None = None) -> list[str]:
         c = self._city(city)
-        if c is UNKNOWN:
-            return []
         iris = self.ix.orgs_by_city.get(c.iri, []) if c is not None else self.ix.listed_orgs
         orgs = (self.ix.organizations[i] for i in iris)
         if kind is not None:
@@ -129,8 +115,6 @@ class Queries:
 
     def institutions(self, city: str | None = None) -> list[str]:
         c = self._city(city)
-        if c is UNKNOWN:
-            return []
         iris = self.ix.orgs_by_city.get(c.iri, []) if c is not None else self.ix.listed_orgs
         return [i for i in iris if self.ix.organizations[i].kind not in GOVERNMENT_KINDS]
 
@@ -139,14 +123,10 @@ class Queries:
                          role: str | None = None, basis: str | None = None,
                          measure_type: str | None = None) -> list[str]:
         c = self._city(city)
-        if c is UNKNOWN:
-            return []
         ix = self.ix
         # start from the narrowest list the filters allow, then filter it
         if organization is not None:
             orgs = self._orgs(organization, c)
-            if not orgs:
-                return []
             if len(orgs) == 1:
                 iris = list(ix.resp_by_org.get(orgs[0].iri, ()))
             else:  # several bodies share the alias: merge in the global order
@@ -158,9 +138,7 @@ class Queries:
         else:
             iris = list(ix.responsibilities)
         if measure_type is not None:
-            mt = self.names.measure_type(measure_type)
-            if mt is None:
-                return []
+            mt = self.names.require_measure_type(measure_type)
             typed = set(ix.measures_by_concept.get(mt.iri, ()))
             iris = [i for i in iris if ix.responsibilities[i].measure_iri in typed]
         if role is not None:
@@ -180,28 +158,26 @@ class Queries:
                  measure_type: str | None = None, industry: str | None = None,
                  institution: str | None = None, text: str | None = None) -> list[str]:
         c = self._city(city)
-        if c is UNKNOWN:
-            return []
         ix = self.ix
         # each filter names a set of measures; intersect the sets, smallest first
         sets: list[set[str] | list[str]] = []
         if c is not None:
             sets.append(ix.measures_by_city.get(c.iri, []))
-        for name, only_institutions in ((organization, False), (institution, True)):
+        for name, argument in ((organization, "organization"), (institution, "institution")):
             if name is None:
                 continue
-            orgs = self._orgs(name, c)
-            if only_institutions:
+            orgs = self._orgs(name, c, argument)
+            if argument == "institution":
                 orgs = [o for o in orgs if o.kind not in GOVERNMENT_KINDS]
-            if not orgs:
-                return []
+                if not orgs:
+                    raise UnknownName(argument, f"{name} is no institution (argument `{argument}`): it names a "
+                                                "government body; use `organization`", [])
             sets.append({m for o in orgs for m in ix.measures_by_org.get(o.iri, ())})
-        for name, resolve in ((measure_type, self.names.measure_type), (industry, self.names.industry)):
+        for name, resolve in ((measure_type, self.names.require_measure_type),
+                              (industry, self.names.require_industry)):
             if name is None:
                 continue
             concept = resolve(name)
-            if concept is None:
-                return []
             sets.append(ix.measures_by_concept.get(concept.iri, []))
         if not sets:
             candidates = list(ix.measures)
@@ -246,8 +222,8 @@ class Queries:
         if cities is None:
             chosen = list(ix.cities)
         else:
-            resolved = (self.names.city(n) for n in cities)
-            chosen = list(dict.fromkeys(c.iri for c in resolved if c is not None))
+            resolved = self.names.require_cities(cities, "cities") or []
+            chosen = list(dict.fromkeys(c.iri for c in resolved))
             chosen.sort(key=lambda i: ix.cities[i].admin_code)
         need = max(1, min_cities)
         if len(chosen) < need:
@@ -285,7 +261,7 @@ class Queries:
         ix = self.ix
         wanted: set[str] | None = None
         if cities is not None:
-            wanted = {c.iri for c in (self.names.city(n) for n in cities) if c is not None}
+            wanted = {c.iri for c in self.names.require_cities(cities, "cities") or []}
         out = []
         for s in ix.similarities.values():
             if s.score < min_score:
@@ -312,12 +288,10 @@ class Queries:
         indicator labels it is part of. ``kind``: LEVEL, INCREMENT, ANNUAL ...
         """
         c = self._city(city)
-        if c is UNKNOWN:
-            return []
         ix = self.ix
         iris = list(ix.targets_by_city.get(c.iri, [])) if c is not None else list(ix.targets)
         if indicator:
-            concept = self.names.indicator(indicator)
+            concept = self.check_indicator(indicator)
             if concept is not None:
                 wanted = self.narrower_closure(concept.iri)
                 iris = [t for t in iris if ix.targets[t].concept_iri in wanted]
@@ -327,6 +301,16 @@ class Queries:
         if kind is not None:
             iris = [t for t in iris if ix.targets[t].kind == kind]
         return iris
+
+    def check_indicator(self, indicator: str, argument: str = "indicator") -> Concept | None:
+        """The indicator concept a name means; None when it is no concept but part of some target's
+        statistic as written (高新技术企业 in 高新技术企业数量); else the error for an unknown name."""
+        concept = self.names.indicator(indicator)
+        if concept is None:
+            k = key(indicator)
+            if not any(k in key(t.indicator) for t in self.ix.targets.values()):
+                raise unknown("indicator", indicator, argument, self.names.concept_suggester(INDICATOR_SCHEME))
+        return concept
 
     # -- the extraction report ----------------------------------------------------
     def extraction_report(self, document: str | None = None) -> list:

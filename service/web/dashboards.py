@@ -35,7 +35,7 @@ from starlette.routing import Route
 
 from ..errors import QueryError
 from ..insights import citations, dashboards, diffusion, matrix
-from ..insights.common import basis_scope
+from ..insights.common import basis_scope, check_names
 from ..readmodel.records import BASES, ORG_KINDS
 from .middleware import request_graph
 
@@ -131,8 +131,16 @@ async def dashboard_csv(request: Request) -> Response:
         return JSONResponse({"error": f"no dashboard {name[:60]!r}", "dashboards": sorted(DASHBOARDS)},
                             status_code=404)
     graph = request_graph(request.app)
+    q = request.query_params
+
+    def answer() -> str:
+        # an unknown name is a 400 that offers the closest names, never an empty table
+        check_names(graph, city=q.get("city") or None, cities=_cities(q), measure_type=q.get("measureType") or None,
+                    indicator=q.get("indicator") or None, department_type=q.get("departmentType") or None)
+        return entry[1](graph, q)
+
     try:
-        text = await run_in_threadpool(entry[1], graph, request.query_params)
+        text = await run_in_threadpool(answer)
     except QueryError as exc:
         return JSONResponse({"error": str(exc)}, status_code=400)
     body = text.encode("utf-8")

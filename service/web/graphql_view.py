@@ -21,6 +21,9 @@ import re
 import threading
 from typing import Any
 
+from pathlib import Path
+
+from starlette.responses import HTMLResponse
 from strawberry.asgi import GraphQL
 from strawberry.http.async_base_view import HTTPException  # what strawberry answers as a plain-text 4xx
 
@@ -30,6 +33,7 @@ from ..readmodel.state import GraphState
 from .. import settings
 from .middleware import request_graph
 
+GRAPHIQL_PAGE = Path(__file__).resolve().parent / "static" / "graphiql.html"
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
@@ -41,6 +45,10 @@ class GraphQLApp(GraphQL):
     async def get_context(self, request: Any, response: Any = None) -> Context:
         graph: GraphState = request_graph(request.app)  # pinned for this request by RequestObserver
         return Context(request=request, response=response, graph=graph, lookups=Lookups(graph.queries))
+
+    async def render_graphql_ide(self, request: Any) -> Any:
+        # GraphiQL from the package's own files (static/graphiql.html), not strawberry's CDN page
+        return HTMLResponse(GRAPHIQL_PAGE.read_text("utf-8"))
 
     def decode_json(self, data: str | bytes) -> object:
         try:

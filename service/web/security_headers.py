@@ -3,10 +3,10 @@
 - ``/`` and ``/static/*`` (the network viewer) load only the server's own
   files (Cytoscape.js is vendored): scripts, styles, images and requests to
   the same origin, nothing inline, no framing.
-- GraphiQL (``GET /graphql`` answered with HTML) is strawberry's page: its
-  scripts and styles come from unpkg.com with integrity hashes, and it
-  carries an inline script and style. Its policy allows exactly that much
-  more; once GraphiQL is vendored (another issue) it can drop unpkg.com.
+- GraphiQL (``GET /graphql`` answered with HTML) is vendored too
+  (React, ReactDOM and GraphiQL in static/vendor/, its boot script in
+  static/graphiql.js): the same origin only, nothing inline; its stylesheet
+  embeds its fonts and icons as ``data:`` URLs.
 - Every other answer (JSON, CSV, Turtle, GraphML...) is data, never a page:
   ``default-src 'none'``.
 
@@ -23,10 +23,9 @@ from .. import settings
 
 VIEWER_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
               "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-GRAPHIQL_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://unpkg.com; "
-                "style-src 'self' 'unsafe-inline' https://unpkg.com; font-src 'self' data: https://unpkg.com; "
-                "img-src 'self' data: https://unpkg.com; connect-src 'self' ws: wss:; worker-src 'self' blob:; "
-                "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+GRAPHIQL_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; font-src 'self' data:; "
+                "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+                "form-action 'self'; frame-ancestors 'none'")
 DATA_CSP = "default-src 'none'; frame-ancestors 'none'"
 COMMON = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
           (b"referrer-policy", b"no-referrer")]

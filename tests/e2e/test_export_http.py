@@ -66,6 +66,9 @@ def test_csv_is_a_zip_of_nodes_and_edges(client):  # noqa: F811
     ({"format": "xlsx"}, "unknown format"),
     ({"view": "everything"}, "unknown view"),
     ({"city": "北京"}, "no city"),
+    ({"city": "许唱"}, "no city '许唱'; did you mean 许昌市?"),  # the closest names, as GraphQL offers them
+    ({"city": "许昌", "organization": "市科技据"}, "did you mean 许昌市科学技术局?"),
+    ({"measureType": "揭榜挂师"}, "did you mean 揭榜挂帅?"),
     ({"depth": "two", "organization": "市科技局"}, "whole number"),
     ({"colour": "red"}, "unknown parameter"),
     ({"maxElements": "0"}, "above 0"),
@@ -95,3 +98,9 @@ def test_a_view_over_max_elements_is_refused_before_it_is_sent(client):  # noqa:
     assert limited(nodes + edges - 1).status_code == 413  # refused from the cache too
     fits = limited(nodes + edges)
     assert fits.status_code == 200 and fits.content == whole.content
+
+
+def test_traditional_characters_name_a_city_in_an_export(client):  # noqa: F811
+    simplified = client.get("/export", params={"format": "d3", "view": "co-responsibility", "city": "许昌"}).json()
+    traditional = client.get("/export", params={"format": "d3", "view": "co-responsibility", "city": "許昌"}).json()
+    assert traditional["nodes"] == simplified["nodes"] and traditional["links"] == simplified["links"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service_fixtures import data_of
+from service_fixtures import data_of, gql
 
 TARGET = "id indicator kind comparator value valueMax unit year aspiration text source { quote } " \
          "indicatorConcept { id label } city { name }"
@@ -26,7 +26,8 @@ def test_kind_filter_and_ranges(client):  # noqa: F811
               if t["comparator"] == "BETWEEN"]
     assert ranges and all(t["kind"] == "ANNUAL" for t in ranges)
     assert {(t["value"], t["valueMax"]) for t in ranges} == {(5.0, 8.0)}
-    assert data_of(client, '{ targets(indicator: "no such statistic") { id } }')["targets"] == []
+    body = gql(client, '{ targets(indicator: "no such statistic") { id } }')
+    assert "no indicator 'no such statistic' (argument `indicator`)" in body["errors"][0]["message"]
 
 
 def test_indicators_define_the_statistics(client):  # noqa: F811

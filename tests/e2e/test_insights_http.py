@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
+
 from service_fixtures import data_of, gql
 
 
@@ -21,7 +23,8 @@ def test_diffusion_over_graphql(client):  # noqa: F811
         singleProvince topProvince topProvinceShare provinceLift adoptions { cityName } } }""")["diffusion"]
     assert henan == {"singleProvince": True, "topProvince": "河南省", "topProvinceShare": 1.0, "provinceLift": 2.0,
                      "adoptions": [{"cityName": "许昌市"}, {"cityName": "漯河市"}]}
-    assert data_of(client, '{ diffusion(measureType: "nope") { cityCount } }')["diffusion"] is None
+    body = gql(client, '{ diffusion(measureType: "nope") { cityCount } }')
+    assert body["data"]["diffusion"] is None and "no measure type 'nope'" in body["errors"][0]["message"]
 
 
 def test_policy_cites_and_cited_by(client):  # noqa: F811
@@ -122,3 +125,14 @@ def test_dashboard_errors_are_explained(client):  # noqa: F811
     assert r.status_code == 400 and "basis" in r.json()["error"]
     r = client.get("/dashboards/city-measure-types.csv?families=maybe")
     assert r.status_code == 400
+
+
+@pytest.mark.parametrize("path,offered", [
+    ("/dashboards/workload.csv?city=许唱", "did you mean 许昌市?"),
+    ("/dashboards/city-measure-types.csv?cities=许昌,承得", "'承得' (did you mean 承德市?)"),
+    ("/dashboards/diffusion.csv?measureType=揭榜挂师", "did you mean 揭榜挂帅?"),
+    ("/dashboards/workload.csv?departmentType=科技据", "did you mean 科技局"),
+])
+def test_a_dashboard_with_an_unknown_name_is_a_400_that_offers_the_closest(client, path, offered):  # noqa: F811
+    r = client.get(path)
+    assert r.status_code == 400 and offered in r.json()["error"], r.text

@@ -32,16 +32,20 @@ def test_the_viewer_page_needs_nothing_its_policy_forbids(client):
     assert "http://" not in page and "https://" not in page
 
 
-def test_graphiql_gets_a_policy_that_lets_it_load(client):
+def test_graphiql_is_same_origin_only(client):
     r = client.get("/graphql", headers={"Accept": "text/html"})
     assert r.status_code == 200 and "graphiql" in r.text.lower()
     assert {k: r.headers.get(k) for k in COMMON} == COMMON
     csp = _csp(r)
-    # today's page: scripts and styles from unpkg.com (with integrity hashes) and one inline block each
-    for url in ("https://unpkg.com/", "https://unpkg.com"):
-        if url in r.text:
-            assert "https://unpkg.com" in csp["script-src"] and "https://unpkg.com" in csp["style-src"]
-    assert "'self'" in csp["connect-src"] and csp["frame-ancestors"] == ["'none'"]
+    # vendored (static/vendor/) and booted from static/graphiql.js: no host, nothing inline
+    assert "<script>" not in r.text and "<style" not in r.text and " style=" not in r.text
+    assert "http://" not in r.text and "https://" not in r.text
+    assert csp["script-src"] == ["'self'"] and csp["style-src"] == ["'self'"]
+    assert csp["connect-src"] == ["'self'"] and csp["frame-ancestors"] == ["'none'"]
+    assert not any("unsafe" in v or v.startswith("http") for values in csp.values() for v in values)
+    for src in ("/static/vendor/react.production.min.js", "/static/vendor/graphiql.min.js",
+                "/static/vendor/graphiql.min.css", "/static/graphiql.js"):
+        assert src in r.text and client.get(src).status_code == 200
 
 
 @pytest.mark.parametrize("path", ["/health", "/graphql?query=%7Bcities%7Bname%7D%7D", "/sparql?query=ASK%7B%7D",

@@ -122,10 +122,12 @@ def test_graphql_analytics_are_computed_once_per_graph(client):  # noqa: F811
     assert body["extensions"]["roundTrips"]["store"] == 0  # answered from memory, no SPARQL per request
 
 
-def test_graphql_analytics_of_unknown_names_are_empty(client):  # noqa: F811
-    data = data_of(client, """{ organizationAnalytics(name: "不存在", city: "许昌") { workload { lead } }
-                                similarCities(city: "北京") { sharedCount }
-                                centralOrganizations(city: "北京") { workload { lead } } }""")
-    assert data == {"organizationAnalytics": None, "similarCities": [], "centralOrganizations": []}
+def test_graphql_analytics_of_unknown_names_are_errors(client):  # noqa: F811
+    body = gql(client, """{ organizationAnalytics(name: "不存在", city: "许昌") { workload { lead } }
+                            similarCities(city: "北京") { sharedCount } }""")
+    assert body["data"] is None  # similarCities is a non-null list
+    assert {e["path"][0]: e["message"] for e in body["errors"]} == {
+        "organizationAnalytics": "no organization '不存在' in 许昌市 (argument `name`)",
+        "similarCities": "no city '北京' (argument `city`)"}
     body = gql(client, '{ similarCities(city: "许昌", first: -1) { sharedCount } }')
     assert body["errors"] and "first" in body["errors"][0]["message"]

@@ -22,7 +22,7 @@ from service.lifecycle.loading import ensure_dataset, load_graph
 from service.gql.schema import build_schema
 
 REQUIRED = {  # a value for each required argument (field, argument)
-    ("city", "name"): "许昌", ("organization", "name"): "市科技局", ("organizationAnalytics", "name"): "市科技局",
+    ("city", "name"): "许昌", ("organization", "name"): "许昌市科学技术局", ("organizationAnalytics", "name"): "许昌市科学技术局",
     ("centralOrganizations", "city"): "许昌", ("similarCities", "city"): "许昌",
     ("diffusion", "measureType"): "揭榜挂帅", ("responsibilityLeaders", "measureType"): "科技金融与财税支持",
     ("departmentProfile", "departmentType"): "科技局", ("search", "text"): "科技特派员",
