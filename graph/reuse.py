@@ -92,23 +92,31 @@ def measure_texts(facts: list[DocumentFacts], city_names: dict[str, tuple[str, .
         main = by_file.get(f.meta.annex_of or "")
         date = f.meta.issued or (main.meta.issued if main else None)
         group = main.source.name if main else f.source.name
-        ranges = own_ranges([m for m in f.measures if m.table_row is None])
-        ranges.update({m.code: (m.span.start, m.span.end) for m in f.measures if m.table_row is not None})
-        names = sorted((city_names or {}).get(f.meta.city_code, ()), key=len, reverse=True)
-        cut = {(r.span.start, r.span.end) for r in f.responsibilities if r.form is Form.CLAUSE}
-        cut |= {_sentence(f.source.text, d.span) for d in f.validity.dates if d.span and d.origin == "text"}
-        cut = sorted(cut)
-        for m in f.measures:
-            s, e = ranges[m.code]
-            text = _without(f.source.text, s, e, cut)
-            for name in names:
-                text = text.replace(name, PLACEHOLDER)
-            norm = _DROP.sub("", text)
-            label = _DROP.sub("", m.label)
-            if label and norm.startswith(label):  # 24. and 4. number the same measure
-                norm = norm[len(label):]
-            mt = MeasureText(f.source.name, m.code, f.source.span(s, e), date, group, f.meta.city_code)
-            out.append((mt, norm))
+        out.extend(document_measure_texts(f, (city_names or {}).get(f.meta.city_code, ()), date, group))
+    return out
+
+
+def document_measure_texts(f: DocumentFacts, names: tuple[str, ...], date: str | None,
+                           group: str) -> list[tuple[MeasureText, str]]:
+    """One document's measures as :func:`measure_texts` gives them; ``names`` are its city's."""
+    out: list[tuple[MeasureText, str]] = []
+    ranges = own_ranges([m for m in f.measures if m.table_row is None])
+    ranges.update({m.code: (m.span.start, m.span.end) for m in f.measures if m.table_row is not None})
+    names = sorted(names, key=len, reverse=True)
+    cut = {(r.span.start, r.span.end) for r in f.responsibilities if r.form is Form.CLAUSE}
+    cut |= {_sentence(f.source.text, d.span) for d in f.validity.dates if d.span and d.origin == "text"}
+    cut = sorted(cut)
+    for m in f.measures:
+        s, e = ranges[m.code]
+        text = _without(f.source.text, s, e, cut)
+        for name in names:
+            text = text.replace(name, PLACEHOLDER)
+        norm = _DROP.sub("", text)
+        label = _DROP.sub("", m.label)
+        if label and norm.startswith(label):  # 24. and 4. number the same measure
+            norm = norm[len(label):]
+        mt = MeasureText(f.source.name, m.code, f.source.span(s, e), date, group, f.meta.city_code)
+        out.append((mt, norm))
     return out
 
 
@@ -147,14 +155,17 @@ def _hash_functions(n: int) -> tuple[np.ndarray, np.ndarray]:
     return odd, (b[:, 0] << np.uint64(2)) ^ b[:, 1]
 
 
-def signatures(sets: list[set[int]]) -> np.ndarray:
+def signatures(sets: "list[set[int]] | list[np.ndarray]") -> np.ndarray:
     """MinHash signatures, one row per set: per hash function, the least of
     ((a·x + b) mod 2^64) >> 32 over the set's shingles (multiply-shift hashing:
     a linear hash modulo a prime of 2^61, with 32-bit keys, barely wraps and keeps
     the keys' order, which ruins the estimate)."""
     n = BANDS * ROWS
     lengths = np.fromiter((len(s) for s in sets), dtype=np.int64, count=len(sets))
-    flat = np.fromiter((x for s in sets for x in sorted(s)), dtype=np.uint64, count=int(lengths.sum()))
+    if sets and isinstance(sets[0], np.ndarray):  # shingle_array's: already sorted
+        flat = np.concatenate(sets).astype(np.uint64) if len(sets) else np.zeros(0, dtype=np.uint64)
+    else:
+        flat = np.fromiter((x for s in sets for x in sorted(s)), dtype=np.uint64, count=int(lengths.sum()))
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
     a, b = _hash_functions(n)
     out = np.empty((len(sets), n), dtype=np.uint32)
@@ -173,36 +184,48 @@ def _date_key(t: MeasureText) -> tuple[str, str, str]:
 def find_reuse(facts: list[DocumentFacts], city_names: dict[str, tuple[str, ...]] | None = None,
                min_score: float = MIN_SCORE) -> list[Similarity]:
     """Pairs of measures in different documents (not one plan and its annex) with score ≥ ``min_score``."""
-    items = [(t, n) for t, n in measure_texts(facts, city_names) if len(n) - SHINGLE + 1 >= MIN_SHINGLES]
+    return reuse_pairs(measure_texts(facts, city_names), min_score)
+
+
+def shingle_array(text: str) -> np.ndarray:
+    """:func:`shingles` as a sorted array: a twentieth of a set's memory, for a corpus's worth."""
+    return np.array(sorted(shingles(text)), dtype=np.uint32)
+
+
+def reuse_pairs(measures: list[tuple[MeasureText, str]], min_score: float = MIN_SCORE) -> list[Similarity]:
+    """:func:`find_reuse` over measure texts (:func:`measure_texts`, or the streaming build's)."""
+    items = [(t, n) for t, n in measures if len(n) - SHINGLE + 1 >= MIN_SHINGLES]
     if len(items) < 2:
         return []
     # identical normalized texts share one signature
     unique: dict[str, int] = {}
     members: list[list[int]] = []
+    arrays: list[np.ndarray] = []
     for i, (_, norm) in enumerate(items):
         u = unique.setdefault(norm, len(unique))
         if u == len(members):
             members.append([])
+            arrays.append(shingle_array(norm))
         members[u].append(i)
-    texts = list(unique)
-    sets = [shingles(t) for t in texts]
-    sig = signatures(sets)
+    del unique
+    sig = np.vstack([signatures(arrays[i : i + 4096]) for i in range(0, len(arrays), 4096)])
+    n_texts = len(arrays)
     # the earliest member of each unique text orders the buckets
     first = [min(_date_key(items[i][0]) for i in ms) for ms in members]
-    rank = np.empty(len(texts), dtype=np.int64)
-    rank[sorted(range(len(texts)), key=first.__getitem__)] = np.arange(len(texts))
+    rank = np.empty(n_texts, dtype=np.int64)
+    rank[sorted(range(n_texts), key=first.__getitem__)] = np.arange(n_texts)
     us, vs = _candidates(sig, rank)
     # the signatures' estimate first (vectorized), the exact Jaccard for those near or above the bar
-    step = 100_000
+    step = 8_192  # pairs at a time: two int32 rows of 160 per pair (a 100,000 step peaked at 150 MiB)
     est = np.concatenate([
         (sig[us[i : i + step]] == sig[vs[i : i + step]]).mean(axis=1) for i in range(0, len(us), step)
     ]) if len(us) else np.zeros(0)
     near = est >= min_score - ESTIMATE_MARGIN
     # each unique text's matches (its own copies score 1.0)
-    matches: list[list[tuple[float, int]]] = [[(1.0, u)] if len(members[u]) > 1 else [] for u in range(len(texts))]
-    sizes = [len(x) for x in sets]
+    matches: list[list[tuple[float, int]]] = [[(1.0, u)] if len(members[u]) > 1 else [] for u in range(n_texts)]
+    sizes = [len(x) for x in arrays]
     for u, v in zip(us[near].tolist(), vs[near].tolist()):
-        inter = len(sets[u] & sets[v])
+        inter = len(np.intersect1d(arrays[u], arrays[v], assume_unique=True))
         j = inter / (sizes[u] + sizes[v] - inter)
         if j >= min_score:
             matches[u].append((j, v))
