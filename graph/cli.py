@@ -188,12 +188,14 @@ def synth(
     cities: Annotated[int, typer.Option(help="How many cities (real ones, from the gazetteer).")] = 5,
     docs_per_city: Annotated[int, typer.Option(help="Documents per city.")] = 3,
     seed: Annotated[int, typer.Option(help="Random seed: the same arguments give the same bytes.")] = 0,
+    counties: Annotated[int, typer.Option(help="Also this many county-level jurisdictions under each city "
+                                               "(区, 县, 县级市, 旗), --docs-per-city documents each.")] = 0,
 ) -> None:
     """Write a synthetic corpus in the genre, with the facts it planted (truth.json)."""
     from .synth import synthesize
 
     try:
-        truth = synthesize(out_dir, cities, docs_per_city, seed)
+        truth = synthesize(out_dir, cities, docs_per_city, seed, counties)
     except ValueError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
