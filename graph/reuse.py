@@ -38,6 +38,7 @@ are equal or unknown.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zlib
 from dataclasses import dataclass
@@ -192,26 +193,56 @@ def shingle_array(text: str) -> np.ndarray:
     return np.array(sorted(shingles(text)), dtype=np.uint32)
 
 
+@dataclass(frozen=True)
+class Compared:
+    """A measure's text as compared: its shingles and signature, made once (the streaming build
+    keeps them with the document, so a rebuild does not hash the corpus's texts again)."""
+
+    measure: MeasureText
+    text_key: bytes  # a digest of the normalized text: identical texts are hashed once
+    shingles: np.ndarray  # shingle_array
+    signature: np.ndarray  # one row of signatures()
+
+
+def compared(measures: list[tuple[MeasureText, str]]) -> list[Compared]:
+    """The measures long enough to compare (``MIN_SHINGLES``), with their shingles and signatures."""
+    kept = [(t, n) for t, n in measures if len(n) - SHINGLE + 1 >= MIN_SHINGLES]
+    arrays = [shingle_array(n) for _, n in kept]
+    sig = signatures(arrays) if arrays else np.zeros((0, BANDS * ROWS), dtype=np.uint32)
+    return [Compared(t, hashlib.sha1(n.encode("utf-8")).digest(), a, sig[i])
+            for i, ((t, n), a) in enumerate(zip(kept, arrays))]
+
+
 def reuse_pairs(measures: list[tuple[MeasureText, str]], min_score: float = MIN_SCORE) -> list[Similarity]:
-    """:func:`find_reuse` over measure texts (:func:`measure_texts`, or the streaming build's)."""
-    items = [(t, n) for t, n in measures if len(n) - SHINGLE + 1 >= MIN_SHINGLES]
+    """:func:`find_reuse` over measure texts (:func:`measure_texts`)."""
+    out: list[Compared] = []
+    for i in range(0, len(measures), 4096):
+        out.extend(compared(measures[i : i + 4096]))
+    return compared_pairs(out, min_score)
+
+
+def compared_pairs(items: list[Compared], min_score: float = MIN_SCORE) -> list[Similarity]:
+    """:func:`reuse_pairs` over :func:`compared` measures, in corpus order."""
     if len(items) < 2:
         return []
     # identical normalized texts share one signature
-    unique: dict[str, int] = {}
+    unique: dict[bytes, int] = {}
     members: list[list[int]] = []
     arrays: list[np.ndarray] = []
-    for i, (_, norm) in enumerate(items):
-        u = unique.setdefault(norm, len(unique))
+    rows: list[np.ndarray] = []
+    for i, c in enumerate(items):
+        u = unique.setdefault(c.text_key, len(unique))
         if u == len(members):
             members.append([])
-            arrays.append(shingle_array(norm))
+            arrays.append(c.shingles)
+            rows.append(c.signature)
         members[u].append(i)
     del unique
-    sig = np.vstack([signatures(arrays[i : i + 4096]) for i in range(0, len(arrays), 4096)])
+    sig = np.vstack(rows)
+    del rows
     n_texts = len(arrays)
     # the earliest member of each unique text orders the buckets
-    first = [min(_date_key(items[i][0]) for i in ms) for ms in members]
+    first = [min(_date_key(items[i].measure) for i in ms) for ms in members]
     rank = np.empty(n_texts, dtype=np.int64)
     rank[sorted(range(n_texts), key=first.__getitem__)] = np.arange(n_texts)
     us, vs = _candidates(sig, rank)
@@ -231,7 +262,7 @@ def reuse_pairs(measures: list[tuple[MeasureText, str]], min_score: float = MIN_
             matches[u].append((j, v))
             matches[v].append((j, u))
     for ms in members:  # copies in date order: the earliest source first
-        ms.sort(key=lambda i: _date_key(items[i][0]))
+        ms.sort(key=lambda i: _date_key(items[i].measure))
     # per measure: its KEEP best matches in other documents (not its plan's annexes),
     # walked in (score, date) order so that a text copied hundreds of times costs KEEP each
     kept: dict[tuple[int, int], float] = {}
@@ -240,11 +271,11 @@ def reuse_pairs(measures: list[tuple[MeasureText, str]], min_score: float = MIN_
             continue
         options.sort(key=lambda jv: (-jv[0], first[jv[1]]))
         for x in members[u]:
-            tx = items[x][0]
+            tx = items[x].measure
             taken = 0
             for j, v in options:
                 for y in members[v]:
-                    ty = items[y][0]
+                    ty = items[y].measure
                     if y == x or tx.document == ty.document or tx.group == ty.group or _same_day_same_city(tx, ty):
                         continue
                     kept[(min(x, y), max(x, y))] = j
@@ -255,7 +286,7 @@ def reuse_pairs(measures: list[tuple[MeasureText, str]], min_score: float = MIN_
                     break
     out = []
     for (x, y), j in kept.items():
-        tx, ty = items[x][0], items[y][0]
+        tx, ty = items[x].measure, items[y].measure
         earlier = None
         if tx.date and ty.date and tx.date != ty.date:
             earlier = tx if tx.date < ty.date else ty

@@ -46,7 +46,7 @@ from .orgs import OrgResolver
 from .rdf import REPORT_GRAPH_NAME, CorpusLinks, Quad, document_quads, graph_iri, report_quads
 from .report import DocumentReport, document_report, refused_report
 from .research_rdf import city_names, toolkit_quads
-from .reuse import MeasureText, Similarity, document_measure_texts, reuse_pairs
+from .reuse import Compared, Similarity, compared, compared_pairs, document_measure_texts
 from .schemes import load_schemes
 from .textio import DocumentError, read_document
 from .trig import graph_text, trig_prefixes
@@ -82,7 +82,7 @@ class DocumentSummary:
     annex_rows: tuple[tuple[str, str, str | None], ...]  # its task rows: (code, heading, number)
     citing: CitingPolicy
     report: DocumentReport
-    measures: list[tuple[MeasureText, str]]  # text reuse's input (date and group set in pass 2)
+    measures: list[Compared]  # text reuse's input, hashed (date and group set when linked)
     warnings: tuple[str, ...]
 
 
@@ -115,7 +115,7 @@ def _summarize(facts: DocumentFacts, key: str, city: City, names: tuple[str, ...
         text_digest=hashlib.sha256(src.text.encode("utf-8")).hexdigest(),
         headings=tuple(MeasureHeading(m.code, m.title, m.label) for m in facts.measures),
         annex_rows=tuple(rows), citing=citing_policy(facts), report=document_report(facts),
-        measures=document_measure_texts(facts, names, None, ""),
+        measures=compared(document_measure_texts(facts, names, None, "")),
         warnings=tuple(f"{src.name}: {note}" for note in src.notes) + tuple(meta.conflicts),
     )
 
@@ -223,15 +223,15 @@ def _link(summaries: list[DocumentSummary], gazetteer, reuse: bool) -> _Links:
             else:
                 warnings.append(f"{annex.file} {code}: no main-plan measure matches {heading!r}")
         annexes.setdefault(main.file, []).append(annex.file)
-    texts: list[tuple[MeasureText, str]] = []
+    texts: list[Compared] = []
     if reuse:
         for s in summaries:  # graph.reuse.measure_texts: an annex dates from its main document
             main = by_file.get(s.annex_of or "")
             date = s.issued or (main.issued if main else None)
             group = main.file if main else s.file
-            texts.extend((replace(t, date=date, group=group), norm) for t, norm in s.measures)
+            texts.extend(replace(c, measure=replace(c.measure, date=date, group=group)) for c in s.measures)
     sims: dict[str, list[Similarity]] = {}
-    for sim in reuse_pairs(texts):
+    for sim in compared_pairs(texts):
         sims.setdefault(sim.measure.document, []).append(sim)
     del texts
     impl: dict[str, list[Implementation]] = {}
@@ -248,11 +248,13 @@ def _graph_key(s: DocumentSummary, ln: _Links, by_file: dict[str, DocumentSummar
         for c, _ in s.citing.citations if c.kind not in (CitationKind.PLANNED, CitationKind.PROGRAMME)
     )
     annexes = tuple((by_file[a].key, sorted(ln.refines.get(a, {}).items())) for a in ln.annexes.get(s.file, ()))
-    sims = ln.similarities.get(s.file, [])
-    others = sorted({x.other.document for x in sims} | {x.measure.document for x in sims})
-    pages = tuple(ln.links.pages.get(d, ()) for d in others)
-    return digest("document", s.key, sorted(ln.refines.get(s.file, {}).items()), annexes, targets,
-                  sims, ln.implements.get(s.file, []), pages)
+    # a similarity quotes both measures: the other document's facts key stands for its text and pages
+    sims = tuple((x.measure.code, x.measure.span.start, x.measure.span.end, x.other.document, x.other.code,
+                  x.other.span.start, x.other.span.end, by_file[x.other.document].key, x.score,
+                  x.earlier.document if x.earlier else None, x.earlier.code if x.earlier else None)
+                 for x in ln.similarities.get(s.file, []))
+    impl = tuple((i.cited, i.citation.span.start, i.citation.span.end) for i in ln.implements.get(s.file, []))
+    return digest("document", s.key, sorted(ln.refines.get(s.file, {}).items()), annexes, targets, sims, impl)
 
 
 def _document_graph(s: DocumentSummary, ln: _Links, cache: BuildCache, by_file, gazetteer) -> set[Quad]:
