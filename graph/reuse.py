@@ -195,54 +195,62 @@ def shingle_array(text: str) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Compared:
-    """A measure's text as compared: its shingles and signature, made once (the streaming build
-    keeps them with the document, so a rebuild does not hash the corpus's texts again)."""
+    """Measures' texts as compared: shingles and signatures, made once (the streaming build
+    keeps them with each document, so a rebuild hashes no text again). One flat array and
+    one matrix per batch: a few bytes per shingle, not an object per measure."""
 
-    measure: MeasureText
-    text_key: bytes  # a digest of the normalized text: identical texts are hashed once
-    shingles: np.ndarray  # shingle_array
-    signature: np.ndarray  # one row of signatures()
+    measures: tuple[MeasureText, ...]
+    text_keys: tuple[bytes, ...]  # a digest of each normalized text: identical texts are hashed once
+    shingles: np.ndarray  # shingle_array of each, concatenated
+    offsets: np.ndarray  # measure i's shingles are shingles[offsets[i]:offsets[i + 1]]
+    signatures: np.ndarray  # one row of signatures() per measure
+
+    def __len__(self) -> int:
+        return len(self.measures)
 
 
-def compared(measures: list[tuple[MeasureText, str]]) -> list[Compared]:
+def compared(measures: list[tuple[MeasureText, str]]) -> Compared:
     """The measures long enough to compare (``MIN_SHINGLES``), with their shingles and signatures."""
     kept = [(t, n) for t, n in measures if len(n) - SHINGLE + 1 >= MIN_SHINGLES]
     arrays = [shingle_array(n) for _, n in kept]
     sig = signatures(arrays) if arrays else np.zeros((0, BANDS * ROWS), dtype=np.uint32)
-    return [Compared(t, hashlib.sha1(n.encode("utf-8")).digest(), a, sig[i])
-            for i, ((t, n), a) in enumerate(zip(kept, arrays))]
+    offsets = np.concatenate(([0], np.cumsum([len(a) for a in arrays], dtype=np.int64)))
+    flat = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.uint32)
+    return Compared(tuple(t for t, _ in kept), tuple(hashlib.sha1(n.encode("utf-8")).digest() for _, n in kept),
+                    flat, offsets, sig)
 
 
 def reuse_pairs(measures: list[tuple[MeasureText, str]], min_score: float = MIN_SCORE) -> list[Similarity]:
     """:func:`find_reuse` over measure texts (:func:`measure_texts`)."""
-    out: list[Compared] = []
-    for i in range(0, len(measures), 4096):
-        out.extend(compared(measures[i : i + 4096]))
-    return compared_pairs(out, min_score)
+    return compared_pairs([compared(measures[i : i + 4096]) for i in range(0, len(measures), 4096)], min_score)
 
 
-def compared_pairs(items: list[Compared], min_score: float = MIN_SCORE) -> list[Similarity]:
-    """:func:`reuse_pairs` over :func:`compared` measures, in corpus order."""
+def compared_pairs(batches: list[Compared], min_score: float = MIN_SCORE) -> list[Similarity]:
+    """:func:`reuse_pairs` over :func:`compared` batches, in corpus order."""
+    items = [t for b in batches for t in b.measures]
     if len(items) < 2:
         return []
     # identical normalized texts share one signature
     unique: dict[bytes, int] = {}
     members: list[list[int]] = []
     arrays: list[np.ndarray] = []
-    rows: list[np.ndarray] = []
-    for i, c in enumerate(items):
-        u = unique.setdefault(c.text_key, len(unique))
-        if u == len(members):
-            members.append([])
-            arrays.append(c.shingles)
-            rows.append(c.signature)
-        members[u].append(i)
+    picked: list[list[int]] = [[] for _ in batches]  # per batch, the rows of its first-seen texts
+    i = 0
+    for bi, b in enumerate(batches):
+        for j, key in enumerate(b.text_keys):
+            u = unique.setdefault(key, len(unique))
+            if u == len(members):
+                members.append([])
+                arrays.append(b.shingles[b.offsets[j] : b.offsets[j + 1]])
+                picked[bi].append(j)
+            members[u].append(i)
+            i += 1
     del unique
-    sig = np.vstack(rows)
-    del rows
+    sig = np.vstack([b.signatures[rows] for b, rows in zip(batches, picked) if rows])
+    del picked
     n_texts = len(arrays)
     # the earliest member of each unique text orders the buckets
-    first = [min(_date_key(items[i].measure) for i in ms) for ms in members]
+    first = [min(_date_key(items[i]) for i in ms) for ms in members]
     rank = np.empty(n_texts, dtype=np.int64)
     rank[sorted(range(n_texts), key=first.__getitem__)] = np.arange(n_texts)
     us, vs = _candidates(sig, rank)
@@ -262,7 +270,7 @@ def compared_pairs(items: list[Compared], min_score: float = MIN_SCORE) -> list[
             matches[u].append((j, v))
             matches[v].append((j, u))
     for ms in members:  # copies in date order: the earliest source first
-        ms.sort(key=lambda i: _date_key(items[i].measure))
+        ms.sort(key=lambda i: _date_key(items[i]))
     # per measure: its KEEP best matches in other documents (not its plan's annexes),
     # walked in (score, date) order so that a text copied hundreds of times costs KEEP each
     kept: dict[tuple[int, int], float] = {}
@@ -271,11 +279,11 @@ def compared_pairs(items: list[Compared], min_score: float = MIN_SCORE) -> list[
             continue
         options.sort(key=lambda jv: (-jv[0], first[jv[1]]))
         for x in members[u]:
-            tx = items[x].measure
+            tx = items[x]
             taken = 0
             for j, v in options:
                 for y in members[v]:
-                    ty = items[y].measure
+                    ty = items[y]
                     if y == x or tx.document == ty.document or tx.group == ty.group or _same_day_same_city(tx, ty):
                         continue
                     kept[(min(x, y), max(x, y))] = j
@@ -286,7 +294,7 @@ def compared_pairs(items: list[Compared], min_score: float = MIN_SCORE) -> list[
                     break
     out = []
     for (x, y), j in kept.items():
-        tx, ty = items[x].measure, items[y].measure
+        tx, ty = items[x], items[y]
         earlier = None
         if tx.date and ty.date and tx.date != ty.date:
             earlier = tx if tx.date < ty.date else ty

@@ -55,7 +55,7 @@ from .vocab import ID, SCHEMES_GRAPH
 Progress = Callable[[str], None]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MeasureHeading:
     """What an annex row is matched against (graph.build._best_main_measure)."""
 
@@ -78,11 +78,11 @@ class DocumentSummary:
     pages: tuple[int, ...]
     level: str  # graph.levels.policy_level
     text_digest: str  # of its extracted text (text/<file>.txt is current when it matches)
-    headings: tuple[MeasureHeading, ...]  # its measures, for annexes that refine them
+    headings: tuple[MeasureHeading, ...]  # its titled measures, for annexes that refine them
     annex_rows: tuple[tuple[str, str, str | None], ...]  # its task rows: (code, heading, number)
     citing: CitingPolicy
     report: DocumentReport
-    measures: list[Compared]  # text reuse's input, hashed (date and group set when linked)
+    measures: Compared | None  # text reuse's input, hashed (date and group set when linked)
     warnings: tuple[str, ...]
 
 
@@ -113,7 +113,7 @@ def _summarize(facts: DocumentFacts, key: str, city: City, names: tuple[str, ...
         file=src.name, key=key, city=city, title=meta.title, doc_number=meta.doc_number, issued=meta.issued,
         annex_of=meta.annex_of, pages=tuple(src.pages), level=policy_level(facts, city),
         text_digest=hashlib.sha256(src.text.encode("utf-8")).hexdigest(),
-        headings=tuple(MeasureHeading(m.code, m.title, m.label) for m in facts.measures),
+        headings=tuple(MeasureHeading(m.code, m.title, m.label) for m in facts.measures if m.title),
         annex_rows=tuple(rows), citing=citing_policy(facts), report=document_report(facts),
         measures=compared(document_measure_texts(facts, names, None, "")),
         warnings=tuple(f"{src.name}: {note}" for note in src.notes) + tuple(meta.conflicts),
@@ -229,7 +229,8 @@ def _link(summaries: list[DocumentSummary], gazetteer, reuse: bool) -> _Links:
             main = by_file.get(s.annex_of or "")
             date = s.issued or (main.issued if main else None)
             group = main.file if main else s.file
-            texts.extend(replace(c, measure=replace(c.measure, date=date, group=group)) for c in s.measures)
+            texts.append(replace(s.measures, measures=tuple(replace(t, date=date, group=group)
+                                                             for t in s.measures.measures)))
     sims: dict[str, list[Similarity]] = {}
     for sim in compared_pairs(texts):
         sims.setdefault(sim.measure.document, []).append(sim)
@@ -306,7 +307,7 @@ def _stream(raw_dir, out, cache, texts_dir, progress, reuse) -> StreamResult:
     by_file = {s.file: s for s in summaries}
     ln = _link(summaries, gazetteer, reuse)
     for s in summaries:
-        s.measures = []  # text reuse is done: the largest part of a summary goes
+        s.measures = None  # text reuse is done: the largest part of a summary goes
     reports = sorted([s.report for s in summaries] + [refused_report(f, why) for f, why in ex.refused.items()],
                      key=lambda r: r.document)
 
