@@ -219,6 +219,8 @@ def export(
     industry: Annotated[Optional[str], typer.Option()] = None,
     institution: Annotated[Optional[str], typer.Option()] = None,
     depth: Annotated[Optional[int], typer.Option(help="Neighbourhood of this many hops around the named node.")] = None,
+    inherited: Annotated[bool, typer.Option("--inherited", help="Keep INHERITED responsibilities too (by default "
+                                                                 "only EXPLICIT ones are exported).")] = False,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (stdout if omitted).")] = None,
     data: Annotated[Path, typer.Option(help="A built .trig or .nq dataset.")] = DATASET_PATH,
 ) -> None:
@@ -227,7 +229,7 @@ def export(
     from .export.command import ExportError, run
     from .network import FilterError, Filters
 
-    filters = Filters(view, city, organization, measure_type, industry, institution, depth)
+    filters = Filters(view, city, organization, measure_type, industry, institution, depth, inherited)
     try:
         paths, data_out = run(filters, format, output, data)
     except (ExportError, FilterError, UnknownFormat) as exc:

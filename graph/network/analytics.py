@@ -19,14 +19,15 @@ from .views import city_types, co_responsibility
 
 @dataclass(frozen=True, slots=True)
 class Workload:
-    """Measures an organization holds, by role and basis, across all cities."""
+    """Measures an organization holds across all cities: by role (EXPLICIT responsibilities only,
+    unless analysed with ``inherited``), and by basis (always both)."""
 
     organization_iri: str
     lead: int
     responsible: int
     cooperating: int
     explicit: int  # named for the measure
-    inherited: int  # carried over from a parent measure or the issuing body
+    inherited: int  # carried over from a parent measure, an annex or the issuing body
     measures: int  # distinct measures, whatever the role
 
 
@@ -67,11 +68,13 @@ class Analytics:
     similar: dict[str, list[SimilarCity]] = field(default_factory=dict)  # by city, most similar first
 
 
-def workloads(corpus: Corpus) -> dict[str, Workload]:
+def workloads(corpus: Corpus, inherited: bool = False) -> dict[str, Workload]:
+    """Per organization: measures by role and in all (EXPLICIT only unless ``inherited``), and by basis."""
     per: dict[str, dict[str, set[str]]] = {}
     for r in corpus.responsibilities:
         d = per.setdefault(r.organization_iri, {k: set() for k in (*WORK_ROLES, "EXPLICIT", "INHERITED", "all")})
-        for k in (r.role, r.basis, "all"):
+        counted = inherited or r.basis == "EXPLICIT"
+        for k in ((r.role, r.basis, "all") if counted else (r.basis,)):
             d.setdefault(k, set()).add(r.measure_iri)
     return {o: Workload(o, len(d["LEAD"]), len(d["RESPONSIBLE"]), len(d["COOPERATING"]), len(d["EXPLICIT"]),
                         len(d["INHERITED"]), len(d["all"]))
@@ -94,14 +97,16 @@ def similar_cities(corpus: Corpus) -> dict[str, list[SimilarCity]]:
     return out
 
 
-def analyze(corpus: Corpus) -> Analytics:
-    result = Analytics(workload=workloads(corpus), similar=similar_cities(corpus))
+def analyze(corpus: Corpus, inherited: bool = False) -> Analytics:
+    """Workload, centrality and communities of EXPLICIT responsibilities (``inherited``: of all)."""
+    result = Analytics(workload=workloads(corpus, inherited), similar=similar_cities(corpus))
+    scoped = corpus.scoped(inherited)
     by_city: dict[str, list] = {}
     for m in corpus.measures.values():
         by_city.setdefault(m.city_iri, []).append(m)
     for city in corpus.cities:
         # the view already carries centrality and community on each node (metrics.py)
-        g = co_responsibility(corpus, by_city.get(city, [])).graph
+        g = co_responsibility(scoped, by_city.get(city, [])).graph
         entries = sorted((OrganizationCentrality(n, city, d["degreeCentrality"], d["strength"], d["betweenness"],
                                                  d["centralityRank"], len(g), d["community"])
                           for n, d in g.nodes(data=True)), key=lambda e: e.rank)

@@ -39,11 +39,13 @@ class Filters:
     industry: str | None = None
     institution: str | None = None
     depth: int | None = None
+    inherited: bool = False  # count INHERITED responsibilities too (EXPLICIT only by default)
 
     def describe(self) -> str:
-        """'view=co-responsibility; city=许昌': written into every export."""
-        return "; ".join(f"{f.name}={getattr(self, f.name)}" for f in fields(self)
-                         if getattr(self, f.name) not in (None, ""))
+        """'view=co-responsibility; city=许昌; basis=EXPLICIT': written into every export."""
+        named = [f"{f.name}={getattr(self, f.name)}" for f in fields(self)
+                 if f.name != "inherited" and getattr(self, f.name) not in (None, "")]
+        return "; ".join([*named, "basis=EXPLICIT+INHERITED" if self.inherited else "basis=EXPLICIT"])
 
 
 @dataclass(frozen=True)

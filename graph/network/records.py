@@ -7,7 +7,7 @@ so neither knows SPARQL and a notebook can build them from a file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..model import GOVERNMENT_KINDS, Span
 
@@ -104,6 +104,23 @@ class Corpus:
             self.resp_by_measure.setdefault(r.measure_iri, []).append(r)
         for c in self.classifications:
             self.classifications_by_measure.setdefault(c.measure_iri, []).append(c)
+
+    def scoped(self, inherited: bool = False) -> Corpus:
+        """The corpus as views and analytics count it: EXPLICIT responsibilities only, unless
+        ``inherited`` (an issuer's name carried to every measure would otherwise top every ranking)."""
+        if inherited:
+            return self
+        cached = self.__dict__.get("_explicit")
+        if cached is None:
+            explicit = [r for r in self.responsibilities if r.basis == "EXPLICIT"]
+            if len(explicit) == len(self.responsibilities):
+                return self
+            cached = replace(self, responsibilities=explicit, resp_by_measure={}, classifications_by_measure={})
+            self.__dict__["_explicit"] = cached
+        return cached
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_explicit"}  # derived: not pickled
 
     def city_code(self, iri: str) -> str:
         c = self.cities.get(iri)

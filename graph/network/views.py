@@ -266,7 +266,10 @@ def _ordered(g: nx.Graph, corpus: Corpus) -> nx.Graph:
 
 
 def build_view(corpus: Corpus, filters: Filters, names: Names | None = None) -> View:
-    sel = select(corpus, names or Names(corpus), filters)
+    """The view the filters ask for, of EXPLICIT responsibilities unless ``filters.inherited``."""
+    names = names or Names(corpus)
+    corpus = corpus.scoped(filters.inherited)
+    sel = select(corpus, names, filters)
     measures = [corpus.measures[m] for m in sel.measures]
     built = BUILDERS[filters.view](corpus, measures)
     g = built.graph

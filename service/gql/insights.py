@@ -20,6 +20,7 @@ from ..insights import dashboards as _dashboards
 from ..insights import diffusion as _diffusion
 from ..insights import matrix as _matrix
 from ..insights import search as _search
+from ..insights.common import basis_scope
 from .citations import CitationNetwork, PolicyLevel, PolicyRef
 from .connections import check_first
 from .context import Ctx
@@ -44,6 +45,14 @@ def _value(member: Enum | None) -> str | None:
     return member.value if member is not None else None
 
 
+_SCOPE = (" Counts EXPLICIT responsibilities unless basis is given or includeInherited is true (then both "
+          "EXPLICIT and INHERITED).")
+
+
+def _basis(basis: Enum | None, include_inherited: bool | None) -> str | None:
+    return basis_scope(_value(basis), bool(include_inherited))
+
+
 # -- shared ------------------------------------------------------------------------------------
 
 
@@ -58,12 +67,26 @@ class MatrixHeader:
 @strawberry.type(description="Counts of measures, rows × columns, in one piece (cells[row][column]).")
 class CountMatrix:
     name: str
-    rows: list[MatrixHeader] = strawberry.field(description="Cities, by administrative code.")
+    rows: list[MatrixHeader] = strawberry.field(description="Cities, by administrative code (policy tools, in "
+                                                            "the tool × family matrix: see rowKind).")
+    row_kind: str = strawberry.field(description="What a row is: city, or policy_tool.")
     columns: list[MatrixHeader] = strawberry.field(description="Concepts, grouped by family.")
     cells: list[list[int]] = strawberry.field(description="Measures of the column's concept (or a narrower "
                                                           "one) in the row's city.")
     row_totals: list[int] = strawberry.field(description="Distinct measures of the row carrying any column.")
     column_totals: list[int] = strawberry.field(description="Distinct measures of the column over all rows.")
+
+
+@strawberry.enum(description="The second axis of the policy-tool matrix.")
+class PolicyToolMatrixAxis(Enum):
+    CITY = "CITY"  # city × tool
+    MEASURE_TYPE_FAMILY = "MEASURE_TYPE_FAMILY"  # tool × measure-type family (二维分析框架)
+
+
+@strawberry.enum(description="Policy tools one by one, or rolled up to their three types.")
+class PolicyToolLevel(Enum):
+    TOOL = "TOOL"
+    TYPE = "TYPE"
 
 
 # -- diffusion ---------------------------------------------------------------------------------
@@ -156,7 +179,7 @@ class ResponsibilityMatrix:
     def city(matrix: strawberry.Parent[_matrix.ResponsibilityMatrix], info: Ctx) -> Optional[City]:
         return info.context.lookups.city(matrix.city_iri)
 
-    @strawberry.field
+    @strawberry.field(description="The responsibilities counted: EXPLICIT (the default) or INHERITED; null: both.")
     @staticmethod
     def basis(matrix: strawberry.Parent[_matrix.ResponsibilityMatrix]) -> Optional[ResponsibilityBasis]:
         return ResponsibilityBasis(matrix.basis) if matrix.basis else None
@@ -387,24 +410,30 @@ class InsightsQuery:
         return net.find(search, _value(level), stub)
 
     @strawberry.field(description="Department type × measure type, for one city or across cities (city null). "
-                                  "families: true = families only, false = leaf types only, null = every type.")
+                                  "families: true = families only, false = leaf types only, null = every type."
+                                  + _SCOPE)
     async def responsibility_matrix(self, info: Ctx, city: Optional[str] = None,
                               basis: Optional[ResponsibilityBasis] = None,
-                              families: Optional[bool] = None) -> Optional[ResponsibilityMatrix]:
-        return await offload(_matrix.responsibility_matrix, info.context.graph, city, _value(basis), families)
+                              families: Optional[bool] = None,
+                              include_inherited: Optional[bool] = False) -> Optional[ResponsibilityMatrix]:
+        return await offload(_matrix.responsibility_matrix, info.context.graph, city,
+                             _basis(basis, include_inherited), families)
 
     @strawberry.field(description="Which department type leads a measure type in each city, and whether it is "
-                                  "the same everywhere.")
+                                  "the same everywhere." + _SCOPE)
     async def responsibility_leaders(self, info: Ctx, measure_type: str,
-                               basis: Optional[ResponsibilityBasis] = None) -> Optional[ResponsibilityLeaders]:
-        return await offload(_matrix.leaders, info.context.graph, measure_type, _value(basis))
+                               basis: Optional[ResponsibilityBasis] = None,
+                               include_inherited: Optional[bool] = False) -> Optional[ResponsibilityLeaders]:
+        return await offload(_matrix.leaders, info.context.graph, measure_type, _basis(basis, include_inherited))
 
-    @strawberry.field(description="What one kind of department (科技局, dt:finance, finance …) is in charge of.")
+    @strawberry.field(description="What one kind of department (科技局, dt:finance, finance …) is in charge of."
+                                  + _SCOPE)
     async def department_profile(self, info: Ctx, department_type: str, city: Optional[str] = None,
                            basis: Optional[ResponsibilityBasis] = None,
-                           families: Optional[bool] = False) -> Optional[DepartmentProfile]:
-        return await offload(_matrix.department_profile, info.context.graph, department_type, city, _value(basis),
-                          families)
+                           families: Optional[bool] = False,
+                           include_inherited: Optional[bool] = False) -> Optional[DepartmentProfile]:
+        return await offload(_matrix.department_profile, info.context.graph, department_type, city,
+                             _basis(basis, include_inherited), families)
 
     @strawberry.field(description="Measures per city × measure type (families: roll types up to families).")
     async def city_measure_type_matrix(self, info: Ctx, families: Optional[bool] = False,
@@ -416,6 +445,17 @@ class InsightsQuery:
                              cities: Optional[list[str]] = None) -> CountMatrix:
         return await offload(_dashboards.city_industries, info.context.graph, bool(families), cities)
 
+    @strawberry.field(description="Policy tools as researchers tabulate them: by CITY, the city × tool matrix; by "
+                                  "MEASURE_TYPE_FAMILY, the tool × measure-type family 二维分析框架. level TYPE rolls "
+                                  "the sub-tools up to 供给型 / 环境型 / 需求型. Cells count distinct measures. "
+                                  "Also GET /dashboards/city-policy-tools.csv and policy-tool-families.csv.")
+    async def policy_tool_matrix(self, info: Ctx, by: Optional[PolicyToolMatrixAxis] = PolicyToolMatrixAxis.CITY,
+                                 level: Optional[PolicyToolLevel] = PolicyToolLevel.TOOL,
+                                 cities: Optional[list[str]] = None) -> CountMatrix:
+        by_family = by is PolicyToolMatrixAxis.MEASURE_TYPE_FAMILY
+        make = _dashboards.policy_tool_families if by_family else _dashboards.city_policy_tools
+        return await offload(make, info.context.graph, (level or PolicyToolLevel.TOOL).value, cities)
+
     @strawberry.field(description="Targets compared like with like across cities (same indicator concept, kind and "
                                   "unit family), most widely set first; each row says which targets it leaves out "
                                   "and why. indicator: a concept's id or label.")
@@ -425,13 +465,14 @@ class InsightsQuery:
                              1 if min_cities is None else min_cities, kind.value if kind is not None else None)
 
     @strawberry.field(description="Organizations ranked by the measures they lead or are responsible for. "
-                                  "collectives: keep references such as 各有关单位.")
+                                  "collectives: keep references such as 各有关单位." + _SCOPE)
     async def workload_ranking(self, info: Ctx, city: Optional[str] = None, kind: Optional[OrganizationKind] = None,
                          department_type: Optional[str] = None, basis: Optional[ResponsibilityBasis] = None,
-                         collectives: Optional[bool] = False, first: Optional[int] = 50) -> list[WorkloadRow]:
+                         collectives: Optional[bool] = False, first: Optional[int] = 50,
+                         include_inherited: Optional[bool] = False) -> list[WorkloadRow]:
         n = check_first(first, 50)
         return await offload(_dashboards.workload, info.context.graph, city, _value(kind), department_type,
-                          _value(basis), bool(collectives), n)
+                             _basis(basis, include_inherited), bool(collectives), n)
 
     @strawberry.field(description="Full-text search over measures and policies (SQLite FTS5 trigram, bm25). "
                                   "Space-separated terms must all occur; terms under 3 characters are scanned. "

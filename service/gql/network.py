@@ -23,11 +23,17 @@ from .context import Ctx
 from .types import City, MeasureType, Organization
 
 
-def analytics_of(graph: GraphState) -> Analytics:
-    return graph.derived("network.analytics", lambda g: analyze(network_of(g).corpus))
+def analytics_of(graph: GraphState, inherited: bool = False) -> Analytics:
+    """EXPLICIT responsibilities only, unless ``inherited``: each computed once per loaded graph."""
+    return graph.derived(f"network.analytics:{inherited}", lambda g: analyze(network_of(g).corpus, inherited))
 
 
-@strawberry.type(description="Measures an organization holds, by role and basis, in all cities' documents.")
+_SCOPE = (" Counts EXPLICIT responsibilities (named in a table, clause or sentence) unless includeInherited: "
+          "an issuer carried to every measure would otherwise top every ranking.")
+
+
+@strawberry.type(description="Measures an organization holds in all cities' documents: by role (EXPLICIT "
+                             "responsibilities unless the field was asked with includeInherited), and by basis.")
 class Workload:
     lead: int
     responsible: int
@@ -132,23 +138,27 @@ class NetworkQuery:
     """Analytics of the organization and city networks (issue 4)."""
 
     @strawberry.field(description="Workload by role and network centrality of one organization (name or "
-                                  "alias, scoped by city as in organization()).")
-    def organization_analytics(self, info: Ctx, name: str, city: Optional[str] = None
-                               ) -> Optional[OrganizationAnalytics]:
+                                  "alias, scoped by city as in organization())." + _SCOPE)
+    def organization_analytics(self, info: Ctx, name: str, city: Optional[str] = None,
+                               include_inherited: Optional[bool] = False) -> Optional[OrganizationAnalytics]:
         q = info.context.queries
         if city is None:
             org = q.names.organization(name)
         else:
             c = q.names.city(city)
             org = q.names.organization(name, c) if c is not None else None
-        return _organization(analytics_of(info.context.graph), org.iri) if org is not None else None
+        if org is None:
+            return None
+        return _organization(analytics_of(info.context.graph, bool(include_inherited)), org.iri)
 
-    @strawberry.field(description="A city's organizations, most central in its co-responsibility network first.")
-    def central_organizations(self, info: Ctx, city: str, first: Optional[int] = 10) -> list[OrganizationAnalytics]:
+    @strawberry.field(description="A city's organizations, most central in its co-responsibility network first."
+                                  + _SCOPE)
+    def central_organizations(self, info: Ctx, city: str, first: Optional[int] = 10,
+                              include_inherited: Optional[bool] = False) -> list[OrganizationAnalytics]:
         iri = _city_iri(info, city)
         if iri is None:
             return []
-        a = analytics_of(info.context.graph)
+        a = analytics_of(info.context.graph, bool(include_inherited))
         ranked = a.ranking.get(iri, [])[:_check_first(first)]
         return [_organization(a, e.organization_iri) for e in ranked]
 
@@ -162,9 +172,10 @@ class NetworkQuery:
                             type_iris=s.measure_type_iris) for s in found]
 
     @strawberry.field(description="Louvain communities of each city's co-responsibility network (one city "
-                                  "when given), largest first.")
-    def organization_communities(self, info: Ctx, city: Optional[str] = None) -> list[OrganizationCommunity]:
-        a = analytics_of(info.context.graph)
+                                  "when given), largest first." + _SCOPE)
+    def organization_communities(self, info: Ctx, city: Optional[str] = None,
+                                 include_inherited: Optional[bool] = False) -> list[OrganizationCommunity]:
+        a = analytics_of(info.context.graph, bool(include_inherited))
         if city is not None:
             iri = _city_iri(info, city)
             cities = [iri] if iri is not None else []

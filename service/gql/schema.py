@@ -26,10 +26,12 @@ from .types import (
     Industry,
     JurisdictionLevel,
     Measure,
+    MeasureSimilarity,
     MeasureType,
     Organization,
     OrganizationKind,
     Policy,
+    PolicyTool,
     Responsibility,
     ResponsibilityBasis,
     ResponsibilityRole,
@@ -58,10 +60,11 @@ class CoreQuery:
     def city(self, info: Ctx, name: str) -> Optional[City]:
         return info.context.queries.names.city(name)
 
-    @strawberry.field
-    def policies(self, info: Ctx, city: Optional[str] = None) -> list[Policy]:
+    @strawberry.field(description="The policies of a city (every city's when omitted), by issuing date; with "
+                                  "inForceOn (an ISO date), only those in force that day by their stated dates.")
+    def policies(self, info: Ctx, city: Optional[str] = None, in_force_on: Optional[str] = None) -> list[Policy]:
         lookups = info.context.lookups
-        return lookups.many(lookups.policy, info.context.queries.policies(city))
+        return lookups.many(lookups.policy, info.context.queries.policies(city, in_force_on))
 
     @strawberry.field
     def policy(self, info: Ctx, id: strawberry.ID) -> Optional[Policy]:
@@ -138,6 +141,19 @@ class CoreQuery:
     @strawberry.field(description="Normalized statistics that targets are stated in, comparable across cities.")
     def indicators(self, info: Ctx) -> list[Indicator]:
         return info.context.queries.indicators()
+
+    @strawberry.field(description="Rothwell & Zegveld's policy tools (供给型 / 环境型 / 需求型 and their sub-tools), "
+                                  "in the order studies tabulate them.")
+    def policy_tools(self, info: Ctx) -> list[PolicyTool]:
+        return info.context.queries.policy_tools()
+
+    @strawberry.field(description="Pairs of measures in different documents whose texts are near-copies (policy "
+                                  "transfer), best first; with cities, pairs whose two measures are both of those "
+                                  "cities. `earlier` says which was issued first.")
+    def text_reuse(self, info: Ctx, cities: Optional[list[str]] = None, min_score: Optional[float] = 0.8,
+                   first: Optional[int] = 100) -> list[MeasureSimilarity]:
+        n = check_first(first, 100)
+        return info.context.queries.text_reuse(cities, 0.8 if min_score is None else min_score)[:n]
 
     @strawberry.field(description="What each document yielded, and every passage that reads like an "
                                   "assignment but gave none. `document` is a source file's name.")

@@ -18,12 +18,14 @@ import strawberry
 
 from graph.model import Basis, Comparator, Form, OrgKind, Role
 from graph.model import TargetKind as _TargetKind
+from graph.validity import STATUSES
 
 from ..insights.citations import citation_network
 from ..readmodel import records
 from ..readmodel.index import INDUSTRY_SCHEME, MEASURE_TYPE_SCHEME
+from ..readmodel.queries import iso_day
 from ..readmodel.queries import SharedMeasure as SharedMeasureRecord
-from .connections import Connection, connection
+from .connections import Connection, check_first, connection
 from .context import Ctx
 from .offload import offload
 
@@ -39,6 +41,12 @@ ResponsibilityBasis = _enum("ResponsibilityBasis", Basis, "Why the organization 
 OrganizationKind = _enum("OrganizationKind", OrgKind)
 TargetKind = _enum("TargetKind", _TargetKind, "What a target figure counts.")
 TargetComparator = _enum("TargetComparator", Comparator, "How the figure bounds the target.")
+
+
+PolicyStatus = strawberry.enum(
+    Enum("PolicyStatus", [(s, s) for s in STATUSES]),
+    description="Whether a policy is in force, by its stated dates (施行, 有效期至, 废止) or stated status (有效性): "
+                "IN_FORCE, EXPIRED, REPEALED, or UNKNOWN when nothing is stated (or it takes effect later).")
 
 
 @strawberry.enum(description="The administrative level of a jurisdiction.")
@@ -93,6 +101,24 @@ class Policy:
     issued: Optional[str]
     document: str = strawberry.field(description="The source file's name under data/raw/.")
     url: Optional[str]
+    published: Optional[str] = strawberry.field(description="ISO date it was published (发布), when stated.")
+    valid_from: Optional[str] = strawberry.field(description="ISO date it takes effect (施行), when stated.")
+    valid_until: Optional[str] = strawberry.field(description="ISO date its validity ends (有效期至), when stated.")
+    repealed: Optional[str] = strawberry.field(description="ISO date it was repealed (废止), when stated.")
+
+    @strawberry.field(description="In force, expired, repealed or unknown on the day `on` (an ISO date; today "
+                                  "when omitted), by its stated dates or status.")
+    @staticmethod
+    def status(policy: strawberry.Parent[records.Policy], on: Optional[str] = None) -> PolicyStatus:
+        return policy.status(iso_day(on, "on") if on is not None else None)
+
+    @strawberry.field(description="The level of the issuing government: a province's 办公厅 issues at PROVINCE.")
+    @staticmethod
+    def level(policy: strawberry.Parent[records.Policy], info: Ctx) -> JurisdictionLevel:
+        if policy.level is not None:
+            return policy.level
+        city = info.context.lookups.city(policy.city_iri)
+        return city.level if city is not None else "PREFECTURE"
 
     @strawberry.field
     @staticmethod
@@ -213,6 +239,28 @@ class Measure:
     def classifications(measure: strawberry.Parent[records.Measure], info: Ctx) -> list[Classification]:
         return info.context.lookups.classifications_of_measure(measure.iri)
 
+    @strawberry.field(description="Rothwell & Zegveld's policy tools the measure uses (its sub-tools).")
+    @staticmethod
+    def policy_tools(measure: strawberry.Parent[records.Measure], info: Ctx) -> list[PolicyTool]:
+        lookups = info.context.lookups
+        return lookups.many(lookups.concept, measure.policy_tool_iris)
+
+    @strawberry.field(description="For each of its policy tools, the words that code it (and the measure type "
+                                  "it came through, when it came by the crosswalk).")
+    @staticmethod
+    def policy_tool_codings(measure: strawberry.Parent[records.Measure], info: Ctx) -> list[PolicyToolCoding]:
+        lookups = info.context.lookups
+        return lookups.many(lookups.tool_coding, measure.tool_coding_iris)
+
+    @strawberry.field(description="Measures of other documents whose text is a near-copy of this one's, best "
+                                  "first; this measure is each pair's `measure`.")
+    @staticmethod
+    def similar_measures(measure: strawberry.Parent[records.Measure], info: Ctx, min_score: Optional[float] = 0.8,
+                         first: Optional[int] = 10) -> list[MeasureSimilarity]:
+        n = check_first(first, 10)
+        pairs = info.context.queries.similar_measures(measure.iri, 0.8 if min_score is None else min_score)
+        return pairs[:n]
+
     @strawberry.field(description="The main-plan measure an annex task details.")
     @staticmethod
     def refines(measure: strawberry.Parent[records.Measure], info: Ctx) -> Optional[Measure]:
@@ -266,6 +314,13 @@ class Organization:
     @staticmethod
     def parent(org: strawberry.Parent[records.Organization], info: Ctx) -> Optional[Organization]:
         return info.context.lookups.organization(org.parent_iri)
+
+    @strawberry.field(description="Its units named in the documents (org:subOrganizationOf it): 中科院微电子所 "
+                                  "of 中国科学院, a 处室 of its bureau.")
+    @staticmethod
+    def parts(org: strawberry.Parent[records.Organization], info: Ctx) -> list[Organization]:
+        lookups = info.context.lookups
+        return lookups.many(lookups.organization, org.part_iris)
 
     @strawberry.field(description="Cities whose documents name it or one of its parts (a document naming "
                                   "中科院微电子所 names 中科院 too).")
@@ -395,6 +450,66 @@ class Target:
         return info.context.lookups.policy(target.policy_iri)
 
 
+@strawberry.type(description="A policy tool (政策工具) of Rothwell & Zegveld: one of the three types "
+                             "(供给型, 环境型, 需求型) or one of their sub-tools (人才培养, 税收优惠, 政府采购 ...).")
+class PolicyTool:
+    id: strawberry.ID
+    iri: str
+    label: str
+    label_en: str
+    notation: Optional[str] = strawberry.field(description="S, S1 … E … D …: the order studies tabulate them in.")
+    definition: str
+    broader: Optional[PolicyTool] = strawberry.field(resolver=_broader, description="Its type; null for a type.")
+    narrower: list[PolicyTool] = strawberry.field(resolver=_narrower, description="A type's sub-tools.")
+    measures: list[Measure] = strawberry.field(resolver=_measures_of,
+                                               description="Measures coded with it (a type: with any of its sub-tools).")
+    cities: list[City] = strawberry.field(resolver=_cities_of)
+
+
+@strawberry.type(description="Why a measure is coded with a policy tool.")
+class PolicyToolCoding:
+    source: SourceSpan = strawberry.field(description="The words that code it.")
+
+    @strawberry.field
+    @staticmethod
+    def policy_tool(coding: strawberry.Parent[records.ToolCoding], info: Ctx) -> PolicyTool:
+        return info.context.lookups.concept(coding.tool_iri)
+
+    @strawberry.field(description="The measure type whose crosswalk (ontology/policy-tools.ttl) gave the tool; "
+                                  "null when the tool's own words did.")
+    @staticmethod
+    def via(coding: strawberry.Parent[records.ToolCoding], info: Ctx) -> Optional[MeasureType]:
+        return info.context.lookups.concept(coding.via_iri)
+
+    @strawberry.field
+    @staticmethod
+    def measure(coding: strawberry.Parent[records.ToolCoding], info: Ctx) -> Measure:
+        return info.context.lookups.measure(coding.measure_iri)
+
+
+@strawberry.type(description="Two measures of different documents whose texts are near-copies: policy transfer.")
+class MeasureSimilarity:
+    score: float = strawberry.field(description="0..1, 1 for identical texts: the Jaccard similarity of their "
+                                                "character 3-grams (candidates found by MinHash/LSH).")
+    source: Optional[SourceSpan] = strawberry.field(description="`measure`'s text, as compared.")
+    other_source: Optional[SourceSpan] = strawberry.field(description="`other`'s text, as compared.")
+
+    @strawberry.field
+    @staticmethod
+    def measure(sim: strawberry.Parent[records.Similarity], info: Ctx) -> Measure:
+        return info.context.lookups.measure(sim.measure_iri)
+
+    @strawberry.field
+    @staticmethod
+    def other(sim: strawberry.Parent[records.Similarity], info: Ctx) -> Measure:
+        return info.context.lookups.measure(sim.other_iri)
+
+    @strawberry.field(description="The one issued first, when the dates differ: who may have copied whom.")
+    @staticmethod
+    def earlier(sim: strawberry.Parent[records.Similarity], info: Ctx) -> Optional[Measure]:
+        return info.context.lookups.measure(sim.earlier_iri)
+
+
 @strawberry.type(description="What the build made of one document of the manifest.")
 class DocumentReport:
     document: str = strawberry.field(description="The source file's name.")
@@ -465,7 +580,8 @@ class SharedMeasure:
 
 
 __all__ = [
-    "City", "Classification", "Industry", "Indicator", "JurisdictionLevel", "Measure", "MeasureType",
-    "Organization", "OrganizationKind", "Policy", "Responsibility", "ResponsibilityBasis", "ResponsibilityForm",
+    "City", "Classification", "Industry", "Indicator", "JurisdictionLevel", "Measure", "MeasureSimilarity",
+    "MeasureType", "Organization", "OrganizationKind", "Policy", "PolicyStatus", "PolicyTool", "PolicyToolCoding",
+    "Responsibility", "ResponsibilityBasis", "ResponsibilityForm",
     "ResponsibilityRole", "SharedMeasure", "SourceSpan", "Target", "TargetComparator", "TargetKind",
 ]

@@ -42,6 +42,18 @@ KIND_GROUPS = {
 KIND_GROUP_PREFIX = "kind:"
 
 
+EXPLICIT = "EXPLICIT"
+
+
+def basis_scope(basis: str | None, include_inherited: bool = False) -> str | None:
+    """The basis an analysis counts: the one asked for; else EXPLICIT only, or both (None) when
+    ``include_inherited``. An issuer carried to every measure (INHERITED) would otherwise top
+    every ranking and fill every matrix row with measures nobody assigned to it."""
+    if basis is not None:
+        return basis
+    return None if include_inherited else EXPLICIT
+
+
 @dataclass(frozen=True, slots=True)
 class Header:
     """A row or column of a matrix: a city, concept or department type."""

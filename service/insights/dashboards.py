@@ -21,6 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Any
 
+from ..errors import QueryError
 from ..readmodel.index import INDUSTRY_SCHEME, MEASURE_TYPE_SCHEME
 from ..readmodel.names import key
 from .common import (
@@ -67,12 +68,13 @@ class CountMatrix:
     cells: list[list[int]]  # measures per (row, column)
     row_totals: list[int]  # distinct measures of the row carrying at least one of the columns
     column_totals: list[int]  # distinct measures of the column over all rows
+    row_kind: str = "city"  # what a row is: city, or policy_tool (the tool × family matrix)
 
     def to_csv(self, header: str = "label") -> str:
-        """Wide: a row per city, a column per concept (``header``: label, en or id)."""
+        """Wide: a row per city (or tool), a column per concept (``header``: label, en or id)."""
         def name(h: Header) -> str:
             return h.id if header == "id" else h.label_en if header == "en" else h.label
-        head = ["city", "city_id", *(name(c) for c in self.columns), "measures"]
+        head = [self.row_kind, f"{self.row_kind}_id", *(name(c) for c in self.columns), "measures"]
         return to_csv(head, ([r.label, r.id, *cells, total]
                              for r, cells, total in zip(self.rows, self.cells, self.row_totals)))
 
@@ -129,6 +131,76 @@ def city_industries(g: Any, families: bool = False, cities: list[str] | None = N
         return derived(g, f"city_industries:{families}",
                          lambda _g: _count_matrix(_g, "city-industries", INDUSTRY_SCHEME, families, None))
     return _count_matrix(g, "city-industries", INDUSTRY_SCHEME, families, cities)
+
+
+# -- policy tools (政策工具) -------------------------------------------------------------------
+
+TOOL_LEVELS = ("TOOL", "TYPE")  # the sub-tools (人才培养 …), or the three types (供给型, 环境型, 需求型)
+
+
+def _tool_columns(ix: Any, level: str) -> tuple[list[str], dict[str, str]]:
+    """The tool axis in the scheme's order, and each sub-tool's place on it."""
+    if level.upper() not in TOOL_LEVELS:
+        raise QueryError(f"`level` must be one of {', '.join(TOOL_LEVELS)}, got {level[:40]!r}.")
+    tools = ix.policy_tools()
+    if level.upper() == "TYPE":
+        return [t.iri for t in tools if t.broader_iri is None], {t.iri: t.broader_iri or t.iri for t in tools}
+    return [t.iri for t in tools if t.broader_iri is not None], {t.iri: t.iri for t in tools}
+
+
+def _cities_of(g: Any, cities: list[str] | None) -> list[str]:
+    ix = g.index
+    if cities is None:
+        return list(ix.cities)
+    found = (g.queries.names.city(n) for n in cities)
+    return sorted({c.iri for c in found if c is not None}, key=lambda i: ix.cities[i].admin_code)
+
+
+def city_policy_tools(g: Any, level: str = "TOOL", cities: list[str] | None = None) -> CountMatrix:
+    """City × policy tool: measures of each city coded with each tool (``level="TYPE"``: each type).
+    The same counts as ``graph.policy_tools.city_tool_matrix`` over the built dataset."""
+    ix = g.index
+    columns, place = _tool_columns(ix, level)
+    city_iris = _cities_of(g, cities)
+    wanted = set(city_iris)
+    cell: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for m in ix.measures.values():
+        if m.city_iri in wanted:
+            for t in m.policy_tool_iris:
+                if t in place:
+                    cell[(m.city_iri, place[t])].add(m.iri)
+    cells = [[len(cell.get((ci, t), ())) for t in columns] for ci in city_iris]
+    row_totals = [len(set().union(*(cell.get((ci, t), set()) for t in columns))) for ci in city_iris]
+    column_totals = [len(set().union(*(cell.get((ci, t), set()) for ci in city_iris))) for t in columns]
+    rows = [Header(ix.cities[ci].id, ix.cities[ci].name, ix.cities[ci].name_en, ci) for ci in city_iris]
+    return CountMatrix("city-policy-tools", rows, [concept_header(ix.concepts[t]) for t in columns], cells,
+                       row_totals, column_totals)
+
+
+def policy_tool_families(g: Any, level: str = "TOOL", cities: list[str] | None = None) -> CountMatrix:
+    """Policy tool × measure-type family, the 二维分析框架: measures coded with the row's tool that carry
+    a measure type of the column's family (a measure counts once per cell, and in every family it has).
+    The same counts as ``graph.policy_tools.tool_family_matrix``."""
+    ix = g.index
+    tools, place = _tool_columns(ix, level)
+    wanted = set(_cities_of(g, cities))
+    families = [c.iri for c in sorted((c for c in ix.measure_types() if c.broader_iri is None), key=lambda c: c.id)]
+    family_of = {c.iri: c.broader_iri or c.iri for c in ix.measure_types()}
+    cell: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for m in ix.measures.values():
+        if m.city_iri not in wanted:
+            continue
+        fams = {family_of[t] for t in m.measure_type_iris if t in family_of}
+        for t in m.policy_tool_iris:
+            if t in place:
+                for f in fams:
+                    cell[(place[t], f)].add(m.iri)
+    cells = [[len(cell.get((t, f), ())) for f in families] for t in tools]
+    row_totals = [len(set().union(*(cell.get((t, f), set()) for f in families))) for t in tools]
+    column_totals = [len(set().union(*(cell.get((t, f), set()) for t in tools))) for f in families]
+    return CountMatrix("policy-tool-families", [concept_header(ix.concepts[t]) for t in tools],
+                       [concept_header(ix.concepts[f]) for f in families], cells, row_totals, column_totals,
+                       row_kind="policy_tool")
 
 
 # -- targets --------------------------------------------------------------------------------
@@ -340,12 +412,12 @@ class _Workload:
 
 
 def workload(g: Any, city: str | None = None, kind: str | None = None, department_type: str | None = None,
-             basis: str | None = None, collectives: bool = False, first: int | None = None) -> list[WorkloadRow]:
+             basis: str | None = "EXPLICIT", collectives: bool = False, first: int | None = None) -> list[WorkloadRow]:
     """Organizations ranked by the measures they lead or are responsible for (then cooperate on).
 
     ``city`` counts only that city's measures; ``kind`` an OrganizationKind name;
-    ``department_type`` a department type (科技局, dt:finance …); ``basis`` EXPLICIT or
-    INHERITED; ``collectives`` keeps collective references such as 各有关单位.
+    ``department_type`` a department type (科技局, dt:finance …); ``basis`` EXPLICIT (the
+    default), INHERITED, or None for both; ``collectives`` keeps collective references such as 各有关单位.
     """
     ix = g.index
     data = derived(g, "workload", _Workload).data
@@ -401,7 +473,7 @@ def _tied(a: WorkloadRow, b: WorkloadRow) -> bool:
 
 
 def workload_csv(g: Any, city: str | None = None, kind: str | None = None, department_type: str | None = None,
-                 basis: str | None = None, collectives: bool = False, first: int | None = None) -> str:
+                 basis: str | None = "EXPLICIT", collectives: bool = False, first: int | None = None) -> str:
     ix = g.index
     rows = []
     for r in workload(g, city, kind, department_type, basis, collectives, first):

@@ -235,11 +235,11 @@ def _facts(g: Any) -> _Facts:
     return derived(g, "responsibility_facts", _Facts)
 
 
-def responsibility_matrix(g: Any, city: str | None = None, basis: str | None = None,
+def responsibility_matrix(g: Any, city: str | None = None, basis: str | None = "EXPLICIT",
                           families: bool | None = None) -> ResponsibilityMatrix | None:
     """The matrix for one city, or across cities when ``city`` is None.
 
-    ``basis``: EXPLICIT or INHERITED only (both by default). ``families``: True for the
+    ``basis``: EXPLICIT (the default) or INHERITED only, None for both. ``families``: True for the
     top-level families only, False for the leaf types only, None for every type.
     None when the city is unknown.
     """
@@ -272,7 +272,7 @@ class Leaders:
         return len(self.cities) >= 2 and len(ids) == 1
 
 
-def leaders(g: Any, measure_type: str, basis: str | None = None) -> Leaders | None:
+def leaders(g: Any, measure_type: str, basis: str | None = "EXPLICIT") -> Leaders | None:
     """Per city, which department type leads a measure type (e.g. whether finance
     measures go to 财政局 everywhere). None when the type is unknown."""
     c = resolve_concept(g, measure_type, MEASURE_TYPE_SCHEME)
@@ -315,7 +315,7 @@ class DepartmentProfile:
     organization_iris: tuple[str, ...]  # organizations of the type (in the city)
 
 
-def department_profile(g: Any, department_type: str, city: str | None = None, basis: str | None = None,
+def department_profile(g: Any, department_type: str, city: str | None = None, basis: str | None = "EXPLICIT",
                        families: bool | None = False) -> DepartmentProfile | None:
     facts = _facts(g)
     gid = facts.dts.resolve(department_type)
@@ -344,6 +344,6 @@ def department_profile(g: Any, department_type: str, city: str | None = None, ba
     return DepartmentProfile(header, m.city_iri, tuple(rows), tuple(orgs))
 
 
-def matrix_csv(g: Any, city: str | None = None, basis: str | None = None, families: bool | None = None) -> str:
+def matrix_csv(g: Any, city: str | None = None, basis: str | None = "EXPLICIT", families: bool | None = None) -> str:
     m = responsibility_matrix(g, city, basis, families)
     return m.to_csv() if m is not None else to_csv(["department_type"], [])

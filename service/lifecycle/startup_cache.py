@@ -77,8 +77,12 @@ def cache_root() -> Path:
     return DATA_DIR / "cache"
 
 
+@functools.cache
 def _code_hash() -> str:
-    """The code of what is pickled: a change to how records are made or shaped invalidates every entry."""
+    """The code of what is pickled: a change to how records are made or shaped invalidates every entry.
+
+    Hashed once, when this module is imported (below): the files on disk may change under a running
+    process (an upgrade), and its entries must carry the key of the code it runs, not of the new files."""
     from graph import model  # Span, which both kinds of record hold
     from graph.network import records as network_records
     from graph.network import source as network_source
@@ -93,6 +97,9 @@ def _code_hash() -> str:
         except OSError:
             h.update(path.name.encode())
     return h.hexdigest()
+
+
+_code_hash()
 
 
 def dataset_key(path: Path) -> str:

@@ -35,8 +35,10 @@ from .records import (
     Organization,
     Policy,
     Responsibility,
+    Similarity,
     Span,
     Target,
+    ToolCoding,
     Unit,
     local_id,
 )
@@ -49,6 +51,7 @@ PK = str(vocab.PK)
 MEASURE_TYPE_SCHEME = str(vocab.MT)
 INDUSTRY_SCHEME = str(vocab.IND)
 INDICATOR_SCHEME = str(vocab.KPI)
+POLICY_TOOL_SCHEME = str(vocab.PT)
 SCHEMES_GRAPH = str(vocab.SCHEMES_GRAPH)
 PREFIXES = vocab.SPARQL_PREFIXES
 
@@ -71,6 +74,16 @@ def _concept_id(iri: str, scheme: str) -> str:
     return iri[len(scheme):] if iri.startswith(scheme) else iri.rstrip("/").rsplit("/", 1)[-1]
 
 
+_TOOL_TYPES = "SED"  # 供给型, 环境型, 需求型: the order Chinese studies tabulate them in
+
+
+def policy_tool_key(c: Concept) -> tuple:
+    """A policy tool's place: its type (S, E, D), the type before its sub-tools, then S1 < S2 < … < S10."""
+    n = c.notation or "?"
+    rank = _TOOL_TYPES.find(n[0])
+    return (rank if rank >= 0 else len(_TOOL_TYPES), len(n), n, c.id)
+
+
 @dataclass
 class GraphIndex:
     """Everything the API answers from. Built by ``load_index``."""
@@ -86,6 +99,8 @@ class GraphIndex:
     targets: dict[str, Target] = field(default_factory=dict)
     reports: dict[str, DocumentReport] = field(default_factory=dict)  # by document file name
     units: dict[str, Unit] = field(default_factory=dict)  # by the unit as written
+    tool_codings: dict[str, ToolCoding] = field(default_factory=dict)
+    similarities: dict[str, Similarity] = field(default_factory=dict)  # best first
 
     # -- derived indexes (filled by _derive) --------------------------------
     by_id: dict[str, str] = field(default_factory=dict)  # readable id → IRI, every kind
@@ -119,6 +134,11 @@ class GraphIndex:
 
     def indicators(self) -> list[Concept]:
         return [c for c in self.concepts.values() if c.scheme == INDICATOR_SCHEME]
+
+    def policy_tools(self) -> list[Concept]:
+        """The three types and their sub-tools, in the scheme's order (S, S1 … E … D …)."""
+        tools = [c for c in self.concepts.values() if c.scheme == POLICY_TOOL_SCHEME]
+        return sorted(tools, key=policy_tool_key)
 
     def resolve_id(self, ident: str) -> str:
         """An IRI from an IRI or a readable id (``measure/<doc>/(28)``), encoded or not."""
@@ -185,12 +205,13 @@ def _cities(store: GraphStore, ix: GraphIndex) -> None:
 
 def _concepts(store: GraphStore, ix: GraphIndex) -> None:
     for row in _select(store, f"""
-        SELECT ?c ?scheme ?label ?broader ?def WHERE {{
+        SELECT ?c ?scheme ?label ?broader ?def ?notation WHERE {{
           ?c skos:inScheme ?scheme .
-          VALUES ?scheme {{ <{MEASURE_TYPE_SCHEME}> <{INDUSTRY_SCHEME}> <{INDICATOR_SCHEME}> }}
+          VALUES ?scheme {{ <{MEASURE_TYPE_SCHEME}> <{INDUSTRY_SCHEME}> <{INDICATOR_SCHEME}> <{POLICY_TOOL_SCHEME}> }}
           OPTIONAL {{ ?c skos:prefLabel ?label }}
           OPTIONAL {{ ?c skos:broader ?broader }}
           OPTIONAL {{ ?c skos:definition ?def }}
+          OPTIONAL {{ ?c skos:notation ?notation }}
         }}"""):
         iri, scheme = row["c"].value, row["scheme"].value
         c = ix.concepts.get(iri)
@@ -198,6 +219,8 @@ def _concepts(store: GraphStore, ix: GraphIndex) -> None:
             c = ix.concepts[iri] = Concept(iri, _concept_id(iri, scheme), scheme, "", "", _v(row["broader"]))
         if row["def"] is not None and not c.definition:
             c.definition = row["def"].value
+        if row["notation"] is not None and c.notation is None:
+            c.notation = row["notation"].value
         label = row["label"]
         if isinstance(label, ox.Literal):
             if label.language == "en":
@@ -250,6 +273,23 @@ def _policies(store: GraphStore, ix: GraphIndex) -> None:
         target = p.issuer_iris if row["rel"].value.endswith("passed_by") else p.reference_iris
         if row["o"].value not in target:
             target.append(row["o"].value)
+    # level and validity (graph/research_rdf.py): one value each, the first in IRI order
+    for row in _select(store, """
+        SELECT ?p ?prop ?v WHERE {
+          ?p a pk:Policy ; pk:sourceDocument ?doc ; ?prop ?v .
+          VALUES ?prop { pk:level pk:published pk:validFrom pk:validUntil pk:repealed pk:statedStatus }
+        } ORDER BY ?p ?prop ?v"""):
+        p = ix.policies.get(row["p"].value)
+        if p is None:
+            continue
+        attr = _POLICY_PROPS[row["prop"].value.rsplit("#", 1)[-1]]
+        if getattr(p, attr) is None:
+            v = row["v"].value
+            setattr(p, attr, _pk_name(v) if attr in ("level", "stated_status") else v[:10])
+
+
+_POLICY_PROPS = {"level": "level", "published": "published", "validFrom": "valid_from", "validUntil": "valid_until",
+                 "repealed": "repealed", "statedStatus": "stated_status"}
 
 
 def _measures(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
@@ -284,14 +324,15 @@ def _measures(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None
     for row in _select(store, """
         SELECT ?m ?rel ?o WHERE {
           ?m a pk:Measure ; ?rel ?o .
-          VALUES ?rel { pk:measureType pk:industry pk:involves }
+          VALUES ?rel { pk:measureType pk:industry pk:involves pk:policyTool }
         } ORDER BY ?m ?rel ?o"""):
         m = ix.measures.get(row["m"].value)
         if m is None:
             continue
         rel = row["rel"].value
         target = (m.measure_type_iris if rel.endswith("measureType")
-                  else m.industry_iris if rel.endswith("industry") else m.institution_iris)
+                  else m.industry_iris if rel.endswith("industry")
+                  else m.policy_tool_iris if rel.endswith("policyTool") else m.institution_iris)
         if row["o"].value not in target:
             target.append(row["o"].value)
 
@@ -400,6 +441,34 @@ def _classifications(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) 
         src = spans.get(_v(row["src"]) or "")
         if iri not in ix.classifications and src is not None:
             ix.classifications[iri] = Classification(iri, row["m"].value, row["concept"].value, src)
+
+
+def _tool_codings(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
+    for row in _select(store, """
+        SELECT ?c ?m ?tool ?src ?via WHERE {
+          ?c a pk:PolicyToolCoding ; pk:measure ?m ; pk:concept ?tool .
+          OPTIONAL { ?c pk:source ?src }
+          OPTIONAL { ?c pk:via ?via }
+        }"""):
+        iri = row["c"].value
+        src = spans.get(_v(row["src"]) or "")
+        if iri not in ix.tool_codings and src is not None:
+            ix.tool_codings[iri] = ToolCoding(iri, row["m"].value, row["tool"].value, src, _v(row["via"]))
+
+
+def _similarities(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
+    for row in _select(store, """
+        SELECT ?s ?m ?o ?score ?earlier ?src ?osrc WHERE {
+          ?s a pk:MeasureSimilarity ; pk:measure ?m ; pk:other ?o ; pk:score ?score .
+          OPTIONAL { ?s pk:earlier ?earlier }
+          OPTIONAL { ?s pk:source ?src }
+          OPTIONAL { ?s pk:otherSource ?osrc }
+        }"""):
+        iri = row["s"].value
+        if iri not in ix.similarities:
+            ix.similarities[iri] = Similarity(
+                iri, row["m"].value, row["o"].value, float(row["score"].value), _v(row["earlier"]),
+                spans.get(_v(row["src"]) or ""), spans.get(_v(row["osrc"]) or ""))
 
 
 def _reports(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
@@ -538,6 +607,11 @@ def _derive(ix: GraphIndex) -> None:
                     todo.append(child)
         return out
 
+    for parent, children in parts.items():
+        if parent in ix.organizations:
+            ix.organizations[parent].part_iris = sorted(
+                (c for c in children if c not in ix.registry_only),
+                key=lambda c: (city_code.get(ix.organizations[c].city_iri or "", ""), ix.organizations[c].name))
     for o in ix.organizations.values():
         body = with_parts(o.iri)
         cities = {c for member in body for c in ix.organizations[member].named_in_iris}
@@ -556,7 +630,7 @@ def _derive(ix: GraphIndex) -> None:
     # concepts: measures typed with the concept or any narrower one (its family)
     direct: dict[str, list[str]] = defaultdict(list)
     for m in ix.measures.values():
-        for c in m.measure_type_iris + m.industry_iris:
+        for c in m.measure_type_iris + m.industry_iris + m.policy_tool_iris:
             direct[c].append(m.iri)
 
     def family(c: str, seen: set[str]) -> set[str]:
@@ -581,6 +655,21 @@ def _derive(ix: GraphIndex) -> None:
 
     for cl in ix.classifications.values():
         ix.classifications_by_measure.setdefault(cl.measure_iri, []).append(cl.iri)
+    tool_rank = {c.iri: i for i, c in enumerate(ix.policy_tools())}
+    for tc in sorted(ix.tool_codings.values(), key=lambda t: (tool_rank.get(t.tool_iri, 1 << 30), t.source.start)):
+        if tc.measure_iri in ix.measures:
+            ix.measures[tc.measure_iri].tool_coding_iris.append(tc.iri)
+    for m in ix.measures.values():
+        m.policy_tool_iris.sort(key=lambda t: tool_rank.get(t, 1 << 30))
+    # text reuse: best first, then the measures' global order, so pages and ties are stable
+    far = 1 << 30
+    sims = sorted((s for s in ix.similarities.values() if s.measure_iri in ix.measures and s.other_iri in ix.measures),
+                  key=lambda s: (-s.score, measure_pos.get(s.measure_iri, far), measure_pos.get(s.other_iri, far)))
+    ix.similarities = {s.iri: s for s in sims}
+    for s in sims:
+        ix.measures[s.measure_iri].similarity_iris.append(s.iri)
+        if s.other_iri != s.measure_iri:
+            ix.measures[s.other_iri].similarity_iris.append(s.iri)
     for t in sorted(ix.targets.values(), key=lambda t: (city_code.get(t.city_iri, ""), t.source.document,
                                                        t.source.start, t.iri)):
         ix.targets_by_city.setdefault(t.city_iri, []).append(t.iri)
@@ -609,6 +698,8 @@ def load_index(store: GraphStore) -> GraphIndex:
     _responsibilities(store, ix, spans)
     _classifications(store, ix, spans)
     _targets(store, ix, spans)
+    _tool_codings(store, ix, spans)
+    _similarities(store, ix, spans)
     _reports(store, ix, spans)
     _units(store, ix)
     _derive(ix)

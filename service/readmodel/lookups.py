@@ -22,7 +22,18 @@ from typing import Any
 
 from ..errors import TimeLimitExceeded
 from .queries import Queries
-from .records import City, Classification, Concept, Measure, Organization, Policy, Responsibility, Target
+from .records import (
+    City,
+    Classification,
+    Concept,
+    Measure,
+    Organization,
+    Policy,
+    Responsibility,
+    Similarity,
+    Target,
+    ToolCoding,
+)
 
 
 class Lookups:
@@ -70,6 +81,14 @@ class Lookups:
     def classification(self, iri: str | None) -> Classification | None:
         self.check_deadline()
         return self.ix.classifications.get(iri) if iri is not None else None
+
+    def tool_coding(self, iri: str | None) -> ToolCoding | None:
+        self.check_deadline()
+        return self.ix.tool_codings.get(iri) if iri is not None else None
+
+    def similarity(self, iri: str | None) -> Similarity | None:
+        self.check_deadline()
+        return self.ix.similarities.get(iri) if iri is not None else None
 
     def many(self, get: Callable[[str], Any], iris: Iterable[str]) -> list[Any]:
         """Several nodes by IRI, leaving out any the graph does not have (dangling IRIs)."""

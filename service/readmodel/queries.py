@@ -10,6 +10,7 @@ an exception: the contract promises empty lists and nulls for those.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -20,7 +21,15 @@ from graph.model import GOVERNMENT_KINDS  # the rest are what the contract calls
 from ..errors import QueryError
 from .index import GraphIndex
 from .names import Names, key
-from .records import City, Concept, Organization
+from .records import City, Concept, Organization, Similarity
+
+
+def iso_day(value: str, argument: str) -> str:
+    """An ISO date (2024-06-30) as given, or a client error naming the argument."""
+    try:
+        return dt.date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise QueryError(f"`{argument}` must be an ISO date such as 2024-06-30, got {value[:40]!r}.") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,14 +93,24 @@ class Queries:
     def indicators(self) -> list[Concept]:
         return self.ix.indicators()
 
+    def policy_tools(self) -> list[Concept]:
+        return self.ix.policy_tools()
+
     # -- cities and policies ---------------------------------------------------
-    def policies(self, city: str | None = None) -> list[str]:
+    def policies(self, city: str | None = None, in_force_on: str | None = None) -> list[str]:
+        """The policies of a city (all cities' when None), by issuing date; with ``in_force_on`` (an ISO
+        date) only those IN_FORCE that day by their stated dates (graph/validity.py)."""
+        day = iso_day(in_force_on, "inForceOn") if in_force_on is not None else None
         c = self._city(city)
         if c is UNKNOWN:
             return []
         if c is None:
-            return [iri for lst in (self.ix.policies_by_city.get(ci, []) for ci in self.ix.cities) for iri in lst]
-        return list(self.ix.policies_by_city.get(c.iri, []))
+            iris = [iri for lst in (self.ix.policies_by_city.get(ci, []) for ci in self.ix.cities) for iri in lst]
+        else:
+            iris = list(self.ix.policies_by_city.get(c.iri, []))
+        if day is not None:
+            iris = [i for i in iris if self.ix.policies[i].status(day) == "IN_FORCE"]
+        return iris
 
     # -- organizations ----------------------------------------------------------
     def organizations(self, city: str | None = None, kind: str | None = None,
@@ -256,6 +275,33 @@ class Queries:
             while len(self._shared_cache) > 256:  # bounded: city lists come from clients
                 self._shared_cache.popitem(last=False)
         return out
+
+    # -- text reuse -----------------------------------------------------------------------
+    def text_reuse(self, cities: list[str] | None = None, min_score: float = 0.8) -> list[Similarity]:
+        """Pairs of near-copy measures scoring at least ``min_score``, best first; with ``cities``, pairs
+        whose two measures are both of those cities (one city: reuse within its own documents)."""
+        if not 0.0 <= min_score <= 1.0:
+            raise QueryError(f"`minScore` must be between 0 and 1, got {min_score}.")
+        ix = self.ix
+        wanted: set[str] | None = None
+        if cities is not None:
+            wanted = {c.iri for c in (self.names.city(n) for n in cities) if c is not None}
+        out = []
+        for s in ix.similarities.values():
+            if s.score < min_score:
+                break  # best first
+            if wanted is None or (ix.measures[s.measure_iri].city_iri in wanted
+                                  and ix.measures[s.other_iri].city_iri in wanted):
+                out.append(s)
+        return out
+
+    def similar_measures(self, measure_iri: str, min_score: float = 0.8) -> list[Similarity]:
+        """The pairs a measure is in, seen from it (it is ``measure``), best first."""
+        if not 0.0 <= min_score <= 1.0:
+            raise QueryError(f"`minScore` must be between 0 and 1, got {min_score}.")
+        m = self.ix.measures.get(measure_iri)
+        sims = (self.ix.similarities[i] for i in (m.similarity_iris if m else ()))
+        return [s.seen_from(measure_iri) for s in sims if s.score >= min_score]
 
     # -- targets ------------------------------------------------------------------------
     def targets(self, city: str | None = None, indicator: str | None = None, kind: str | None = None) -> list[str]:

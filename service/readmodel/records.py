@@ -12,8 +12,10 @@ per node per request.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from graph.model import Basis, Comparator, Form, OrgKind, Role, Span, TargetKind
+from graph.validity import policy_status
 from graph.vocab import local_id
 
 # The values of the GraphQL enums (service/gql/types.py; a test keeps the two equal), taken from
@@ -56,6 +58,7 @@ class Concept:
     narrower_iris: list[str] = field(default_factory=list)
     definition: str = ""  # indicators: what is measured
     target_iris: list[str] = field(default_factory=list)  # indicators: targets stated in it
+    notation: str | None = None  # skos:notation: policy tools' order (S, S1 … D5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +84,7 @@ class Organization:
     lookup_names: set[str] = field(default_factory=set)  # aliases + registry labels, for resolution
     named_in_iris: list[str] = field(default_factory=list)  # cities whose documents name it
     city_iris: list[str] = field(default_factory=list)  # ... it or one of its parts (中科院微电子所)
+    part_iris: list[str] = field(default_factory=list)  # bodies that are org:subOrganizationOf it
 
 
 @dataclass(slots=True)
@@ -98,6 +102,16 @@ class Policy:
     reference_iris: list[str] = field(default_factory=list)
     annex_iris: list[str] = field(default_factory=list)
     measure_iris: list[str] = field(default_factory=list)  # in document order
+    level: str | None = None  # the issuing government's level (one of LEVELS); None: the city's
+    published: str | None = None  # ISO dates as stated (graph/validity.py)
+    valid_from: str | None = None
+    valid_until: str | None = None
+    repealed: str | None = None
+    stated_status: str | None = None  # IN_FORCE / EXPIRED / REPEALED as the text or portal states it
+
+    def status(self, on: date | str | None = None) -> str:
+        """IN_FORCE, EXPIRED, REPEALED or UNKNOWN on the day ``on`` (today when None)."""
+        return policy_status(self, on)
 
 
 @dataclass(slots=True)
@@ -120,6 +134,9 @@ class Measure:
     industry_iris: list[str] = field(default_factory=list)
     institution_iris: list[str] = field(default_factory=list)  # pk:involves
     target_iris: list[str] = field(default_factory=list)
+    policy_tool_iris: list[str] = field(default_factory=list)  # pk:policyTool
+    tool_coding_iris: list[str] = field(default_factory=list)  # the evidence of each
+    similarity_iris: list[str] = field(default_factory=list)  # pairs it is in, either side, best first
 
 
 @dataclass(slots=True)
@@ -143,6 +160,37 @@ class Classification:
     measure_iri: str
     concept_iri: str
     source: Span
+
+
+@dataclass(slots=True)
+class ToolCoding:
+    """Why a measure is coded with a policy tool: the words, and the measure type it came through."""
+
+    iri: str
+    measure_iri: str
+    tool_iri: str
+    source: Span
+    via_iri: str | None  # the measure type of the crosswalk, when the tool came that way
+
+
+@dataclass(frozen=True, slots=True)
+class Similarity:
+    """Two measures of different documents whose texts are near-copies (graph/reuse.py)."""
+
+    iri: str
+    measure_iri: str  # the later document's measure, where the pair is stored
+    other_iri: str
+    score: float  # 0..1, 1 for identical texts
+    earlier_iri: str | None  # the one issued first, when the dates differ
+    source: Span | None  # each measure's own text, as compared
+    other_source: Span | None
+
+    def seen_from(self, measure_iri: str) -> "Similarity":
+        """The pair with ``measure_iri`` as its ``measure``: Measure.similarMeasures reads from the measure asked."""
+        if measure_iri != self.other_iri:
+            return self
+        return Similarity(self.iri, self.other_iri, self.measure_iri, self.score, self.earlier_iri,
+                          self.other_source, self.source)
 
 
 @dataclass(slots=True)
@@ -188,5 +236,5 @@ class DocumentReport:
 
 
 __all__ = ["BASES", "COMPARATORS", "City", "Classification", "Concept", "DocumentReport", "FORMS", "LEVELS",
-           "Measure", "ORG_KINDS", "Organization", "Policy", "ROLES", "Responsibility", "Span",
-           "TARGET_KINDS", "Target", "Unit", "local_id"]
+           "Measure", "ORG_KINDS", "Organization", "Policy", "ROLES", "Responsibility", "Similarity", "Span",
+           "TARGET_KINDS", "Target", "ToolCoding", "Unit", "local_id"]

@@ -7,9 +7,14 @@
 |------------------------|-----------------------------------------------------------------|
 | city-measure-types     | families=1, cities=许昌,漯河, header=label|en|id                   |
 | city-industries        | families=1, cities=…, header=…                                  |
+| city-policy-tools      | level=tool|type, cities=…, header=…                             |
+| policy-tool-families   | level=tool|type, cities=…, header=…                             |
 | targets                | indicator, city                                                 |
-| workload               | city, kind, departmentType, basis, collectives=1, first         |
-| responsibility-matrix  | city, basis, families=1|0 (omitted: every type)                 |
+| workload               | city, kind, departmentType, basis, inherited=1, collectives=1, first |
+| responsibility-matrix  | city, basis, inherited=1, families=1|0 (omitted: every type)    |
+
+workload and responsibility-matrix count EXPLICIT responsibilities unless ``basis``
+is given or ``inherited=1`` (then both).
 | diffusion              | measureType                                                     |
 | citations              | city                                                            |
 
@@ -30,6 +35,7 @@ from starlette.routing import Route
 
 from ..errors import QueryError
 from ..insights import citations, dashboards, diffusion, matrix
+from ..insights.common import basis_scope
 from ..readmodel.records import BASES, ORG_KINDS
 from .middleware import request_graph
 
@@ -72,6 +78,11 @@ def _cities(q: Any) -> list[str] | None:
     return [c.strip() for c in v.split(",") if c.strip()] if v else None
 
 
+def _basis(q: Any) -> str | None:
+    """basis=EXPLICIT|INHERITED; else EXPLICIT only, or both with inherited=1 (insights.common.basis_scope)."""
+    return basis_scope(_choice(q, "basis", BASES), bool(_flag(q, "inherited")))
+
+
 def _header(q: Any) -> str:
     v = q.get("header") or "label"
     if v not in ("label", "en", "id"):
@@ -84,14 +95,21 @@ DASHBOARDS: dict[str, tuple[str, Callable[[Any, Any], str]]] = {
         g, bool(_flag(q, "families")), _cities(q)).to_csv(_header(q))),
     "city-industries": ("Measures per city × industry (wide).", lambda g, q: dashboards.city_industries(
         g, bool(_flag(q, "families")), _cities(q)).to_csv(_header(q))),
+    "city-policy-tools": ("Measures per city × policy tool (level=type: 供给型/环境型/需求型).",
+                          lambda g, q: dashboards.city_policy_tools(
+                              g, _choice(q, "level", dashboards.TOOL_LEVELS) or "TOOL", _cities(q)).to_csv(_header(q))),
+    "policy-tool-families": ("Policy tool × measure-type family, the 二维分析框架 (level=type: the three types).",
+                             lambda g, q: dashboards.policy_tool_families(
+                                 g, _choice(q, "level", dashboards.TOOL_LEVELS) or "TOOL",
+                                 _cities(q)).to_csv(_header(q))),
     "targets": ("Targets by indicator across cities, units normalized.", lambda g, q: dashboards.targets_csv(
         g, q.get("indicator") or None, q.get("city") or None)),
     "workload": ("Organizations ranked by measures they lead or are responsible for.",
                  lambda g, q: dashboards.workload_csv(
                      g, q.get("city") or None, _choice(q, "kind", ORG_KINDS), q.get("departmentType") or None,
-                     _choice(q, "basis", BASES), bool(_flag(q, "collectives")), _int(q, "first"))),
+                     _basis(q), bool(_flag(q, "collectives")), _int(q, "first"))),
     "responsibility-matrix": ("Department type × measure type, one row per non-empty cell.",
-                              lambda g, q: matrix.matrix_csv(g, q.get("city") or None, _choice(q, "basis", BASES),
+                              lambda g, q: matrix.matrix_csv(g, q.get("city") or None, _basis(q),
                                                              _flag(q, "families", None))),
     "diffusion": ("Adopting cities per measure type, in adoption order, with lags.",
                   lambda g, q: diffusion.diffusion_csv(g, q.get("measureType") or None)),

@@ -1,4 +1,4 @@
-"""GET /export?format=F&view=V&city=&organization=&measureType=&industry=&institution=&depth=&maxElements=
+"""GET /export?format=F&view=V&city=&organization=&measureType=&industry=&institution=&depth=&inherited=&maxElements=
 
 The same views and bytes as ``policykg export`` (graph/network, graph/export)
 over the graph being served (readmodel/network.py: read once per loaded
@@ -25,7 +25,7 @@ from .middleware import request_graph
 
 _WHOLE = re.compile(r"-?[0-9]{1,9}")
 PARAMS = ("format", "view", "city", "organization", "measureType", "industry", "institution", "depth",
-          "maxElements")
+          "inherited", "maxElements")
 
 
 def filters_from(request: Request) -> tuple[Filters, str, int | None]:
@@ -41,6 +41,9 @@ def filters_from(request: Request) -> tuple[Filters, str, int | None]:
     max_elements = q.get("maxElements") or None
     if max_elements is not None and not (_WHOLE.fullmatch(max_elements) and int(max_elements) > 0):
         raise FilterError(f"maxElements must be a whole number above 0, not {max_elements[:40]!r}")
+    inherited = (q.get("inherited") or "0").lower()
+    if inherited not in ("0", "1", "true", "false"):
+        raise FilterError(f"inherited must be 1/true or 0/false, not {inherited[:40]!r}")
     filters = Filters(
         view=q.get("view") or "responsibility",
         city=q.get("city") or None,
@@ -49,6 +52,7 @@ def filters_from(request: Request) -> tuple[Filters, str, int | None]:
         industry=q.get("industry") or None,
         institution=q.get("institution") or None,
         depth=int(depth) if depth is not None else None,
+        inherited=inherited in ("1", "true"),
     )
     return filters, q.get("format") or "graphml", int(max_elements) if max_elements else None
 

@@ -36,6 +36,24 @@ def test_same_bytes_as_the_cli(client, tmp_path):  # noqa: F811
     assert g.nodes[top]["label"] == "许昌市科学技术局"
 
 
+def test_exports_hold_explicit_responsibilities_unless_asked(client, tmp_path):  # noqa: F811
+    def edges(**extra):
+        r = client.get("/export", params={"format": "graphml", "view": "responsibility", "city": "许昌", **extra})
+        assert r.status_code == 200
+        return graphml.read_graphml(r.content)
+
+    explicit, every = edges(), edges(inherited="1")
+    assert {d["basis"] for *_, d in explicit.edges(data=True)} == {"EXPLICIT"}
+    assert {d["basis"] for *_, d in every.edges(data=True)} == {"EXPLICIT", "INHERITED"}
+    assert explicit.graph["filters"].endswith("basis=EXPLICIT")
+    assert every.graph["filters"].endswith("basis=EXPLICIT+INHERITED")
+    out = tmp_path / "all.graphml"
+    result = CliRunner().invoke(app, ["export", "-f", "graphml", "--city", "许昌", "--inherited", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == client.get("/export", params={"format": "graphml", "city": "许昌",
+                                                              "inherited": "1"}).content
+
+
 def test_csv_is_a_zip_of_nodes_and_edges(client):  # noqa: F811
     r = client.get("/export", params={"format": "csv", "view": "city-institution", "city": "许昌",
                                       "measureType": "揭榜挂帅"})
@@ -52,6 +70,7 @@ def test_csv_is_a_zip_of_nodes_and_edges(client):  # noqa: F811
     ({"colour": "red"}, "unknown parameter"),
     ({"maxElements": "0"}, "above 0"),
     ({"maxElements": "lots"}, "whole number"),
+    ({"inherited": "maybe"}, "inherited"),
 ])
 def test_mistakes_are_400_with_a_reason(client, params, message):  # noqa: F811
     r = client.get("/export", params=params)

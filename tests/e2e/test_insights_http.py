@@ -66,8 +66,13 @@ def test_dashboard_matrices_in_one_request(client):  # noqa: F811
     assert len(m["cells"]) == 4 == len(m["rows"]) and all(len(r) == len(m["columns"]) for r in m["cells"])
     assert d["cityIndustryMatrix"]["cells"]
     assert {c["cityName"]: c["value"] for c in d["targetComparison"][0]["cells"]}["常州市"] == 5000.0
-    assert d["workloadRanking"][0] == {"rank": 1, "name": "许昌市科学技术局", "lead": 60,
+    assert d["workloadRanking"][0] == {"rank": 1, "name": "许昌市科学技术局", "lead": 43,
                                        "departmentType": {"label": "科技局"}}
+    # counting what issuers pass down, 漯河's 人民政府 (named for no measure) tops the ranking
+    every = data_of(client, "{ workloadRanking(first: 1, includeInherited: true) { name } "
+                            "explicit: workloadRanking(first: 50) { name } }")
+    assert every["workloadRanking"][0]["name"] == "漯河市人民政府"
+    assert "漯河市人民政府" not in {r["name"] for r in every["explicit"]}
 
 
 def test_search_over_graphql(client):  # noqa: F811
@@ -95,7 +100,7 @@ def test_every_dashboard_as_csv(client):  # noqa: F811
     index = client.get("/dashboards").json()["dashboards"]
     names = {d["name"] for d in index}
     assert names == {"city-measure-types", "city-industries", "targets", "workload", "responsibility-matrix",
-                     "diffusion", "citations"}
+                     "diffusion", "citations", "city-policy-tools", "policy-tool-families"}
     for name in names:
         rows = _csv(client, f"/dashboards/{name}.csv")
         assert len(rows) > 1, name

@@ -98,9 +98,10 @@ def test_viewer_shows_the_network_and_the_quotes_behind_a_node(browser, server, 
     # the right node count: what /export serves is what the page draws
     doc = exported(client, view="co-responsibility", city="许昌")
     nodes = doc["elements"]["nodes"]
-    # 33 bodies: 许昌市科技创新工作领导小组办公室 (由…提出奖励事项, 五.(三)) is one; 市直相关部门 is
-    # 市直有关部门, and 建安区管委会 the district's government (issue 16: one node per body)
-    assert browser.execute_script("return cy.nodes().length") == len(nodes) == 33
+    # 32 bodies named for a measure (EXPLICIT: the issuer 许昌市人民政府, which only passes its name
+    # down, is drawn with inherited=1): 许昌市科技创新工作领导小组办公室 (由…提出奖励事项, 五.(三)) is
+    # one; 市直相关部门 is 市直有关部门, and 建安区管委会 the district's government (issue 16)
+    assert browser.execute_script("return cy.nodes().length") == len(nodes) == 32
     assert browser.execute_script("return cy.edges().length") == len(doc["elements"]["edges"])
     assert status.startswith(f"{len(nodes)} nodes")
     shot = tmp_path / "viewer-co-responsibility.png"
@@ -141,7 +142,7 @@ def test_viewer_refuses_to_draw_a_view_over_its_limit(browser, server):  # noqa:
     WebDriverWait(browser, TIMEOUT_S).until(lambda d: d.execute_script("return document.body.dataset.state")
                                             == "error")
     status = browser.execute_script("return document.getElementById('status').textContent")
-    assert "33 nodes" in status and "download" in status
+    assert "32 nodes" in status and "download" in status
     assert browser.execute_script("return cy.nodes().length") == 0
 
 

@@ -21,15 +21,33 @@ def analytics(corpus):
     return analyze(corpus)
 
 
-def test_workload_counts_measures_by_role(corpus, analytics):
+def test_workload_counts_explicit_responsibilities_by_role_unless_asked(corpus, analytics):
     keju = Names(corpus).organizations("市科技局", XUCHANG)[0]
     w = analytics.workload[keju]
-    assert (w.lead, w.responsible, w.cooperating) == (60, 2, 0)
+    assert (w.lead, w.responsible, w.cooperating) == (43, 1, 0)  # named for the measure
+    every = analyze(corpus, inherited=True).workload[keju]
+    assert (every.lead, every.responsible, every.cooperating) == (60, 2, 0)  # and carried down to sub-measures
+    assert (w.explicit, w.inherited) == (every.explicit, every.inherited)  # by basis: always both
     assert w.measures <= w.lead + w.responsible + w.cooperating
-    assert w.explicit + w.inherited >= w.measures
-    # every responsibility of the corpus is counted once per (organization, measure, role)
-    pairs = {(r.organization_iri, r.measure_iri, r.role) for r in corpus.responsibilities}
-    assert sum(x.lead + x.responsible + x.cooperating for x in analytics.workload.values()) == len(pairs)
+    assert every.explicit + every.inherited >= every.measures
+    # every responsibility in scope is counted once per (organization, measure, role)
+    for scoped, inherited in ((analytics, False), (analyze(corpus, inherited=True), True)):
+        pairs = {(r.organization_iri, r.measure_iri, r.role) for r in corpus.responsibilities
+                 if inherited or r.basis == "EXPLICIT"}
+        assert sum(x.lead + x.responsible + x.cooperating for x in scoped.workload.values()) == len(pairs)
+
+
+def test_an_issuer_inherited_everywhere_does_not_top_the_explicit_ranking(corpus, analytics):
+    """漯河's plan names no unit for any measure: its 人民政府 only inherits them, as the issuer.
+    Counted, it would top 漯河's network; the default ranking holds only bodies named for a measure."""
+    luohe = next(c for c, city in corpus.cities.items() if city.name == "漯河市")
+    every = analyze(corpus, inherited=True)
+    assert corpus.organizations[every.ranking[luohe][0].organization_iri].name == "漯河市人民政府"
+    for city in corpus.cities:
+        named = {r.organization_iri for r in corpus.responsibilities
+                 if r.basis == "EXPLICIT" and corpus.measures[r.measure_iri].city_iri == city}
+        assert {e.organization_iri for e in analytics.ranking[city]} <= named
+    assert analytics.ranking[luohe] == []
 
 
 def test_centrality_ranks_each_city_network(corpus, analytics):
@@ -82,7 +100,10 @@ def test_graphql_analytics(client):  # noqa: F811
     data = data_of(client, ANALYTICS)
     org = data["organizationAnalytics"]
     assert org["organization"]["name"] == "许昌市科学技术局"
-    assert org["workload"]["lead"] == 60
+    assert org["workload"]["lead"] == 43  # EXPLICIT only, unless asked
+    every = data_of(client, '{ organizationAnalytics(name: "市科技局", city: "许昌", includeInherited: true) '
+                            '{ workload { lead } } }')["organizationAnalytics"]
+    assert every["workload"]["lead"] == 60
     assert org["centrality"][0]["rank"] == 1 and org["centrality"][0]["city"]["shortName"] == "许昌"
     top = data["centralOrganizations"]
     assert len(top) == 3 and "市科技局" in top[0]["organization"]["aliases"]

@@ -48,7 +48,11 @@ def test_responsibility_view_of_xuchang(corpus, names):
     roles = {d["role"] for *_, d in g.edges(data=True)}
     assert roles <= {"LEAD", "RESPONSIBLE", "COOPERATING"} and "LEAD" in roles
     keju = names.organizations("市科技局", XUCHANG)[0]
-    assert g.nodes[keju]["label"] == "许昌市科学技术局" and g.nodes[keju]["lead"] == 60
+    assert g.nodes[keju]["label"] == "许昌市科学技术局" and g.nodes[keju]["lead"] == 43
+    assert g.graph["filters"].endswith("basis=EXPLICIT")  # the export says what it counts
+    assert {d["basis"] for *_, d in g.edges(data=True)} == {"EXPLICIT"}
+    every = view(corpus, names, view="responsibility", city="许昌", inherited=True).graph
+    assert every.nodes[keju]["lead"] == 60 and every.graph["filters"].endswith("basis=EXPLICIT+INHERITED")
     # the quote of an edge is where the assignment is written
     assert all(d["quote"] and d["document"].startswith("xuchang") for *_, d in g.edges(data=True))
 

@@ -125,16 +125,19 @@ def test_science_bureau_leads_enterprise_cultivation(g, city):
 
 def test_matrix_counts_agree_with_the_index(g):
     ix = g.index
-    m = matrix.responsibility_matrix(g)  # across cities, every type
     fam = "https://w3id.org/policykg/scheme/measure-type/family-enterprise"
     typed = set(ix.measures_by_concept[fam])
-    expected = set()
-    for r in ix.responsibilities.values():
-        o = ix.organizations[r.organization_iri]
-        if r.measure_iri in typed and r.role == "LEAD" and o.department_type and o.department_type.endswith(
-                "/science-technology"):
-            expected.add(r.measure_iri)
-    assert m.cell("science-technology", "family-enterprise")["lead"] == len(expected)
+    for basis in ("EXPLICIT", None):  # the default, and both bases
+        m = matrix.responsibility_matrix(g, basis=basis)  # across cities, every type
+        expected = set()
+        for r in ix.responsibilities.values():
+            o = ix.organizations[r.organization_iri]
+            if r.measure_iri in typed and r.role == "LEAD" and o.department_type and o.department_type.endswith(
+                    "/science-technology") and basis in (None, r.basis):
+                expected.add(r.measure_iri)
+        assert m.cell("science-technology", "family-enterprise")["lead"] == len(expected)
+    assert matrix.responsibility_matrix(g).basis == "EXPLICIT"
+    m = matrix.responsibility_matrix(g)
     # columns are the union of both views
     assert {h.id for h in matrix.responsibility_matrix(g, families=True).measure_types} <= {
         h.id for h in m.measure_types}
@@ -209,7 +212,8 @@ def test_targets_by_indicator_across_cities(g):
 def test_workload_ranking(g):
     rows = dashboards.workload(g, kind="GOVERNMENT_DEPARTMENT")
     assert rows[0].name == "许昌市科学技术局" and rows[0].rank == 1
-    assert rows[0].lead == 60
+    assert rows[0].lead == 43  # EXPLICIT only by default
+    assert dashboards.workload(g, kind="GOVERNMENT_DEPARTMENT", basis=None)[0].lead == 60
     keys = [(r.lead_or_responsible, r.lead, r.measures) for r in rows]
     assert keys == sorted(keys, reverse=True)
     assert all(r.kind == "GOVERNMENT_DEPARTMENT" for r in rows)
