@@ -41,6 +41,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
+from array import array
 from dataclasses import dataclass
 
 import numpy as np
@@ -227,9 +228,14 @@ def reuse_pairs(measures: list[tuple[MeasureText, str]], min_score: float = MIN_
 
 def compared_pairs(batches: list[Compared], min_score: float = MIN_SCORE) -> list[Similarity]:
     """:func:`reuse_pairs` over :func:`compared` batches, in corpus order."""
+    return compared_table(batches, min_score).all()
+
+
+def compared_table(batches: list[Compared], min_score: float = MIN_SCORE) -> "SimilarityTable":
+    """The pairs of :func:`compared_pairs`, kept as arrays."""
     items = [t for b in batches for t in b.measures]
     if len(items) < 2:
-        return []
+        return SimilarityTable(items, *(np.zeros(0, dtype=t) for t in (np.int64, np.int64, np.float64)))
     # identical normalized texts share one signature
     unique: dict[bytes, int] = {}
     members: list[list[int]] = []
@@ -273,7 +279,8 @@ def compared_pairs(batches: list[Compared], min_score: float = MIN_SCORE) -> lis
         ms.sort(key=lambda i: _date_key(items[i]))
     # per measure: its KEEP best matches in other documents (not its plan's annexes),
     # walked in (score, date) order so that a text copied hundreds of times costs KEEP each
-    kept: dict[tuple[int, int], float] = {}
+    # as arrays, not a dict of tuples: a boilerplate-heavy corpus keeps ~KEEP pairs per measure
+    lo, hi, score = array("q"), array("q"), array("d")
     for u, options in enumerate(matches):
         if not options:
             continue
@@ -286,25 +293,70 @@ def compared_pairs(batches: list[Compared], min_score: float = MIN_SCORE) -> lis
                     ty = items[y]
                     if y == x or tx.document == ty.document or tx.group == ty.group or _same_day_same_city(tx, ty):
                         continue
-                    kept[(min(x, y), max(x, y))] = j
+                    lo.append(min(x, y))
+                    hi.append(max(x, y))
+                    score.append(j)
                     taken += 1
                     if taken >= KEEP:
                         break
                 if taken >= KEEP:
                     break
-    out = []
-    for (x, y), j in kept.items():
-        tx, ty = items[x], items[y]
-        earlier = None
-        if tx.date and ty.date and tx.date != ty.date:
-            earlier = tx if tx.date < ty.date else ty
-        later = ty if earlier is tx else tx
-        other = tx if later is ty else ty
-        if earlier is None and _date_key(ty) < _date_key(tx):
-            later, other = ty, tx
-        out.append(Similarity(later, other, round(j, 4), earlier))
-    out.sort(key=lambda s: (s.measure.document, s.measure.span.start, -s.score, s.other.document, s.other.code))
-    return out
+    del matches
+    n = len(items)
+    codes, at = np.unique(np.frombuffer(lo, dtype=np.int64) * n + np.frombuffer(hi, dtype=np.int64),
+                          return_index=True)  # a pair kept twice scores the same both times
+    return SimilarityTable(items, codes // n, codes % n, np.frombuffer(score, dtype=np.float64)[at].copy())
+
+
+class SimilarityTable:
+    """The kept pairs as arrays (measure indices and score), made into :class:`Similarity`
+    one document at a time: the streaming build writes them with the later measure's graph."""
+
+    def __init__(self, items: list[MeasureText], xs: np.ndarray, ys: np.ndarray, scores: np.ndarray) -> None:
+        self.items = items
+        later = np.empty(len(xs), dtype=np.int64)
+        other = np.empty(len(xs), dtype=np.int64)
+        earlier = np.zeros(len(xs), dtype=np.int8)  # 0: none, 1: the other is earlier, 2: itself
+        for k, (x, y) in enumerate(zip(xs.tolist(), ys.tolist())):
+            tx, ty = items[x], items[y]
+            e = None
+            if tx.date and ty.date and tx.date != ty.date:
+                e = x if tx.date < ty.date else y
+            lt = y if e == x else x
+            ot = x if lt == y else y
+            if e is None and _date_key(ty) < _date_key(tx):
+                lt, ot = y, x
+            later[k], other[k] = lt, ot
+            earlier[k] = 0 if e is None else (2 if e == lt else 1)
+        docs: dict[str, int] = {}
+        doc_of = np.fromiter((docs.setdefault(t.document, len(docs)) for t in items), dtype=np.int64, count=len(items))
+        self._docs = docs
+        order = np.argsort(doc_of[later], kind="stable") if len(later) else np.zeros(0, dtype=np.int64)
+        self._later, self._other, self._earlier = later[order], other[order], earlier[order]
+        self._scores = scores[order]
+        self._bounds = np.searchsorted(doc_of[self._later], np.arange(len(docs) + 1))
+
+    def __len__(self) -> int:
+        return len(self._later)
+
+    def _make(self, k: int) -> Similarity:
+        later, other = self.items[self._later[k]], self.items[self._other[k]]
+        e = self._earlier[k]
+        return Similarity(later, other, round(float(self._scores[k]), 4), None if e == 0 else (later if e == 2 else other))
+
+    def for_document(self, file: str) -> list[Similarity]:
+        """The similarities of one document's measures (its graph holds them), in :func:`find_reuse` order."""
+        d = self._docs.get(file)
+        if d is None:
+            return []
+        out = [self._make(k) for k in range(self._bounds[d], self._bounds[d + 1])]
+        out.sort(key=lambda s: (s.measure.span.start, -s.score, s.other.document, s.other.code))
+        return out
+
+    def all(self) -> list[Similarity]:
+        out = [self._make(k) for k in range(len(self._later))]
+        out.sort(key=lambda s: (s.measure.document, s.measure.span.start, -s.score, s.other.document, s.other.code))
+        return out
 
 
 def _candidates(sig: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -46,7 +46,7 @@ from .orgs import OrgResolver
 from .rdf import REPORT_GRAPH_NAME, CorpusLinks, Quad, document_quads, graph_iri, report_quads
 from .report import DocumentReport, document_report, refused_report
 from .research_rdf import city_names, toolkit_quads
-from .reuse import Compared, Similarity, compared, compared_pairs, document_measure_texts
+from .reuse import Compared, Similarity, SimilarityTable, compared, compared_table, document_measure_texts
 from .schemes import load_schemes
 from .textio import DocumentError, read_document
 from .trig import graph_text, trig_prefixes
@@ -198,7 +198,7 @@ class _Links:
     links: CorpusLinks
     refines: dict[str, dict[str, str]]  # annex file -> its code -> the main plan's code
     annexes: dict[str, list[str]]  # main file -> its annexes' files, in corpus order
-    similarities: dict[str, list[Similarity]]
+    similarities: SimilarityTable  # made into each document's list as its graph is written
     implements: dict[str, list[Implementation]]
     warnings: list[str]
 
@@ -231,9 +231,7 @@ def _link(summaries: list[DocumentSummary], gazetteer, reuse: bool) -> _Links:
             group = main.file if main else s.file
             texts.append(replace(s.measures, measures=tuple(replace(t, date=date, group=group)
                                                              for t in s.measures.measures)))
-    sims: dict[str, list[Similarity]] = {}
-    for sim in compared_pairs(texts):
-        sims.setdefault(sim.measure.document, []).append(sim)
+    sims = compared_table(texts)
     del texts
     impl: dict[str, list[Implementation]] = {}
     for i in implementations_of([s.citing for s in summaries], gazetteer):
@@ -242,7 +240,7 @@ def _link(summaries: list[DocumentSummary], gazetteer, reuse: bool) -> _Links:
     return _Links(links, refines, annexes, sims, impl, warnings)
 
 
-def _graph_key(s: DocumentSummary, ln: _Links, by_file: dict[str, DocumentSummary]) -> str:
+def _graph_key(s: DocumentSummary, ln: _Links, by_file: dict[str, DocumentSummary], similar: list[Similarity]) -> str:
     """Everything the document's graph is made from: its facts, and each corpus-level input it reads."""
     targets = tuple(
         ln.links.policy_by_number.get(c.doc_number or "") or ln.links.policy_by_title.get(c.title)
@@ -253,12 +251,13 @@ def _graph_key(s: DocumentSummary, ln: _Links, by_file: dict[str, DocumentSummar
     sims = tuple((x.measure.code, x.measure.span.start, x.measure.span.end, x.other.document, x.other.code,
                   x.other.span.start, x.other.span.end, by_file[x.other.document].key, x.score,
                   x.earlier.document if x.earlier else None, x.earlier.code if x.earlier else None)
-                 for x in ln.similarities.get(s.file, []))
+                 for x in similar)
     impl = tuple((i.cited, i.citation.span.start, i.citation.span.end) for i in ln.implements.get(s.file, []))
     return digest("document", s.key, sorted(ln.refines.get(s.file, {}).items()), annexes, targets, sims, impl)
 
 
-def _document_graph(s: DocumentSummary, ln: _Links, cache: BuildCache, by_file, gazetteer) -> set[Quad]:
+def _document_graph(s: DocumentSummary, ln: _Links, cache: BuildCache, by_file, gazetteer,
+                    similar: list[Similarity]) -> set[Quad]:
     facts: DocumentFacts = cache.facts(s.key)
     facts.refines = dict(ln.refines.get(s.file, {}))
     for annex_file in ln.annexes.get(s.file, ()):
@@ -266,7 +265,7 @@ def _document_graph(s: DocumentSummary, ln: _Links, cache: BuildCache, by_file, 
         annex.refines = dict(ln.refines.get(annex_file, {}))
         _inherit_from_annex(facts, annex)
     quads = document_quads(facts, s.city, ln.links, tuple(gazetteer.ancestors(s.city)))
-    quads |= toolkit_quads(facts, s.level, ln.similarities.get(s.file, []), ln.implements.get(s.file, []),
+    quads |= toolkit_quads(facts, s.level, similar, ln.implements.get(s.file, []),
                            ln.links.pages)
     return quads
 
@@ -311,26 +310,33 @@ def _stream(raw_dir, out, cache, texts_dir, progress, reuse) -> StreamResult:
     reports = sorted([s.report for s in summaries] + [refused_report(f, why) for f, why in ex.refused.items()],
                      key=lambda r: r.document)
 
-    # every named graph, in IRI order, and how it is made (two documents may share a graph's IRI)
-    makers: dict[str, list[tuple[str, Callable[[], set[Quad]]]]] = {}
+    # every named graph, in IRI order, and how it is made (two documents may share a graph's IRI):
+    # a maker gives the graph's cache key and what makes its quads, when its turn comes
+    makers: dict[str, list[Callable[[], tuple[str, Callable[[], set[Quad]]]]]] = {}
     code = code_version()
-    makers.setdefault(str(SCHEMES_GRAPH), []).append(
-        (digest("schemes", code), lambda: {(s_, p, o, SCHEMES_GRAPH) for s_, p, o in load_schemes().graph}))
+
+    def document(s: DocumentSummary):
+        similar = ln.similarities.for_document(s.file)
+        return (_graph_key(s, ln, by_file, similar),
+                lambda: _document_graph(s, ln, cache, by_file, gazetteer, similar))
+
+    makers.setdefault(str(SCHEMES_GRAPH), []).append(lambda: (
+        digest("schemes", code), lambda: {(s_, p, o, SCHEMES_GRAPH) for s_, p, o in load_schemes().graph}))
     for s in summaries:
-        makers.setdefault(str(graph_iri(s.file)), []).append(
-            (_graph_key(s, ln, by_file), lambda s=s: _document_graph(s, ln, cache, by_file, gazetteer)))
+        makers.setdefault(str(graph_iri(s.file)), []).append(lambda s=s: document(s))
     if reports:
-        makers.setdefault(str(ID[REPORT_GRAPH_NAME]), []).append(
-            (digest("report", code, reports), lambda: report_quads(reports)))
+        makers.setdefault(str(ID[REPORT_GRAPH_NAME]), []).append(lambda: (
+            digest("report", code, reports), lambda: report_quads(reports)))
 
     out.write(trig_prefixes().encode("utf-8"))
     triples = made = 0
     for iri in sorted(makers):
-        key = digest("graph", code, iri, [k for k, _ in makers[iri]])
+        parts = [maker() for maker in makers[iri]]
+        key = digest("graph", code, iri, [k for k, _ in parts])
         hit = cache.graph(key)
         if hit is None:
             quads: set[Quad] = set()
-            for _, make in makers[iri]:
+            for _, make in parts:
                 quads |= make()
             block = graph_text(quads).encode("utf-8") if quads else b""
             hit = (len(quads), block)
