@@ -269,8 +269,7 @@ def compared_table(batches: list[Compared], min_score: float = MIN_SCORE) -> "Si
     # each unique text's matches (its own copies score 1.0)
     matches: list[list[tuple[float, int]]] = [[(1.0, u)] if len(members[u]) > 1 else [] for u in range(n_texts)]
     sizes = [len(x) for x in arrays]
-    for u, v in zip(us[near].tolist(), vs[near].tolist()):
-        inter = len(np.intersect1d(arrays[u], arrays[v], assume_unique=True))
+    for u, v, inter in _intersections(arrays, us[near], vs[near]):
         j = inter / (sizes[u] + sizes[v] - inter)
         if j >= min_score:
             matches[u].append((j, v))
@@ -357,6 +356,23 @@ class SimilarityTable:
         out = [self._make(k) for k in range(len(self._later))]
         out.sort(key=lambda s: (s.measure.document, s.measure.span.start, -s.score, s.other.document, s.other.code))
         return out
+
+
+def _intersections(arrays: list[np.ndarray], us: np.ndarray, vs: np.ndarray):
+    """(u, v, |shingles u ∩ shingles v|) for pairs sorted by u: one numpy pass per u, not per pair
+    (np.intersect1d per pair was a third of a rebuild at 3,000 documents)."""
+    if not len(us):
+        return
+    starts = np.flatnonzero(np.r_[True, us[1:] != us[:-1]])
+    ends = np.r_[starts[1:], len(us)]
+    for a, b in zip(starts.tolist(), ends.tolist()):
+        u = int(us[a])
+        group = vs[a:b].tolist()
+        parts = [arrays[v] for v in group]
+        hits = np.isin(np.concatenate(parts), arrays[u])
+        offsets = np.r_[0, np.cumsum([len(x) for x in parts[:-1]], dtype=np.int64)]
+        for v, inter in zip(group, np.add.reduceat(hits, offsets).tolist()):
+            yield u, v, inter
 
 
 def _candidates(sig: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -367,6 +367,7 @@ def build_cache_path(dataset: Path) -> Path:
 def write_trig(raw_dir: Path, target: Path, cache: bool = True, progress: Progress | None = None,
                texts: bool = True) -> StreamResult:
     """Build into ``target`` atomically (a reader never sees half a file), texts beside it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp")
     with open(tmp, "wb") as out:
         result = stream_corpus(raw_dir, out, build_cache_path(target) if cache else None,
