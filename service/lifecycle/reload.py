@@ -126,6 +126,7 @@ def _build_rdf(data: Path | None) -> dict[str, Any]:
     """A dataset file parsed, or a raw folder built: incrementally, with the build cache
     ``policykg build`` keeps beside its dataset (graph/stream.py), so that a change to one
     document rebuilds that document and the graphs that depend on it."""
+    import hashlib
     import io
 
     from graph.manifest import ManifestError
@@ -144,8 +145,16 @@ def _build_rdf(data: Path | None) -> dict[str, Any]:
     if not raw.is_dir():
         return {"error": f"{raw}: no such folder"}
     out = io.BytesIO()
+    cache = build_cache_path(dataset_path_for(raw))
+    if cache.resolve().is_relative_to(raw.resolve()):
+        # a folder not named raw/ keeps its dataset inside it: the cache must not be in what is
+        # watched, or each build's own writes would start the next
+        from . import startup_cache
+
+        key = hashlib.sha256(str(raw.resolve()).encode("utf-8")).hexdigest()[:16]
+        cache = startup_cache.cache_root() / "build" / key / cache.name
     try:
-        result = stream_corpus(raw, out, build_cache_path(dataset_path_for(raw)))
+        result = stream_corpus(raw, out, cache)
     except ManifestError as exc:
         return {"error": str(exc)}
     if not result.documents:
