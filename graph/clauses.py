@@ -45,6 +45,8 @@ _FILLER_VERB = re.compile(r"(?:各司其职|密切配合|协同推进|共同推�
 _LEVEL_WORDS = r"(?:县级市|乡镇|街道|开发区|园区|[省市县区乡镇旗])(?:\([^()]*\))?"
 _PROTECTED = re.compile(
     rf"各{_LEVEL_WORDS}(?:、{_LEVEL_WORDS})+|县、市、区|县\(市、区\)|市、县\(区\)|市、县两级|省、市、县|省、市"
+    # one office of a party committee and a government: 市委、市政府督查室
+    r"|([省市县区])委、\1(?:人民)?政府(?:督查室|办公室|督查局|督查办|信访局|研究室)"
 )
 # a trailing 等 (and others), also as 等部门 / 等有关单位
 _OPEN_ENDED = re.compile(r"等+(?:(?:有关|相关|其他)?(?:部门|单位|机构))?$")
@@ -205,10 +207,19 @@ def is_collective(name: str) -> bool:
 
 
 def body_like(name: str, words: RoleWords) -> bool:
-    """A name that can stand for a body in a verbal clause or in prose."""
+    """A name that can stand for a body in a verbal clause or in prose; a body under two names
+    (省市场监管局(省知识产权局), 市委组织部(市委人才办)) is one by its first."""
     if words.is_defined_role(name):
         return False
+    alias = _ALIAS.search(name)
+    if alias and words.looks_like_body(alias.group(1)):
+        name = name[: alias.start()]
     return words.looks_like_body(name) or is_collective(name)
+
+
+_ALIAS = re.compile(r"\(([^()]{2,24})\)$")
+# a note after a list saying which of its units leads: 省科技厅、省财政厅、省税务局(省科技厅牵头)
+_LEADER_NOTE = re.compile(r"\((?P<who>[^()]{2,24}?)(?:牵头|为牵头单位|为牵头部门)\)$")
 
 
 def _segments(norm: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -251,7 +262,18 @@ class _Reading:
 
 
 def _marked(units: list[Unit], role: Role, words: RoleWords) -> list[Assignment]:
-    """Units with a role mark of their own (市科技局(牵头)) take that role."""
+    """Units with a role mark of their own (市科技局(牵头)) take that role; a note closing the
+    list (…、省税务局(省科技厅牵头)) makes the unit it names lead."""
+    leader = None
+    if units and (note := _LEADER_NOTE.search(units[-1].name)):
+        cut = len(units[-1].name) - len(note.group(0))
+        if any(u.name == note.group("who") for u in units[:-1]) or note.group("who") == units[-1].name[:cut]:
+            leader = note.group("who")
+            last = units[-1]
+            units = [*units[:-1], Unit(last.start, last.start + cut, last.name[:cut].rstrip(), last.open_ended)]
+    if leader is not None:
+        units_roles = [(u, Role.LEAD if u.name == leader else role) for u in units]
+        return _merge([Assignment(r, (u,)) for u, r in units_roles])
     out: list[Assignment] = []
     for u in units:
         m = words.mark_end.search(u.name)
@@ -262,7 +284,11 @@ def _marked(units: list[Unit], role: Role, words: RoleWords) -> list[Assignment]
             out.append(Assignment(words.mark_role(mark), (unit,)))
         else:
             out.append(Assignment(role, (u,)))
-    # consecutive units of one role stay one assignment
+    return _merge(out)
+
+
+def _merge(out: list[Assignment]) -> list[Assignment]:
+    """Consecutive units of one role stay one assignment."""
     merged: list[Assignment] = []
     for a in out:
         if merged and merged[-1].role is a.role:
@@ -444,6 +470,28 @@ def _closes(norm: str, a: int, b: int, start: int, end: int) -> bool:
     """Whether norm[a:b] stands after the measure's last sentence and ends it."""
     before = norm[start:a].rstrip()
     return before.endswith(("。", ";", "!")) and not norm[b:end].strip(" 。.\n")
+
+
+def read_cell(norm: str, start: int, end: int, role: Role, words: RoleWords | None = None) -> list[Assignment]:
+    """A role cell of a task table: its units in the column's role, unless the cell writes its own
+    roles, as a clause does: ``牵头：A 配合：B、C`` (labels opening lines or words of the cell) or
+    ``市科技局（牵头）、市经信局`` (a unit's own mark). Units before the first label keep the column's."""
+    words = words or load_role_words()
+    labels = []
+    for m in re.finditer(r"(?:^|(?<=[\s。;,]))(?=\S)", norm[start:end]):
+        at = start + m.end()
+        lm = words.label_start.match(norm, at, end)
+        if lm:
+            reading = words.read_label(lm.group("label"))
+            if reading is not None and reading.kind == "role":
+                labels.append(at)
+    if not labels:
+        return _marked(split_units(norm, start, end, words), role, words)
+    head = split_units(norm, start, labels[0], words)
+    out = _marked(head, role, words) if head else []
+    for a, b in zip(labels, labels[1:] + [end]):
+        out.extend(read_segments(norm, a, b, words).assignments)
+    return out
 
 
 def _label_positions(norm: str, ls: int, le: int, words: RoleWords) -> list[int]:

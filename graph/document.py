@@ -19,8 +19,9 @@ from .table import TaskTable, read_header, table_measures
 from .table_text import find_text_tables
 from .textio import DocumentError
 
-# sections that state background, principles or goals: no one carries them out
-NOT_ACTIONABLE = ("background", "principles", "goals")
+# sections that state background, principles or goals: no one carries them out; a cover notice
+# assigns what it says (由市委目标办牵头组织考核) and passes nothing down
+NOT_ACTIONABLE = ("background", "principles", "goals", "notice")
 
 
 def find_tables(source: SourceText, lines, words: RoleWords) -> tuple[list[TaskTable], list[str]]:
@@ -48,10 +49,15 @@ def _kinds_from_openings(measures: list[Measure], words: RoleWords) -> None:
     kind_of: dict[str, str | None] = {}
     for m in measures:
         inherited = kind_of.get(m.parent) if m.parent else None
-        if m.section_kind is None and m.table_row is None:
+        if m.table_row is None:
             body = normalize(m.span.quote)  # the openings are written half-width
             lead = len(m.label) + (1 if body[len(m.label) : len(m.label) + 1] in "、." else 0)
-            m.section_kind = inherited or words.opening_kind(body[lead:].lstrip(" .、"))
+            opening = words.opening_kind(body[lead:].lstrip(" .、"))
+            if m.section_kind is None:
+                m.section_kind = inherited or opening
+            elif opening == "principles":
+                # 本办法所称…, 本措施自…起施行: a provision, whatever words its first sentence holds
+                m.section_kind = opening
         kind_of[m.code] = m.section_kind
 
 
@@ -89,4 +95,27 @@ def parse_document(source: SourceText, words: RoleWords | None = None) -> Parsed
     header_end = min([body_offset] + [a for a, _ in regions])
     header_line = next((i for i, ln in enumerate(lines) if ln.start >= header_end), len(lines))
     header = parse_header(source, lines, header_line)
-    return ParsedDocument(source, header, measures, header_end, tables, problems)
+    notices = _notice_measures(source, lines[:header_line], words)
+    for m in measures:
+        m.order += len(notices)
+    return ParsedDocument(source, header, notices + measures, header_end, tables, problems)
+
+
+def _notice_measures(source: SourceText, head: list, words: RoleWords) -> list[Measure]:
+    """Paragraphs of a cover notice that assign work in their own sentences (各项任务纳入…考核，由市委
+    目标办牵头组织考核；市科技局负责…跟踪调度): measures of their own, coded 通知 (通知~2 …), that are
+    read like any measure's prose and pass nothing down. A notice that only transmits the document
+    (现印发给你们，请认真贯彻落实) makes none."""
+    from .prose import BodyNames, find_prose  # the prose grammar decides what assigns
+
+    norm = normalize(source.text)
+    looks = BodyNames(words.looks_like_body, words.looks_like_body)
+    out: list[Measure] = []
+    for ln in head:
+        a, b = ln.content_start, ln.end
+        if b - a < 20 or not find_prose(norm, a, b, words, looks, []):
+            continue
+        code = "通知" if not out else f"通知~{len(out) + 1}"
+        out.append(Measure(code=code, label="通知", level=1, title=None, span=source.span(a, b),
+                           order=len(out), section_kind="notice", actionable=False))
+    return out

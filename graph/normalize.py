@@ -25,6 +25,8 @@ _TABLE.update(
         0x3015: "]",  # 〕
         0xFE5D: "[",  # ﹝
         0xFE5E: "]",  # ﹞
+        0x3008: "(",  # 〈: an alias inside a bracket, 区委组织部〈区委人才办〉
+        0x3009: ")",  # 〉
         0x3010: "[",  # 【
         0x3011: "]",  # 】
         0x2014: "-",  # — em dash: ranges such as 2020—2022

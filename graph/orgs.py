@@ -45,9 +45,11 @@ _SUFFIX_KINDS: list[tuple[re.Pattern[str], OrgKind]] = [
 # what follows a division's own name when the name denotes its government
 _GOVERNMENT_STEMS = ("", "政府", "人民政府", "管委会")
 # a level word leading a body's name, and the jurisdictions it can name
-_LEVEL_WORD = re.compile(r"^[省市区县州盟旗]")
+# 自治区科技厅 in 广西's documents is the region's own (as 省科技厅 is a province's)
+_LEVEL_WORD = re.compile(r"^(?:自治区|自治州|自治县|[省市区县州盟旗])")
 _LEVEL_SUFFIXES: dict[str, tuple[str, ...]] = {
     "市": ("市",), "区": ("区",), "县": ("县",), "州": ("州",), "盟": ("盟",), "旗": ("旗",),
+    "自治州": ("州",), "自治县": ("县",),
 }
 
 
@@ -208,15 +210,16 @@ class OrgResolver:
                     break
         level = _LEVEL_WORD.match(body)
         if level and not body.startswith("市场") or body.startswith("市市场"):
-            scope = self._level_scope(level.group(0) if level else "市", city)
-            readings.append((scope, body[1:], "level"))
+            word = level.group(0) if level else "市"
+            scope = self._level_scope(word, city)
+            readings.append((scope, body[len(word):], "level"))
         readings.append((city, body, "none"))
         return readings
 
     def _level_scope(self, word: str, city: City) -> City:
         """The jurisdiction a level word names in ``city``'s documents."""
         chain = [city] + self._gazetteer.ancestors(city)
-        if word == "省":
+        if word in ("省", "自治区"):
             return chain[-1]
         suffixes = _LEVEL_SUFFIXES[word]
         for j in chain:
@@ -295,7 +298,10 @@ class OrgResolver:
         if not dt.label_en:
             return None
         if scope.level == "PROVINCE" and not scope.is_municipality:
-            return f"{scope.name_en} Provincial {dt.label_en.replace(' Bureau', ' Department')}"
+            department = dt.label_en.replace(' Bureau', ' Department')
+            if scope.name.endswith("自治区"):  # Department of Science and Technology of Guangxi Zhuang Autonomous Region
+                return f"{department} of {scope.name_en} Autonomous Region"
+            return f"{scope.name_en} Provincial {department}"
         if scope.level == "COUNTY" and level != "Municipal":
             return f"{scope.name_en} {level} {dt.label_en}"
         return f"{scope.name_en} {dt.label_en}"

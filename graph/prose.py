@@ -45,8 +45,10 @@ _OVER = re.compile(
 )
 _OPEN_TAIL = re.compile(r"等+(?:(?:有关|相关|其他)?(?:部门|单位|机构))?")  # 省财政厅等部门: the list goes on
 _ADVERBIAL = re.compile(r"(?:要|应|将)?(?:按照|根据|依据|依照|结合|围绕|在)")
-_ASSESSING = re.compile(r"(?:进行|开展|组织)[^,;。]{0,8}?(?:考核|考评|综合评价|评价考核)")
+_ASSESSING = re.compile(r"(?:进行|开展|组织)[^,;。]{0,8}?(?:考核|考评|综合评价|评价考核|监督检查|绩效评价|督办|督查|督导)")
 _SUPERVISED = re.compile(r"(?:考核|考评|督查|督导|督办|监督)(?:工作|评价|结果)?")
+# 牵头组织考核: leading the assessment is overseeing (负责考核工作的统筹领导 stays a duty of its own)
+_ASSESSMENT_DUTY = re.compile(r"(?:要|应|将)?牵头(?:组织|开展)(?:实施)?(?:考核|考评|督查|督导|督办)(?!办法|细则|指标)")
 # an office set up in a body and made responsible: 联席会议办公室设在省科技厅，负责…
 _SEATED = re.compile(r"(?P<name>[^,;。]{2,30}?(?:办公室|办))设在(?P<host>[^,;。]{2,24}?)\s*,\s*负责")
 _AGENT = re.compile(r"(?<!理)由(?!于|此|来|衷)")
@@ -155,15 +157,17 @@ class _Subject:
 
 
 def _read_clause(norm: str, a: int, b: int, words: RoleWords, bodies: BodyNames,
-                 subject: _Subject | None) -> tuple[list[Assignment], _Subject | None]:
-    """Assignments of one clause, and the subject a following clause may continue."""
+                 subject: _Subject | None, assessment: bool = False) -> tuple[list[Assignment], _Subject | None]:
+    """Assignments of one clause, and the subject a following clause may continue; ``assessment``:
+    the sentence is about an assessment (考核工作在…领导下进行，由X组织实施)."""
     lm = _LABEL.match(norm, a, b)
     at = lm.end() if lm else a
     # 由X…: an agent (within the first words: 本办法由市科技局负责解释)
     agent = _AGENT.search(norm, at, min(b, at + 8))
     if agent:
         # 考核工作由X组织实施: the agent of an assessment supervises
-        default = Role.SUPERVISING if _SUPERVISED.search(norm, at, agent.start()) else Role.RESPONSIBLE
+        assessed = assessment or _SUPERVISED.search(norm, at, agent.start())
+        default = Role.SUPERVISING if assessed else Role.RESPONSIBLE
         units, after = leading_units(norm, agent.end(), b, words, bodies)
         if units:
             if _NOT_AGENCY.match(norm[after:b]):
@@ -172,20 +176,22 @@ def _read_clause(norm: str, a: int, b: int, words: RoleWords, bodies: BodyNames,
             if cm:
                 partners, p_end = leading_units(norm, cm.end(), b, words, bodies)
                 if partners:
-                    role = _verb_role(norm, p_end, b, words) or default
+                    role = _assessing(_verb_role(norm, p_end, b, words), default)
                     return ([Assignment(role, tuple(units)), Assignment(Role.COOPERATING, tuple(partners))],
                             _Subject(units, True))
-            role = _verb_role(norm, after, b, words) or default
-            if default is Role.SUPERVISING and role is Role.RESPONSIBLE:
-                role = Role.SUPERVISING  # 考核工作由X具体组织实施: organizing the assessment is supervising
+            role = _assessing(_verb_role(norm, after, b, words), default)
             return [Assignment(role, tuple(units))], _Subject(units, True)
     # 会同Y…: the subject of the clause before acts with partners
     if subject:
         cm = words.companion_rx.match(norm, at, b)
         if cm:
-            partners, _ = leading_units(norm, cm.end(), b, words, bodies)
+            partners, p_end = leading_units(norm, cm.end(), b, words, bodies)
             if partners:
-                return [Assignment(Role.COOPERATING, tuple(partners))], subject
+                together = [Assignment(Role.COOPERATING, tuple(partners))]
+                # 州财政局负责…，会同州科技局对资金使用情况进行监督检查: the subject oversees too
+                if _closing_role(norm, p_end, b, words) is Role.SUPERVISING:  # not …开展绩效评价
+                    together.insert(0, Assignment(Role.SUPERVISING, tuple(subject.units)))
+                return together, subject
     units, after = leading_units(norm, at, b, words, bodies)
     if not units:
         role = _role_after(norm, at, b, words) or _closing_role(norm, at, b, words)
@@ -193,7 +199,8 @@ def _read_clause(norm: str, a: int, b: int, words: RoleWords, bodies: BodyNames,
         # oversight is a duty of its own (市财政局负责…，并对资金使用情况实施监督)
         if role is not None and subject and (not subject.assigned or role is Role.SUPERVISING):
             return [Assignment(role, tuple(subject.units))], None
-        return [], None
+        # a clause naming no one goes on with the subject before it (市科技局负责…，组织…，会同Y…)
+        return [], subject if role is None else None
     fm = _FILLER.match(norm, after, b)
     cm = words.companion_rx.match(norm, fm.end() if fm else after, b)  # X要会同Y…
     if cm:
@@ -210,6 +217,13 @@ def _read_clause(norm: str, a: int, b: int, words: RoleWords, bodies: BodyNames,
     # 市统计局按照本办法和考评细则, 负责…: a subject with only an adverbial carries
     # to the next clause (one with a predicate of its own does not)
     return [], _Subject(units, False) if _ADVERBIAL.match(norm, after, b) else None
+
+
+def _assessing(role: Role | None, default: Role) -> Role:
+    """The verb's role, but organizing an assessment (考核工作由X具体组织实施) is supervising it."""
+    if role is None or (default is Role.SUPERVISING and role is Role.RESPONSIBLE):
+        return default
+    return role
 
 
 # 作为牵头单位, 为责任单位, 是本地区…工作的责任主体
@@ -234,6 +248,16 @@ def _verb_role(norm: str, at: int, end: int, words: RoleWords) -> Role | None:
     role = _role_after(norm, at, end, words) or _closing_role(norm, at, end, words)
     if role is None and any(rx.match(norm, at, end) for rx in words.supervising_phrases):
         role = Role.SUPERVISING
+    if role in (Role.LEAD, Role.RESPONSIBLE) and _ASSESSMENT_DUTY.match(norm, at, end):
+        role = Role.SUPERVISING  # 由市委目标办牵头组织考核: the duty is the assessment
+    elif role is Role.RESPONSIBLE:
+        # 县委县政府督查室负责对各项任务的落实情况进行督查: responsible for overseeing is overseeing
+        fm = _FILLER.match(norm, at, end)
+        vm = words.verb_any.match(norm, fm.end() if fm else at, end)
+        if vm and vm.group("verb") == "负责" and (
+                _closing_role(norm, vm.end(), end, words) is Role.SUPERVISING
+                or any(rx.match(norm, vm.end(), end) for rx in words.supervising_phrases)):
+            role = Role.SUPERVISING
     return role
 
 
@@ -266,15 +290,22 @@ def find_prose(
                                          (Assignment(Role.RESPONSIBLE, tuple(units)),)))
 
     subject: _Subject | None = None
+    assessment = False  # the sentence opens with an assessment as its topic (考核工作…)
+    sentence = True
     for cm in _CLAUSE.finditer(norm, start, end):
         a, b = cm.start(), cm.end()
+        if sentence:
+            lm = _LABEL.match(norm, a, b)
+            assessment = bool(_SUPERVISED.match(norm, lm.end() if lm else a, b))
+            sentence = False
         if skipped(a, b) or any(p.start <= a < p.end for p in found):
             subject = None
-            continue
-        assignments, subject = _read_clause(norm, a, b, words, bodies, subject)
-        if assignments:
-            found.append(ProseAssignment(a, b, tuple(assignments)))
+        else:
+            assignments, subject = _read_clause(norm, a, b, words, bodies, subject, assessment)
+            if assignments:
+                found.append(ProseAssignment(a, b, tuple(assignments)))
         # a subject carries over a comma only, never past a full stop
         if b < end and norm[b] in "。;\n":
             subject = None
+            sentence = True
     return found

@@ -23,7 +23,7 @@ import re
 
 from dataclasses import dataclass, field
 
-from .clauses import Unit, find_clauses, split_units
+from .clauses import Unit, find_clauses, read_cell
 from .gazetteer import City
 from .model import Basis, Form, Measure, OrgMention, Responsibility, Role, SourceText, Span
 from .orgs import OrgResolver
@@ -63,9 +63,14 @@ class ResponsibilityReader:
             found: list[Responsibility] = []
             if m.table_row is not None:
                 for cell in m.table_cells:
-                    units = [u for a, b in (cell.pieces or ((cell.span.start, cell.span.end),))
-                             for u in split_units(norm, a, b, self.words)]
-                    for unit, role in _ranked(self._bodies(norm, units, m, out), cell.role, first_leads, cell.span.start):
+                    assigned = [x for a, b in (cell.pieces or ((cell.span.start, cell.span.end),))
+                                for x in read_cell(norm, a, b, cell.role, self.words)]
+                    if all(x.role is cell.role for x in assigned):  # a plain list: the column's role
+                        units = [u for x in assigned for u in x.units]
+                        ranked = _ranked(self._bodies(norm, units, m, out), cell.role, first_leads, cell.span.start)
+                    else:  # the cell writes its own roles (牵头：A 配合：B): no rule of order applies
+                        ranked = [(u, x.role) for x in assigned for u in self._bodies(norm, list(x.units), m, out)]
+                    for unit, role in ranked:
                         found.append(self._assign(source, city, m, unit, role, cell.span, Form.TABLE, cell.owner))
                 if m.table_cells:
                     out.responsibilities += _unique(found)

@@ -171,13 +171,16 @@ class RoleWords:
         return None
 
     def first_leads_rule(self, norm: str) -> tuple[int, Role] | None:
-        """Where a document says the first unit of a list leads, and the others' role."""
+        """Where a document says the first unit of a list leads (from there on), and the others' role.
+        A note (注：…) states it for the tables it closes: from the document's start."""
         for rx in self.first_leads:
             m = rx.search(norm)
             if m:
                 rest = m.groupdict().get("restrole")
                 role = self.heads.get(rest, Role.RESPONSIBLE) if rest else Role.RESPONSIBLE
-                return m.start(), role
+                line = norm.rfind("\n", 0, m.start()) + 1
+                note = re.match(r"\s*(?:注|备注|说明)\s*\d?\s*[:：.]", norm[line : m.start()])
+                return (0 if note else m.start()), role
         return None
 
     def opening_kind(self, text: str) -> str | None:

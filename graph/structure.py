@@ -46,7 +46,7 @@ _LEAD_DI = re.compile(rf"^(第[{CN_DIGITS}]{{1,3}}),")
 _ANNEX_REF = re.compile(r"^\s*附\s*件\s*\d*\s*[:：]")
 # a document's closing words: when it takes effect, how long it holds, who interprets it
 _CLOSING = re.compile(
-    r"^\s*(?:本(?:方案|意见|措施|若干措施|办法|规划|计划|细则|通知|规定|政策|实施方案|行动方案)"
+    r"^\s*(?:本[\u4e00-\u9fff]{0,6}?(?:方案|意见|措施|办法|规划|计划|细则|通知|规定|政策)"
     r"[^。]{0,40}?(?:施行|执行|实施|有效期|废止|负责解释)|(?:此件|本文件)?有效期(?:至|为|\d))"
 )
 _MAX_TITLE = 80

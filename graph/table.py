@@ -132,7 +132,9 @@ def table_measures(source: SourceText, table: TaskTable, prefix: str = "") -> li
     kind_col: dict[str, int] = {}
     for c in table.columns:
         kind_col.setdefault(c.kind, c.index)
-    task_kind = "task" if "task" in kind_col else "heading"
+    # the row's own thing: its task; in an assessment table without one, the indicator (指标名称)
+    # the row scores, under a category (类别) that groups several rows
+    task_kind = "task" if "task" in kind_col else "goal" if "goal" in kind_col else "heading"
     role_cols = [c for c in table.columns if c.kind == "role"]
     text = source.text
     norm = normalize(text)

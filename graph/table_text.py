@@ -62,15 +62,16 @@ def _header_readings(names: list[str], words: RoleWords) -> list[LabelReading | 
 
 
 def is_header(names: list[str], words: RoleWords) -> bool:
-    """Cells that read as a task table's header: a role column, a task or
-    heading column, and most cells recognized."""
+    """Cells that read as a task table's header: a role column, a task, heading or
+    indicator column (指标名称 | … | 责任单位: a table of targets assigns them too), and most
+    cells recognized."""
     readings = _header_readings(names, words)
     kinds = [r.kind for r in readings if r is not None]
     known = len(kinds)
     return (
         len(names) >= 2
         and "role" in kinds
-        and ("task" in kinds or "heading" in kinds)
+        and ("task" in kinds or "heading" in kinds or "goal" in kinds)
         and known * 2 >= len(names)
     )
 

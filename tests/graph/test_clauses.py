@@ -123,3 +123,41 @@ def test_deng_bumen_closes_a_list_open_ended():
     norm, found = clauses("（责任单位：市科技局等有关部门）")
     (unit,) = found[0].assignments[0].units
     assert unit.name == "市科技局" and unit.open_ended
+
+
+def cell(text: str, role: Role = Role.RESPONSIBLE) -> list[tuple[str, list[str]]]:
+    from graph.clauses import read_cell
+
+    norm = normalize(text)
+    return [(a.role.value, [u.name for u in a.units]) for a in read_cell(norm, 0, len(norm), role)]
+
+
+def test_a_table_cell_in_the_columns_role():
+    assert cell("市科技局、市财政局") == [("RESPONSIBLE", ["市科技局", "市财政局"])]
+
+
+def test_a_table_cell_that_writes_its_own_roles():
+    # a Word cell of two paragraphs, or one line: the labels, not the column, give the roles
+    assert cell("牵头：三江新区管委会\n配合：市科技局、市教育和体育局") == [
+        ("LEAD", ["三江新区管委会"]), ("COOPERATING", ["市科技局", "市教育和体育局"])]
+    assert cell("牵头单位：市财政局、市科技局 配合单位：市统计局") == [
+        ("LEAD", ["市财政局", "市科技局"]), ("COOPERATING", ["市统计局"])]
+    assert cell("市科技局（牵头）、市经济和信息化局、临港经开区管委会") == [
+        ("LEAD", ["市科技局"]), ("RESPONSIBLE", ["市经济和信息化局", "临港经开区管委会"])]
+
+
+def test_a_note_closing_the_list_names_its_lead():
+    text = "推进科技成果转化。（责任单位：省科技厅、省财政厅、四川省税务局（省科技厅牵头））"
+    assert roles(text) == [("LEAD", ["省科技厅"]), ("RESPONSIBLE", ["省财政厅", "四川省税务局"])]
+
+
+def test_a_body_under_two_names_leads_a_verbal_clause():
+    text = "加强知识产权保护。（省市场监管局（省知识产权局）牵头，省法院、省科技厅配合）"
+    assert roles(text) == [("LEAD", ["省市场监管局(省知识产权局)"]), ("COOPERATING", ["省法院", "省科技厅"])]
+
+
+def test_angle_brackets_hold_an_alias_and_按职责落实_closes_a_list():
+    assert roles("加强人才工作。（区委组织部〈区委人才办〉牵头，区人社局配合）") == [
+        ("LEAD", ["区委组织部(区委人才办)"]), ("COOPERATING", ["区人社局"])]
+    assert roles("引进高层次人才。（责任单位：市委组织部、市人力资源社会保障局；各区人民政府按职责落实）") == [
+        ("RESPONSIBLE", ["市委组织部", "市人力资源社会保障局"]), ("RESPONSIBLE", ["各区人民政府"])]

@@ -322,3 +322,16 @@ def test_default_gazetteer_is_cached() -> None:
 
 def test_fresh_instances_agree(gaz: Gazetteer) -> None:
     assert Gazetteer().cities() == gaz.cities()
+
+
+def test_an_autonomous_regions_units_are_its_own():
+    from graph.orgs import OrgResolver
+    from graph.roles import load_role_words
+    from graph.schemes import load_schemes
+
+    g = default_gazetteer()
+    resolver = OrgResolver(load_schemes(), g)
+    guangxi = g.resolve("广西壮族自治区")
+    assert resolver.names_a_body("自治区科技厅", guangxi, load_role_words())
+    assert resolver.resolve("自治区科技厅", guangxi).name == "广西壮族自治区科学技术厅"
+    assert resolver.resolve("自治州科技局", g.resolve("延边朝鲜族自治州")).name == "延边朝鲜族自治州科学技术局"

@@ -107,3 +107,73 @@ def test_second_corpus_precision_per_document_and_recall_overall(scores2):
 
 def test_second_corpus_tasks_only_inherit(scores2):
     assert [(s.file, s.wrongly_inherited) for s in scores2.values() if s.wrongly_inherited] == []
+
+
+# -- the third corpus, in the formats documents are published in (tests/fixtures/genre3/) -------
+#
+# Fourteen documents by a third author, as portal pages (two in GBK), Word files with merged
+# cells, a PDF and text (one in GB18030). Met at 0.895 precision and 0.889 recall; what is still
+# unread is the two later authors' "X要 + an action" with no role word (the seeds' own reading:
+# 市科技创新工作领导小组要统筹建立… assigns nothing) and plain agentive articles of a 管理办法
+# (市科技局组织验收, 报市科技局审批).
+
+GENRE3 = PROJECT_ROOT / "tests" / "fixtures" / "genre3"
+TRUTH3 = load_truth(GENRE3 / "truth.json")
+
+
+@pytest.fixture(scope="module")
+def built3():
+    return build_corpus(GENRE3)
+
+
+@pytest.fixture(scope="module")
+def scores3(built3):
+    return {s.file: s for s in score_corpus(built3.facts, TRUTH3)}
+
+
+def test_third_corpus_builds_from_every_format(built3):
+    assert built3.errors == []
+    assert {f.source.format for f in built3.facts} == {"html", "docx", "pdf", "txt"}
+
+
+def test_third_corpus_precision_per_document_and_recall_overall(scores3):
+    assert sorted(scores3) == sorted(TRUTH3)
+    for s in scores3.values():  # one judgement differs from the second author's (纳入失信记录: oversight)
+        assert not s.unanchored or s.file.startswith("yibin"), (s.file, s.unanchored)
+        assert s.precision >= 0.9, (s.file, s.precision, s.extra)
+    found = sum(s.found for s in scores3.values())
+    expected = sum(s.expected for s in scores3.values())
+    correct = sum(s.correct for s in scores3.values())
+    assert correct / found >= 0.99 and correct / expected >= 0.96, [
+        (s.file, s.missed, s.extra) for s in scores3.values() if s.missed or s.extra]
+
+
+def test_third_corpus_tasks_only_inherit(scores3):
+    assert [(s.file, s.wrongly_inherited) for s in scores3.values() if s.wrongly_inherited] == []
+
+
+# -- the fourth corpus (tests/fixtures/genre4/): 自治区, 自治州, districts, a county, as published ----
+#
+# Met at 0.959 precision and 0.904 recall. Still unread: plain agentive articles, units named
+# by a definition (…（以下简称服务中心）… 服务中心负责), a list of 负责 and 配合 headed by a
+# collective, and a second table of an HTML page (附件2) whose rows it does not read.
+
+GENRE4 = PROJECT_ROOT / "tests" / "fixtures" / "genre4"
+TRUTH4 = load_truth(GENRE4 / "truth.json")
+
+
+@pytest.fixture(scope="module")
+def scores4():
+    return {s.file: s for s in score_corpus(build_corpus(GENRE4).facts, TRUTH4)}
+
+
+def test_fourth_corpus_precision_and_recall_overall(scores4):
+    assert sorted(scores4) == sorted(TRUTH4)
+    # its author reads 由市科技局、市财政局按季度集中审核兑付 as no assignment; the extractor reads an
+    # agent introduced by 由 as the one who acts, as the first corpus's author does (由…约谈): 漳州 0.73
+    assert all(s.precision >= 0.7 for s in scores4.values()), [(s.file, s.extra) for s in scores4.values()]
+    found = sum(s.found for s in scores4.values())
+    expected = sum(s.expected for s in scores4.values())
+    correct = sum(s.correct for s in scores4.values())
+    assert correct / found >= 0.98 and correct / expected >= 0.95, [
+        (s.file, s.missed, s.extra) for s in scores4.values() if s.missed or s.extra]

@@ -78,3 +78,37 @@ def test_a_role_named_after_zuowei(read):
     assert read("市科技局作为牵头单位，负责统筹推进。") == [("LEAD", "市科技局")]
     assert read("明确市财政局为责任单位。") == [("RESPONSIBLE", "市财政局")]
     assert read("市科技局要会同有关部门制定实施细则。") == [("RESPONSIBLE", "市科技局"), ("COOPERATING", "有关部门")]
+
+
+def test_oversight_in_prose(read):
+    assert read("情节严重的，由市纪委监委依规依纪依法追究相关人员责任。") == [("SUPERVISING", "市纪委监委")]
+    assert read("由省委、省政府督查室适时开展专项督查。") == [("SUPERVISING", "省委、省政府督查室")]
+    assert read("区财政局对资金绩效进行评价。") == [("SUPERVISING", "区财政局")]
+
+
+def test_an_assessment_organized_by_an_agent_is_supervised(read):
+    assert read("考核工作在市委、市政府领导下进行，由市科技局会同市委督查室、市政府办公室组织实施。") == [
+        ("SUPERVISING", "市科技局"), ("COOPERATING", "市委督查室"), ("COOPERATING", "市政府办公室")]
+
+
+def test_a_subject_goes_on_over_a_clause_naming_no_one(read):
+    assert read("市科技局负责编制年度项目指南，组织项目申报和评审，会同市财政局提出经费安排建议。") == [
+        ("RESPONSIBLE", "市科技局"), ("COOPERATING", "市财政局")]
+
+
+def test_leading_the_assessment_is_overseeing(read):
+    assert read("各项任务纳入年度目标绩效考核，由市委目标办牵头组织考核。") == [("SUPERVISING", "市委目标办")]
+
+
+def test_responsible_for_overseeing_is_overseeing(read):
+    assert read("县委县政府督查室负责对各项任务的落实情况进行督查。") == [("SUPERVISING", "县委县政府督查室")]
+    assert read("州政府督查室会同州科技局对重点任务开展跟踪督办。") == [
+        ("SUPERVISING", "州政府督查室"), ("COOPERATING", "州科技局")]
+
+
+def test_a_subject_that_oversees_with_a_partner_after_its_duty(read):
+    assert read("州财政局负责项目资金的预算安排和拨付，会同州科技局对资金使用情况进行监督检查。") == [
+        ("RESPONSIBLE", "州财政局"), ("SUPERVISING", "州财政局"), ("COOPERATING", "州科技局")]
+    # a performance evaluation with a partner adds no oversight
+    assert read("市财政局负责项目经费的预算安排，会同市科技局开展项目资金绩效评价。") == [
+        ("RESPONSIBLE", "市财政局"), ("COOPERATING", "市科技局")]

@@ -55,3 +55,17 @@ def test_openings_of_items_that_are_no_tasks(words):
     assert words.opening_kind("考核工作坚持客观公正、注重实绩的原则。") == "principles"
     assert words.opening_kind("到2025年，全市高新技术企业达到500家。") == "goals"
     assert words.opening_kind("建设一批新型研发机构。") is None
+
+
+def test_a_note_under_a_table_states_its_rule_for_the_tables_above(words):
+    norm = "1\t全社会研发经费投入强度\t市科技局、市统计局\n注：责任单位有两个及以上的，排在第一位的为牵头单位。"
+    assert words.first_leads_rule(norm) == (0, Role.RESPONSIBLE)
+    said = "各责任单位要抓好落实。排在第一位的为牵头单位。\n1\t任务\t市科技局、市统计局"
+    assert words.first_leads_rule(said)[0] > 0  # said in running text: from there on
+
+
+def test_a_table_of_indicators_with_units_is_a_task_table(words):
+    from graph.table_text import is_header
+
+    assert is_header(["序号", "指标名称", "2022年基数", "2025年目标", "责任单位"], words)
+    assert not is_header(["序号", "指标名称", "2022年基数", "2025年目标"], words)  # no one to assign

@@ -81,3 +81,23 @@ def test_a_task_of_one_long_sentence_is_titled_by_its_first_clause():
     task = next(m for m in parse_document(src).measures if m.code == "(23)")
     assert task.title is not None and task.title.startswith("围绕电力装备") and len(task.title) <= 80
     assert src.text[task.title_span.start : task.title_span.end] == task.title
+
+
+def test_a_cover_notice_that_assigns_work_is_a_measure_that_passes_nothing_down():
+    from graph.document import parse_document
+    from graph.model import SourceText
+
+    text = ("宜宾市人民政府办公室关于印发《2023年科技创新工作要点》的通知\n"
+            "各县（区）人民政府，市级各部门：\n"
+            "《2023年科技创新工作要点》已经市政府同意，现印发给你们，请认真组织实施。各项任务纳入年度目标绩效考核，"
+            "由市委目标办牵头组织考核；市科技局负责做好工作要点实施情况的跟踪调度。\n"
+            "2023年科技创新工作要点\n"
+            "一、建设创新平台\n"
+            "新建省级研发平台10个。（责任单位：市科技局）\n")
+    doc = parse_document(SourceText("n.txt", text, "utf-8"))
+    notice = doc.measures[0]
+    assert (notice.code, notice.section_kind, notice.actionable) == ("通知", "notice", False)
+    assert notice.span.quote.startswith("《2023年科技创新工作要点》已经市政府同意")
+    # a notice that only transmits the document makes none
+    plain = text.replace("各项任务纳入年度目标绩效考核，由市委目标办牵头组织考核；市科技局负责做好工作要点实施情况的跟踪调度。", "")
+    assert [m.code for m in parse_document(SourceText("p.txt", plain, "utf-8")).measures] == ["一"]

@@ -91,3 +91,16 @@ def test_a_row_spanning_the_table_starts_a_section_and_numbers_restart():
 def test_a_grid_whose_header_names_no_columns_is_no_task_table():
     src, g = grid([["姓名", "职务"], ["张三", "局长"]])
     assert read_header(src, g, load_role_words()) is None
+
+
+def test_an_assessment_table_scores_indicators_under_merged_categories():
+    """No task column: each indicator (指标名称) is the row's measure, its category (类别) merged above."""
+    header = ["类别", "序号", "指标名称", "分值", "考核单位"]
+    src, table, ms = measures([header,
+                               [("科技投入（25分）", 2, 1), "1", "全社会研发经费投入强度", "15", "市统计局、市科技局"],
+                               [None, "2", "规上工业企业研发费用增长率", "10", "市统计局"],
+                               ["创新主体", "3", "新认定高新技术企业数", "12", "市科技局"]])
+    assert [m.span.quote for m in ms] == ["全社会研发经费投入强度", "规上工业企业研发费用增长率", "新认定高新技术企业数"]
+    assert [m.code for m in ms] == ["1", "2", "3"]
+    assert ms[1].table_row["heading"].quote == "科技投入（25分）"  # the merged category stays its heading
+    assert roles(ms[1]) == [(Role.SUPERVISING, "市统计局")]
