@@ -104,11 +104,12 @@ def _unknown_jurisdiction(gazetteer: Gazetteer, name: str) -> str:
     return f"unknown city {name!r} (no GB/T 2260 division of that name){hint}"
 
 
-def _best_main_measure(heading: str, number: str | None, main: DocumentFacts) -> str | None:
+def _best_main_measure(heading: str, number: str | None, measures) -> str | None:
     """The main-plan measure an annex row refines: the same heading, else the
-    most similar one, with a matching number as a tie-breaker."""
+    most similar one, with a matching number as a tie-breaker. ``measures``: the
+    main plan's (anything with ``code``, ``title`` and ``label``)."""
     target = squash(heading)
-    titled = [m for m in main.measures if m.title]
+    titled = [m for m in measures if m.title]
     for m in titled:
         if squash(m.title) == target:
             return m.code
@@ -143,7 +144,7 @@ def link_annexes(facts: list[DocumentFacts], warnings: list[str]) -> None:
             if heading is None:
                 continue
             number = row.get("number")
-            code = _best_main_measure(heading.quote, number.quote.strip() if number else None, main)
+            code = _best_main_measure(heading.quote, number.quote.strip() if number else None, main.measures)
             if code:
                 annex.refines[m.code] = code
             else:

@@ -49,46 +49,56 @@ def _report(result) -> None:
         err.print(f"[red]error:[/red] {e}")
 
 
-def write_dataset(raw: Path, out_file: Optional[Path], check: bool) -> tuple[Any, Path] | None:
-    """``policykg build``'s pipeline part: build, then write the TriG file and the extracted texts.
+def write_dataset(raw: Path, out_file: Optional[Path], check: bool, cache: bool = True) -> tuple[Any, Path] | None:
+    """``policykg build``'s pipeline part: the streaming build (graph/stream.py) writes the TriG file
+    graph by graph and the extracted texts beside it.
 
-    Returns the build result and the file written, or None for ``--check`` (which exits 1 when
-    the file on disk is stale). The service's ``build`` (service/cli.py) adds its own steps after.
+    Returns the build's summary (graph.stream.StreamResult) and the file written, or None for
+    ``--check`` (which exits 1 when the file on disk is stale). The service's ``build``
+    (service/cli.py) adds its own steps after. ``cache``: keep each document's facts and graph
+    in ``<dataset dir>/cache/build/`` so that the next build redoes only what changed.
     """
-    from .build import serialize_trig, write_texts
+    from .manifest import ManifestError
+    from .stream import trig_matches, write_trig
 
     started = time.perf_counter()
-    result = _build(raw)
-    _report(result)
-    text = serialize_trig(result)
     target = out_file or dataset_path_for(raw)
-    if check:
-        current = target.read_text("utf-8") if target.exists() else ""
-        if current != text:
-            err.print(f"[red]{target} is out of date[/red]: run `policykg build`")
-            raise typer.Exit(1)
-        err.print(f"{target} is current")
-        return None
-    tmp = target.with_suffix(target.suffix + ".tmp")
-    tmp.write_text(text, "utf-8")
-    tmp.replace(target)  # atomic: a reader never sees half a file
-    write_texts(result, target.parent)  # what the spans index: served at /documents/<file>
-    n = result.triple_count
+    try:
+        if check:
+            current = trig_matches(raw, target, cache)
+            if not current:
+                err.print(f"[red]{target} is out of date[/red]: run `policykg build`")
+                raise typer.Exit(1)
+            err.print(f"{target} is current")
+            return None
+        with Progress(console=err, transient=True) as progress:
+            task = progress.add_task("extracting", total=None)
+            result = write_trig(raw, target, cache,
+                                lambda name: progress.update(task, description=f"extracting {name}"))
+    except ManifestError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    _report(result)
     err.print(
-        f"built {len(result.facts)} documents, {n} triples in {time.perf_counter() - started:.2f}s -> {target}"
+        f"built {result.documents} documents, {result.triple_count} triples in "
+        f"{time.perf_counter() - started:.2f}s -> {target} ({result.extracted} extracted, "
+        f"{result.graphs_made} graphs made; the rest from the build cache)"
     )
     return result, target
 
 
 OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="TriG file to write.")]
+CacheOpt = Annotated[bool, typer.Option(help="Keep each document's facts and graph in <dataset dir>/cache/build/: "
+                                             "the next build redoes only the documents that changed and "
+                                             "the graphs that depend on them.")]
 CheckOpt = Annotated[bool, typer.Option(help="Fail if the file on disk differs from a fresh build.")]
 
 
 @app.command()
-def build(raw: RawOpt = RAW_DIR, out_file: OutOpt = None, check: CheckOpt = False) -> None:
+def build(raw: RawOpt = RAW_DIR, out_file: OutOpt = None, check: CheckOpt = False, cache: CacheOpt = True) -> None:
     """Build the TriG dataset from the documents and their manifest (and keep each document's
     extracted text beside it, in text/<file>.txt)."""
-    written = write_dataset(raw, out_file, check)
+    written = write_dataset(raw, out_file, check, cache)
     if written is not None and written[0].errors:
         raise typer.Exit(1)
 
@@ -225,12 +235,14 @@ def synth(
     cities: Annotated[int, typer.Option(help="How many cities (real ones, from the gazetteer).")] = 5,
     docs_per_city: Annotated[int, typer.Option(help="Documents per city.")] = 3,
     seed: Annotated[int, typer.Option(help="Random seed: the same arguments give the same bytes.")] = 0,
+    counties: Annotated[int, typer.Option(help="Also this many county-level jurisdictions under each city "
+                                               "(区, 县, 县级市, 旗), --docs-per-city documents each.")] = 0,
 ) -> None:
     """Write a synthetic corpus in the genre, with the facts it planted (truth.json)."""
     from .synth import synthesize
 
     try:
-        truth = synthesize(out_dir, cities, docs_per_city, seed)
+        truth = synthesize(out_dir, cities, docs_per_city, seed, counties)
     except ValueError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None

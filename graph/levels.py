@@ -74,30 +74,55 @@ def _sentence(text: str, start: int, end: int) -> str:
     return text[a : min(bs) if bs else len(text)]
 
 
+@dataclass(frozen=True)
+class CitingPolicy:
+    """What implementation needs of one document: kept per document by the streaming build
+    (graph/stream.py) instead of the document's facts."""
+
+    file: str
+    city_code: str
+    title: str
+    doc_number: str | None
+    national: bool  # an issuer is a national body
+    citations: tuple[tuple[Citation, bool], ...]  # each citation, and whether its sentence says it implements
+
+
+def citing_policy(facts: DocumentFacts) -> CitingPolicy:
+    """The document's implementation inputs: its sentences are read here, once."""
+    _, title_words, sentence_words = _words()
+    title_says = any(p.search(facts.meta.title) for p in title_words)
+    norm = normalize(facts.source.text) if facts.citations and not title_says else ""
+    cites = tuple(
+        (c, title_says or any(p.search(_sentence(norm, c.span.start, c.span.end)) for p in sentence_words))
+        for c in facts.citations
+    )
+    national = any(is_national_body(i.org.name) for i in facts.meta.issuers)
+    return CitingPolicy(facts.source.name, facts.meta.city_code, facts.meta.title, facts.meta.doc_number,
+                        national, cites)
+
+
 def implementations(facts: list[DocumentFacts], gazetteer: Gazetteer) -> list[Implementation]:
     """Each citing → cited pair of corpus policies that is an implementation (module docstring)."""
-    _, title_words, sentence_words = _words()
-    by_number = {f.meta.doc_number: f for f in facts if f.meta.doc_number}
-    by_title = {re.sub(r"\s+", "", f.meta.title): f for f in facts}
+    return implementations_of([citing_policy(f) for f in facts], gazetteer)
+
+
+def implementations_of(policies: list[CitingPolicy], gazetteer: Gazetteer) -> list[Implementation]:
+    """:func:`implementations` over the documents' :class:`CitingPolicy` (in corpus order)."""
+    by_number = {f.doc_number: f for f in policies if f.doc_number}
+    by_title = {re.sub(r"\s+", "", f.title): f for f in policies}
     out: list[Implementation] = []
     seen: set[tuple[str, str]] = set()
-    for f in facts:
-        citing_city = gazetteer.get(f.meta.city_code)
-        enclosing = {f.meta.city_code} | {c.code for c in gazetteer.ancestors(citing_city)}
-        title_says = any(p.search(f.meta.title) for p in title_words)
-        norm = None
-        for c in f.citations:
+    for f in policies:
+        citing_city = gazetteer.get(f.city_code)
+        enclosing = {f.city_code} | {c.code for c in gazetteer.ancestors(citing_city)}
+        for c, says in f.citations:
             cited = by_number.get(c.doc_number or "") or by_title.get(re.sub(r"\s+", "", c.title))
-            if cited is None or cited is f or (f.source.name, cited.source.name) in seen:
+            if cited is None or cited.file == f.file or (f.file, cited.file) in seen:
                 continue
-            cited_national = any(is_national_body(i.org.name) for i in cited.meta.issuers)
-            if not cited_national and cited.meta.city_code not in enclosing:
+            if not cited.national and cited.city_code not in enclosing:
                 continue
-            if not title_says:
-                norm = norm if norm is not None else normalize(f.source.text)
-                sentence = _sentence(norm, c.span.start, c.span.end)
-                if not any(p.search(sentence) for p in sentence_words):
-                    continue
-            seen.add((f.source.name, cited.source.name))
-            out.append(Implementation(f.source.name, cited.source.name, c))
+            if not says:
+                continue
+            seen.add((f.file, cited.file))
+            out.append(Implementation(f.file, cited.file, c))
     return out

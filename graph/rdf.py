@@ -366,12 +366,24 @@ def report_quads(reports: "list[DocumentReport]") -> set[Quad]:
 class CorpusLinks:
     """Cross-document lookups the RDF mapping needs (citations to corpus policies)."""
 
-    def __init__(self, all_facts: list[DocumentFacts]):
+    def __init__(self, all_facts: list[DocumentFacts] = ()):
         self.policy_by_number: dict[str, URIRef] = {}
         self.policy_by_title: dict[str, URIRef] = {}
         # page starts of paged documents (PDF): spans quoted in any graph carry their page
-        self.pages: dict[str, tuple[int, ...]] = {f.source.name: f.source.pages for f in all_facts if f.source.pages}
-        for f in all_facts:
-            if f.meta.doc_number:
-                self.policy_by_number[f.meta.doc_number] = policy_iri(f.source.name)
-            self.policy_by_title[f.meta.title] = policy_iri(f.source.name)
+        self.pages: dict[str, tuple[int, ...]] = {}
+        self._add((f.source.name, f.meta.doc_number, f.meta.title, f.source.pages) for f in all_facts)
+
+    @classmethod
+    def from_documents(cls, documents) -> "CorpusLinks":
+        """From (file, 文号, title, page starts) per document, in corpus order: no facts needed."""
+        links = cls()
+        links._add(documents)
+        return links
+
+    def _add(self, documents) -> None:
+        for file, doc_number, title, pages in documents:
+            if pages:
+                self.pages[file] = pages
+            if doc_number:
+                self.policy_by_number[doc_number] = policy_iri(file)
+            self.policy_by_title[title] = policy_iri(file)

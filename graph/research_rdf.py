@@ -93,17 +93,20 @@ def toolkit_quads(
     return w.quads
 
 
+def city_names(city: City, gazetteer) -> tuple[str, ...]:
+    """The names text reuse replaces by one placeholder in a document of ``city`` (graph.reuse)."""
+    prov = gazetteer.get(city.province_code) if city.province_code != city.code else None
+    return tuple(n for n in {city.name, city.short, city.province, prov.short if prov else None}
+                 if n and len(n) >= 2)
+
+
 def corpus_toolkit_quads(facts: list[DocumentFacts], cities: dict[str, City], gazetteer,
                          pages: dict[str, tuple[int, ...]] | None = None, reuse: bool = True) -> set[Quad]:
     """The toolkit's quads for a whole corpus: text reuse and implementation are computed across it."""
     from .levels import implementations, policy_level
     from .reuse import find_reuse
 
-    names = {}
-    for code, city in cities.items():
-        prov = gazetteer.get(city.province_code) if city.province_code != code else None
-        names[code] = tuple(n for n in {city.name, city.short, city.province,
-                                        prov.short if prov else None} if n and len(n) >= 2)
+    names = {code: city_names(city, gazetteer) for code, city in cities.items()}
     sims = find_reuse(facts, names) if reuse else []
     by_doc: dict[str, list[Similarity]] = {}
     for s in sims:

@@ -38,8 +38,10 @@ are equal or unknown.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zlib
+from array import array
 from dataclasses import dataclass
 
 import numpy as np
@@ -92,23 +94,31 @@ def measure_texts(facts: list[DocumentFacts], city_names: dict[str, tuple[str, .
         main = by_file.get(f.meta.annex_of or "")
         date = f.meta.issued or (main.meta.issued if main else None)
         group = main.source.name if main else f.source.name
-        ranges = own_ranges([m for m in f.measures if m.table_row is None])
-        ranges.update({m.code: (m.span.start, m.span.end) for m in f.measures if m.table_row is not None})
-        names = sorted((city_names or {}).get(f.meta.city_code, ()), key=len, reverse=True)
-        cut = {(r.span.start, r.span.end) for r in f.responsibilities if r.form is Form.CLAUSE}
-        cut |= {_sentence(f.source.text, d.span) for d in f.validity.dates if d.span and d.origin == "text"}
-        cut = sorted(cut)
-        for m in f.measures:
-            s, e = ranges[m.code]
-            text = _without(f.source.text, s, e, cut)
-            for name in names:
-                text = text.replace(name, PLACEHOLDER)
-            norm = _DROP.sub("", text)
-            label = _DROP.sub("", m.label)
-            if label and norm.startswith(label):  # 24. and 4. number the same measure
-                norm = norm[len(label):]
-            mt = MeasureText(f.source.name, m.code, f.source.span(s, e), date, group, f.meta.city_code)
-            out.append((mt, norm))
+        out.extend(document_measure_texts(f, (city_names or {}).get(f.meta.city_code, ()), date, group))
+    return out
+
+
+def document_measure_texts(f: DocumentFacts, names: tuple[str, ...], date: str | None,
+                           group: str) -> list[tuple[MeasureText, str]]:
+    """One document's measures as :func:`measure_texts` gives them; ``names`` are its city's."""
+    out: list[tuple[MeasureText, str]] = []
+    ranges = own_ranges([m for m in f.measures if m.table_row is None])
+    ranges.update({m.code: (m.span.start, m.span.end) for m in f.measures if m.table_row is not None})
+    names = sorted(names, key=len, reverse=True)
+    cut = {(r.span.start, r.span.end) for r in f.responsibilities if r.form is Form.CLAUSE}
+    cut |= {_sentence(f.source.text, d.span) for d in f.validity.dates if d.span and d.origin == "text"}
+    cut = sorted(cut)
+    for m in f.measures:
+        s, e = ranges[m.code]
+        text = _without(f.source.text, s, e, cut)
+        for name in names:
+            text = text.replace(name, PLACEHOLDER)
+        norm = _DROP.sub("", text)
+        label = _DROP.sub("", m.label)
+        if label and norm.startswith(label):  # 24. and 4. number the same measure
+            norm = norm[len(label):]
+        mt = MeasureText(f.source.name, m.code, f.source.span(s, e), date, group, f.meta.city_code)
+        out.append((mt, norm))
     return out
 
 
@@ -147,14 +157,17 @@ def _hash_functions(n: int) -> tuple[np.ndarray, np.ndarray]:
     return odd, (b[:, 0] << np.uint64(2)) ^ b[:, 1]
 
 
-def signatures(sets: list[set[int]]) -> np.ndarray:
+def signatures(sets: "list[set[int]] | list[np.ndarray]") -> np.ndarray:
     """MinHash signatures, one row per set: per hash function, the least of
     ((a·x + b) mod 2^64) >> 32 over the set's shingles (multiply-shift hashing:
     a linear hash modulo a prime of 2^61, with 32-bit keys, barely wraps and keeps
     the keys' order, which ruins the estimate)."""
     n = BANDS * ROWS
     lengths = np.fromiter((len(s) for s in sets), dtype=np.int64, count=len(sets))
-    flat = np.fromiter((x for s in sets for x in sorted(s)), dtype=np.uint64, count=int(lengths.sum()))
+    if sets and isinstance(sets[0], np.ndarray):  # shingle_array's: already sorted
+        flat = np.concatenate(sets).astype(np.uint64) if len(sets) else np.zeros(0, dtype=np.uint64)
+    else:
+        flat = np.fromiter((x for s in sets for x in sorted(s)), dtype=np.uint64, count=int(lengths.sum()))
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
     a, b = _hash_functions(n)
     out = np.empty((len(sets), n), dtype=np.uint32)
@@ -173,76 +186,193 @@ def _date_key(t: MeasureText) -> tuple[str, str, str]:
 def find_reuse(facts: list[DocumentFacts], city_names: dict[str, tuple[str, ...]] | None = None,
                min_score: float = MIN_SCORE) -> list[Similarity]:
     """Pairs of measures in different documents (not one plan and its annex) with score ≥ ``min_score``."""
-    items = [(t, n) for t, n in measure_texts(facts, city_names) if len(n) - SHINGLE + 1 >= MIN_SHINGLES]
+    return reuse_pairs(measure_texts(facts, city_names), min_score)
+
+
+def shingle_array(text: str) -> np.ndarray:
+    """:func:`shingles` as a sorted array: a twentieth of a set's memory, for a corpus's worth."""
+    return np.array(sorted(shingles(text)), dtype=np.uint32)
+
+
+@dataclass(frozen=True)
+class Compared:
+    """Measures' texts as compared: shingles and signatures, made once (the streaming build
+    keeps them with each document, so a rebuild hashes no text again). One flat array and
+    one matrix per batch: a few bytes per shingle, not an object per measure."""
+
+    measures: tuple[MeasureText, ...]
+    text_keys: tuple[bytes, ...]  # a digest of each normalized text: identical texts are hashed once
+    shingles: np.ndarray  # shingle_array of each, concatenated
+    offsets: np.ndarray  # measure i's shingles are shingles[offsets[i]:offsets[i + 1]]
+    signatures: np.ndarray  # one row of signatures() per measure
+
+    def __len__(self) -> int:
+        return len(self.measures)
+
+
+def compared(measures: list[tuple[MeasureText, str]]) -> Compared:
+    """The measures long enough to compare (``MIN_SHINGLES``), with their shingles and signatures."""
+    kept = [(t, n) for t, n in measures if len(n) - SHINGLE + 1 >= MIN_SHINGLES]
+    arrays = [shingle_array(n) for _, n in kept]
+    sig = signatures(arrays) if arrays else np.zeros((0, BANDS * ROWS), dtype=np.uint32)
+    offsets = np.concatenate(([0], np.cumsum([len(a) for a in arrays], dtype=np.int64)))
+    flat = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.uint32)
+    return Compared(tuple(t for t, _ in kept), tuple(hashlib.sha1(n.encode("utf-8")).digest() for _, n in kept),
+                    flat, offsets, sig)
+
+
+def reuse_pairs(measures: list[tuple[MeasureText, str]], min_score: float = MIN_SCORE) -> list[Similarity]:
+    """:func:`find_reuse` over measure texts (:func:`measure_texts`)."""
+    return compared_pairs([compared(measures[i : i + 4096]) for i in range(0, len(measures), 4096)], min_score)
+
+
+def compared_pairs(batches: list[Compared], min_score: float = MIN_SCORE) -> list[Similarity]:
+    """:func:`reuse_pairs` over :func:`compared` batches, in corpus order."""
+    return compared_table(batches, min_score).all()
+
+
+def compared_table(batches: list[Compared], min_score: float = MIN_SCORE) -> "SimilarityTable":
+    """The pairs of :func:`compared_pairs`, kept as arrays."""
+    items = [t for b in batches for t in b.measures]
     if len(items) < 2:
-        return []
+        return SimilarityTable(items, *(np.zeros(0, dtype=t) for t in (np.int64, np.int64, np.float64)))
     # identical normalized texts share one signature
-    unique: dict[str, int] = {}
+    unique: dict[bytes, int] = {}
     members: list[list[int]] = []
-    for i, (_, norm) in enumerate(items):
-        u = unique.setdefault(norm, len(unique))
-        if u == len(members):
-            members.append([])
-        members[u].append(i)
-    texts = list(unique)
-    sets = [shingles(t) for t in texts]
-    sig = signatures(sets)
+    arrays: list[np.ndarray] = []
+    picked: list[list[int]] = [[] for _ in batches]  # per batch, the rows of its first-seen texts
+    i = 0
+    for bi, b in enumerate(batches):
+        for j, key in enumerate(b.text_keys):
+            u = unique.setdefault(key, len(unique))
+            if u == len(members):
+                members.append([])
+                arrays.append(b.shingles[b.offsets[j] : b.offsets[j + 1]])
+                picked[bi].append(j)
+            members[u].append(i)
+            i += 1
+    del unique
+    sig = np.vstack([b.signatures[rows] for b, rows in zip(batches, picked) if rows])
+    del picked
+    n_texts = len(arrays)
     # the earliest member of each unique text orders the buckets
-    first = [min(_date_key(items[i][0]) for i in ms) for ms in members]
-    rank = np.empty(len(texts), dtype=np.int64)
-    rank[sorted(range(len(texts)), key=first.__getitem__)] = np.arange(len(texts))
+    first = [min(_date_key(items[i]) for i in ms) for ms in members]
+    rank = np.empty(n_texts, dtype=np.int64)
+    rank[sorted(range(n_texts), key=first.__getitem__)] = np.arange(n_texts)
     us, vs = _candidates(sig, rank)
     # the signatures' estimate first (vectorized), the exact Jaccard for those near or above the bar
-    step = 100_000
+    step = 8_192  # pairs at a time: two int32 rows of 160 per pair (a 100,000 step peaked at 150 MiB)
     est = np.concatenate([
         (sig[us[i : i + step]] == sig[vs[i : i + step]]).mean(axis=1) for i in range(0, len(us), step)
     ]) if len(us) else np.zeros(0)
     near = est >= min_score - ESTIMATE_MARGIN
     # each unique text's matches (its own copies score 1.0)
-    matches: list[list[tuple[float, int]]] = [[(1.0, u)] if len(members[u]) > 1 else [] for u in range(len(texts))]
-    sizes = [len(x) for x in sets]
-    for u, v in zip(us[near].tolist(), vs[near].tolist()):
-        inter = len(sets[u] & sets[v])
+    matches: list[list[tuple[float, int]]] = [[(1.0, u)] if len(members[u]) > 1 else [] for u in range(n_texts)]
+    sizes = [len(x) for x in arrays]
+    for u, v, inter in _intersections(arrays, us[near], vs[near]):
         j = inter / (sizes[u] + sizes[v] - inter)
         if j >= min_score:
             matches[u].append((j, v))
             matches[v].append((j, u))
     for ms in members:  # copies in date order: the earliest source first
-        ms.sort(key=lambda i: _date_key(items[i][0]))
+        ms.sort(key=lambda i: _date_key(items[i]))
     # per measure: its KEEP best matches in other documents (not its plan's annexes),
     # walked in (score, date) order so that a text copied hundreds of times costs KEEP each
-    kept: dict[tuple[int, int], float] = {}
+    # as arrays, not a dict of tuples: a boilerplate-heavy corpus keeps ~KEEP pairs per measure
+    lo, hi, score = array("q"), array("q"), array("d")
     for u, options in enumerate(matches):
         if not options:
             continue
         options.sort(key=lambda jv: (-jv[0], first[jv[1]]))
         for x in members[u]:
-            tx = items[x][0]
+            tx = items[x]
             taken = 0
             for j, v in options:
                 for y in members[v]:
-                    ty = items[y][0]
+                    ty = items[y]
                     if y == x or tx.document == ty.document or tx.group == ty.group or _same_day_same_city(tx, ty):
                         continue
-                    kept[(min(x, y), max(x, y))] = j
+                    lo.append(min(x, y))
+                    hi.append(max(x, y))
+                    score.append(j)
                     taken += 1
                     if taken >= KEEP:
                         break
                 if taken >= KEEP:
                     break
-    out = []
-    for (x, y), j in kept.items():
-        tx, ty = items[x][0], items[y][0]
-        earlier = None
-        if tx.date and ty.date and tx.date != ty.date:
-            earlier = tx if tx.date < ty.date else ty
-        later = ty if earlier is tx else tx
-        other = tx if later is ty else ty
-        if earlier is None and _date_key(ty) < _date_key(tx):
-            later, other = ty, tx
-        out.append(Similarity(later, other, round(j, 4), earlier))
-    out.sort(key=lambda s: (s.measure.document, s.measure.span.start, -s.score, s.other.document, s.other.code))
-    return out
+    del matches
+    n = len(items)
+    codes, at = np.unique(np.frombuffer(lo, dtype=np.int64) * n + np.frombuffer(hi, dtype=np.int64),
+                          return_index=True)  # a pair kept twice scores the same both times
+    return SimilarityTable(items, codes // n, codes % n, np.frombuffer(score, dtype=np.float64)[at].copy())
+
+
+class SimilarityTable:
+    """The kept pairs as arrays (measure indices and score), made into :class:`Similarity`
+    one document at a time: the streaming build writes them with the later measure's graph."""
+
+    def __init__(self, items: list[MeasureText], xs: np.ndarray, ys: np.ndarray, scores: np.ndarray) -> None:
+        self.items = items
+        later = np.empty(len(xs), dtype=np.int64)
+        other = np.empty(len(xs), dtype=np.int64)
+        earlier = np.zeros(len(xs), dtype=np.int8)  # 0: none, 1: the other is earlier, 2: itself
+        for k, (x, y) in enumerate(zip(xs.tolist(), ys.tolist())):
+            tx, ty = items[x], items[y]
+            e = None
+            if tx.date and ty.date and tx.date != ty.date:
+                e = x if tx.date < ty.date else y
+            lt = y if e == x else x
+            ot = x if lt == y else y
+            if e is None and _date_key(ty) < _date_key(tx):
+                lt, ot = y, x
+            later[k], other[k] = lt, ot
+            earlier[k] = 0 if e is None else (2 if e == lt else 1)
+        docs: dict[str, int] = {}
+        doc_of = np.fromiter((docs.setdefault(t.document, len(docs)) for t in items), dtype=np.int64, count=len(items))
+        self._docs = docs
+        order = np.argsort(doc_of[later], kind="stable") if len(later) else np.zeros(0, dtype=np.int64)
+        self._later, self._other, self._earlier = later[order], other[order], earlier[order]
+        self._scores = scores[order]
+        self._bounds = np.searchsorted(doc_of[self._later], np.arange(len(docs) + 1))
+
+    def __len__(self) -> int:
+        return len(self._later)
+
+    def _make(self, k: int) -> Similarity:
+        later, other = self.items[self._later[k]], self.items[self._other[k]]
+        e = self._earlier[k]
+        return Similarity(later, other, round(float(self._scores[k]), 4), None if e == 0 else (later if e == 2 else other))
+
+    def for_document(self, file: str) -> list[Similarity]:
+        """The similarities of one document's measures (its graph holds them), in :func:`find_reuse` order."""
+        d = self._docs.get(file)
+        if d is None:
+            return []
+        out = [self._make(k) for k in range(self._bounds[d], self._bounds[d + 1])]
+        out.sort(key=lambda s: (s.measure.span.start, -s.score, s.other.document, s.other.code))
+        return out
+
+    def all(self) -> list[Similarity]:
+        out = [self._make(k) for k in range(len(self._later))]
+        out.sort(key=lambda s: (s.measure.document, s.measure.span.start, -s.score, s.other.document, s.other.code))
+        return out
+
+
+def _intersections(arrays: list[np.ndarray], us: np.ndarray, vs: np.ndarray):
+    """(u, v, |shingles u ∩ shingles v|) for pairs sorted by u: one numpy pass per u, not per pair
+    (np.intersect1d per pair was a third of a rebuild at 3,000 documents)."""
+    if not len(us):
+        return
+    starts = np.flatnonzero(np.r_[True, us[1:] != us[:-1]])
+    ends = np.r_[starts[1:], len(us)]
+    for a, b in zip(starts.tolist(), ends.tolist()):
+        u = int(us[a])
+        group = vs[a:b].tolist()
+        parts = [arrays[v] for v in group]
+        hits = np.isin(np.concatenate(parts), arrays[u])
+        offsets = np.r_[0, np.cumsum([len(x) for x in parts[:-1]], dtype=np.int64)]
+        for v, inter in zip(group, np.add.reduceat(hits, offsets).tolist()):
+            yield u, v, inter
 
 
 def _candidates(sig: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

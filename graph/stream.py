@@ -1,0 +1,393 @@
+"""The corpus built one document at a time, and rebuilt one document at a time.
+
+``build_corpus`` (graph/build.py) holds every document's facts and every quad
+at once: memory grows with the corpus. This build makes the same TriG, byte
+for byte, in two passes over the manifest:
+
+1. **extract**: each document is read and extracted alone; its facts go to
+   the cache on disk (graph/build_cache.py) and only a small
+   :class:`DocumentSummary` stays in memory: what the corpus-level links
+   need (文号 and title for citations, measure headings for annex links,
+   citations for implementation, the report line, the measure texts text
+   reuse compares);
+2. **link and write**: the corpus-level links are computed from the
+   summaries, then each named graph, in IRI order, is made from its
+   document's facts (loaded back, with its annexes'), written to the file
+   and let go.
+
+The TriG of a graph is cached too, keyed by the document's facts key and
+every corpus-level input its graph reads (:func:`_graph_key`), so after one
+document is added, changed or removed only its graph, the graphs whose
+links it changes (its main plan, documents citing it, measures similar to
+its) and the report are made again; every other graph is copied from the
+cache. What stays in memory is the summaries and the text-reuse pairs, not
+the facts or the quads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import BinaryIO
+
+from .build import (TEXT_DIR, _best_main_measure, _inherit_from_annex, _no_cyclic_gc, _unknown_jurisdiction,
+                    text_path)
+from .build_cache import CACHE_FILE, BuildCache, code_version, digest
+from .extract import Extractor
+from .gazetteer import City, default_gazetteer
+from .levels import CitingPolicy, Implementation, citing_policy, implementations_of, policy_level
+from .manifest import MANIFEST_NAME, load_manifest
+from .model import CitationKind, DocumentFacts, ManifestEntry
+from .orgs import OrgResolver
+from .rdf import REPORT_GRAPH_NAME, CorpusLinks, Quad, document_quads, graph_iri, report_quads
+from .report import DocumentReport, document_report, refused_report
+from .research_rdf import city_names, toolkit_quads
+from .reuse import Compared, Similarity, SimilarityTable, compared, compared_table, document_measure_texts
+from .schemes import load_schemes
+from .textio import DocumentError, read_document
+from .trig import graph_text, trig_prefixes
+from .vocab import ID, SCHEMES_GRAPH
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureHeading:
+    """What an annex row is matched against (graph.build._best_main_measure)."""
+
+    code: str
+    title: str | None
+    label: str
+
+
+@dataclass
+class DocumentSummary:
+    """What the corpus needs of one built document while the others are written."""
+
+    file: str
+    key: str  # its facts in the cache
+    city: City
+    title: str
+    doc_number: str | None
+    issued: str | None
+    annex_of: str | None
+    pages: tuple[int, ...]
+    level: str  # graph.levels.policy_level
+    text_digest: str  # of its extracted text (text/<file>.txt is current when it matches)
+    headings: tuple[MeasureHeading, ...]  # its titled measures, for annexes that refine them
+    annex_rows: tuple[tuple[str, str, str | None], ...]  # its task rows: (code, heading, number)
+    citing: CitingPolicy
+    report: DocumentReport
+    measures: Compared | None  # text reuse's input, hashed (date and group set when linked)
+    warnings: tuple[str, ...]
+
+
+@dataclass
+class StreamResult:
+    """What ``policykg build`` reports of a build; the facts and quads are not kept."""
+
+    documents: int
+    triple_count: int
+    cities: dict[str, City]
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    refused: dict[str, str] = field(default_factory=dict)
+    extracted: int = 0  # documents extracted in this build (the others came from the cache)
+    graphs_made: int = 0  # named graphs made in this build (the others copied from the cache)
+
+
+def _summarize(facts: DocumentFacts, key: str, city: City, names: tuple[str, ...]) -> DocumentSummary:
+    src, meta = facts.source, facts.meta
+    rows = []
+    for m in facts.measures:
+        row = m.table_row or {}
+        heading = row.get("heading")
+        if heading is not None:
+            number = row.get("number")
+            rows.append((m.code, heading.quote, number.quote.strip() if number else None))
+    return DocumentSummary(
+        file=src.name, key=key, city=city, title=meta.title, doc_number=meta.doc_number, issued=meta.issued,
+        annex_of=meta.annex_of, pages=tuple(src.pages), level=policy_level(facts, city),
+        text_digest=hashlib.sha256(src.text.encode("utf-8")).hexdigest(),
+        headings=tuple(MeasureHeading(m.code, m.title, m.label) for m in facts.measures if m.title),
+        annex_rows=tuple(rows), citing=citing_policy(facts), report=document_report(facts),
+        measures=compared(document_measure_texts(facts, names, None, "")),
+        warnings=tuple(f"{src.name}: {note}" for note in src.notes) + tuple(meta.conflicts),
+    )
+
+
+class _Extraction:
+    """Pass 1: every manifest line extracted (or found in the cache), summaries kept."""
+
+    def __init__(self, raw_dir: Path, cache: BuildCache, progress: Progress | None) -> None:
+        self.raw_dir, self.cache, self.progress = raw_dir, cache, progress
+        self.gazetteer = default_gazetteer()
+        self._extractor: Extractor | None = None  # made on the first miss: a warm rebuild needs none
+        self.summaries: list[DocumentSummary] = []
+        self.refused: dict[str, str] = {}
+        self.warnings: list[str] = []
+        self.extracted = 0
+
+    def extractor(self) -> Extractor:
+        if self._extractor is None:
+            schemes = load_schemes()
+            self._extractor = Extractor(schemes, OrgResolver(schemes, self.gazetteer))
+        return self._extractor
+
+    def run(self) -> None:
+        manifest = load_manifest(self.raw_dir)
+        self.warnings.extend(manifest.problems)
+        listed = {e.file for e in manifest.entries}
+        for path in sorted(self.raw_dir.iterdir()):
+            if (path.is_file() and path.name != MANIFEST_NAME and path.name not in listed
+                    and not path.name.startswith(".")):
+                self.warnings.append(f"{path.name}: not listed in {MANIFEST_NAME}; skipped")
+        for entry in sorted(manifest.entries, key=lambda e: e.file):
+            if self.progress:
+                self.progress(entry.file)
+            self._one(entry)
+
+    def _one(self, entry: ManifestEntry) -> None:
+        city = self.gazetteer.resolve(entry.city)
+        if city is None:
+            self.refused[entry.file] = f"{_unknown_jurisdiction(self.gazetteer, entry.city)} in {MANIFEST_NAME}"
+            return
+        if "/" in entry.file or "\\" in entry.file or entry.file.startswith(".."):
+            self.refused[entry.file] = f"file names must be plain names inside {self.raw_dir.name}/"
+            return
+        try:
+            data = (self.raw_dir / entry.file).read_bytes()
+        except OSError:
+            data = None  # read_document names the problem
+        key = digest(code_version(), entry, city, data) if data is not None else None
+        cached = self.cache.summary(key) if key else None
+        if cached is None:
+            cached = self._extract(entry, city, key)
+        if isinstance(cached, str):  # refused, and why
+            self.refused[entry.file] = cached
+            return
+        self.summaries.append(cached)
+        self.warnings.extend(cached.warnings)
+
+    def _extract(self, entry: ManifestEntry, city: City, key: str | None) -> DocumentSummary | str:
+        self.extracted += 1
+        try:
+            source = read_document(self.raw_dir / entry.file, entry.file)
+            facts = self.extractor().extract(source, entry, city)
+        except DocumentError as exc:
+            if key:
+                self.cache.put_facts(key, exc.problem, None)
+            return exc.problem
+        summary = _summarize(facts, key or "", city, city_names(city, self.gazetteer))
+        if key:
+            self.cache.put_facts(key, summary, facts)
+        else:  # not readable as bytes yet extracted: keep it for this build only
+            summary.key = digest("uncached", entry.file, id(facts))
+            self.cache.put_facts(summary.key, summary, facts)
+        return summary
+
+
+@dataclass
+class _Links:
+    """Pass 2's corpus-level inputs, computed from the summaries alone."""
+
+    links: CorpusLinks
+    refines: dict[str, dict[str, str]]  # annex file -> its code -> the main plan's code
+    annexes: dict[str, list[str]]  # main file -> its annexes' files, in corpus order
+    similarities: SimilarityTable  # made into each document's list as its graph is written
+    implements: dict[str, list[Implementation]]
+    warnings: list[str]
+
+
+def _link(summaries: list[DocumentSummary], gazetteer, reuse: bool) -> _Links:
+    by_file = {s.file: s for s in summaries}
+    warnings: list[str] = []
+    refines: dict[str, dict[str, str]] = {}
+    annexes: dict[str, list[str]] = {}
+    for annex in summaries:  # graph.build.link_annexes, on headings instead of facts
+        if not annex.annex_of:
+            continue
+        main = by_file.get(annex.annex_of)
+        if main is None:
+            warnings.append(f"{annex.file}: annex_of {annex.annex_of!r} is not in the corpus")
+            continue
+        mine = refines.setdefault(annex.file, {})
+        for code, heading, number in annex.annex_rows:
+            target = _best_main_measure(heading, number, main.headings)
+            if target:
+                mine[code] = target
+            else:
+                warnings.append(f"{annex.file} {code}: no main-plan measure matches {heading!r}")
+        annexes.setdefault(main.file, []).append(annex.file)
+    texts: list[Compared] = []
+    if reuse:
+        for s in summaries:  # graph.reuse.measure_texts: an annex dates from its main document
+            main = by_file.get(s.annex_of or "")
+            date = s.issued or (main.issued if main else None)
+            group = main.file if main else s.file
+            texts.append(replace(s.measures, measures=tuple(replace(t, date=date, group=group)
+                                                             for t in s.measures.measures)))
+    sims = compared_table(texts)
+    del texts
+    impl: dict[str, list[Implementation]] = {}
+    for i in implementations_of([s.citing for s in summaries], gazetteer):
+        impl.setdefault(i.citing, []).append(i)
+    links = CorpusLinks.from_documents((s.file, s.doc_number, s.title, s.pages) for s in summaries)
+    return _Links(links, refines, annexes, sims, impl, warnings)
+
+
+def _graph_key(s: DocumentSummary, ln: _Links, by_file: dict[str, DocumentSummary], similar: list[Similarity]) -> str:
+    """Everything the document's graph is made from: its facts, and each corpus-level input it reads."""
+    targets = tuple(
+        ln.links.policy_by_number.get(c.doc_number or "") or ln.links.policy_by_title.get(c.title)
+        for c, _ in s.citing.citations if c.kind not in (CitationKind.PLANNED, CitationKind.PROGRAMME)
+    )
+    annexes = tuple((by_file[a].key, sorted(ln.refines.get(a, {}).items())) for a in ln.annexes.get(s.file, ()))
+    # a similarity quotes both measures: the other document's facts key stands for its text and pages
+    sims = tuple((x.measure.code, x.measure.span.start, x.measure.span.end, x.other.document, x.other.code,
+                  x.other.span.start, x.other.span.end, by_file[x.other.document].key, x.score,
+                  x.earlier.document if x.earlier else None, x.earlier.code if x.earlier else None)
+                 for x in similar)
+    impl = tuple((i.cited, i.citation.span.start, i.citation.span.end) for i in ln.implements.get(s.file, []))
+    return digest("document", s.key, sorted(ln.refines.get(s.file, {}).items()), annexes, targets, sims, impl)
+
+
+def _document_graph(s: DocumentSummary, ln: _Links, cache: BuildCache, by_file, gazetteer,
+                    similar: list[Similarity]) -> set[Quad]:
+    facts: DocumentFacts = cache.facts(s.key)
+    facts.refines = dict(ln.refines.get(s.file, {}))
+    for annex_file in ln.annexes.get(s.file, ()):
+        annex: DocumentFacts = cache.facts(by_file[annex_file].key)
+        annex.refines = dict(ln.refines.get(annex_file, {}))
+        _inherit_from_annex(facts, annex)
+    quads = document_quads(facts, s.city, ln.links, tuple(gazetteer.ancestors(s.city)))
+    quads |= toolkit_quads(facts, s.level, similar, ln.implements.get(s.file, []),
+                           ln.links.pages)
+    return quads
+
+
+def _write_text(s: DocumentSummary, cache: BuildCache, texts: Path) -> None:
+    """text/<file>.txt, rewritten only when it is not the document's text already."""
+    target = text_path(texts.parent, s.file)
+    if target.exists() and hashlib.sha256(target.read_bytes()).hexdigest() == s.text_digest:
+        return
+    data = cache.facts(s.key).source.text.encode("utf-8")
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(target)
+
+
+def stream_corpus(raw_dir: Path, out: BinaryIO, cache_path: Path | None = None, texts_dir: Path | None = None,
+                  progress: Progress | None = None, reuse: bool = True) -> StreamResult:
+    """Write the corpus's TriG to ``out`` graph by graph; the bytes ``serialize_trig(build_corpus(...))`` gives.
+
+    ``cache_path``: the SQLite file of graph/build_cache.py (None: a cache for this build only).
+    ``texts_dir``: where each built document's extracted text is kept (``<dataset dir>/text``).
+    """
+    with _no_cyclic_gc():
+        cache = BuildCache(cache_path)
+        try:
+            result = _stream(raw_dir, out, cache, texts_dir, progress, reuse)
+        except BaseException:
+            cache.close(prune=False)
+            raise
+        cache.close()
+        return result
+
+
+def _stream(raw_dir, out, cache, texts_dir, progress, reuse) -> StreamResult:
+    ex = _Extraction(raw_dir, cache, progress)
+    ex.run()
+    summaries, gazetteer = ex.summaries, ex.gazetteer
+    by_file = {s.file: s for s in summaries}
+    ln = _link(summaries, gazetteer, reuse)
+    for s in summaries:
+        s.measures = None  # text reuse is done: the largest part of a summary goes
+    reports = sorted([s.report for s in summaries] + [refused_report(f, why) for f, why in ex.refused.items()],
+                     key=lambda r: r.document)
+
+    # every named graph, in IRI order, and how it is made (two documents may share a graph's IRI):
+    # a maker gives the graph's cache key and what makes its quads, when its turn comes
+    makers: dict[str, list[Callable[[], tuple[str, Callable[[], set[Quad]]]]]] = {}
+    code = code_version()
+
+    def document(s: DocumentSummary):
+        similar = ln.similarities.for_document(s.file)
+        return (_graph_key(s, ln, by_file, similar),
+                lambda: _document_graph(s, ln, cache, by_file, gazetteer, similar))
+
+    makers.setdefault(str(SCHEMES_GRAPH), []).append(lambda: (
+        digest("schemes", code), lambda: {(s_, p, o, SCHEMES_GRAPH) for s_, p, o in load_schemes().graph}))
+    for s in summaries:
+        makers.setdefault(str(graph_iri(s.file)), []).append(lambda s=s: document(s))
+    if reports:
+        makers.setdefault(str(ID[REPORT_GRAPH_NAME]), []).append(lambda: (
+            digest("report", code, reports), lambda: report_quads(reports)))
+
+    out.write(trig_prefixes().encode("utf-8"))
+    triples = made = 0
+    for iri in sorted(makers):
+        parts = [maker() for maker in makers[iri]]
+        key = digest("graph", code, iri, [k for k, _ in parts])
+        hit = cache.graph(key)
+        if hit is None:
+            quads: set[Quad] = set()
+            for _, make in parts:
+                quads |= make()
+            block = graph_text(quads).encode("utf-8") if quads else b""
+            hit = (len(quads), block)
+            cache.put_graph(key, *hit)
+            made += 1
+        triples += hit[0]
+        out.write(hit[1])
+    if texts_dir is not None:
+        texts_dir.mkdir(parents=True, exist_ok=True)
+        keep = set()
+        for s in summaries:
+            keep.add(text_path(texts_dir.parent, s.file).name)
+            _write_text(s, cache, texts_dir)
+        for old in texts_dir.glob("*.txt"):
+            if old.name not in keep:
+                old.unlink()
+    warnings = ex.warnings + ln.warnings
+    errors = [f"{file}: {why}" for file, why in ex.refused.items()]
+    cities = {s.city.code: s.city for s in summaries}
+    return StreamResult(len(summaries), triples, cities, errors, warnings, ex.refused, ex.extracted, made)
+
+
+def build_cache_path(dataset: Path) -> Path:
+    """Where a dataset's build cache lives: ``<dataset dir>/cache/build/build.sqlite`` (git-ignored in data/)."""
+    return dataset.parent / "cache" / "build" / CACHE_FILE
+
+
+def write_trig(raw_dir: Path, target: Path, cache: bool = True, progress: Progress | None = None,
+               texts: bool = True) -> StreamResult:
+    """Build into ``target`` atomically (a reader never sees half a file), texts beside it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".tmp")
+    with open(tmp, "wb") as out:
+        result = stream_corpus(raw_dir, out, build_cache_path(target) if cache else None,
+                               target.parent / TEXT_DIR if texts else None, progress)
+    os.replace(tmp, target)
+    return result
+
+
+def trig_matches(raw_dir: Path, target: Path, cache: bool = True) -> bool:
+    """``build --check``: does a fresh build give the bytes on disk?"""
+    with tempfile.NamedTemporaryFile(dir=target.parent if target.parent.exists() else None,
+                                     prefix=".check-", suffix=".trig") as out:
+        stream_corpus(raw_dir, out, build_cache_path(target) if cache and target.parent.exists() else None)
+        out.flush()
+        if not target.exists() or os.path.getsize(out.name) != target.stat().st_size:
+            return False
+        with open(out.name, "rb") as a, open(target, "rb") as b:
+            while True:
+                x, y = a.read(1 << 20), b.read(1 << 20)
+                if x != y:
+                    return False
+                if not x:
+                    return True

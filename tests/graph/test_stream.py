@@ -1,0 +1,104 @@
+"""The streaming build (graph/stream.py): the in-memory build's bytes, one document at a time,
+and after one document is added, changed or removed, the bytes of a build from scratch."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from graph.build import build_corpus, serialize_trig
+from graph.paths import DATASET_PATH, RAW_DIR
+from graph.stream import build_cache_path, stream_corpus, trig_matches, write_trig
+from graph.synth import synthesize
+
+GENRE = Path(__file__).resolve().parents[1] / "fixtures" / "genre"
+
+
+def _streamed(raw: Path) -> bytes:
+    out = io.BytesIO()
+    stream_corpus(raw, out)
+    return out.getvalue()
+
+
+def test_the_seeds_stream_to_the_committed_dataset(corpus):
+    assert _streamed(RAW_DIR) == serialize_trig(corpus).encode("utf-8") == DATASET_PATH.read_bytes()
+
+
+def test_the_toolkit_corpus_streams_to_the_in_memory_bytes(toolkit_raw, toolkit_corpus):
+    assert _streamed(toolkit_raw) == serialize_trig(toolkit_corpus).encode("utf-8")
+
+
+def test_the_genre_corpus_streams_to_the_in_memory_bytes():
+    assert _streamed(GENRE) == serialize_trig(build_corpus(GENRE)).encode("utf-8")
+
+
+def test_a_synthetic_corpus_streams_to_the_in_memory_bytes(tmp_path):
+    synthesize(tmp_path, 6, 3, 11)
+    raw = tmp_path / "raw"
+    out = io.BytesIO()
+    result = stream_corpus(raw, out)
+    reference = build_corpus(raw)
+    assert out.getvalue() == serialize_trig(reference).encode("utf-8")
+    assert result.triple_count == reference.triple_count and result.documents == len(reference.facts)
+    assert (result.errors, result.warnings) == (reference.errors, reference.warnings)
+
+
+@pytest.fixture()
+def genre_copy(tmp_path) -> Path:
+    raw = tmp_path / "raw"
+    shutil.copytree(GENRE, raw, ignore=shutil.ignore_patterns("README.md"))
+    return raw
+
+
+def _manifest_without(raw: Path, file: str) -> str:
+    """sources.toml less the [[document]] table of ``file``; returns that table."""
+    text = (raw / "sources.toml").read_text("utf-8")
+    head, *tables = text.split("[[document]]")
+    kept, dropped = [], ""
+    for t in tables:
+        if f'"{file}"' in t.split("\n", 2)[1] or f"file = \"{file}\"" in t:
+            dropped = t
+        else:
+            kept.append(t)
+    assert dropped, f"{file} is not in the manifest"
+    (raw / "sources.toml").write_text(head + "".join("[[document]]" + t for t in kept), "utf-8")
+    return dropped
+
+
+def test_one_document_added_changed_or_removed_rebuilds_it_and_its_dependents_only(genre_copy):
+    raw = genre_copy
+    target = raw.parent / "policykg.trig"
+    first = write_trig(raw, target)
+    assert first.extracted == first.documents and build_cache_path(target).exists()
+    assert target.read_bytes() == _streamed(raw)
+
+    again = write_trig(raw, target)  # nothing changed: nothing extracted, nothing made
+    assert (again.extracted, again.graphs_made) == (0, 0)
+    assert trig_matches(raw, target)
+
+    # removed: the main plan of an annex (the annex's links go) — nothing is extracted again
+    table = _manifest_without(raw, "beijing-2023-plan.txt")
+    removed = write_trig(raw, target)
+    assert removed.extracted == 0 and removed.documents == first.documents - 1
+    assert target.read_bytes() == _streamed(raw)
+    assert not (raw.parent / "text" / "beijing-2023-plan.txt.txt").exists()
+
+    # added back: only it is extracted; its graph, its annex's, the report and any linked to it are made
+    with (raw / "sources.toml").open("a", encoding="utf-8") as f:
+        f.write("[[document]]" + table)
+    added = write_trig(raw, target)
+    assert added.extracted == 1 and added.documents == first.documents
+    assert 3 <= added.graphs_made < first.documents
+    assert target.read_bytes() == _streamed(raw)
+    assert (raw.parent / "text" / "beijing-2023-plan.txt.txt").exists()
+
+    # changed: one more sentence in one document
+    doc = raw / "nanyang-2023-plan.txt"
+    doc.write_text(doc.read_text("utf-8") + "\n本方案由市科技局负责解释。\n", "utf-8")
+    changed = write_trig(raw, target)
+    assert changed.extracted == 1 and changed.graphs_made < first.documents
+    assert target.read_bytes() == _streamed(raw)
+    assert not trig_matches(raw, target.with_name("other.trig"))
