@@ -13,6 +13,7 @@ from .header import body_start_line, parse_header
 from .lines import split_lines
 from .model import Measure, ParsedDocument, SourceText
 from .normalize import normalize
+from .prose import BodyNames, find_prose  # the prose grammar decides what a notice assigns
 from .roles import RoleWords, load_role_words
 from .structure import parse_numbered
 from .table import TaskTable, read_header, table_measures
@@ -106,8 +107,6 @@ def _notice_measures(source: SourceText, head: list, words: RoleWords) -> list[M
     目标办牵头组织考核；市科技局负责…跟踪调度): measures of their own, coded 通知 (通知~2 …), that are
     read like any measure's prose and pass nothing down. A notice that only transmits the document
     (现印发给你们，请认真贯彻落实) makes none."""
-    from .prose import BodyNames, find_prose  # the prose grammar decides what assigns
-
     norm = normalize(source.text)
     looks = BodyNames(words.looks_like_body, words.looks_like_body)
     out: list[Measure] = []
