@@ -12,7 +12,10 @@ clause that opens with bodies, after its numbering (第四条, 1.), assigns them
   out the clause (RESPONSIBLE, or the role of a role verb right after it);
 * ``X按照本办法，负责…``: a clause that opens with a role verb takes the
   bodies that opened the clause before it;
-* ``设立市创新委员会，负责统筹…``: a body set up and made responsible.
+* ``设立市创新委员会，负责统筹…``: a body set up and made responsible;
+* oversight: a supervising verb or construction (督查, 追究…责任, 对…进行监督检查), also after
+  负责 (负责对…进行督查) or 牵头 (牵头组织考核), and the agent of a sentence about an
+  assessment (考核工作…，由X组织实施) supervise.
 
 Where the bodies end is read from what follows them: a predicate's first word
 (统筹, 对, 按照 …, listed in ontology/responsibility-words.ttl), a verb or
