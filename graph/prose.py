@@ -53,7 +53,7 @@ _SUPERVISED = re.compile(r"(?:考核|考评|督查|督导|督办|监督)(?:工�
 # 牵头组织考核: leading the assessment is overseeing (负责考核工作的统筹领导 stays a duty of its own)
 _ASSESSMENT_DUTY = re.compile(r"(?:要|应|将)?牵头(?:组织|开展)(?:实施)?(?:考核|考评|督查|督导|督办)(?!办法|细则|指标)")
 # an office set up in a body and made responsible: 联席会议办公室设在省科技厅，负责…
-_SEATED = re.compile(r"(?P<name>[^,;。]{2,30}?(?:办公室|办))设在(?P<host>[^,;。]{2,24}?)\s*,\s*负责")
+_SEATED = re.compile(r"(?P<name>[^,;。]{2,30}?(?:办公室|办))设在(?P<host>[^,;。]{2,24}?)\s*,\s*(?:具体|主要)?负责")
 _AGENT = re.compile(r"(?<!理)由(?!于|此|来|衷)")
 # after 由X: composition (由…组成), or a person of X (由市政府分管领导约谈…, 由县政府分管副县长任组长)
 _NOT_AGENCY = re.compile(r"^(?:组成|构成|牵头组成|分管|主要负责同志|主要领导|[副正]?(?:省|市|县|区)长|领导)")

@@ -112,3 +112,11 @@ def test_a_subject_that_oversees_with_a_partner_after_its_duty(read):
     # a performance evaluation with a partner adds no oversight
     assert read("市财政局负责项目经费的预算安排，会同市科技局开展项目资金绩效评价。") == [
         ("RESPONSIBLE", "市财政局"), ("COOPERATING", "市科技局")]
+
+
+def test_more_forms_of_the_fourth_corpus(read):
+    assert read("县科技局负责科技特派员的选认和管理，各乡镇人民政府配合做好服务保障。") == [
+        ("RESPONSIBLE", "县科技局"), ("COOPERATING", "各乡镇人民政府")]  # 负责科技…: a verb, not 负责科
+    assert read("领导小组办公室设在县科技局，具体负责创建工作的日常协调和调度。") == [("RESPONSIBLE", "领导小组办公室")]
+    assert read("县效能办将创建工作纳入县直单位和乡镇绩效考评。") == [("SUPERVISING", "县效能办")]
+    assert read("区审计局依法开展审计监督。") == [("SUPERVISING", "区审计局")]
