@@ -40,10 +40,26 @@ class Assigned:
     notes: list[str] = field(default_factory=list)
 
 
+# 漳州市科技创新服务中心（以下简称服务中心）: the short name stands for the body in the articles after
+_DEFINED_SHORT = re.compile(r"(?P<full>[^,;:。、()\s]{4,40}?)\((?:以下简称|下称|简称)(?P<short>[^()、,;]{2,12})\)")
+
+
 class ResponsibilityReader:
     def __init__(self, resolver: OrgResolver, words: RoleWords):
         self.resolver = resolver
         self.words = words
+        self._short: dict[str, str] = {}  # this document's defined short names → the full ones
+
+    def _defined_shorts(self, norm: str, city: City) -> dict[str, str]:
+        out = {}
+        for m in _DEFINED_SHORT.finditer(norm):
+            full = m.group("full")
+            # the longest tail of the words before the bracket that names a body (委托漳州市…中心)
+            for k in range(len(full) - 4, -1, -1):
+                if self.resolver.names_a_body(full[k:], city, self.words):
+                    out[m.group("short")] = full[k:]
+                    break
+        return out
 
     def explicit(
         self,
@@ -55,9 +71,10 @@ class ResponsibilityReader:
     ) -> Assigned:
         out = Assigned()
         first_leads = self.words.first_leads_rule(norm)
+        self._short = self._defined_shorts(norm, city)
         bodies = BodyNames(
-            lambda name: self.resolver.names_a_body(name, city, self.words),
-            lambda name: self.resolver.is_known_body(name, city),
+            lambda name: name in self._short or self.resolver.names_a_body(name, city, self.words),
+            lambda name: name in self._short or self.resolver.is_known_body(name, city),
         )
         for m in measures:
             found: list[Responsibility] = []
@@ -109,7 +126,8 @@ class ResponsibilityReader:
         owner: str | None = None,
     ) -> Responsibility:
         surface = source.text[unit.start : unit.end]
-        org = self.resolver.resolve_part(owner, surface, city) if owner else self.resolver.resolve(surface, city)
+        named = self._short.get(unit.name, surface)  # a defined short name resolves as the body it names
+        org = self.resolver.resolve_part(owner, named, city) if owner else self.resolver.resolve(named, city)
         mention = OrgMention(org, surface, source.span(unit.start, unit.end), unit.open_ended)
         return Responsibility(m.code, mention, role, Basis.EXPLICIT, span, form)
 

@@ -177,3 +177,15 @@ def test_city_relative_aliases_stay_home(yichang):
     assert "漯河市中心医院" not in named
     # universities the registry does not know are still found, as national bodies
     assert {"华中科技大学", "武汉大学", "三峡大学"} <= named
+
+
+def test_a_short_name_defined_in_the_text_stands_for_its_body(tmp_path):
+    (tmp_path / "sources.toml").write_text('[[document]]\nfile = "zz.txt"\ncity = "漳州"\n', "utf-8")
+    (tmp_path / "zz.txt").write_text(
+        "漳州市科技创新券管理办法\n"
+        "第一条　市科技局负责创新券的政策制定，委托漳州市科技创新服务中心（以下简称服务中心）承担平台的日常运行。\n"
+        "第二条　服务中心负责创新券管理平台的建设维护和兑付材料的形式审查。\n", "utf-8")
+    (f,) = build_corpus(tmp_path).facts
+    by_surface = {r.mention.surface: r.mention.org.name for r in f.responsibilities
+                  if r.measure == "第二条" and r.basis is Basis.EXPLICIT}
+    assert by_surface == {"服务中心": "漳州市科技创新服务中心"}
