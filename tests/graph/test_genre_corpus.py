@@ -155,8 +155,8 @@ def test_third_corpus_tasks_only_inherit(scores3):
 # -- the fourth corpus (tests/fixtures/genre4/): 自治区, 自治州, districts, a county, as published ----
 #
 # Met at 0.959 precision and 0.904 recall (an HTML page's second table, 附件2, was not read at
-# all). Still unread: plain agentive articles, units named by a definition (…（以下简称服务中心）…
-# 服务中心负责), and one unit written as a list (漳州开发区、漳州高新区、…管委会科技主管部门).
+# all). Still unread: plain agentive articles and one unit written as a list
+# (漳州开发区、漳州高新区、…管委会科技主管部门).
 
 GENRE4 = PROJECT_ROOT / "tests" / "fixtures" / "genre4"
 TRUTH4 = load_truth(GENRE4 / "truth.json")
