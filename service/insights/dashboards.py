@@ -98,14 +98,19 @@ def _concept_city_measures(g: Any, scheme: str) -> dict[str, dict[str, list[str]
     return derived(g, "concept_city_measures:" + scheme, make)
 
 
+def _cities_of(g: Any, cities: list[str] | None) -> list[str]:
+    """The issuing cities named (all when None), by administrative code."""
+    ix = g.index
+    if cities is None:
+        return list(ix.cities)
+    found = (g.queries.names.city(n) for n in cities)
+    return sorted({c.iri for c in found if c is not None}, key=lambda i: ix.cities[i].admin_code)
+
+
 def _count_matrix(g: Any, name: str, scheme: str, families: bool, cities: list[str] | None) -> CountMatrix:
     ix = g.index
     data = _concept_city_measures(g, scheme)
-    if cities is None:
-        city_iris = list(ix.cities)
-    else:
-        found = (g.queries.names.city(n) for n in cities)
-        city_iris = sorted({c.iri for c in found if c is not None}, key=lambda i: ix.cities[i].admin_code)
+    city_iris = _cities_of(g, cities)
     concepts = [c for c in concept_order(ix, data)
                 if (ix.concepts[c].broader_iri is None if families else not ix.concepts[c].narrower_iris)
                 and any(ci in data[c] for ci in city_iris)]
@@ -148,14 +153,6 @@ def _tool_columns(ix: Any, level: str) -> tuple[list[str], dict[str, str]]:
     return [t.iri for t in tools if t.broader_iri is not None], {t.iri: t.iri for t in tools}
 
 
-def _cities_of(g: Any, cities: list[str] | None) -> list[str]:
-    ix = g.index
-    if cities is None:
-        return list(ix.cities)
-    found = (g.queries.names.city(n) for n in cities)
-    return sorted({c.iri for c in found if c is not None}, key=lambda i: ix.cities[i].admin_code)
-
-
 def city_policy_tools(g: Any, level: str = "TOOL", cities: list[str] | None = None) -> CountMatrix:
     """City × policy tool: measures of each city coded with each tool (``level="TYPE"``: each type).
     The same counts as ``graph.policy_tools.city_tool_matrix`` over the built dataset."""
@@ -169,12 +166,9 @@ def city_policy_tools(g: Any, level: str = "TOOL", cities: list[str] | None = No
             for t in m.policy_tool_iris:
                 if t in place:
                     cell[(m.city_iri, place[t])].add(m.iri)
-    cells = [[len(cell.get((ci, t), ())) for t in columns] for ci in city_iris]
-    row_totals = [len(set().union(*(cell.get((ci, t), set()) for t in columns))) for ci in city_iris]
-    column_totals = [len(set().union(*(cell.get((ci, t), set()) for ci in city_iris))) for t in columns]
     rows = [Header(ix.cities[ci].id, ix.cities[ci].name, ix.cities[ci].name_en, ci) for ci in city_iris]
-    return CountMatrix("city-policy-tools", rows, [concept_header(ix.concepts[t]) for t in columns], cells,
-                       row_totals, column_totals)
+    return _from_cells("city-policy-tools", city_iris, columns, cell, rows,
+                       [concept_header(ix.concepts[t]) for t in columns])
 
 
 def policy_tool_families(g: Any, level: str = "TOOL", cities: list[str] | None = None) -> CountMatrix:
@@ -195,12 +189,19 @@ def policy_tool_families(g: Any, level: str = "TOOL", cities: list[str] | None =
             if t in place:
                 for f in fams:
                     cell[(place[t], f)].add(m.iri)
-    cells = [[len(cell.get((t, f), ())) for f in families] for t in tools]
-    row_totals = [len(set().union(*(cell.get((t, f), set()) for f in families))) for t in tools]
-    column_totals = [len(set().union(*(cell.get((t, f), set()) for t in tools))) for f in families]
-    return CountMatrix("policy-tool-families", [concept_header(ix.concepts[t]) for t in tools],
-                       [concept_header(ix.concepts[f]) for f in families], cells, row_totals, column_totals,
-                       row_kind="policy_tool")
+    return _from_cells("policy-tool-families", tools, families, cell, [concept_header(ix.concepts[t]) for t in tools],
+                       [concept_header(ix.concepts[f]) for f in families], row_kind="policy_tool")
+
+
+def _from_cells(name: str, row_keys: list[str], column_keys: list[str], cell: dict[tuple[str, str], set[str]],
+                rows: list[Header], columns: list[Header], row_kind: str = "city") -> CountMatrix:
+    """A count matrix from the measures of each (row, column): distinct measures per cell and total."""
+    def union(keys) -> int:
+        return len(set().union(*(cell.get(k, set()) for k in keys)))
+    cells = [[len(cell.get((r, c), ())) for c in column_keys] for r in row_keys]
+    row_totals = [union((r, c) for c in column_keys) for r in row_keys]
+    column_totals = [union((r, c) for r in row_keys) for c in column_keys]
+    return CountMatrix(name, rows, columns, cells, row_totals, column_totals, row_kind)
 
 
 # -- targets --------------------------------------------------------------------------------
