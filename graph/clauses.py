@@ -477,14 +477,7 @@ def read_cell(norm: str, start: int, end: int, role: Role, words: RoleWords | No
     roles, as a clause does: ``牵头：A 配合：B、C`` (labels opening lines or words of the cell) or
     ``市科技局（牵头）、市经信局`` (a unit's own mark). Units before the first label keep the column's."""
     words = words or load_role_words()
-    labels = []
-    for m in re.finditer(r"(?:^|(?<=[\s。;,]))(?=\S)", norm[start:end]):
-        at = start + m.end()
-        lm = words.label_start.match(norm, at, end)
-        if lm:
-            reading = words.read_label(lm.group("label"))
-            if reading is not None and reading.kind == "role":
-                labels.append(at)
+    labels = _label_positions(norm, start, end, words, _WORD_START, ("role",))
     if not labels:
         return _marked(split_units(norm, start, end, words), role, words)
     head = split_units(norm, start, labels[0], words)
@@ -494,14 +487,21 @@ def read_cell(norm: str, start: int, end: int, role: Role, words: RoleWords | No
     return out
 
 
-def _label_positions(norm: str, ls: int, le: int, words: RoleWords) -> list[int]:
-    """Where a line's closing labelled clause may start: the line's start or after 。/;."""
+# where a label may open: a line's closing clause after 。/; ; in a table cell, any word
+_SENTENCE_START = re.compile(r"(?:^|(?<=[。;]))\s*(?=\S)")
+_WORD_START = re.compile(r"(?:^|(?<=[\s。;,]))(?=\S)")
+
+
+def _label_positions(norm: str, ls: int, le: int, words: RoleWords, starts: re.Pattern[str] = _SENTENCE_START,
+                     kinds: tuple[str, ...] = ("role", "person")) -> list[int]:
+    """Where a labelled clause of one of ``kinds`` starts in norm[ls:le], at one of ``starts``
+    (by default a line's closing clause: its start or after 。/;)."""
     out = []
-    for m in re.finditer(r"(?:^|(?<=[。;]))\s*(?=\S)", norm[ls:le]):
+    for m in starts.finditer(norm[ls:le]):
         at = ls + m.end()
         lm = words.label_start.match(norm, at, le)
         if lm:
             reading = words.read_label(lm.group("label"))
-            if reading is not None and reading.kind in ("role", "person"):
+            if reading is not None and reading.kind in kinds:
                 out.append(at)
     return out

@@ -33,6 +33,11 @@ def iso_day(value: str, argument: str) -> str:
         raise QueryError(f"`{argument}` must be an ISO date such as 2024-06-30, got {value[:40]!r}.") from None
 
 
+def _check_score(min_score: float) -> None:
+    if not 0.0 <= min_score <= 1.0:
+        raise QueryError(f"`minScore` must be between 0 and 1, got {min_score}.")
+
+
 @dataclass(frozen=True, slots=True)
 class SharedMeasure:
     measure_type: Concept
@@ -256,8 +261,7 @@ class Queries:
     def text_reuse(self, cities: list[str] | None = None, min_score: float = 0.8) -> list[Similarity]:
         """Pairs of near-copy measures scoring at least ``min_score``, best first; with ``cities``, pairs
         whose two measures are both of those cities (one city: reuse within its own documents)."""
-        if not 0.0 <= min_score <= 1.0:
-            raise QueryError(f"`minScore` must be between 0 and 1, got {min_score}.")
+        _check_score(min_score)
         ix = self.ix
         wanted: set[str] | None = None
         if cities is not None:
@@ -273,8 +277,7 @@ class Queries:
 
     def similar_measures(self, measure_iri: str, min_score: float = 0.8) -> list[Similarity]:
         """The pairs a measure is in, seen from it (it is ``measure``), best first."""
-        if not 0.0 <= min_score <= 1.0:
-            raise QueryError(f"`minScore` must be between 0 and 1, got {min_score}.")
+        _check_score(min_score)
         m = self.ix.measures.get(measure_iri)
         sims = (self.ix.similarities[i] for i in (m.similarity_iris if m else ()))
         return [s.seen_from(measure_iri) for s in sims if s.score >= min_score]
