@@ -132,11 +132,15 @@ def leading_units(norm: str, start: int, end: int, words: RoleWords, bodies: Bod
     return [], start
 
 
-def _role_after(norm: str, at: int, end: int, words: RoleWords) -> Role | None:
-    """The role of a role verb right after ``at`` (fillers such as 要 / 具体 allowed)."""
+def _verb_after(norm: str, at: int, end: int, words: RoleWords) -> re.Match[str] | None:
+    """A role verb right after ``at`` (fillers such as 要 / 具体 allowed)."""
     fm = _FILLER.match(norm, at, end)
-    pos = fm.end() if fm else at
-    vm = words.verb_any.match(norm, pos, end)
+    return words.verb_any.match(norm, fm.end() if fm else at, end)
+
+
+def _role_after(norm: str, at: int, end: int, words: RoleWords) -> Role | None:
+    """The role of a role verb right after ``at``."""
+    vm = _verb_after(norm, at, end, words)
     return words.verb_role(vm.group("verb")) if vm else None
 
 
@@ -255,8 +259,7 @@ def _verb_role(norm: str, at: int, end: int, words: RoleWords) -> Role | None:
         role = Role.SUPERVISING  # 由市委目标办牵头组织考核: the duty is the assessment
     elif role is Role.RESPONSIBLE:
         # 县委县政府督查室负责对各项任务的落实情况进行督查: responsible for overseeing is overseeing
-        fm = _FILLER.match(norm, at, end)
-        vm = words.verb_any.match(norm, fm.end() if fm else at, end)
+        vm = _verb_after(norm, at, end, words)
         if vm and vm.group("verb") == "负责" and (
                 _closing_role(norm, vm.end(), end, words) is Role.SUPERVISING
                 or any(rx.match(norm, vm.end(), end) for rx in words.supervising_phrases)):
