@@ -8,13 +8,15 @@ the first start from a dataset file keeps, under ``data/cache/<key>/``:
 - ``store/``: a persistent pyoxigraph (RocksDB) store, bulk-loaded once;
 - ``network.pickle``: the network corpus (graph/network) that exports and
   network analytics are built from;
-- ``index.pickle``: the ``GraphIndex`` and the graph version, written last
-  (atomically); its presence marks the entry complete;
+- ``index.sqlite``: the ``GraphIndex`` and the graph version in one SQLite
+  file (service/readmodel/index_file.py), written last (atomically); its
+  presence marks the entry complete. Every process serving the entry opens it
+  read-only and reads it through the page cache, so workers share one copy;
 - ``in-use.<pid>``: one per process serving from the entry, so that pruning
   (``KEEP`` entries, most recently used first) spares it.
 
-Later starts open the store read-only (any number of processes can) and
-unpickle the index: ready in seconds. ``policykg build`` makes the entry
+Later starts open the store and the index file read-only (any number of
+processes can): ready in a second, whatever the corpus. ``policykg build`` makes the entry
 right after writing the dataset (``prime``), so even the first
 ``policykg serve`` of a freshly built dataset starts that way.
 
@@ -49,6 +51,7 @@ import pyoxigraph as ox
 from graph.network import read_corpus
 
 from ..readmodel.index import load_index
+from ..readmodel.index_file import open_index, write_index
 from ..readmodel.queries import Queries
 from ..readmodel.state import GraphState, graph_version
 from ..store.embedded import OxigraphStore
@@ -57,7 +60,7 @@ from .. import settings
 
 log = logging.getLogger("policykg.service")
 
-FORMAT = "1"  # bump when what is pickled changes shape in a way the code hash below would miss
+FORMAT = "2"  # bump when what is pickled changes shape in a way the code hash below would miss
 KEEP = 3  # entries kept (most recently used); older ones are removed
 
 # set by the last load_cached() in this process: "hit" | "miss" | "" (not used); tests read it
@@ -87,10 +90,10 @@ def _code_hash() -> str:
     from graph.network import records as network_records
     from graph.network import source as network_source
 
-    from ..readmodel import index, records
+    from ..readmodel import index, index_file, records
 
     h = hashlib.sha256()
-    for module in (index, records, model, sys.modules[__name__], network_source, network_records):
+    for module in (index, index_file, records, model, sys.modules[__name__], network_source, network_records):
         path = Path(module.__file__ or "")
         try:
             h.update(path.read_bytes())
@@ -157,11 +160,14 @@ def _read_network_corpus(entry: Path) -> Any | None:
         return None
 
 
+INDEX_FILE = "index.sqlite"
+
+
 def _open_hit(entry: Path, key: str) -> GraphState:
-    payload = _unpickle(entry / "index.pickle")
-    if not isinstance(payload, dict) or payload.get("key") != key or payload.get("format") != FORMAT:
+    index, meta = open_index(entry / INDEX_FILE)
+    if meta.get("key") != key or meta.get("entry_format") != FORMAT:
         raise ValueError("metadata does not match the dataset")
-    index, version = payload["index"], payload["version"]
+    version = meta["version"]
     store = OxigraphStore(ox.Store.read_only(str(entry / "store")))
     if store.triple_count() != index.triple_count:
         raise ValueError(f"store holds {store.triple_count()} triples, index says {index.triple_count}")
@@ -193,11 +199,12 @@ def _build(path: Path, entry: Path, key: str) -> GraphState:
         gc.collect()
     _pickle(entry / "network.pickle", {"format": FORMAT, "key": key, "corpus": corpus})
     del corpus
-    _pickle(entry / "index.pickle", {"format": FORMAT, "key": key, "version": version, "index": index})
-    # the entry is complete from here on: index.pickle, written last, marks it
-    del store  # serve from the entry's store, as later starts will: the in-memory copy was 2/3 of the memory
+    write_index(index, entry / INDEX_FILE, {"entry_format": FORMAT, "key": key, "version": version})
+    # the entry is complete from here on: the index file, written last, marks it
+    # serve from the entry's store and index file, as later starts will: the in-memory copies go
+    del store, index
     release_memory()
-    return _state(OxigraphStore(ox.Store.read_only(str(entry / "store"))), index, version, entry)
+    return _open_hit(entry, key)
 
 
 def _bulk_load(disk: ox.Store, path: Path) -> int:
@@ -274,7 +281,7 @@ def prime(path: Path) -> str:
     root = cache_root()
     key = dataset_key(Path(path))
     entry = root / key
-    if (entry / "index.pickle").is_file():
+    if (entry / INDEX_FILE).is_file():
         os.utime(entry)
         return "present"
     state = _build(Path(path), entry, key)
@@ -295,7 +302,7 @@ def load_cached(path: Path) -> GraphState:
     key = dataset_key(Path(path))
     hashed = time.perf_counter() - started
     entry = root / key
-    if (entry / "index.pickle").is_file():
+    if (entry / INDEX_FILE).is_file():
         try:
             state = _open_hit(entry, key)
         except Exception as exc:  # noqa: BLE001 - any damage: drop the entry, rebuild it below

@@ -43,6 +43,7 @@ from .records import (
     local_id,
 )
 from ..store.protocol import GraphStore
+from .name_keys import key
 
 log = logging.getLogger("policykg.service")
 
@@ -68,6 +69,11 @@ def _pk_name(iri: str | None) -> str | None:
     if iri is None:
         return None
     return iri.rsplit("#", 1)[-1]
+
+
+def in_city_key(name_key: str, city_iri: str) -> str:
+    """The key of ``GraphIndex.org_names_in_city``: one string, so that any key-value table can hold it."""
+    return f"{name_key}\x1f{city_iri}"
 
 
 def _concept_id(iri: str, scheme: str) -> str:
@@ -119,6 +125,11 @@ class GraphIndex:
     type_city_measures: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     classifications_by_measure: dict[str, list[str]] = field(default_factory=dict)
     targets_by_city: dict[str, list[str]] = field(default_factory=dict)
+    # name key (name_keys.key) → organizations with that name or alias, and the same per city
+    # (in_city_key): every city has a 市科技局, and filtering the 300 of them by city made a
+    # one-department lookup cost 19 us at 300 cities instead of 1
+    org_names: dict[str, list[str]] = field(default_factory=dict)
+    org_names_in_city: dict[str, list[str]] = field(default_factory=dict)
     listed_orgs: list[str] = field(default_factory=list)  # named by some document, in city order
     registry_only: set[str] = field(default_factory=set)  # registry bodies no document names
     documents: list[str] = field(default_factory=list)
@@ -678,6 +689,18 @@ def _derive(ix: GraphIndex) -> None:
         if t.concept_iri in ix.concepts:
             ix.concepts[t.concept_iri].target_iris.append(t.iri)
     ix.targets = {iri: ix.targets[iri] for lst in ix.targets_by_city.values() for iri in lst}
+
+    for o in ix.organizations.values():
+        cities = {o.city_iri, *o.city_iris} - {None}
+        for name in {o.name, o.iri, o.id, *o.lookup_names, *o.aliases} | ({o.name_en} if o.name_en else set()):
+            k = key(name)
+            bucket = ix.org_names.setdefault(k, [])
+            if o.iri not in bucket:
+                bucket.append(o.iri)
+            for c in cities:
+                in_city = ix.org_names_in_city.setdefault(in_city_key(k, c), [])
+                if o.iri not in in_city:
+                    in_city.append(o.iri)
 
     for table in (ix.jurisdictions, ix.policies, ix.measures, ix.organizations, ix.concepts, ix.targets):
         for iri, rec in table.items():  # type: ignore[attr-defined]

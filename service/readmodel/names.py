@@ -24,24 +24,18 @@ things where one is needed raises :class:`AmbiguousName` with what it could mean
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from threading import Lock
 
 from graph.closest import Suggester, simplified
 
 from ..errors import QueryError
-from .index import INDICATOR_SCHEME, INDUSTRY_SCHEME, MEASURE_TYPE_SCHEME, GraphIndex
+from .index import INDICATOR_SCHEME, INDUSTRY_SCHEME, MEASURE_TYPE_SCHEME, GraphIndex, in_city_key
+from .name_keys import key  # noqa: F401 - callers import it from here
 from .records import City, Concept, Organization
 
 _GLOSS = re.compile(r"(.+?)\s*\((.+)\)")  # an English label with its pinyin in brackets
 _PREFIXES = {MEASURE_TYPE_SCHEME: "mt:", INDUSTRY_SCHEME: "ind:", INDICATOR_SCHEME: "kpi:"}
-
-
-def key(text: str) -> str:
-    """Width-, case- and space-insensitive form of a name."""
-    text = unicodedata.normalize("NFKC", text)
-    return "".join(text.split()).lower().replace("（", "(").replace("）", ")")
 
 
 def _keys(text: str) -> Iterator[str]:
@@ -101,21 +95,10 @@ class Names:
             for name in (c.iri, c.id, c.admin_code, c.name, c.name_en, c.short):
                 if name:
                     self._cities.setdefault(key(name), c.iri)
-        self._orgs: dict[str, list[str]] = {}
-        # the same per city: every city has a 市科技局, and filtering the 300 of them by city
-        # made a one-department lookup cost 19 us at 300 cities instead of 1
-        self._orgs_in_city: dict[tuple[str, str], list[str]] = {}
-        for o in ix.organizations.values():
-            cities = {o.city_iri, *o.city_iris} - {None}
-            for name in {o.name, o.iri, o.id, *(o.lookup_names), *(o.aliases)} | ({o.name_en} if o.name_en else set()):
-                k = key(name)
-                bucket = self._orgs.setdefault(k, [])
-                if o.iri not in bucket:
-                    bucket.append(o.iri)
-                for c in cities:
-                    in_city = self._orgs_in_city.setdefault((k, c), [])
-                    if o.iri not in in_city:
-                        in_city.append(o.iri)
+        # name key → organizations, and the same per city (index._org_names): tables of the index,
+        # so that an index on disk keeps them on disk too
+        self._orgs = ix.org_names
+        self._orgs_in_city = ix.org_names_in_city
         self._concepts: dict[str, dict[str, str]] = {MEASURE_TYPE_SCHEME: {}, INDUSTRY_SCHEME: {}}
         for c in ix.concepts.values():
             table = self._concepts.setdefault(c.scheme, {})
@@ -171,7 +154,7 @@ class Names:
         """Every organization the name can mean, within ``city`` when given."""
         for k in _keys(name):
             if k in self._orgs:
-                iris = self._orgs[k] if city is None else self._orgs_in_city.get((k, city.iri), ())
+                iris = self._orgs[k] if city is None else self._orgs_in_city.get(in_city_key(k, city.iri), ())
             else:
                 iris = self._with_city_prefix(k, city)
             if iris:

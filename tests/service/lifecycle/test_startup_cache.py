@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import sqlite3
 import shutil
 
 import pytest
@@ -82,14 +83,17 @@ def test_a_changed_dataset_misses(dataset):
 def test_a_corrupt_entry_is_rebuilt(dataset):
     first = load_graph(dataset)
     entry = startup_cache.cache_root() / startup_cache.dataset_key(dataset)
-    (entry / "index.pickle").write_bytes(b"not a pickle")
+    index_file = entry / startup_cache.INDEX_FILE
+    index_file.write_bytes(b"not an index file")
     again = load_graph(dataset)
     assert startup_cache.last_status == "miss"  # dropped and rebuilt, not served
     assert again.version == first.version
     # metadata for another key: refused too
-    payload = pickle.loads((entry / "index.pickle").read_bytes())
-    payload["key"] = "0" * 40
-    (entry / "index.pickle").write_bytes(pickle.dumps(payload))
+    del again
+    con = sqlite3.connect(index_file)
+    con.execute("UPDATE meta SET value = ? WHERE name = 'key'", (pickle.dumps("0" * 40),))
+    con.commit()
+    con.close()
     load_graph(dataset)
     assert startup_cache.last_status == "miss"
     load_graph(dataset)
