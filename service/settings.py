@@ -143,7 +143,10 @@ SETTINGS: tuple[Setting, ...] = (
        choices=("critical", "error", "warning", "info", "debug", "trace")),
     # -- start-up and reload --------------------------------------------------------------------
     _s("CACHE", bool, True, "Start-up and reload",
-       "Start from the per-dataset start-up cache (persistent store + pickled index)."),
+       "Start from the per-dataset start-up cache (persistent store + index file)."),
+    _s("INDEX_IN_MEMORY", bool, False, "Start-up and reload",
+       "Read the cache's index file whole into each worker's memory (fastest lookups; memory grows with "
+       "the corpus and the workers) instead of sharing it on disk through the page cache."),
     _s("CACHE_DIR", str, "", "Start-up and reload", "Where the start-up cache lives (unset: data/cache/)."),
     _s("ADMIN_TOKEN", str, "", "Start-up and reload",
        "Bearer token POST /admin/reload needs (unset: reloading over HTTP is off).", secret=True),

@@ -1,4 +1,4 @@
-"""A per-dataset start-up cache: a persistent store and the pickled index.
+"""A per-dataset start-up cache: a persistent store and the index file.
 
 Reading 1.4M triples into an in-memory store, then into typed records
 (service/readmodel/index.py), then hashing them for the graph version takes over a
@@ -164,7 +164,7 @@ INDEX_FILE = "index.sqlite"
 
 
 def _open_hit(entry: Path, key: str) -> GraphState:
-    index, meta = open_index(entry / INDEX_FILE)
+    index, meta = open_index(entry / INDEX_FILE, in_memory=settings.get("POLICYKG_INDEX_IN_MEMORY"))
     if meta.get("key") != key or meta.get("entry_format") != FORMAT:
         raise ValueError("metadata does not match the dataset")
     version = meta["version"]

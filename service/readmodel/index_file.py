@@ -171,12 +171,14 @@ class DiskTable(Mapping):
             yield k, pickle.loads(v)
 
 
-def open_index(path: Path) -> tuple[GraphIndex, dict[str, Any]]:
-    """The index of an index file (its large tables on disk) and the file's metadata."""
+def open_index(path: Path, in_memory: bool = False) -> tuple[GraphIndex, dict[str, Any]]:
+    """The index of an index file (its large tables on disk, or read whole with ``in_memory``)
+    and the file's metadata."""
     file = IndexFile(path)
     ix = GraphIndex(**file.meta["in_memory"])
     for f in fields(GraphIndex):
         if f.name not in IN_MEMORY:
-            setattr(ix, f.name, DiskTable(file, f.name))
+            table = DiskTable(file, f.name)
+            setattr(ix, f.name, dict(table.items()) if in_memory else table)
     meta = {k: v for k, v in file.meta.items() if k not in ("format", "in_memory")}
     return ix, meta
