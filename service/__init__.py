@@ -2,6 +2,7 @@
 
     cli.py        the ``policykg`` command: the pipeline's commands, serve, settings
     server.py     ``policykg serve``: load the graph, hand the app to uvicorn
+    prefork.py    ``serve --workers N``: workers forked from a parent that imported the code
     web/          the HTTP application: routes, middleware, SPARQL endpoint, viewer
     gql/          the GraphQL schema: types, root fields, limits and guards
     lifecycle/    which graph to serve, the start-up cache, reload and swap

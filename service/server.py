@@ -11,6 +11,7 @@ from pathlib import Path
 import uvicorn
 
 from .lifecycle.loading import LoadError, ensure_dataset, load_graph
+from .prefork import serve_forked
 from .web.http_limits import HttpLimits, uvicorn_options
 
 from . import settings
@@ -21,6 +22,24 @@ log = logging.getLogger("policykg.service")
 def _fastest(module: str, name: str, fallback: str) -> str:
     # httptools and uvloop roughly double uvicorn's throughput; use them when installed
     return name if importlib.util.find_spec(module) is not None else fallback
+
+
+def _preload() -> None:
+    """What every worker imports, imported once before the workers are forked (prefork.py)."""
+    import service.gql.schema  # noqa: F401
+    import service.web.app  # noqa: F401
+
+
+def _prime(data: Path) -> None:
+    """Make the dataset's start-up cache entry before the workers start, so that they all open it
+    instead of racing to write it (the one that loses would hold a whole in-memory copy)."""
+    from .lifecycle import startup_cache
+
+    if data.is_file() and startup_cache.enabled():
+        try:
+            startup_cache.prime(data)
+        except Exception as exc:  # noqa: BLE001 - the workers load as without the cache
+            log.warning("start-up cache not made for %s (%s: %s)", data, type(exc).__name__, exc)
 
 
 def run(host: str = "127.0.0.1", port: int = 8000, data: Path | None = None, workers: int = 1,
@@ -48,18 +67,26 @@ def run(host: str = "127.0.0.1", port: int = 8000, data: Path | None = None, wor
             # factory is how uvicorn starts workers). Build the bundled
             # dataset once here first so the workers do not race to write it.
             if data is None and not store:
-                ensure_dataset()
+                _prime(ensure_dataset())
             elif data is not None:
                 os.environ["POLICYKG_DATA"] = str(Path(data).resolve())
+                _prime(Path(data))
             if watch:
                 os.environ["POLICYKG_WATCH"] = "1"  # each worker watches and reloads itself
             # an admin reload reaches one worker; it tells the others through this file (service/lifecycle/reload.py)
             signal = Path(tempfile.gettempdir()) / f"policykg-reload-{os.getpid()}.json"
             os.environ["POLICYKG_RELOAD_SIGNAL"] = str(signal)
             try:
-                uvicorn.run("service.web.app:app_from_env", factory=True, workers=workers, **options)
+                config = uvicorn.Config("service.web.app:app_from_env", factory=True, workers=workers, **options)
+                if not hasattr(os, "fork"):  # no fork here: uvicorn's spawned workers, each importing everything
+                    uvicorn.run("service.web.app:app_from_env", factory=True, workers=workers, **options)
+                    return
+                # forked from this process once the code is imported: the workers share its pages (prefork.py)
+                status = serve_forked(config, workers, _preload)
             finally:
                 signal.unlink(missing_ok=True)
+            if status:
+                raise SystemExit(f"policykg serve: a worker failed at start-up (status {status}); see the log above")
             return
         from .web.app import create_app
 

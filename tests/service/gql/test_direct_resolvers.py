@@ -19,6 +19,7 @@ from service.gql import direct_resolvers
 from service.gql.context import Context
 from service.readmodel.lookups import Lookups
 from service.lifecycle.loading import ensure_dataset, load_graph
+from service.gql.limits import Limits
 from service.gql.schema import build_schema
 
 REQUIRED = {  # a value for each required argument (field, argument)
@@ -89,7 +90,10 @@ def run(schema, graph, query: str, variables=None):
 
 @pytest.fixture(scope="module")
 def schemas():
-    return build_schema(direct=False), build_schema(direct=True)
+    # what is compared is the answers, not their speed: the deepest generated queries take seconds
+    # on a loaded machine, so the execution time limit is not what decides here
+    roomy = Limits(time_limit_s=120.0)
+    return build_schema(roomy, direct=False), build_schema(roomy, direct=True)
 
 
 @pytest.mark.parametrize("query", generated_queries())

@@ -1,0 +1,79 @@
+"""``policykg serve --workers N``: workers forked from the server process, replaced when they die, stopped with it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import httpx
+from service_fixtures import start_server, stop_server
+
+from graph.paths import DATASET_PATH
+from service.lifecycle.loading import ensure_dataset
+
+
+def _parent(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("PPid:"):
+            return int(line.split()[1])
+    raise AssertionError(pid)
+
+
+def _worker_pids(url: str, want: int, seconds: float = 30) -> set[int]:
+    """The pids that answer /health, over fresh connections (the kernel picks a worker per connection)."""
+    seen: set[int] = set()
+    deadline = time.monotonic() + seconds
+    while len(seen) < want and time.monotonic() < deadline:
+        try:
+            seen.add(httpx.get(url + "/health", timeout=5).json()["pid"])
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    return seen
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}/status").read_text().find("State:\tZ") < 0
+
+
+def test_workers_are_forked_replaced_and_stopped():
+    ensure_dataset()
+    server = start_server("--data", str(DATASET_PATH), "--workers", "3")
+    try:
+        pids = _worker_pids(server.url, 3)
+        assert len(pids) == 3, server.log()
+        assert {_parent(p) for p in pids} == {server.process.pid}  # forked by the server process itself
+        body = httpx.post(server.url + "/graphql", json={"query": "{ cities { name } }"}, timeout=30).json()
+        assert len(body["data"]["cities"]) == 4
+        gone = sorted(pids)[0]
+        os.kill(gone, signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while True:  # a replacement is forked and serves
+            now = _worker_pids(server.url, 3, seconds=5)
+            if gone not in now and len(now) == 3:
+                break
+            assert time.monotonic() < deadline, (now, server.log())
+        assert "starting another" in server.log()
+        workers = now
+    finally:
+        stop_server(server)
+    assert server.process.returncode == 0
+    time.sleep(0.5)
+    assert not [p for p in workers if _alive(p)]  # SIGTERM to the server stopped its workers
+
+
+def test_workers_that_cannot_start_stop_the_server(tmp_path):
+    broken = tmp_path / "broken.trig"
+    broken.write_text("<urn:a> <urn:b> .\n", "utf-8")  # not TriG: no worker can load it
+    try:
+        start_server("--data", str(broken), "--workers", "2")
+    except RuntimeError as exc:
+        message = str(exc)
+    else:  # pragma: no cover - the assertion below says what happened
+        message = "started"
+    assert "exited with" in message and "a worker failed at start-up" in message, message
