@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -69,9 +70,10 @@ def build(raw: Path, trig: Path) -> dict:
     return {"seconds": time.perf_counter() - started, "bytes": trig.stat().st_size}
 
 
-def serve(trig: Path, mode: str, workers: int, log: Path, queries: dict[str, str] | None,
+def serve(trig: Path | str, mode: str, workers: int, log: Path, queries: dict[str, str] | None,
           duration: float) -> dict:
-    args = ["--data", str(trig)] + (["--workers", str(workers)] if workers > 1 else [])
+    source = ["--store", trig] if isinstance(trig, str) else ["--data", str(trig)]
+    args = source + (["--workers", str(workers)] if workers > 1 else [])
     server = serving.Server(args, log, env={"POLICYKG_INDEX_IN_MEMORY": MODES[mode]})
     try:
         out: dict = {"ready_s": server.ready_s, "ready": memory(server)}
@@ -91,6 +93,36 @@ def serve(trig: Path, mode: str, workers: int, log: Path, queries: dict[str, str
         server.stop()
 
 
+class Engine:
+    """``oxigraph serve`` on a loopback port, loaded with one dataset (as `policykg build --store URL` does)."""
+
+    def __init__(self, work: Path, trig: Path) -> None:
+        import shutil
+
+        from service.store.remote import RemoteStore
+
+        location = work / f"oxigraph-{trig.parent.name}"
+        shutil.rmtree(location, ignore_errors=True)
+        self.port = serving.free_port()
+        self.url = f"http://127.0.0.1:{self.port}/query"
+        self.process = subprocess.Popen([shutil.which("oxigraph") or "oxigraph", "serve", "--location", str(location),
+                                         "--bind", f"127.0.0.1:{self.port}"],
+                                        stdout=(work / "oxigraph.log").open("wb"), stderr=subprocess.STDOUT,
+                                        start_new_session=True)
+        deadline = time.perf_counter() + 30
+        while serving.http_get(self.url + "?query=ASK%7B%7D", timeout=1)[0] != 200:
+            if time.perf_counter() > deadline or self.process.poll() is not None:
+                raise RuntimeError("oxigraph serve did not start")
+            time.sleep(0.1)
+        started = time.perf_counter()
+        RemoteStore(self.url).load_file(trig)
+        self.load_s = time.perf_counter() - started
+
+    def stop(self) -> None:
+        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="30,300", help="cities (× 3 documents)")
@@ -99,6 +131,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "policykg-bench-serving")
     ap.add_argument("--out", type=Path, default=RESULTS)
+    ap.add_argument("--remote", action="store_true", help="also serve --store from a real `oxigraph serve`")
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     os.environ["POLICYKG_CACHE_DIR"] = str(args.work / "cache")
@@ -117,7 +150,17 @@ def main() -> None:
                          args.workers: serve(trig, mode, args.workers,
                                              args.work / f"serve-{n}-{mode}-{args.workers}.log", queries,
                                              args.duration)}
+        if args.remote:
+            print(f"== {n} cities: oxigraph serve + serve --store", file=sys.stderr, flush=True)
+            engine = Engine(args.work, trig)
+            try:
+                row["remote"] = {1: serve(engine.url, "disk", 1, args.work / f"serve-{n}-remote.log", queries,
+                                          args.duration), "load_s": engine.load_s}
+            finally:
+                engine.stop()
         same = row["disk"][1]["answers"] == row["memory"][1]["answers"]
+        if "remote" in row:
+            same = same and row["remote"][1]["answers"] == row["disk"][1]["answers"]
         row["same_answers"] = same
         rows[n] = row
     report = render(rows, sizes, args)
@@ -153,6 +196,20 @@ def render(rows: dict[int, dict], sizes: list[int], args) -> str:
                 f"{one['lookup']['rps']:.0f} ({_ratio(one['lookup']['rps'], one['floor']['rps'])}) | "
                 f"{one['lookup']['p50_ms']:.2f} ms | {one['sharedMeasures']['p50_ms']:.2f} ms | "
                 f"{'yes' if row['same_answers'] else 'NO'} |")
+    if any("remote" in rows[n] for n in sizes):
+        out += ["", "`serve --store URL` (one worker) over a real `oxigraph serve` holding the dataset: the "
+                "index read from the engine goes to a file of the worker's own, read as the start-up cache's is.", "",
+                "| cities | engine load s | ready s | RSS ready / after | lookup p50 (÷ embedded disk) | "
+                "sharedMeasures p50 (÷ embedded disk) |", "|---|---|---|---|---|---|"]
+        for n in sizes:
+            if "remote" not in rows[n]:
+                continue
+            r, e = rows[n]["remote"][1], rows[n]["disk"][1]
+            out.append(f"| {n} × 3 | {rows[n]['remote']['load_s']:.1f} | {r['ready_s']:.1f} | "
+                       f"{r['ready']['rss_sum']:.0f} / {r['after']['rss_sum']:.0f} | "
+                       f"{r['lookup']['p50_ms']:.2f} ms ({_ratio(r['lookup']['p50_ms'], e['lookup']['p50_ms'])}) | "
+                       f"{r['sharedMeasures']['p50_ms']:.2f} ms "
+                       f"({_ratio(r['sharedMeasures']['p50_ms'], e['sharedMeasures']['p50_ms'])}) |")
     if len(sizes) >= 2:
         lo, hi = rows[sizes[0]], rows[sizes[-1]]
         out += ["", f"| ratio {sizes[-1]} ÷ {sizes[0]} cities | disk | memory | goal (issue 18) |", "|---|---|---|---|"]
@@ -164,6 +221,10 @@ def render(rows: dict[int, dict], sizes: list[int], args) -> str:
         ):
             out.append(f"| {label} | {_ratio(pick(hi['disk']), pick(lo['disk']))} | "
                        f"{_ratio(pick(hi['memory']), pick(lo['memory']))} | {goal} |")
+        if "remote" in lo and "remote" in hi:
+            pick = lambda r: r[1]["after"]["rss_sum"]  # noqa: E731
+            out.append(f"| `--store` worker RSS after the load | {_ratio(pick(hi['remote']), pick(lo['remote']))} "
+                       "| | ≤ 1.2 |")
     return "\n".join(out) + "\n"
 
 

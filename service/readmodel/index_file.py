@@ -23,6 +23,7 @@ took 352 ms at 300 cities against 2.3 ms from the index (bench/results.md).
 
 from __future__ import annotations
 
+import atexit
 import os
 import pickle
 import sqlite3
@@ -182,3 +183,14 @@ def open_index(path: Path, in_memory: bool = False) -> tuple[GraphIndex, dict[st
             setattr(ix, f.name, dict(table.items()) if in_memory else table)
     meta = {k: v for k, v in file.meta.items() if k not in ("format", "in_memory")}
     return ix, meta
+
+
+def moved_to_disk(ix: GraphIndex, directory: Path) -> GraphIndex:
+    """``ix`` written to a file of this process in ``directory`` (removed at exit) and opened from it:
+    what a worker over a remote engine keeps instead of the index in memory (lifecycle/loading.py)."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"index-{os.getpid()}-{id(ix):x}.sqlite"
+    write_index(ix, path)
+    atexit.register(path.unlink, missing_ok=True)
+    return open_index(path)[0]

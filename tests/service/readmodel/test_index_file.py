@@ -110,3 +110,12 @@ def test_a_file_of_another_format_is_refused(path, tmp_path):
     con.close()
     with pytest.raises(ValueError, match="format"):
         open_index(other)
+
+
+def test_an_index_read_from_a_remote_engine_moves_to_a_file_of_its_own(memory_index, tmp_path):
+    from service.readmodel.index_file import moved_to_disk
+
+    moved = moved_to_disk(memory_index, tmp_path / "remote")
+    files = list((tmp_path / "remote").glob("index-*.sqlite"))
+    assert len(files) == 1
+    assert isinstance(moved.measures, DiskTable) and dict(moved.measures.items()) == memory_index.measures
