@@ -169,10 +169,10 @@ def _select(store: GraphStore, body: str) -> Iterator[Any]:
 def _spans(store: GraphStore) -> dict[str, Span]:
     spans: dict[str, Span] = {}
     for row in _select(store, """
-        SELECT DISTINCT ?s ?doc ?start ?end ?exact WHERE {
+        SELECT DISTINCT ?s ?doc ?start ?end ?exact WHERE { GRAPH ?g {
           ?s a pk:SourceSpan ; pk:document ?doc ; oa:start ?start ; oa:end ?end .
           OPTIONAL { ?s oa:exact ?exact }
-        }"""):
+        } }"""):
         s = row["s"].value
         if s not in spans:
             spans[s] = Span(row["doc"].value, int(row["start"].value), int(row["end"].value),
@@ -183,14 +183,14 @@ def _spans(store: GraphStore) -> dict[str, Span]:
 def _cities(store: GraphStore, ix: GraphIndex) -> None:
     """Every jurisdiction node: the issuers' and those enclosing them or owning a body."""
     for row in _select(store, """
-        SELECT DISTINCT ?c ?code ?label ?alt ?prov ?level ?parent WHERE {
+        SELECT DISTINCT ?c ?code ?label ?alt ?prov ?level ?parent WHERE { GRAPH ?g {
           ?c a pk:City ; pk:adminCode ?code .
           OPTIONAL { ?c rdfs:label ?label }
           OPTIONAL { ?c skos:altLabel ?alt }
           OPTIONAL { ?c pk:province ?prov }
           OPTIONAL { ?c pk:level ?level }
           OPTIONAL { ?c pk:parentJurisdiction ?parent }
-        }"""):
+        } }"""):
         iri = row["c"].value
         city = ix.jurisdictions.get(iri)
         if city is None:
@@ -216,14 +216,14 @@ def _cities(store: GraphStore, ix: GraphIndex) -> None:
 
 def _concepts(store: GraphStore, ix: GraphIndex) -> None:
     for row in _select(store, f"""
-        SELECT ?c ?scheme ?label ?broader ?def ?notation WHERE {{
+        SELECT ?c ?scheme ?label ?broader ?def ?notation WHERE {{ GRAPH ?g {{
           ?c skos:inScheme ?scheme .
           VALUES ?scheme {{ <{MEASURE_TYPE_SCHEME}> <{INDUSTRY_SCHEME}> <{INDICATOR_SCHEME}> <{POLICY_TOOL_SCHEME}> }}
           OPTIONAL {{ ?c skos:prefLabel ?label }}
           OPTIONAL {{ ?c skos:broader ?broader }}
           OPTIONAL {{ ?c skos:definition ?def }}
           OPTIONAL {{ ?c skos:notation ?notation }}
-        }}"""):
+        }} }}"""):
         iri, scheme = row["c"].value, row["scheme"].value
         c = ix.concepts.get(iri)
         if c is None:
@@ -240,7 +240,7 @@ def _concepts(store: GraphStore, ix: GraphIndex) -> None:
                 c.label = label.value
     alts: dict[str, list[str]] = defaultdict(list)
     for row in _select(store, """
-        SELECT ?c ?alt WHERE { ?c skos:inScheme ?scheme ; skos:altLabel ?alt }"""):
+        SELECT ?c ?alt WHERE { GRAPH ?g { ?c skos:inScheme ?scheme ; skos:altLabel ?alt } }"""):
         alts[row["c"].value].append(row["alt"].value)
     for c in ix.concepts.values():
         c.label = c.label or c.id
@@ -257,14 +257,14 @@ def _policies(store: GraphStore, ix: GraphIndex) -> None:
     # (pk:stub) with no city and no text, and the contract's Policy.city is
     # non-null.
     for row in _select(store, """
-        SELECT ?p ?title ?num ?issued ?city ?doc ?url ?annexOf WHERE {
+        SELECT ?p ?title ?num ?issued ?city ?doc ?url ?annexOf WHERE { GRAPH ?g {
           ?p a pk:Policy ; pk:sourceDocument ?doc ; pk:city ?city .
           OPTIONAL { ?p dcterms:title ?title }
           OPTIONAL { ?p pk:docNumber ?num }
           OPTIONAL { ?p dcterms:issued ?issued }
           OPTIONAL { ?p dcterms:source ?url }
           OPTIONAL { ?p pk:annexOf ?annexOf }
-        }"""):
+        } }"""):
         iri = row["p"].value
         if iri in ix.policies:
             continue
@@ -274,10 +274,10 @@ def _policies(store: GraphStore, ix: GraphIndex) -> None:
             document=row["doc"].value, url=_v(row["url"]), annex_of_iri=_v(row["annexOf"]),
         )
     for row in _select(store, """
-        SELECT ?p ?rel ?o WHERE {
+        SELECT ?p ?rel ?o WHERE { GRAPH ?g {
           ?p a pk:Policy ; pk:sourceDocument ?doc ; ?rel ?o .
           VALUES ?rel { eli:passed_by dcterms:references }
-        } ORDER BY ?p ?rel ?o"""):
+        } } ORDER BY ?p ?rel ?o"""):
         p = ix.policies.get(row["p"].value)
         if p is None:
             continue
@@ -286,10 +286,10 @@ def _policies(store: GraphStore, ix: GraphIndex) -> None:
             target.append(row["o"].value)
     # level and validity (graph/research_rdf.py): one value each, the first in IRI order
     for row in _select(store, """
-        SELECT ?p ?prop ?v WHERE {
+        SELECT ?p ?prop ?v WHERE { GRAPH ?g {
           ?p a pk:Policy ; pk:sourceDocument ?doc ; ?prop ?v .
           VALUES ?prop { pk:level pk:published pk:validFrom pk:validUntil pk:repealed pk:statedStatus }
-        } ORDER BY ?p ?prop ?v"""):
+        } } ORDER BY ?p ?prop ?v"""):
         p = ix.policies.get(row["p"].value)
         if p is None:
             continue
@@ -305,7 +305,7 @@ _POLICY_PROPS = {"level": "level", "published": "published", "validFrom": "valid
 
 def _measures(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
     for row in _select(store, """
-        SELECT ?m ?code ?title ?text ?policy ?city ?parent ?order ?src ?refines ?kind WHERE {
+        SELECT ?m ?code ?title ?text ?policy ?city ?parent ?order ?src ?refines ?kind WHERE { GRAPH ?g {
           ?m a pk:Measure ; pk:code ?code ; eli:is_part_of ?policy .
           OPTIONAL { ?m dcterms:title ?title }
           OPTIONAL { ?m rdf:value ?text }
@@ -315,7 +315,7 @@ def _measures(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None
           OPTIONAL { ?m pk:source ?src }
           OPTIONAL { ?m pk:refines ?refines }
           OPTIONAL { ?m pk:sectionKind ?kind }
-        }"""):
+        } }"""):
         iri = row["m"].value
         if iri in ix.measures:
             continue
@@ -333,10 +333,10 @@ def _measures(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None
             refines_iri=_v(row["refines"]), section_kind=_v(row["kind"]),
         )
     for row in _select(store, """
-        SELECT ?m ?rel ?o WHERE {
+        SELECT ?m ?rel ?o WHERE { GRAPH ?g {
           ?m a pk:Measure ; ?rel ?o .
           VALUES ?rel { pk:measureType pk:industry pk:involves pk:policyTool }
-        } ORDER BY ?m ?rel ?o"""):
+        } } ORDER BY ?m ?rel ?o"""):
         m = ix.measures.get(row["m"].value)
         if m is None:
             continue
@@ -414,14 +414,14 @@ def _organizations(store: GraphStore, ix: GraphIndex) -> None:
 def _responsibilities(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
     unknown_roles = 0
     for row in _select(store, """
-        SELECT ?r ?org ?m ?role ?basis ?form ?src ?mention ?open WHERE {
+        SELECT ?r ?org ?m ?role ?basis ?form ?src ?mention ?open WHERE { GRAPH ?g {
           ?r a pk:Responsibility ; pk:organization ?org ; pk:measure ?m ; pk:role ?role .
           OPTIONAL { ?r pk:basis ?basis }
           OPTIONAL { ?r pk:form ?form }
           OPTIONAL { ?r pk:source ?src }
           OPTIONAL { ?r pk:mention ?mention }
           OPTIONAL { ?r pk:openEnded ?open }
-        }"""):
+        } }"""):
         iri = row["r"].value
         if iri in ix.responsibilities:
             continue
@@ -444,10 +444,10 @@ def _responsibilities(store: GraphStore, ix: GraphIndex, spans: dict[str, Span])
 
 def _classifications(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
     for row in _select(store, """
-        SELECT ?c ?m ?concept ?src WHERE {
+        SELECT ?c ?m ?concept ?src WHERE { GRAPH ?g {
           ?c a pk:Classification ; pk:measure ?m ; pk:concept ?concept .
           OPTIONAL { ?c pk:source ?src }
-        }"""):
+        } }"""):
         iri = row["c"].value
         src = spans.get(_v(row["src"]) or "")
         if iri not in ix.classifications and src is not None:
@@ -456,11 +456,11 @@ def _classifications(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) 
 
 def _tool_codings(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
     for row in _select(store, """
-        SELECT ?c ?m ?tool ?src ?via WHERE {
+        SELECT ?c ?m ?tool ?src ?via WHERE { GRAPH ?g {
           ?c a pk:PolicyToolCoding ; pk:measure ?m ; pk:concept ?tool .
           OPTIONAL { ?c pk:source ?src }
           OPTIONAL { ?c pk:via ?via }
-        }"""):
+        } }"""):
         iri = row["c"].value
         src = spans.get(_v(row["src"]) or "")
         if iri not in ix.tool_codings and src is not None:
@@ -469,12 +469,12 @@ def _tool_codings(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> 
 
 def _similarities(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
     for row in _select(store, """
-        SELECT ?s ?m ?o ?score ?earlier ?src ?osrc WHERE {
+        SELECT ?s ?m ?o ?score ?earlier ?src ?osrc WHERE { GRAPH ?g {
           ?s a pk:MeasureSimilarity ; pk:measure ?m ; pk:other ?o ; pk:score ?score .
           OPTIONAL { ?s pk:earlier ?earlier }
           OPTIONAL { ?s pk:source ?src }
           OPTIONAL { ?s pk:otherSource ?osrc }
-        }"""):
+        } }"""):
         iri = row["s"].value
         if iri not in ix.similarities:
             ix.similarities[iri] = Similarity(
@@ -485,13 +485,13 @@ def _similarities(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> 
 def _reports(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
     """The extraction report: one row per (document, unexplained passage)."""
     for row in _select(store, """
-        SELECT ?doc ?policy ?error ?measures ?explicit ?span WHERE {
+        SELECT ?doc ?policy ?error ?measures ?explicit ?span WHERE { GRAPH ?g {
           ?r a pk:DocumentReport ; pk:document ?doc ; pk:measureCount ?measures ;
              pk:explicitMeasureCount ?explicit .
           OPTIONAL { ?r pk:policy ?policy }
           OPTIONAL { ?r pk:error ?error }
           OPTIONAL { ?r pk:unexplained ?span }
-        }"""):
+        } }"""):
         doc = row["doc"].value
         report = ix.reports.get(doc)
         if report is None:
@@ -506,9 +506,9 @@ def _reports(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
 
 def _units(store: GraphStore, ix: GraphIndex) -> None:
     for row in _select(store, """
-        SELECT ?label ?family ?factor WHERE {
+        SELECT ?label ?family ?factor WHERE { GRAPH ?g {
           ?u a pk:Unit ; skos:prefLabel ?label ; pk:unitFamily ?family ; pk:factor ?factor .
-        }"""):
+        } }"""):
         label = row["label"].value
         if label not in ix.units:
             ix.units[label] = Unit(label, row["family"].value.rsplit("/", 1)[-1], float(row["factor"].value))
@@ -516,7 +516,7 @@ def _units(store: GraphStore, ix: GraphIndex) -> None:
 
 def _targets(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
     for row in _select(store, """
-        SELECT ?t ?ind ?value ?max ?unit ?year ?kind ?cmp ?concept ?asp ?policy ?city ?m ?src ?fig ?sent WHERE {
+        SELECT ?t ?ind ?value ?max ?unit ?year ?kind ?cmp ?concept ?asp ?policy ?city ?m ?src ?fig ?sent WHERE { GRAPH ?g {
           ?t a pk:Target ; pk:indicator ?ind ; pk:policy ?policy .
           OPTIONAL { ?t rdf:value ?value }
           OPTIONAL { ?t pk:valueMax ?max }
@@ -531,7 +531,7 @@ def _targets(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
           OPTIONAL { ?t pk:source ?src }
           OPTIONAL { ?t pk:figure ?fig }
           OPTIONAL { ?t pk:sentence ?sent }
-        }"""):
+        } }"""):
         iri = row["t"].value
         if iri in ix.targets:
             continue
