@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any, Iterator
 
 import pyoxigraph as ox
@@ -69,6 +70,13 @@ def _pk_name(iri: str | None) -> str | None:
     if iri is None:
         return None
     return iri.rsplit("#", 1)[-1]
+
+
+def keys_in_order(table: Any) -> Sequence[str]:
+    """A table's keys in the index's order, as a sequence: a table on disk (index_file.DiskTable) lists
+    only the page asked for instead of every key; a dict gives a list."""
+    ordered = getattr(table, "ordered_keys", None)
+    return ordered() if ordered is not None else list(table)
 
 
 def in_city_key(name_key: str, city_iri: str) -> str:

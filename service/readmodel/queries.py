@@ -14,13 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from threading import Lock
 
 from graph.model import GOVERNMENT_KINDS  # the rest are what the contract calls "institutions"
 
 from ..errors import QueryError
-from .index import INDICATOR_SCHEME, GraphIndex
+from .index import INDICATOR_SCHEME, GraphIndex, keys_in_order
 from .names import Names, UnknownName, key, unknown
 from .records import City, Concept, Organization, Similarity
 
@@ -107,9 +108,11 @@ class Queries:
 
     # -- organizations ----------------------------------------------------------
     def organizations(self, city: str | None = None, kind: str | None = None,
-                      search: str | None = None) -> list[str]:
+                      search: str | None = None) -> Sequence[str]:
         c = self._city(city)
-        iris = self.ix.orgs_by_city.get(c.iri, []) if c is not None else self.ix.listed_orgs
+        iris = list(self.ix.orgs_by_city.get(c.iri, [])) if c is not None else keys_in_order(self.ix.listed_orgs)
+        if kind is None and not search:
+            return iris  # a page of the index's own order: nothing to read but the page
         orgs = (self.ix.organizations[i] for i in iris)
         if kind is not None:
             orgs = (o for o in orgs if o.kind == kind)
@@ -126,7 +129,7 @@ class Queries:
     # -- responsibilities -------------------------------------------------------
     def responsibilities(self, city: str | None = None, organization: str | None = None,
                          role: str | None = None, basis: str | None = None,
-                         measure_type: str | None = None) -> list[str]:
+                         measure_type: str | None = None) -> Sequence[str]:
         c = self._city(city)
         ix = self.ix
         # start from the narrowest list the filters allow, then filter it
@@ -141,7 +144,7 @@ class Queries:
         elif c is not None:
             iris = list(ix.resp_by_city.get(c.iri, ()))
         else:
-            iris = list(ix.responsibilities)
+            iris = keys_in_order(ix.responsibilities)
         if measure_type is not None:
             mt = self.names.require_measure_type(measure_type)
             typed = set(ix.measures_by_concept.get(mt.iri, ()))
@@ -161,7 +164,7 @@ class Queries:
     # -- measures ------------------------------------------------------------------
     def measures(self, city: str | None = None, organization: str | None = None,
                  measure_type: str | None = None, industry: str | None = None,
-                 institution: str | None = None, text: str | None = None) -> list[str]:
+                 institution: str | None = None, text: str | None = None) -> Sequence[str]:
         c = self._city(city)
         ix = self.ix
         # each filter names a set of measures; intersect the sets, smallest first
@@ -185,7 +188,7 @@ class Queries:
             concept = resolve(name)
             sets.append(ix.measures_by_concept.get(concept.iri, []))
         if not sets:
-            candidates = list(ix.measures)
+            candidates = keys_in_order(ix.measures)
         elif len(sets) == 1 and isinstance(sets[0], list):
             candidates = list(sets[0])
         else:
@@ -283,7 +286,7 @@ class Queries:
         return [s.seen_from(measure_iri) for s in sims if s.score >= min_score]
 
     # -- targets ------------------------------------------------------------------------
-    def targets(self, city: str | None = None, indicator: str | None = None, kind: str | None = None) -> list[str]:
+    def targets(self, city: str | None = None, indicator: str | None = None, kind: str | None = None) -> Sequence[str]:
         """Targets, in city then document order.
 
         ``indicator``: an indicator concept (id or label): its targets and those of
@@ -292,7 +295,7 @@ class Queries:
         """
         c = self._city(city)
         ix = self.ix
-        iris = list(ix.targets_by_city.get(c.iri, [])) if c is not None else list(ix.targets)
+        iris = list(ix.targets_by_city.get(c.iri, [])) if c is not None else keys_in_order(ix.targets)
         if indicator:
             concept = self.check_indicator(indicator)
             if concept is not None:

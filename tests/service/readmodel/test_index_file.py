@@ -119,3 +119,18 @@ def test_an_index_read_from_a_remote_engine_moves_to_a_file_of_its_own(memory_in
     files = list((tmp_path / "remote").glob("index-*.sqlite"))
     assert len(files) == 1
     assert isinstance(moved.measures, DiskTable) and dict(moved.measures.items()) == memory_index.measures
+
+
+def test_a_page_of_keys_reads_only_the_page(memory_index, path):
+    disk, _ = open_index(path)
+    keys = disk.responsibilities.ordered_keys()
+    every = list(memory_index.responsibilities)
+    assert len(keys) == len(every) and list(keys) == every
+    assert keys[3:13] == every[3:13] and keys[-2:] == every[-2:] and keys[5:5] == []
+    assert keys[0] == every[0] and keys[-1] == every[-1] and keys[::50] == every[::50]
+    with pytest.raises(IndexError):
+        keys[len(every)]
+    # the queries page through it as through a list
+    mem, dsk = Queries(memory_index), Queries(disk)
+    assert list(dsk.responsibilities()) == list(mem.responsibilities())
+    assert list(dsk.measures()) == list(mem.measures()) and list(dsk.organizations()) == list(mem.organizations())
