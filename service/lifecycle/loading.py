@@ -18,10 +18,11 @@ import time
 from pathlib import Path
 
 from ..readmodel.index import load_index
-from ..readmodel.index_file import moved_to_disk
+from ..readmodel.index_file import remote_index_on_disk
 from ..readmodel.queries import Queries
 from ..readmodel.state import GraphState
 from ..store.embedded import OxigraphStore
+from ..store.remote import RemoteStore
 
 from .. import settings
 
@@ -121,13 +122,12 @@ def load_graph(data: Path | None = None) -> GraphState:
                      time.perf_counter() - started, startup_cache.last_status)
             return graph
     store, origin = open_store(data)
-    index = load_index(store)
-    if data is None and settings.get("POLICYKG_STORE") and startup_cache.enabled() \
-            and not settings.get("POLICYKG_INDEX_IN_MEMORY"):
-        # a worker over a remote engine: the index it read goes to a file of its own, read as the
-        # start-up cache's is, so that its memory does not hold the corpus
-        index = moved_to_disk(index, startup_cache.cache_root() / "remote")
-        startup_cache.release_memory()
+    if isinstance(store, RemoteStore) and startup_cache.enabled() and not settings.get("POLICYKG_INDEX_IN_MEMORY"):
+        # a worker over a remote engine: a child reads the index into a file of this worker's own, read
+        # as the start-up cache's is, so that the worker's memory does not hold the corpus
+        index = remote_index_on_disk(store.url, startup_cache.cache_root() / "remote")
+    else:
+        index = load_index(store)
     log.info("loaded %s: %d triples, %d documents, %d measures in %.2fs (%d store queries)",
              origin, index.triple_count, len(index.documents), len(index.measures),
              time.perf_counter() - started, index.load_round_trips)

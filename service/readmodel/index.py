@@ -709,6 +709,9 @@ def _derive(ix: GraphIndex) -> None:
                 in_city = ix.org_names_in_city.setdefault(in_city_key(k, c), [])
                 if o.iri not in in_city:
                     in_city.append(o.iri)
+    for table in (ix.org_names, ix.org_names_in_city):  # one order whatever order the engine answered in
+        for bucket in table.values():
+            bucket.sort()
 
     for table in (ix.jurisdictions, ix.policies, ix.measures, ix.organizations, ix.concepts, ix.targets):
         for iri, rec in table.items():  # type: ignore[attr-defined]

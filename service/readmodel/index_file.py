@@ -220,12 +220,27 @@ def open_index(path: Path, in_memory: bool = False) -> tuple[GraphIndex, dict[st
     return ix, meta
 
 
-def moved_to_disk(ix: GraphIndex, directory: Path) -> GraphIndex:
-    """``ix`` written to a file of this process in ``directory`` (removed at exit) and opened from it:
-    what a worker over a remote engine keeps instead of the index in memory (lifecycle/loading.py)."""
+def _write_remote_index(url: str, path: str) -> None:
+    """In a child process: read the index from the engine at ``url`` and write it to ``path``."""
+    from ..store.remote import RemoteStore
+    from .index import load_index
+
+    write_index(load_index(RemoteStore(url)), Path(path))
+
+
+def remote_index_on_disk(url: str, directory: Path) -> GraphIndex:
+    """The index of the engine at ``url``, read by a child process into a file of this process in
+    ``directory`` (removed at exit) and opened from it: a worker over a remote engine never holds the
+    corpus, not even while reading it (freed, its memory would stay fragmented in the worker).
+
+    The child is spawned, not forked: the worker may already run threads."""
+    import multiprocessing
+
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"index-{os.getpid()}-{id(ix):x}.sqlite"
-    write_index(ix, path)
+    path = directory / f"index-{os.getpid()}-{threading.get_ident():x}.sqlite"
     atexit.register(path.unlink, missing_ok=True)
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(1) as pool:  # a pool hands the child's exception back, with its message
+        pool.apply(_write_remote_index, (url, str(path)))
     return open_index(path)[0]

@@ -112,6 +112,20 @@ def remote_client(loaded, pytestconfig):
 # -- the store itself ------------------------------------------------------------------
 
 
+def test_a_worker_keeps_the_remote_index_in_a_file_of_its_own(loaded, tmp_path):
+    """serve --store: a child reads the index from the engine into a file the worker reads from."""
+    from service.readmodel.index_file import DiskTable, remote_index_on_disk
+
+    embedded = load_index(OxigraphStore.from_file(DATASET_PATH))
+    on_disk = remote_index_on_disk(loaded.query_url, tmp_path)
+    assert len(list(tmp_path.glob("index-*.sqlite"))) == 1
+    assert isinstance(on_disk.measures, DiskTable)
+    for table in ("measures", "responsibilities", "organizations", "type_city_measures", "org_names"):
+        assert dict(getattr(on_disk, table).items()) == getattr(embedded, table), table
+    with pytest.raises(StoreError):  # the child's failure reaches the worker, with what went wrong
+        remote_index_on_disk(f"http://127.0.0.1:{free_port()}/query", tmp_path / "unreachable")
+
+
 def test_endpoints_are_derived_for_the_common_engines():
     assert _derive("http://h:7878/query", "data") == "http://h:7878/store"
     assert _derive("http://h:7878/query", "update") == "http://h:7878/update"

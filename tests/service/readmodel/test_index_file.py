@@ -110,27 +110,3 @@ def test_a_file_of_another_format_is_refused(path, tmp_path):
     con.close()
     with pytest.raises(ValueError, match="format"):
         open_index(other)
-
-
-def test_an_index_read_from_a_remote_engine_moves_to_a_file_of_its_own(memory_index, tmp_path):
-    from service.readmodel.index_file import moved_to_disk
-
-    moved = moved_to_disk(memory_index, tmp_path / "remote")
-    files = list((tmp_path / "remote").glob("index-*.sqlite"))
-    assert len(files) == 1
-    assert isinstance(moved.measures, DiskTable) and dict(moved.measures.items()) == memory_index.measures
-
-
-def test_a_page_of_keys_reads_only_the_page(memory_index, path):
-    disk, _ = open_index(path)
-    keys = disk.responsibilities.ordered_keys()
-    every = list(memory_index.responsibilities)
-    assert len(keys) == len(every) and list(keys) == every
-    assert keys[3:13] == every[3:13] and keys[-2:] == every[-2:] and keys[5:5] == []
-    assert keys[0] == every[0] and keys[-1] == every[-1] and keys[::50] == every[::50]
-    with pytest.raises(IndexError):
-        keys[len(every)]
-    # the queries page through it as through a list
-    mem, dsk = Queries(memory_index), Queries(disk)
-    assert list(dsk.responsibilities()) == list(mem.responsibilities())
-    assert list(dsk.measures()) == list(mem.measures()) and list(dsk.organizations()) == list(mem.organizations())
