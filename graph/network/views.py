@@ -117,7 +117,8 @@ def _workload(g: nx.Graph, corpus: Corpus, measures: list[Measure]) -> None:
     for m in measures:
         seen: set[tuple[str, str]] = set()
         for r in corpus.resp_by_measure.get(m.iri, ()):
-            if r.organization_iri in counts and (r.organization_iri, r.role) not in seen:
+            # SUPERVISING assesses the measure: oversight, not a share of its work
+            if r.organization_iri in counts and r.role in ROLE_RANK and (r.organization_iri, r.role) not in seen:
                 seen.add((r.organization_iri, r.role))
                 counts[r.organization_iri][r.role] += 1
     for n, c in counts.items():
@@ -208,7 +209,7 @@ def city_institution(corpus: Corpus, measures: list[Measure]) -> _Built:
             o = corpus.organizations.get(r.organization_iri)
             if o is not None and o.is_institution:
                 out.cite(m.city_iri, o.iri, (r.iri,))
-                if o.iri not in roles or ROLE_RANK[r.role] < ROLE_RANK.get(roles[o.iri][0], 9):
+                if o.iri not in roles or ROLE_RANK.get(r.role, 9) < ROLE_RANK.get(roles[o.iri][0], 9):
                     roles[o.iri] = (r.role, r.source)
         for i in m.institutions:  # named in the text: involvement, not responsibility
             if i in corpus.organizations and corpus.organizations[i].is_institution:

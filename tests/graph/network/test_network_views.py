@@ -122,3 +122,26 @@ def test_views_are_deterministic(corpus, names):
     assert list(a.graph.nodes(data=True)) == list(b.graph.nodes(data=True))
     assert list(a.graph.edges(data=True)) == list(b.graph.edges(data=True))
     assert a.subjects == b.subjects
+
+
+def test_a_supervising_body_is_no_share_of_the_work(corpus, names):
+    # 考核 / 督办: SUPERVISING is a role of its own; the views that count work (lead, responsible,
+    # cooperating) leave it out instead of failing on it (a KeyError answered centralOrganizations
+    # with an internal error on a corpus that has oversight)
+    from dataclasses import replace
+
+    from graph.network.analytics import analyze
+    from graph.network.records import Corpus
+
+    base = [r for r in corpus.responsibilities if r.basis == "EXPLICIT"]
+    lead = next(r for r in base if r.role == "LEAD")
+    supervising = [replace(r, iri=r.iri + "-supervising", role="SUPERVISING") for r in base[:40]]
+    with_oversight = Corpus(corpus.cities, corpus.concepts, corpus.organizations, corpus.measures,
+                            corpus.responsibilities + supervising, corpus.classifications, corpus.jurisdictions)
+    plain = build_view(corpus, Filters(view="co-responsibility"), names).graph
+    g = build_view(with_oversight, Filters(view="co-responsibility"), Names(with_oversight)).graph
+    node = lead.organization_iri
+    assert {k: g.nodes[node][k] for k in ("lead", "responsible", "cooperating")} == \
+        {k: plain.nodes[node][k] for k in ("lead", "responsible", "cooperating")}
+    build_view(with_oversight, Filters(view="city-institution"), Names(with_oversight))
+    analyze(with_oversight)  # centralOrganizations' analytics
