@@ -24,6 +24,7 @@ from typing import Any
 from ..errors import QueryError
 from ..readmodel.index import INDUSTRY_SCHEME, MEASURE_TYPE_SCHEME
 from ..readmodel.names import key
+from ..readmodel.records import Organization
 from .common import (
     Header,
     concept_header,
@@ -153,6 +154,25 @@ def _tool_columns(ix: Any, level: str) -> tuple[list[str], dict[str, str]]:
     return [t.iri for t in tools if t.broader_iri is not None], {t.iri: t.iri for t in tools}
 
 
+@dataclass(frozen=True, slots=True)
+class _Coded:
+    """What the policy-tool matrices read of a measure coded with a tool."""
+
+    iri: str
+    city_iri: str
+    policy_tool_iris: tuple[str, ...]
+    measure_type_iris: tuple[str, ...]
+
+
+def _coded_measures(g: Any) -> list[_Coded]:
+    """The measures coded with some policy tool, once per graph: the matrices read these instead of every
+    record of the index (which, on disk, meant decoding every measure per request)."""
+    def make(g: Any) -> list[_Coded]:
+        return [_Coded(m.iri, m.city_iri, tuple(m.policy_tool_iris), tuple(m.measure_type_iris))
+                for m in g.index.measures.values() if m.policy_tool_iris]
+    return derived(g, "coded_measures", make)
+
+
 def city_policy_tools(g: Any, level: str = "TOOL", cities: list[str] | None = None) -> CountMatrix:
     """City × policy tool: measures of each city coded with each tool (``level="TYPE"``: each type).
     The same counts as ``graph.policy_tools.city_tool_matrix`` over the built dataset."""
@@ -161,7 +181,7 @@ def city_policy_tools(g: Any, level: str = "TOOL", cities: list[str] | None = No
     city_iris = _cities_of(g, cities)
     wanted = set(city_iris)
     cell: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for m in ix.measures.values():
+    for m in _coded_measures(g):
         if m.city_iri in wanted:
             for t in m.policy_tool_iris:
                 if t in place:
@@ -181,7 +201,7 @@ def policy_tool_families(g: Any, level: str = "TOOL", cities: list[str] | None =
     families = [c.iri for c in sorted((c for c in ix.measure_types() if c.broader_iri is None), key=lambda c: c.id)]
     family_of = {c.iri: c.broader_iri or c.iri for c in ix.measure_types()}
     cell: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for m in ix.measures.values():
+    for m in _coded_measures(g):
         if m.city_iri not in wanted:
             continue
         fams = {family_of[t] for t in m.measure_type_iris if t in family_of}
@@ -410,6 +430,14 @@ class _Workload:
             m = ix.measures.get(r.measure_iri)
             if m is not None:
                 self.data[r.organization_iri][m.city_iri][r.role][r.basis].add(m.iri)
+        # what a ranking shows of each organization, read once: a request then fetches no record
+        # (on disk, fetching every organization of the corpus per request cost most of its time)
+        dts = department_types(g)
+        self.orgs: dict[str, tuple[Organization, str | None]] = {}
+        for iri in self.data:
+            o = ix.organizations.get(iri)
+            if o is not None:
+                self.orgs[iri] = (o, dts.of(o))
 
 
 def workload(g: Any, city: str | None = None, kind: str | None = None, department_type: str | None = None,
@@ -420,8 +448,8 @@ def workload(g: Any, city: str | None = None, kind: str | None = None, departmen
     ``department_type`` a department type (科技局, dt:finance …); ``basis`` EXPLICIT (the
     default), INHERITED, or None for both; ``collectives`` keeps collective references such as 各有关单位.
     """
-    ix = g.index
-    data = derived(g, "workload", _Workload).data
+    work = derived(g, "workload", _Workload)
+    data = work.data
     dts = department_types(g)
     city_iri = None
     if city is not None:
@@ -436,11 +464,11 @@ def workload(g: Any, city: str | None = None, kind: str | None = None, departmen
             return []
     rows = []
     for org_iri, by_city in data.items():
-        o = ix.organizations.get(org_iri)
+        o, group = work.orgs.get(org_iri, (None, None))
         if o is None or (kind is not None and o.kind != kind) or (not collectives and o.kind == "COLLECTIVE"
                                                                   and kind != "COLLECTIVE"):
             continue
-        if gid is not None and dts.of(o) != gid:
+        if gid is not None and group != gid:
             continue
         sets: dict[str, set[str]] = defaultdict(set)
         explicit: set[str] = set()
@@ -457,7 +485,6 @@ def workload(g: Any, city: str | None = None, kind: str | None = None, departmen
         every = sets["LEAD"] | sets["RESPONSIBLE"] | sets["COOPERATING"]
         if not every:
             continue
-        group = dts.of(o)
         rows.append(WorkloadRow(0, org_iri, o.name, o.kind, dts.headers.get(group), o.city_iri,
                                 len(sets["LEAD"]), len(sets["RESPONSIBLE"]), len(sets["COOPERATING"]),
                                 len(sets["LEAD"] | sets["RESPONSIBLE"]), len(every), len(explicit)))

@@ -56,6 +56,23 @@ class SharedMeasure:
         return out
 
 
+class _Records(Sequence):
+    """The records of the first ``n`` keys of a table, read only when asked for (a page of them)."""
+
+    def __init__(self, table, keys: Sequence[str], n: int) -> None:
+        self._table, self._keys, self._n = table, keys, n
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self._table[k] for k in self._keys[slice(*i.indices(self._n))]]
+        if not -self._n <= i < self._n:
+            raise IndexError(i)
+        return self._table[self._keys[i % self._n]]
+
+
 class Queries:
     def __init__(self, ix: GraphIndex) -> None:
         self.ix = ix
@@ -261,21 +278,30 @@ class Queries:
         return out
 
     # -- text reuse -----------------------------------------------------------------------
-    def text_reuse(self, cities: list[str] | None = None, min_score: float = 0.8) -> list[Similarity]:
+    def text_reuse(self, cities: list[str] | None = None, min_score: float = 0.8) -> Sequence[Similarity]:
         """Pairs of near-copy measures scoring at least ``min_score``, best first; with ``cities``, pairs
         whose two measures are both of those cities (one city: reuse within its own documents)."""
         _check_score(min_score)
         ix = self.ix
-        wanted: set[str] | None = None
-        if cities is not None:
-            wanted = {c.iri for c in self.names.require_cities(cities, "cities") or []}
-        out = []
-        for s in ix.similarities.values():
-            if s.score < min_score:
-                break  # best first
-            if wanted is None or (ix.measures[s.measure_iri].city_iri in wanted
-                                  and ix.measures[s.other_iri].city_iri in wanted):
-                out.append(s)
+        if cities is None:
+            # best first: the pairs scoring min_score or more are a prefix of the index's order; its
+            # end is found by bisection and only the page asked for is read
+            keys = keys_in_order(ix.similarities)
+            lo, hi = 0, len(keys)
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if ix.similarities[keys[mid]].score >= min_score:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            return _Records(ix.similarities, keys, lo)
+        wanted = {c.iri for c in self.names.require_cities(cities, "cities") or []}
+        # the pairs the cities' own measures are in, not every pair of the corpus
+        iris = {i for c in wanted for m in ix.measures_by_city.get(c, ()) for i in ix.measures[m].similarity_iris}
+        out = [s for s in (ix.similarities[i] for i in iris) if s.score >= min_score
+               and ix.measures[s.measure_iri].city_iri in wanted and ix.measures[s.other_iri].city_iri in wanted]
+        pos = ix.measure_pos
+        out.sort(key=lambda s: (-s.score, pos[s.measure_iri], pos[s.other_iri]))  # the index's order (_derive)
         return out
 
     def similar_measures(self, measure_iri: str, min_score: float = 0.8) -> list[Similarity]:

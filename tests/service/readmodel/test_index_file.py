@@ -110,3 +110,32 @@ def test_a_file_of_another_format_is_refused(path, tmp_path):
     con.close()
     with pytest.raises(ValueError, match="format"):
         open_index(other)
+
+
+@pytest.fixture(scope="module")
+def reuse_index(toolkit_corpus) -> GraphIndex:
+    """The seeds and the toolkit's documents: a city's plan copies three 承德 measures (text reuse)."""
+    return load_index(OxigraphStore.from_quads(toolkit_corpus.quads))
+
+
+def test_text_reuse_reads_only_what_it_answers_and_answers_the_same(reuse_index, tmp_path):
+    write_index(reuse_index, tmp_path / "index.sqlite")
+    disk, _ = open_index(tmp_path / "index.sqlite")
+    ix = reuse_index
+    assert len(ix.similarities) > 0
+    copying = {ix.measures[s.measure_iri].city_iri for s in ix.similarities.values()} | \
+        {ix.measures[s.other_iri].city_iri for s in ix.similarities.values()}
+    names = [ix.cities[c].name for c in sorted(copying)]
+
+    def every_pair(wanted, min_score):  # the whole list, filtered: what the answer must equal
+        return [s for s in ix.similarities.values() if s.score >= min_score and (
+            wanted is None or {ix.measures[s.measure_iri].city_iri, ix.measures[s.other_iri].city_iri} <= wanted)]
+
+    for queries in (Queries(ix), Queries(disk)):
+        for cities in (None, names, names[:1], ["常州"]):
+            wanted = None if cities is None else {queries.names.city(c).iri for c in cities}
+            for min_score in (0.0, 0.8, 0.9, 1.0):
+                found = queries.text_reuse(cities, min_score)
+                assert list(found) == every_pair(wanted, min_score), (cities, min_score)
+                assert list(found[:2]) == every_pair(wanted, min_score)[:2]
+    assert any(Queries(disk).text_reuse(names, 0.8))
