@@ -76,6 +76,8 @@ class BuildCache:
         self._db.execute("PRAGMA synchronous=OFF")  # a cache: a torn write only costs a re-extraction
         self._db.execute("CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, summary BLOB, facts BLOB)")
         self._db.execute("CREATE TABLE IF NOT EXISTS graphs (key TEXT PRIMARY KEY, triples INTEGER, trig BLOB)")
+        # corpus-level state one build leaves the next: the output's layout, text reuse's scores
+        self._db.execute("CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value BLOB)")
         self._used_facts: set[str] = set()
         self._used_graphs: set[str] = set()
         self._db.execute("BEGIN")
@@ -107,9 +109,25 @@ class BuildCache:
         self._used_graphs.add(key)
         return row[0], zlib.decompress(row[1])
 
+    def graph_triples(self, key: str) -> int | None:
+        """A graph's triple count without its TriG (its bytes are copied from the previous output)."""
+        row = self._db.execute("SELECT triples FROM graphs WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        self._used_graphs.add(key)
+        return row[0]
+
     def put_graph(self, key: str, triples: int, trig: bytes) -> None:
         self._used_graphs.add(key)
         self._db.execute("INSERT OR REPLACE INTO graphs VALUES (?, ?, ?)", (key, triples, zlib.compress(trig, 1)))
+
+    # -- what the corpus as a whole left for the next build (replaced by each build, never pruned)
+    def state(self, name: str) -> Any | None:
+        row = self._db.execute("SELECT value FROM state WHERE name = ?", (name,)).fetchone()
+        return None if row is None else _unpack(row[0])
+
+    def put_state(self, name: str, value: Any) -> None:
+        self._db.execute("INSERT OR REPLACE INTO state VALUES (?, ?)", (name, _pack(value)))
 
     def close(self, prune: bool = True) -> None:
         """Commit; with ``prune``, drop what this build did not use."""

@@ -98,6 +98,7 @@ class StreamResult:
     refused: dict[str, str] = field(default_factory=dict)
     extracted: int = 0  # documents extracted in this build (the others came from the cache)
     graphs_made: int = 0  # named graphs made in this build (the others copied from the cache)
+    graphs_copied: int = 0  # of those not made, copied by byte range from the previous output
 
 
 def _summarize(facts: DocumentFacts, key: str, city: City, names: tuple[str, ...]) -> DocumentSummary:
@@ -138,7 +139,7 @@ class _Extraction:
             self._extractor = Extractor(schemes, OrgResolver(schemes, self.gazetteer))
         return self._extractor
 
-    def run(self) -> None:
+    def run(self, jobs: int = 1) -> None:
         manifest = load_manifest(self.raw_dir)
         self.warnings.extend(manifest.problems)
         listed = {e.file for e in manifest.entries}
@@ -282,16 +283,20 @@ def _write_text(s: DocumentSummary, cache: BuildCache, texts: Path) -> None:
 
 
 def stream_corpus(raw_dir: Path, out: BinaryIO, cache_path: Path | None = None, texts_dir: Path | None = None,
-                  progress: Progress | None = None, reuse: bool = True) -> StreamResult:
+                  progress: Progress | None = None, reuse: bool = True, previous: Path | None = None,
+                  jobs: int = 1) -> StreamResult:
     """Write the corpus's TriG to ``out`` graph by graph; the bytes ``serialize_trig(build_corpus(...))`` gives.
 
     ``cache_path``: the SQLite file of graph/build_cache.py (None: a cache for this build only).
     ``texts_dir``: where each built document's extracted text is kept (``<dataset dir>/text``).
+    ``previous``: the file ``out`` will replace (``out`` a file too): the graphs it holds unchanged
+    are copied from it, and ``out``'s layout is kept in the cache for the next build.
+    ``jobs``: processes extracting documents (graph/extract_pool.py); the bytes do not depend on it.
     """
     with _no_cyclic_gc():
         cache = BuildCache(cache_path)
         try:
-            result = _stream(raw_dir, out, cache, texts_dir, progress, reuse)
+            result = _stream(raw_dir, out, cache, texts_dir, progress, reuse, previous, jobs)
         except BaseException:
             cache.close(prune=False)
             raise
@@ -299,9 +304,9 @@ def stream_corpus(raw_dir: Path, out: BinaryIO, cache_path: Path | None = None, 
         return result
 
 
-def _stream(raw_dir, out, cache, texts_dir, progress, reuse) -> StreamResult:
+def _stream(raw_dir, out, cache, texts_dir, progress, reuse, previous, jobs) -> StreamResult:
     ex = _Extraction(raw_dir, cache, progress)
-    ex.run()
+    ex.run(jobs)
     summaries, gazetteer = ex.summaries, ex.gazetteer
     by_file = {s.file: s for s in summaries}
     ln = _link(summaries, gazetteer, reuse)
@@ -328,11 +333,17 @@ def _stream(raw_dir, out, cache, texts_dir, progress, reuse) -> StreamResult:
         makers.setdefault(str(ID[REPORT_GRAPH_NAME]), []).append(lambda: (
             digest("report", code, reports), lambda: report_quads(reports)))
 
-    out.write(trig_prefixes().encode("utf-8"))
-    triples = made = 0
+    writer = _Output(out, previous, cache.state(_LAYOUT) if previous is not None else None)
+    writer.write(trig_prefixes().encode("utf-8"))
+    triples = made = copied = 0
     for iri in sorted(makers):
         parts = [maker() for maker in makers[iri]]
         key = digest("graph", code, iri, [k for k, _ in parts])
+        if writer.can_copy(key) and (count := cache.graph_triples(key)) is not None:
+            writer.copy(key)
+            triples += count
+            copied += 1
+            continue
         hit = cache.graph(key)
         if hit is None:
             quads: set[Quad] = set()
@@ -343,7 +354,10 @@ def _stream(raw_dir, out, cache, texts_dir, progress, reuse) -> StreamResult:
             cache.put_graph(key, *hit)
             made += 1
         triples += hit[0]
-        out.write(hit[1])
+        writer.write(hit[1], key)
+    layout = writer.finish()
+    if layout is not None:
+        cache.put_state(_LAYOUT, layout)
     if texts_dir is not None:
         texts_dir.mkdir(parents=True, exist_ok=True)
         keep = set()
@@ -356,7 +370,105 @@ def _stream(raw_dir, out, cache, texts_dir, progress, reuse) -> StreamResult:
     warnings = ex.warnings + ln.warnings
     errors = [f"{file}: {why}" for file, why in ex.refused.items()]
     cities = {s.city.code: s.city for s in summaries}
-    return StreamResult(len(summaries), triples, cities, errors, warnings, ex.refused, ex.extracted, made)
+    return StreamResult(len(summaries), triples, cities, errors, warnings, ex.refused, ex.extracted, made,
+                        copied)
+
+
+_LAYOUT = "output-layout"
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where each graph's bytes are in the file a build wrote, and which file that is
+    (its size, modification time and inode: a file written over since is not trusted)."""
+
+    identity: tuple[int, int, int, int]
+    ranges: dict[str, tuple[int, int]]  # graph key -> (offset, length)
+
+
+def _identity(st: os.stat_result) -> tuple[int, int, int, int]:
+    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev)
+
+
+class _Output:
+    """The TriG being written, with each graph's range recorded; a graph the previous output
+    holds under the same key is copied from it by byte range (runs of unchanged graphs as one
+    copy, in the kernel when the file system allows), not decompressed and written again."""
+
+    def __init__(self, out: BinaryIO, previous: Path | None, layout: _Layout | None) -> None:
+        self.out, self.at = out, 0
+        self.ranges: dict[str, tuple[int, int]] = {}
+        self._src = None
+        self._pending: tuple[int, int] | None = None  # (offset, end) in the previous file, not copied yet
+        try:
+            self._fd = out.fileno()
+            out.flush()  # from here on, bytes go to the descriptor
+        except (AttributeError, OSError, ValueError):  # io.BytesIO: through its write
+            self._fd = None
+        self.recording = previous is not None and self._fd is not None
+        if self.recording and layout is not None:
+            try:
+                src = open(previous, "rb")
+            except OSError:
+                return
+            if _identity(os.fstat(src.fileno())) == layout.identity:
+                self._src, self._old = src, layout.ranges
+            else:
+                src.close()
+
+    def can_copy(self, key: str) -> bool:
+        return self._src is not None and key in self._old
+
+    def copy(self, key: str) -> None:
+        offset, length = self._old[key]
+        if self._pending is not None and self._pending[1] == offset:
+            self._pending = (self._pending[0], offset + length)
+        else:
+            self._flush_copy()
+            self._pending = (offset, offset + length)
+        self.ranges[key] = (self.at, length)
+        self.at += length
+
+    def write(self, data: bytes, key: str | None = None) -> None:
+        self._flush_copy()
+        self._put(data)
+        if key is not None:
+            self.ranges[key] = (self.at, len(data))
+        self.at += len(data)
+
+    def _put(self, data: bytes) -> None:
+        if self._fd is None:
+            self.out.write(data)
+            return
+        view = memoryview(data)  # the descriptor itself: a copy below moves its position, not the buffer's
+        while view:
+            view = view[os.write(self._fd, view):]
+
+    def _flush_copy(self) -> None:
+        if self._pending is None:
+            return
+        offset, end = self._pending
+        self._pending = None
+        while offset < end:
+            try:
+                n = os.copy_file_range(self._src.fileno(), self._fd, end - offset, offset)
+            except OSError:  # another file system, an old kernel: through a buffer
+                n = 0
+            if n <= 0:
+                n = len(chunk := os.pread(self._src.fileno(), min(end - offset, 8 << 20), offset))
+                if not n:
+                    raise OSError(f"{self._src.name}: shorter than the build cache recorded")
+                self._put(chunk)
+            offset += n
+
+    def finish(self) -> _Layout | None:
+        """The new file's layout (None when it is not a file a next build can copy from)."""
+        self._flush_copy()
+        if self._src is not None:
+            self._src.close()
+        if not self.recording:
+            return None
+        return _Layout(_identity(os.fstat(self._fd)), self.ranges)
 
 
 def build_cache_path(dataset: Path) -> Path:
@@ -365,13 +477,14 @@ def build_cache_path(dataset: Path) -> Path:
 
 
 def write_trig(raw_dir: Path, target: Path, cache: bool = True, progress: Progress | None = None,
-               texts: bool = True) -> StreamResult:
+               texts: bool = True, jobs: int = 1) -> StreamResult:
     """Build into ``target`` atomically (a reader never sees half a file), texts beside it."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp")
     with open(tmp, "wb") as out:
         result = stream_corpus(raw_dir, out, build_cache_path(target) if cache else None,
-                               target.parent / TEXT_DIR if texts else None, progress)
+                               target.parent / TEXT_DIR if texts else None, progress,
+                               previous=target if cache else None, jobs=jobs)
     os.replace(tmp, target)
     return result
 

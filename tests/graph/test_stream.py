@@ -75,8 +75,10 @@ def test_one_document_added_changed_or_removed_rebuilds_it_and_its_dependents_on
     assert first.extracted == first.documents and build_cache_path(target).exists()
     assert target.read_bytes() == _streamed(raw)
 
-    again = write_trig(raw, target)  # nothing changed: nothing extracted, nothing made
+    again = write_trig(raw, target)  # nothing changed: nothing extracted, nothing made, all copied by range
     assert (again.extracted, again.graphs_made) == (0, 0)
+    assert again.graphs_copied == first.documents + 2  # the schemes and the report too
+    assert target.read_bytes() == _streamed(raw)
     assert trig_matches(raw, target)
 
     # removed: the main plan of an annex (the annex's links go) — nothing is extracted again
@@ -92,6 +94,7 @@ def test_one_document_added_changed_or_removed_rebuilds_it_and_its_dependents_on
     added = write_trig(raw, target)
     assert added.extracted == 1 and added.documents == first.documents
     assert 3 <= added.graphs_made < first.documents
+    assert added.graphs_copied == first.documents + 2 - added.graphs_made  # the rest by byte range
     assert target.read_bytes() == _streamed(raw)
     assert (raw.parent / "text" / "beijing-2023-plan.txt.txt").exists()
 
@@ -102,3 +105,14 @@ def test_one_document_added_changed_or_removed_rebuilds_it_and_its_dependents_on
     assert changed.extracted == 1 and changed.graphs_made < first.documents
     assert target.read_bytes() == _streamed(raw)
     assert not trig_matches(raw, target.with_name("other.trig"))
+
+
+def test_an_output_written_over_since_is_not_copied_from(genre_copy):
+    raw = genre_copy
+    target = raw.parent / "policykg.trig"
+    write_trig(raw, target)
+    good = target.read_bytes()
+    target.write_bytes(good.replace(b"@prefix", b"@PREFIX", 1))  # same size, another file now
+    again = write_trig(raw, target)
+    assert (again.graphs_made, again.graphs_copied) == (0, 0)  # every graph from the cache's own copy
+    assert target.read_bytes() == good
