@@ -46,7 +46,8 @@ from .orgs import OrgResolver
 from .rdf import REPORT_GRAPH_NAME, CorpusLinks, Quad, document_quads, graph_iri, report_quads
 from .report import DocumentReport, document_report, refused_report
 from .research_rdf import city_names, toolkit_quads
-from .reuse import Compared, Similarity, SimilarityTable, compared, compared_table, document_measure_texts
+from .reuse import (Compared, Overlaps, Similarity, SimilarityTable, compared, compared_table,
+                    document_measure_texts)
 from .schemes import load_schemes
 from .textio import DocumentError, read_document
 from .trig import graph_text, trig_prefixes
@@ -204,7 +205,7 @@ class _Links:
     warnings: list[str]
 
 
-def _link(summaries: list[DocumentSummary], gazetteer, reuse: bool) -> _Links:
+def _link(summaries: list[DocumentSummary], gazetteer, reuse: bool, known: Overlaps | None = None) -> _Links:
     by_file = {s.file: s for s in summaries}
     warnings: list[str] = []
     refines: dict[str, dict[str, str]] = {}
@@ -232,7 +233,7 @@ def _link(summaries: list[DocumentSummary], gazetteer, reuse: bool) -> _Links:
             group = main.file if main else s.file
             texts.append(replace(s.measures, measures=tuple(replace(t, date=date, group=group)
                                                              for t in s.measures.measures)))
-    sims = compared_table(texts)
+    sims = compared_table(texts, known=known)
     del texts
     impl: dict[str, list[Implementation]] = {}
     for i in implementations_of([s.citing for s in summaries], gazetteer):
@@ -309,7 +310,10 @@ def _stream(raw_dir, out, cache, texts_dir, progress, reuse, previous, jobs) -> 
     ex.run(jobs)
     summaries, gazetteer = ex.summaries, ex.gazetteer
     by_file = {s.file: s for s in summaries}
-    ln = _link(summaries, gazetteer, reuse)
+    code = code_version()
+    known = cache.state(_OVERLAPS)  # (code version, Overlaps) of the last build
+    ln = _link(summaries, gazetteer, reuse, known[1] if known and known[0] == code else None)
+    cache.put_state(_OVERLAPS, (code, ln.similarities.overlaps))
     for s in summaries:
         s.measures = None  # text reuse is done: the largest part of a summary goes
     reports = sorted([s.report for s in summaries] + [refused_report(f, why) for f, why in ex.refused.items()],
@@ -318,7 +322,6 @@ def _stream(raw_dir, out, cache, texts_dir, progress, reuse, previous, jobs) -> 
     # every named graph, in IRI order, and how it is made (two documents may share a graph's IRI):
     # a maker gives the graph's cache key and what makes its quads, when its turn comes
     makers: dict[str, list[Callable[[], tuple[str, Callable[[], set[Quad]]]]]] = {}
-    code = code_version()
 
     def document(s: DocumentSummary):
         similar = ln.similarities.for_document(s.file)
@@ -375,6 +378,7 @@ def _stream(raw_dir, out, cache, texts_dir, progress, reuse, previous, jobs) -> 
 
 
 _LAYOUT = "output-layout"
+_OVERLAPS = "reuse-overlaps"
 
 
 @dataclass(frozen=True)

@@ -116,3 +116,25 @@ def test_an_output_written_over_since_is_not_copied_from(genre_copy):
     again = write_trig(raw, target)
     assert (again.graphs_made, again.graphs_copied) == (0, 0)  # every graph from the cache's own copy
     assert target.read_bytes() == good
+
+
+def test_text_reuse_across_incremental_builds_gives_the_bytes_of_a_build_from_scratch(toolkit_raw, tmp_path):
+    """The copier of three 承德 measures added, changed and removed: the rebuilt pairs (looked up in
+    the overlaps the last build kept) are those of a build from scratch."""
+    raw = tmp_path / "raw"
+    shutil.copytree(toolkit_raw, raw)
+    target = tmp_path / "policykg.trig"
+    table = _manifest_without(raw, "zhangjiakou-2022-plan.txt")
+    write_trig(raw, target)
+    with (raw / "sources.toml").open("a", encoding="utf-8") as f:
+        f.write("[[document]]" + table)
+    added = write_trig(raw, target)
+    assert added.extracted == 1 and target.read_bytes() == _streamed(raw)
+    assert target.read_bytes().count(b"a pk:MeasureSimilarity") >= 3
+    doc = raw / "zhangjiakou-2022-plan.txt"
+    doc.write_text(doc.read_text("utf-8").replace("。", "，并加强统筹。", 3), "utf-8")
+    changed = write_trig(raw, target)
+    assert changed.extracted == 1 and target.read_bytes() == _streamed(raw)
+    _manifest_without(raw, "zhangjiakou-2022-plan.txt")
+    removed = write_trig(raw, target)
+    assert removed.extracted == 0 and target.read_bytes() == _streamed(raw)
