@@ -57,11 +57,12 @@ def digest(*parts: Any) -> str:
     return h.hexdigest()
 
 
-def _pack(value: Any) -> bytes:
+def pack(value: Any) -> bytes:
+    """A value as the cache stores it (a worker process packs what it extracted: graph/stream.py)."""
     return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
 
 
-def _unpack(blob: bytes) -> Any:
+def unpack(blob: bytes) -> Any:
     return pickle.loads(zlib.decompress(blob))
 
 
@@ -88,18 +89,23 @@ class BuildCache:
         if row is None:
             return None
         self._used_facts.add(key)
-        return _unpack(row[0])
+        return unpack(row[0])
 
     def facts(self, key: str) -> Any:
         row = self._db.execute("SELECT facts FROM facts WHERE key = ?", (key,)).fetchone()
         if row is None or row[0] is None:
             raise KeyError(key)
-        return _unpack(row[0])
+        return unpack(row[0])
 
     def put_facts(self, key: str, summary: Any, facts: Any | None) -> None:
         self._used_facts.add(key)
         self._db.execute("INSERT OR REPLACE INTO facts VALUES (?, ?, ?)",
-                         (key, _pack(summary), None if facts is None else _pack(facts)))
+                         (key, pack(summary), None if facts is None else pack(facts)))
+
+    def put_packed(self, key: str, summary: bytes, facts: bytes | None) -> None:
+        """:meth:`put_facts` of values already :func:`pack`-ed."""
+        self._used_facts.add(key)
+        self._db.execute("INSERT OR REPLACE INTO facts VALUES (?, ?, ?)", (key, summary, facts))
 
     # -- one named graph's TriG block
     def graph(self, key: str) -> tuple[int, bytes] | None:
@@ -124,10 +130,10 @@ class BuildCache:
     # -- what the corpus as a whole left for the next build (replaced by each build, never pruned)
     def state(self, name: str) -> Any | None:
         row = self._db.execute("SELECT value FROM state WHERE name = ?", (name,)).fetchone()
-        return None if row is None else _unpack(row[0])
+        return None if row is None else unpack(row[0])
 
     def put_state(self, name: str, value: Any) -> None:
-        self._db.execute("INSERT OR REPLACE INTO state VALUES (?, ?)", (name, _pack(value)))
+        self._db.execute("INSERT OR REPLACE INTO state VALUES (?, ?)", (name, pack(value)))
 
     def close(self, prune: bool = True) -> None:
         """Commit; with ``prune``, drop what this build did not use."""

@@ -26,17 +26,20 @@ the facts or the quads.
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import multiprocessing
 import os
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
 
 from .build import (TEXT_DIR, _best_main_measure, _inherit_from_annex, _no_cyclic_gc, _unknown_jurisdiction,
                     text_path)
-from .build_cache import CACHE_FILE, BuildCache, code_version, digest
+from .build_cache import CACHE_FILE, BuildCache, code_version, digest, pack, unpack
 from .extract import Extractor
 from .gazetteer import City, default_gazetteer
 from .levels import CitingPolicy, Implementation, citing_policy, implementations_of, policy_level
@@ -122,6 +125,40 @@ def _summarize(facts: DocumentFacts, key: str, city: City, names: tuple[str, ...
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """A document not in the cache: what extracting it needs."""
+
+    entry: ManifestEntry
+    city: City
+    key: str | None  # None: its bytes could not be read (read_document says why)
+
+
+POOL_MIN = 32  # fewer documents to extract than this: in this process (a worker takes a second to start)
+_worker: tuple[Extractor, object] | None = None
+
+
+def _init_worker() -> None:
+    global _worker
+    gc.disable()  # as in the parent (graph.build._no_cyclic_gc): extraction makes many small objects
+    schemes = load_schemes()
+    gazetteer = default_gazetteer()
+    _worker = (Extractor(schemes, OrgResolver(schemes, gazetteer)), gazetteer)
+
+
+def _extract_packed(job: tuple[Path, ManifestEntry, City, str]) -> tuple[str | None, bytes | None, bytes | None]:
+    """One document extracted in a worker: (why it is refused, or None; its summary; its facts), packed
+    for the cache here, so that the parent only stores them."""
+    raw_dir, entry, city, key = job
+    extractor, gazetteer = _worker
+    try:
+        source = read_document(raw_dir / entry.file, entry.file)
+        facts = extractor.extract(source, entry, city)
+    except DocumentError as exc:
+        return exc.problem, None, None
+    return None, pack(_summarize(facts, key, city, city_names(city, gazetteer))), pack(facts)
+
+
 class _Extraction:
     """Pass 1: every manifest line extracted (or found in the cache), summaries kept."""
 
@@ -148,32 +185,62 @@ class _Extraction:
             if (path.is_file() and path.name != MANIFEST_NAME and path.name not in listed
                     and not path.name.startswith(".")):
                 self.warnings.append(f"{path.name}: not listed in {MANIFEST_NAME}; skipped")
+        outcomes: list[DocumentSummary | str | _Pending] = []
         for entry in sorted(manifest.entries, key=lambda e: e.file):
             if self.progress:
                 self.progress(entry.file)
-            self._one(entry)
+            outcomes.append(self._lookup(entry))
+        pending = [(i, o) for i, o in enumerate(outcomes) if isinstance(o, _Pending)]
+        if jobs > 1 and len(pending) >= POOL_MIN:
+            for i, got in self._extract_in_pool([o for _, o in pending], jobs):
+                outcomes[pending[i][0]] = got
+        else:
+            for i, o in pending:
+                outcomes[i] = self._extract(o.entry, o.city, o.key)
+        # in manifest order whichever process extracted what: the same summaries, refusals, warnings
+        for entry, got in zip(sorted(manifest.entries, key=lambda e: e.file), outcomes):
+            if isinstance(got, str):  # refused, and why
+                self.refused[entry.file] = got
+            else:
+                self.summaries.append(got)
+                self.warnings.extend(got.warnings)
 
-    def _one(self, entry: ManifestEntry) -> None:
+    def _lookup(self, entry: ManifestEntry) -> DocumentSummary | str | _Pending:
+        """The document's summary from the cache, why it is refused, or what extracting it needs."""
         city = self.gazetteer.resolve(entry.city)
         if city is None:
-            self.refused[entry.file] = f"{_unknown_jurisdiction(self.gazetteer, entry.city)} in {MANIFEST_NAME}"
-            return
+            return f"{_unknown_jurisdiction(self.gazetteer, entry.city)} in {MANIFEST_NAME}"
         if "/" in entry.file or "\\" in entry.file or entry.file.startswith(".."):
-            self.refused[entry.file] = f"file names must be plain names inside {self.raw_dir.name}/"
-            return
+            return f"file names must be plain names inside {self.raw_dir.name}/"
         try:
             data = (self.raw_dir / entry.file).read_bytes()
         except OSError:
             data = None  # read_document names the problem
         key = digest(code_version(), entry, city, data) if data is not None else None
         cached = self.cache.summary(key) if key else None
-        if cached is None:
-            cached = self._extract(entry, city, key)
-        if isinstance(cached, str):  # refused, and why
-            self.refused[entry.file] = cached
-            return
-        self.summaries.append(cached)
-        self.warnings.extend(cached.warnings)
+        return _Pending(entry, city, key) if cached is None else cached
+
+    def _extract_in_pool(self, pending: list[_Pending], jobs: int):
+        """(index in ``pending``, summary or refusal), extracted by ``jobs`` processes, in order."""
+        todo = [k for k, o in enumerate(pending) if o.key]
+        for k, o in enumerate(pending):
+            if not o.key:  # not readable as bytes: refused or kept for this build only, here
+                yield k, self._extract(o.entry, o.city, o.key)
+        ctx = multiprocessing.get_context("spawn")  # no fork: a server calling this has threads
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker) as pool:
+            done = pool.map(_extract_packed, [(self.raw_dir, pending[k].entry, pending[k].city, pending[k].key)
+                                              for k in todo], chunksize=2)
+            for k, (problem, summary, facts) in zip(todo, done):
+                self.extracted += 1
+                key = pending[k].key
+                if problem is not None:
+                    self.cache.put_packed(key, pack(problem), None)
+                    yield k, problem
+                else:
+                    self.cache.put_packed(key, summary, facts)
+                    if self.progress:
+                        self.progress(pending[k].entry.file)
+                    yield k, unpack(summary)
 
     def _extract(self, entry: ManifestEntry, city: City, key: str | None) -> DocumentSummary | str:
         self.extracted += 1
@@ -493,11 +560,12 @@ def write_trig(raw_dir: Path, target: Path, cache: bool = True, progress: Progre
     return result
 
 
-def trig_matches(raw_dir: Path, target: Path, cache: bool = True) -> bool:
+def trig_matches(raw_dir: Path, target: Path, cache: bool = True, jobs: int = 1) -> bool:
     """``build --check``: does a fresh build give the bytes on disk?"""
     with tempfile.NamedTemporaryFile(dir=target.parent if target.parent.exists() else None,
                                      prefix=".check-", suffix=".trig") as out:
-        stream_corpus(raw_dir, out, build_cache_path(target) if cache and target.parent.exists() else None)
+        stream_corpus(raw_dir, out, build_cache_path(target) if cache and target.parent.exists() else None,
+                      jobs=jobs)
         out.flush()
         if not target.exists() or os.path.getsize(out.name) != target.stat().st_size:
             return False

@@ -138,3 +138,25 @@ def test_text_reuse_across_incremental_builds_gives_the_bytes_of_a_build_from_sc
     _manifest_without(raw, "zhangjiakou-2022-plan.txt")
     removed = write_trig(raw, target)
     assert removed.extracted == 0 and target.read_bytes() == _streamed(raw)
+
+
+def test_extraction_in_worker_processes_gives_the_bytes_of_one_process(genre_copy, monkeypatch):
+    """``--jobs 2``: documents extracted by two spawned workers, summaries, refusals and warnings
+    gathered in manifest order; the cache they fill serves a one-process rebuild."""
+    from graph import stream
+
+    raw = genre_copy
+    (raw / "broken.txt").write_bytes(b"\xff\xfe\x00garbage\x00" * 10)  # refused inside a worker
+    with (raw / "sources.toml").open("a", encoding="utf-8") as f:
+        f.write('\n[[document]]\nfile = "broken.txt"\ncity = "110000"\n')
+    one = io.BytesIO()
+    alone = stream_corpus(raw, one)
+    monkeypatch.setattr(stream, "POOL_MIN", 2)
+    target = raw.parent / "policykg.trig"
+    pooled = write_trig(raw, target, jobs=2)
+    assert target.read_bytes() == one.getvalue()
+    assert pooled.extracted == alone.extracted == alone.documents + len(alone.refused)
+    assert (pooled.errors, pooled.warnings, pooled.refused) == (alone.errors, alone.warnings, alone.refused)
+    assert "broken.txt" in pooled.refused
+    again = write_trig(raw, target, jobs=1)
+    assert (again.extracted, again.graphs_made) == (0, 0) and target.read_bytes() == one.getvalue()
