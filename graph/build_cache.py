@@ -77,10 +77,13 @@ class BuildCache:
         self._db.execute("PRAGMA synchronous=OFF")  # a cache: a torn write only costs a re-extraction
         self._db.execute("CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, summary BLOB, facts BLOB)")
         self._db.execute("CREATE TABLE IF NOT EXISTS graphs (key TEXT PRIMARY KEY, triples INTEGER, trig BLOB)")
+        # a document graph's own part (all but its similarities), as subject blocks (graph.trig)
+        self._db.execute("CREATE TABLE IF NOT EXISTS parts (key TEXT PRIMARY KEY, blocks BLOB)")
         # corpus-level state one build leaves the next: the output's layout, text reuse's scores
         self._db.execute("CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value BLOB)")
         self._used_facts: set[str] = set()
         self._used_graphs: set[str] = set()
+        self._used_parts: set[str] = set()
         self._db.execute("BEGIN")
 
     # -- one document's extraction: a small summary kept in memory, the facts loaded when written
@@ -127,6 +130,19 @@ class BuildCache:
         self._used_graphs.add(key)
         self._db.execute("INSERT OR REPLACE INTO graphs VALUES (?, ?, ?)", (key, triples, zlib.compress(trig, 1)))
 
+    # -- a document graph's own part
+    def part(self, key: str) -> Any | None:
+        row = self._db.execute("SELECT blocks FROM parts WHERE key = ?", (key,)).fetchone()
+        return None if row is None else unpack(row[0])
+
+    def put_part(self, key: str, blocks: Any) -> None:
+        self._used_parts.add(key)
+        self._db.execute("INSERT OR REPLACE INTO parts VALUES (?, ?)", (key, pack(blocks)))
+
+    def keep_part(self, key: str) -> None:
+        """Keep a part this build did not read: the next may need it."""
+        self._used_parts.add(key)
+
     # -- what the corpus as a whole left for the next build (replaced by each build, never pruned)
     def state(self, name: str) -> Any | None:
         row = self._db.execute("SELECT value FROM state WHERE name = ?", (name,)).fetchone()
@@ -138,7 +154,8 @@ class BuildCache:
     def close(self, prune: bool = True) -> None:
         """Commit; with ``prune``, drop what this build did not use."""
         if prune:
-            for table, used in (("facts", self._used_facts), ("graphs", self._used_graphs)):
+            for table, used in (("facts", self._used_facts), ("graphs", self._used_graphs),
+                                ("parts", self._used_parts)):
                 self._db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
                 self._db.execute("DELETE FROM used")
                 self._db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in used))

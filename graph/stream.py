@@ -48,12 +48,12 @@ from .model import CitationKind, DocumentFacts, ManifestEntry
 from .orgs import OrgResolver
 from .rdf import REPORT_GRAPH_NAME, CorpusLinks, Quad, document_quads, graph_iri, report_quads
 from .report import DocumentReport, document_report, refused_report
-from .research_rdf import city_names, toolkit_quads
+from .research_rdf import city_names, similarity_quads, toolkit_quads
 from .reuse import (Compared, Overlaps, Similarity, SimilarityTable, compared, compared_table,
                     document_measure_texts)
 from .schemes import load_schemes
 from .textio import DocumentError, read_document
-from .trig import graph_text, trig_prefixes
+from .trig import blocks_text, graph_text, merge_blocks, subject_blocks, trig_prefixes
 from .vocab import ID, SCHEMES_GRAPH
 
 Progress = Callable[[str], None]
@@ -173,7 +173,14 @@ class _Extraction:
 
     def extractor(self) -> Extractor:
         if self._extractor is None:
-            schemes = load_schemes()
+            # the schemes as the last build parsed them: unpickling is a quarter of parsing the ontology,
+            # which was most of adding one document
+            kept = self.cache.state(_SCHEMES)
+            if kept is not None and kept[0] == code_version():
+                schemes = kept[1]
+            else:
+                schemes = load_schemes()
+                self.cache.put_state(_SCHEMES, (code_version(), schemes))
             self._extractor = Extractor(schemes, OrgResolver(schemes, self.gazetteer))
         return self._extractor
 
@@ -309,24 +316,29 @@ def _link(summaries: list[DocumentSummary], gazetteer, reuse: bool, known: Overl
     return _Links(links, refines, annexes, sims, impl, warnings)
 
 
-def _graph_key(s: DocumentSummary, ln: _Links, by_file: dict[str, DocumentSummary], similar: list[Similarity]) -> str:
-    """Everything the document's graph is made from: its facts, and each corpus-level input it reads."""
+def _own_key(s: DocumentSummary, ln: _Links, by_file: dict[str, DocumentSummary]) -> str:
+    """Everything the document's graph is made from but its similarities: its facts, and the
+    corpus-level inputs (annex links, citation targets, implementations) it reads."""
     targets = tuple(
         ln.links.policy_by_number.get(c.doc_number or "") or ln.links.policy_by_title.get(c.title)
         for c, _ in s.citing.citations if c.kind not in (CitationKind.PLANNED, CitationKind.PROGRAMME)
     )
     annexes = tuple((by_file[a].key, sorted(ln.refines.get(a, {}).items())) for a in ln.annexes.get(s.file, ()))
-    # a similarity quotes both measures: the other document's facts key stands for its text and pages
+    impl = tuple((i.cited, i.citation.span.start, i.citation.span.end) for i in ln.implements.get(s.file, []))
+    return digest("own", s.key, sorted(ln.refines.get(s.file, {}).items()), annexes, targets, impl)
+
+
+def _graph_key(own: str, by_file: dict[str, DocumentSummary], similar: list[Similarity]) -> str:
+    """The whole graph's: its own part's key and its similarities (a similarity quotes both measures:
+    the other document's facts key stands for its text and pages)."""
     sims = tuple((x.measure.code, x.measure.span.start, x.measure.span.end, x.other.document, x.other.code,
                   x.other.span.start, x.other.span.end, by_file[x.other.document].key, x.score,
                   x.earlier.document if x.earlier else None, x.earlier.code if x.earlier else None)
                  for x in similar)
-    impl = tuple((i.cited, i.citation.span.start, i.citation.span.end) for i in ln.implements.get(s.file, []))
-    return digest("document", s.key, sorted(ln.refines.get(s.file, {}).items()), annexes, targets, sims, impl)
+    return digest("document", own, sims)
 
 
-def _document_graph(s: DocumentSummary, ln: _Links, cache: BuildCache, by_file, gazetteer,
-                    similar: list[Similarity]) -> set[Quad]:
+def _own_quads(s: DocumentSummary, ln: _Links, cache: BuildCache, by_file, gazetteer) -> set[Quad]:
     facts: DocumentFacts = cache.facts(s.key)
     facts.refines = dict(ln.refines.get(s.file, {}))
     for annex_file in ln.annexes.get(s.file, ()):
@@ -334,9 +346,26 @@ def _document_graph(s: DocumentSummary, ln: _Links, cache: BuildCache, by_file, 
         annex.refines = dict(ln.refines.get(annex_file, {}))
         _inherit_from_annex(facts, annex)
     quads = document_quads(facts, s.city, ln.links, tuple(gazetteer.ancestors(s.city)))
-    quads |= toolkit_quads(facts, s.level, similar, ln.implements.get(s.file, []),
-                           ln.links.pages)
+    quads |= toolkit_quads(facts, s.level, [], ln.implements.get(s.file, []), ln.links.pages)
     return quads
+
+
+def _document_graph(s: DocumentSummary, ln: _Links, cache: BuildCache, by_file, gazetteer, own_key: str,
+                    similar: list[Similarity]) -> tuple[int, bytes]:
+    """The document's graph (triples, TriG): its own part's subject blocks, from the cache when only
+    its similarities changed (what another document's arrival changes most), merged with theirs."""
+    own = None
+    blocks = cache.part(own_key)
+    if blocks is None:
+        own = _own_quads(s, ln, cache, by_file, gazetteer)
+        blocks = subject_blocks((a, b, c) for a, b, c, _ in own)
+        cache.put_part(own_key, blocks)
+    sims = similarity_quads(s.file, similar, ln.links.pages)
+    merged = merge_blocks(blocks, subject_blocks((a, b, c) for a, b, c, _ in sims)) if sims else blocks
+    if merged is None:  # a subject of both with other triples in each: written from the union
+        quads = (own if own is not None else _own_quads(s, ln, cache, by_file, gazetteer)) | sims
+        return len(quads), graph_text(quads).encode("utf-8")
+    return sum(n for _, _, n in merged), blocks_text(graph_iri(s.file), merged).encode("utf-8")
 
 
 def _write_text(s: DocumentSummary, cache: BuildCache, texts: Path) -> None:
@@ -387,28 +416,35 @@ def _stream(raw_dir, out, cache, texts_dir, progress, reuse, previous, jobs) -> 
                      key=lambda r: r.document)
 
     # every named graph, in IRI order, and how it is made (two documents may share a graph's IRI):
-    # a maker gives the graph's cache key and what makes its quads, when its turn comes
-    makers: dict[str, list[Callable[[], tuple[str, Callable[[], set[Quad]]]]]] = {}
+    # a maker gives the graph's cache key, what makes its quads and (a document's) what makes its
+    # triple count and TriG from cached parts, when its turn comes
+    makers: dict[str, list[Callable[[], tuple[str, Callable[[], set[Quad]],
+                                              Callable[[], tuple[int, bytes]] | None]]]] = {}
 
     def document(s: DocumentSummary):
         similar = ln.similarities.for_document(s.file)
-        return (_graph_key(s, ln, by_file, similar),
-                lambda: _document_graph(s, ln, cache, by_file, gazetteer, similar))
+        own = _own_key(s, ln, by_file)
+        cache.keep_part(own)  # kept while the document is, though its graph was copied whole
+        return (_graph_key(own, by_file, similar),
+                lambda: _own_quads(s, ln, cache, by_file, gazetteer) | similarity_quads(s.file, similar,
+                                                                                        ln.links.pages),
+                lambda: _document_graph(s, ln, cache, by_file, gazetteer, own, similar))
 
     makers.setdefault(str(SCHEMES_GRAPH), []).append(lambda: (
-        digest("schemes", code), lambda: {(s_, p, o, SCHEMES_GRAPH) for s_, p, o in load_schemes().graph}))
+        digest("schemes", code), lambda: {(s_, p, o, SCHEMES_GRAPH) for s_, p, o in load_schemes().graph},
+        None))
     for s in summaries:
         makers.setdefault(str(graph_iri(s.file)), []).append(lambda s=s: document(s))
     if reports:
         makers.setdefault(str(ID[REPORT_GRAPH_NAME]), []).append(lambda: (
-            digest("report", code, reports), lambda: report_quads(reports)))
+            digest("report", code, reports), lambda: report_quads(reports), None))
 
     writer = _Output(out, previous, cache.state(_LAYOUT) if previous is not None else None)
     writer.write(trig_prefixes().encode("utf-8"))
     triples = made = copied = 0
     for iri in sorted(makers):
         parts = [maker() for maker in makers[iri]]
-        key = digest("graph", code, iri, [k for k, _ in parts])
+        key = digest("graph", code, iri, [k for k, _, _ in parts])
         if writer.can_copy(key) and (count := cache.graph_triples(key)) is not None:
             writer.copy(key)
             triples += count
@@ -416,11 +452,13 @@ def _stream(raw_dir, out, cache, texts_dir, progress, reuse, previous, jobs) -> 
             continue
         hit = cache.graph(key)
         if hit is None:
-            quads: set[Quad] = set()
-            for _, make in parts:
-                quads |= make()
-            block = graph_text(quads).encode("utf-8") if quads else b""
-            hit = (len(quads), block)
+            if len(parts) == 1 and parts[0][2] is not None:
+                hit = parts[0][2]()
+            else:
+                quads: set[Quad] = set()
+                for _, make, _ in parts:
+                    quads |= make()
+                hit = (len(quads), graph_text(quads).encode("utf-8") if quads else b"")
             cache.put_graph(key, *hit)
             made += 1
         triples += hit[0]
@@ -446,6 +484,7 @@ def _stream(raw_dir, out, cache, texts_dir, progress, reuse, previous, jobs) -> 
 
 _LAYOUT = "output-layout"
 _OVERLAPS = "reuse-overlaps"
+_SCHEMES = "schemes"
 
 
 @dataclass(frozen=True)
