@@ -383,6 +383,7 @@ class SimilarityTable:
         docs: dict[str, int] = {}
         doc_of = np.fromiter((docs.setdefault(t.document, len(docs)) for t in items), dtype=np.int64, count=len(items))
         self._docs = docs
+        self._doc_of = doc_of
         order = np.argsort(doc_of[later], kind="stable") if len(later) else np.zeros(0, dtype=np.int64)
         self._later, self._other, self._earlier = later[order], other[order], earlier[order]
         self._scores = scores[order]
@@ -403,6 +404,30 @@ class SimilarityTable:
             return []
         out = [self._make(k) for k in range(self._bounds[d], self._bounds[d + 1])]
         out.sort(key=lambda s: (s.measure.span.start, -s.score, s.other.document, s.other.code))
+        return out
+
+    def digests(self, version: dict[str, str]) -> dict[str, str]:
+        """Per document with similarities, a digest of them: of each pair its two measures (as their
+        document's ``version``, a digest standing for its measures, and their place in it), its score
+        and which is earlier. The streaming build keys a graph by it and makes the document's list
+        (:meth:`for_document`) only for a graph it must write again."""
+        if not len(self._later):
+            return {}
+        names = list(self._docs)
+        doc_fp = np.array([int(version[f][:16], 16) for f in names], dtype=np.uint64)
+        pos = np.arange(len(self.items), dtype=np.int64)
+        starts = np.flatnonzero(np.r_[True, self._doc_of[1:] != self._doc_of[:-1]])  # items grouped by document
+        pos -= np.repeat(starts, np.diff(np.r_[starts, len(self.items)]))
+        rows = np.empty(len(self._later), dtype=[("a", "<u8"), ("i", "<i8"), ("b", "<u8"), ("j", "<i8"),
+                                                  ("score", "<f8"), ("earlier", "i1")])
+        rows["a"], rows["i"] = doc_fp[self._doc_of[self._later]], pos[self._later]
+        rows["b"], rows["j"] = doc_fp[self._doc_of[self._other]], pos[self._other]
+        rows["score"], rows["earlier"] = self._scores, self._earlier
+        out = {}
+        for d, name in enumerate(names):
+            a, b = self._bounds[d], self._bounds[d + 1]
+            if b > a:
+                out[name] = hashlib.sha256(rows[a:b].tobytes()).hexdigest()
         return out
 
     def all(self) -> list[Similarity]:

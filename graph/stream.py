@@ -328,14 +328,10 @@ def _own_key(s: DocumentSummary, ln: _Links, by_file: dict[str, DocumentSummary]
     return digest("own", s.key, sorted(ln.refines.get(s.file, {}).items()), annexes, targets, impl)
 
 
-def _graph_key(own: str, by_file: dict[str, DocumentSummary], similar: list[Similarity]) -> str:
-    """The whole graph's: its own part's key and its similarities (a similarity quotes both measures:
-    the other document's facts key stands for its text and pages)."""
-    sims = tuple((x.measure.code, x.measure.span.start, x.measure.span.end, x.other.document, x.other.code,
-                  x.other.span.start, x.other.span.end, by_file[x.other.document].key, x.score,
-                  x.earlier.document if x.earlier else None, x.earlier.code if x.earlier else None)
-                 for x in similar)
-    return digest("document", own, sims)
+def _graph_key(own: str, similar: str | None) -> str:
+    """The whole graph's: its own part's key and its similarities' digest (SimilarityTable.digests:
+    each pair's two measures by their documents' facts keys, which stand for their texts and pages)."""
+    return digest("document", own, similar)
 
 
 def _own_quads(s: DocumentSummary, ln: _Links, cache: BuildCache, by_file, gazetteer) -> set[Quad]:
@@ -421,14 +417,15 @@ def _stream(raw_dir, out, cache, texts_dir, progress, reuse, previous, jobs) -> 
     makers: dict[str, list[Callable[[], tuple[str, Callable[[], set[Quad]],
                                               Callable[[], tuple[int, bytes]] | None]]]] = {}
 
+    similar_digests = ln.similarities.digests({s.file: s.key for s in summaries})
+
     def document(s: DocumentSummary):
-        similar = ln.similarities.for_document(s.file)
         own = _own_key(s, ln, by_file)
         cache.keep_part(own)  # kept while the document is, though its graph was copied whole
-        return (_graph_key(own, by_file, similar),
-                lambda: _own_quads(s, ln, cache, by_file, gazetteer) | similarity_quads(s.file, similar,
-                                                                                        ln.links.pages),
-                lambda: _document_graph(s, ln, cache, by_file, gazetteer, own, similar))
+        return (_graph_key(own, similar_digests.get(s.file)),
+                lambda: _own_quads(s, ln, cache, by_file, gazetteer) | similarity_quads(
+                    s.file, ln.similarities.for_document(s.file), ln.links.pages),
+                lambda: _document_graph(s, ln, cache, by_file, gazetteer, own, ln.similarities.for_document(s.file)))
 
     makers.setdefault(str(SCHEMES_GRAPH), []).append(lambda: (
         digest("schemes", code), lambda: {(s_, p, o, SCHEMES_GRAPH) for s_, p, o in load_schemes().graph},
