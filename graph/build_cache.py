@@ -57,13 +57,17 @@ def digest(*parts: Any) -> str:
     return h.hexdigest()
 
 
-def pack(value: Any) -> bytes:
-    """A value as the cache stores it (a worker process packs what it extracted: graph/stream.py)."""
-    return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+def pack(value: Any, compress: bool = True) -> bytes:
+    """A value as the cache stores it (a worker process packs what it extracted: graph/stream.py).
+    ``compress`` False: what every build reads (the summaries), where inflating cost more than the
+    bytes saved."""
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return zlib.compress(data, 1) if compress else data
 
 
 def unpack(blob: bytes) -> Any:
-    return pickle.loads(zlib.decompress(blob))
+    # a pickle opens with its PROTO opcode (0x80), a zlib stream with 0x78
+    return pickle.loads(blob if blob[:1] == b"\x80" else zlib.decompress(blob))
 
 
 class BuildCache:
@@ -103,7 +107,7 @@ class BuildCache:
     def put_facts(self, key: str, summary: Any, facts: Any | None) -> None:
         self._used_facts.add(key)
         self._db.execute("INSERT OR REPLACE INTO facts VALUES (?, ?, ?)",
-                         (key, pack(summary), None if facts is None else pack(facts)))
+                         (key, pack(summary, compress=False), None if facts is None else pack(facts)))
 
     def put_packed(self, key: str, summary: bytes, facts: bytes | None) -> None:
         """:meth:`put_facts` of values already :func:`pack`-ed."""

@@ -120,7 +120,8 @@ def _summarize(facts: DocumentFacts, key: str, city: City, names: tuple[str, ...
         text_digest=hashlib.sha256(src.text.encode("utf-8")).hexdigest(),
         headings=tuple(MeasureHeading(m.code, m.title, m.label) for m in facts.measures if m.title),
         annex_rows=tuple(rows), citing=citing_policy(facts), report=document_report(facts),
-        measures=compared(document_measure_texts(facts, names, None, "")),
+        # dated and grouped as a document that is no annex: an annex's are set when linked
+        measures=compared(document_measure_texts(facts, names, meta.issued, src.name)),
         warnings=tuple(f"{src.name}: {note}" for note in src.notes) + tuple(meta.conflicts),
     )
 
@@ -156,7 +157,18 @@ def _extract_packed(job: tuple[Path, ManifestEntry, City, str]) -> tuple[str | N
         facts = extractor.extract(source, entry, city)
     except DocumentError as exc:
         return exc.problem, None, None
-    return None, pack(_summarize(facts, key, city, city_names(city, gazetteer))), pack(facts)
+    return None, pack(_summarize(facts, key, city, city_names(city, gazetteer)), compress=False), pack(facts)
+
+
+def _kept(cache: BuildCache, name: str, make: Callable[[], object]):
+    """What ``make`` gives, as the cache kept it for this code version (unpickling the parsed ontology
+    or the gazetteer is a few hundredths of making them, which was most of adding one document)."""
+    kept = cache.state(name)
+    if kept is not None and kept[0] == code_version():
+        return kept[1]
+    value = make()
+    cache.put_state(name, (code_version(), value))
+    return value
 
 
 class _Extraction:
@@ -164,7 +176,7 @@ class _Extraction:
 
     def __init__(self, raw_dir: Path, cache: BuildCache, progress: Progress | None) -> None:
         self.raw_dir, self.cache, self.progress = raw_dir, cache, progress
-        self.gazetteer = default_gazetteer()
+        self.gazetteer = _kept(cache, _GAZETTEER, default_gazetteer)
         self._extractor: Extractor | None = None  # made on the first miss: a warm rebuild needs none
         self.summaries: list[DocumentSummary] = []
         self.refused: dict[str, str] = {}
@@ -173,14 +185,7 @@ class _Extraction:
 
     def extractor(self) -> Extractor:
         if self._extractor is None:
-            # the schemes as the last build parsed them: unpickling is a quarter of parsing the ontology,
-            # which was most of adding one document
-            kept = self.cache.state(_SCHEMES)
-            if kept is not None and kept[0] == code_version():
-                schemes = kept[1]
-            else:
-                schemes = load_schemes()
-                self.cache.put_state(_SCHEMES, (code_version(), schemes))
+            schemes = _kept(self.cache, _SCHEMES, load_schemes)
             self._extractor = Extractor(schemes, OrgResolver(schemes, self.gazetteer))
         return self._extractor
 
@@ -233,6 +238,7 @@ class _Extraction:
         for k, o in enumerate(pending):
             if not o.key:  # not readable as bytes: refused or kept for this build only, here
                 yield k, self._extract(o.entry, o.city, o.key)
+        _kept(self.cache, _SCHEMES, load_schemes)  # for the next build's extraction in this process
         ctx = multiprocessing.get_context("spawn")  # no fork: a server calling this has threads
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker) as pool:
             done = pool.map(_extract_packed, [(self.raw_dir, pending[k].entry, pending[k].city, pending[k].key)
@@ -305,8 +311,11 @@ def _link(summaries: list[DocumentSummary], gazetteer, reuse: bool, known: Overl
             main = by_file.get(s.annex_of or "")
             date = s.issued or (main.issued if main else None)
             group = main.file if main else s.file
-            texts.append(replace(s.measures, measures=tuple(replace(t, date=date, group=group)
-                                                             for t in s.measures.measures)))
+            if all(t.date == date and t.group == group for t in s.measures.measures):
+                texts.append(s.measures)  # not an annex (or its main plan says the same): as summarized
+            else:
+                texts.append(replace(s.measures, measures=tuple(replace(t, date=date, group=group)
+                                                                 for t in s.measures.measures)))
     sims = compared_table(texts, known=known)
     del texts
     impl: dict[str, list[Implementation]] = {}
@@ -482,6 +491,7 @@ def _stream(raw_dir, out, cache, texts_dir, progress, reuse, previous, jobs) -> 
 _LAYOUT = "output-layout"
 _OVERLAPS = "reuse-overlaps"
 _SCHEMES = "schemes"
+_GAZETTEER = "gazetteer"
 
 
 @dataclass(frozen=True)
