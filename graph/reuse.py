@@ -288,7 +288,7 @@ def compared_table(batches: list[Compared], min_score: float = MIN_SCORE,
     del picked
     n_texts = len(arrays)
     # the earliest member of each unique text orders the buckets
-    first = [min(_date_key(items[i]) for i in ms) for ms in members]
+    first = [min(_date_key(items[i]) for i in ms) if len(ms) > 1 else _date_key(items[ms[0]]) for ms in members]
     rank = np.empty(n_texts, dtype=np.int64)
     rank[sorted(range(n_texts), key=first.__getitem__)] = np.arange(n_texts)
     us, vs = _candidates(sig, rank)
@@ -308,7 +308,8 @@ def compared_table(batches: list[Compared], min_score: float = MIN_SCORE,
             matches[u].append((j, v))
             matches[v].append((j, u))
     for ms in members:  # copies in date order: the earliest source first
-        ms.sort(key=lambda i: _date_key(items[i]))
+        if len(ms) > 1:
+            ms.sort(key=lambda i: _date_key(items[i]))
     # per measure: its KEEP best matches in other documents (not its plan's annexes),
     # walked in (score, date) order so that a text copied hundreds of times costs KEEP each
     # as arrays, not a dict of tuples: a boilerplate-heavy corpus keeps ~KEEP pairs per measure
