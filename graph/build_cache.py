@@ -104,6 +104,13 @@ class BuildCache:
             raise KeyError(key)
         return unpack(row[0])
 
+    def facts_blob(self, key: str) -> bytes:
+        """:meth:`facts` as stored, for a worker process to unpack."""
+        row = self._db.execute("SELECT facts FROM facts WHERE key = ?", (key,)).fetchone()
+        if row is None or row[0] is None:
+            raise KeyError(key)
+        return row[0]
+
     def put_facts(self, key: str, summary: Any, facts: Any | None) -> None:
         self._used_facts.add(key)
         self._db.execute("INSERT OR REPLACE INTO facts VALUES (?, ?, ?)",
@@ -142,6 +149,15 @@ class BuildCache:
     def put_part(self, key: str, blocks: Any) -> None:
         self._used_parts.add(key)
         self._db.execute("INSERT OR REPLACE INTO parts VALUES (?, ?)", (key, pack(blocks)))
+
+    def part_blob(self, key: str) -> bytes | None:
+        """:meth:`part` as stored, for a worker process to unpack."""
+        row = self._db.execute("SELECT blocks FROM parts WHERE key = ?", (key,)).fetchone()
+        return None if row is None else row[0]
+
+    def put_packed_part(self, key: str, blob: bytes) -> None:
+        self._used_parts.add(key)
+        self._db.execute("INSERT OR REPLACE INTO parts VALUES (?, ?)", (key, blob))
 
     def keep_part(self, key: str) -> None:
         """Keep a part this build did not read: the next may need it."""

@@ -32,6 +32,7 @@ import multiprocessing
 import os
 import tempfile
 from collections.abc import Callable
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -343,34 +344,90 @@ def _graph_key(own: str, similar: str | None) -> str:
     return digest("document", own, similar)
 
 
-def _own_quads(s: DocumentSummary, ln: _Links, cache: BuildCache, by_file, gazetteer) -> set[Quad]:
-    facts: DocumentFacts = cache.facts(s.key)
-    facts.refines = dict(ln.refines.get(s.file, {}))
-    for annex_file in ln.annexes.get(s.file, ()):
-        annex: DocumentFacts = cache.facts(by_file[annex_file].key)
-        annex.refines = dict(ln.refines.get(annex_file, {}))
+def _quads_of(facts: DocumentFacts, annexes: list[tuple[DocumentFacts, dict[str, str]]], refines: dict[str, str],
+              city: City, ancestors: tuple[City, ...], level: str, links: CorpusLinks,
+              implements: list[Implementation]) -> set[Quad]:
+    """A document's graph but its similarities, from its facts and its annexes' (with their links)."""
+    facts.refines = dict(refines)
+    for annex, annex_refines in annexes:
+        annex.refines = dict(annex_refines)
         _inherit_from_annex(facts, annex)
-    quads = document_quads(facts, s.city, ln.links, tuple(gazetteer.ancestors(s.city)))
-    quads |= toolkit_quads(facts, s.level, [], ln.implements.get(s.file, []), ln.links.pages)
+    quads = document_quads(facts, city, links, ancestors)
+    quads |= toolkit_quads(facts, level, [], implements, links.pages)
     return quads
+
+
+def _own_quads(s: DocumentSummary, ln: _Links, cache: BuildCache, by_file, gazetteer) -> set[Quad]:
+    annexes = [(cache.facts(by_file[a].key), ln.refines.get(a, {})) for a in ln.annexes.get(s.file, ())]
+    return _quads_of(cache.facts(s.key), annexes, ln.refines.get(s.file, {}), s.city,
+                     tuple(gazetteer.ancestors(s.city)), s.level, ln.links, ln.implements.get(s.file, []))
+
+
+def _render(file: str, own: Callable[[], set[Quad]], blocks: list | None, similar: list[Similarity],
+            pages) -> tuple[int, bytes, list | None]:
+    """A document's graph (triples, TriG, and its own part's subject blocks when they had to be made):
+    the own part's blocks (cached when only its similarities changed, what another document's
+    arrival changes most) merged with its similarities'."""
+    made = None
+    if blocks is None:
+        made = own()
+        blocks = subject_blocks((a, b, c) for a, b, c, _ in made)
+    sims = similarity_quads(file, similar, pages)
+    merged = merge_blocks(blocks, subject_blocks((a, b, c) for a, b, c, _ in sims)) if sims else blocks
+    new = blocks if made is not None else None
+    if merged is None:  # a subject of both with other triples in each: written from the union
+        quads = (made if made is not None else own()) | sims
+        return len(quads), graph_text(quads).encode("utf-8"), new
+    return sum(n for _, _, n in merged), blocks_text(graph_iri(file), merged).encode("utf-8"), new
 
 
 def _document_graph(s: DocumentSummary, ln: _Links, cache: BuildCache, by_file, gazetteer, own_key: str,
                     similar: list[Similarity]) -> tuple[int, bytes]:
-    """The document's graph (triples, TriG): its own part's subject blocks, from the cache when only
-    its similarities changed (what another document's arrival changes most), merged with theirs."""
-    own = None
-    blocks = cache.part(own_key)
-    if blocks is None:
-        own = _own_quads(s, ln, cache, by_file, gazetteer)
-        blocks = subject_blocks((a, b, c) for a, b, c, _ in own)
-        cache.put_part(own_key, blocks)
-    sims = similarity_quads(s.file, similar, ln.links.pages)
-    merged = merge_blocks(blocks, subject_blocks((a, b, c) for a, b, c, _ in sims)) if sims else blocks
-    if merged is None:  # a subject of both with other triples in each: written from the union
-        quads = (own if own is not None else _own_quads(s, ln, cache, by_file, gazetteer)) | sims
-        return len(quads), graph_text(quads).encode("utf-8")
-    return sum(n for _, _, n in merged), blocks_text(graph_iri(s.file), merged).encode("utf-8")
+    count, block, made = _render(s.file, lambda: _own_quads(s, ln, cache, by_file, gazetteer),
+                                 cache.part(own_key), similar, ln.links.pages)
+    if made is not None:
+        cache.put_part(own_key, made)
+    return count, block
+
+
+# -- making document graphs in worker processes (a cold build: as long as extracting)
+_links: CorpusLinks | None = None
+
+
+def _init_renderer(links: CorpusLinks) -> None:
+    global _links
+    gc.disable()
+    _links = links
+
+
+def _render_job(s: DocumentSummary, ln: _Links, cache: BuildCache, by_file, gazetteer, own_key: str) -> tuple:
+    """What a worker needs to make one document's graph: its facts and its annexes' as stored, and
+    its corpus-level inputs."""
+    part = cache.part_blob(own_key)
+    return (s.file, cache.facts_blob(s.key),
+            [(cache.facts_blob(by_file[a].key), ln.refines.get(a, {})) for a in ln.annexes.get(s.file, ())],
+            ln.refines.get(s.file, {}), s.city, tuple(gazetteer.ancestors(s.city)), s.level,
+            ln.implements.get(s.file, []), ln.similarities.for_document(s.file), part)
+
+
+def _render_packed(job: tuple) -> tuple[int, bytes, bytes | None]:
+    file, facts, annexes, refines, city, ancestors, level, implements, similar, part = job
+    count, block, made = _render(
+        file, lambda: _quads_of(unpack(facts), [(unpack(a), r) for a, r in annexes], refines, city, ancestors,
+                                level, _links, implements),
+        unpack(part) if part is not None else None, similar, _links.pages)
+    return count, block, pack(made) if made is not None else None
+
+
+def _in_order(pool: ProcessPoolExecutor, fn, jobs, ahead: int):
+    """``pool.map`` with at most ``ahead`` jobs in flight: a job holds a document's facts."""
+    window: deque = deque()
+    for job in jobs:
+        window.append(pool.submit(fn, job))
+        if len(window) >= ahead:
+            yield window.popleft().result()
+    while window:
+        yield window.popleft().result()
 
 
 def _write_text(s: DocumentSummary, cache: BuildCache, texts: Path) -> None:
@@ -422,9 +479,10 @@ def _stream(raw_dir, out, cache, texts_dir, progress, reuse, previous, jobs) -> 
 
     # every named graph, in IRI order, and how it is made (two documents may share a graph's IRI):
     # a maker gives the graph's cache key, what makes its quads and (a document's) what makes its
-    # triple count and TriG from cached parts, when its turn comes
+    # triple count and TriG from cached parts, here or (its job) in a worker, when its turn comes
     makers: dict[str, list[Callable[[], tuple[str, Callable[[], set[Quad]],
-                                              Callable[[], tuple[int, bytes]] | None]]]] = {}
+                                              Callable[[], tuple[int, bytes]] | None,
+                                              Callable[[], tuple[str, tuple]] | None]]]] = {}
 
     similar_digests = ln.similarities.digests({s.file: s.key for s in summaries})
 
@@ -434,41 +492,71 @@ def _stream(raw_dir, out, cache, texts_dir, progress, reuse, previous, jobs) -> 
         return (_graph_key(own, similar_digests.get(s.file)),
                 lambda: _own_quads(s, ln, cache, by_file, gazetteer) | similarity_quads(
                     s.file, ln.similarities.for_document(s.file), ln.links.pages),
-                lambda: _document_graph(s, ln, cache, by_file, gazetteer, own, ln.similarities.for_document(s.file)))
+                lambda: _document_graph(s, ln, cache, by_file, gazetteer, own, ln.similarities.for_document(s.file)),
+                lambda: (own, _render_job(s, ln, cache, by_file, gazetteer, own)))
 
     makers.setdefault(str(SCHEMES_GRAPH), []).append(lambda: (
         digest("schemes", code), lambda: {(s_, p, o, SCHEMES_GRAPH) for s_, p, o in load_schemes().graph},
-        None))
+        None, None))
     for s in summaries:
         makers.setdefault(str(graph_iri(s.file)), []).append(lambda s=s: document(s))
     if reports:
         makers.setdefault(str(ID[REPORT_GRAPH_NAME]), []).append(lambda: (
-            digest("report", code, reports), lambda: report_quads(reports), None))
+            digest("report", code, reports), lambda: report_quads(reports), None, None))
 
-    writer = _Output(out, previous, cache.state(_LAYOUT) if previous is not None else None)
-    writer.write(trig_prefixes().encode("utf-8"))
-    triples = made = copied = 0
+    plan = []  # (key, parts) of each graph in IRI order
     for iri in sorted(makers):
         parts = [maker() for maker in makers[iri]]
-        key = digest("graph", code, iri, [k for k, _, _ in parts])
-        if writer.can_copy(key) and (count := cache.graph_triples(key)) is not None:
-            writer.copy(key)
-            triples += count
-            copied += 1
-            continue
-        hit = cache.graph(key)
-        if hit is None:
-            if len(parts) == 1 and parts[0][2] is not None:
-                hit = parts[0][2]()
-            else:
-                quads: set[Quad] = set()
-                for _, make, _ in parts:
-                    quads |= make()
-                hit = (len(quads), graph_text(quads).encode("utf-8") if quads else b"")
-            cache.put_graph(key, *hit)
-            made += 1
-        triples += hit[0]
-        writer.write(hit[1], key)
+        plan.append((digest("graph", code, iri, [k for k, *_ in parts]), parts))
+    writer = _Output(out, previous, cache.state(_LAYOUT) if previous is not None else None)
+    known = [cache.graph_triples(key) for key, _ in plan]  # None: to be made
+    pooled = [k for k, (_, parts) in enumerate(plan) if known[k] is None and len(parts) == 1 and parts[0][3]]
+    pool = None
+    if jobs > 1 and len(pooled) >= POOL_MIN:
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_init_renderer, initargs=(ln.links,))
+        jobs_of = [plan[k][1][0][3] for k in pooled]
+        owns: deque[str] = deque()
+
+        def queued():
+            for job in jobs_of:
+                own, args = job()
+                owns.append(own)
+                yield args
+
+        rendered = _in_order(pool, _render_packed, queued(), 4 * jobs)
+    pooled_set = set(pooled) if pool is not None else set()
+    writer.write(trig_prefixes().encode("utf-8"))
+    triples = made = copied = 0
+    try:
+        for k, (key, parts) in enumerate(plan):
+            if known[k] is not None and writer.can_copy(key):
+                writer.copy(key)
+                triples += known[k]
+                copied += 1
+                continue
+            hit = cache.graph(key) if known[k] is not None else None
+            if hit is None:
+                if k in pooled_set:
+                    count, block, part = next(rendered)
+                    own = owns.popleft()
+                    if part is not None:
+                        cache.put_packed_part(own, part)
+                    hit = (count, block)
+                elif len(parts) == 1 and parts[0][2] is not None:
+                    hit = parts[0][2]()
+                else:
+                    quads: set[Quad] = set()
+                    for _, make, *_ in parts:
+                        quads |= make()
+                    hit = (len(quads), graph_text(quads).encode("utf-8") if quads else b"")
+                cache.put_graph(key, *hit)
+                made += 1
+            triples += hit[0]
+            writer.write(hit[1], key)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     layout = writer.finish()
     if layout is not None:
         cache.put_state(_LAYOUT, layout)

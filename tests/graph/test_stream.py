@@ -141,8 +141,8 @@ def test_text_reuse_across_incremental_builds_gives_the_bytes_of_a_build_from_sc
 
 
 def test_extraction_in_worker_processes_gives_the_bytes_of_one_process(genre_copy, monkeypatch):
-    """``--jobs 2``: documents extracted by two spawned workers, summaries, refusals and warnings
-    gathered in manifest order; the cache they fill serves a one-process rebuild."""
+    """``--jobs 2``: documents extracted and graphs made by two spawned workers, gathered in
+    manifest and IRI order; the cache they fill serves a one-process rebuild."""
     from graph import stream
 
     raw = genre_copy
@@ -152,8 +152,14 @@ def test_extraction_in_worker_processes_gives_the_bytes_of_one_process(genre_cop
     one = io.BytesIO()
     alone = stream_corpus(raw, one)
     monkeypatch.setattr(stream, "POOL_MIN", 2)
+    here = []  # documents extracted and graphs made in this process: none, the workers did
+    real = stream._render
+    monkeypatch.setattr(stream, "_render", lambda *a: here.append(a) or real(*a))
+    monkeypatch.setattr(stream._Extraction, "extractor", lambda self: here.append(self) or None)
     target = raw.parent / "policykg.trig"
     pooled = write_trig(raw, target, jobs=2)
+    assert here == [] and pooled.graphs_made == alone.graphs_made
+    monkeypatch.undo()
     assert target.read_bytes() == one.getvalue()
     assert pooled.extracted == alone.extracted == alone.documents + len(alone.refused)
     assert (pooled.errors, pooled.warnings, pooled.refused) == (alone.errors, alone.warnings, alone.refused)
