@@ -65,6 +65,11 @@ def pack(value: Any, compress: bool = True) -> bytes:
     return zlib.compress(data, 1) if compress else data
 
 
+def pack_trig(trig: bytes) -> bytes:
+    """A graph's TriG as the cache stores it."""
+    return zlib.compress(trig, 1)
+
+
 def unpack(blob: bytes) -> Any:
     # a pickle opens with its PROTO opcode (0x80), a zlib stream with 0x78
     return pickle.loads(blob if blob[:1] == b"\x80" else zlib.decompress(blob))
@@ -137,9 +142,11 @@ class BuildCache:
         self._used_graphs.add(key)
         return row[0]
 
-    def put_graph(self, key: str, triples: int, trig: bytes) -> None:
+    def put_graph(self, key: str, triples: int, trig: bytes, packed: bytes | None = None) -> None:
+        """``packed``: ``trig`` compressed already (by a worker process: :func:`pack_trig`)."""
         self._used_graphs.add(key)
-        self._db.execute("INSERT OR REPLACE INTO graphs VALUES (?, ?, ?)", (key, triples, zlib.compress(trig, 1)))
+        self._db.execute("INSERT OR REPLACE INTO graphs VALUES (?, ?, ?)",
+                         (key, triples, packed if packed is not None else pack_trig(trig)))
 
     # -- a document graph's own part
     def part(self, key: str) -> Any | None:

@@ -40,7 +40,7 @@ from typing import BinaryIO
 
 from .build import (TEXT_DIR, _best_main_measure, _inherit_from_annex, _no_cyclic_gc, _unknown_jurisdiction,
                     text_path)
-from .build_cache import CACHE_FILE, BuildCache, code_version, digest, pack, unpack
+from .build_cache import CACHE_FILE, BuildCache, code_version, digest, pack, pack_trig, unpack
 from .extract import Extractor
 from .gazetteer import City, default_gazetteer
 from .levels import CitingPolicy, Implementation, citing_policy, implementations_of, policy_level
@@ -410,13 +410,15 @@ def _render_job(s: DocumentSummary, ln: _Links, cache: BuildCache, by_file, gaze
             ln.implements.get(s.file, []), ln.similarities.for_document(s.file), part)
 
 
-def _render_packed(job: tuple) -> tuple[int, bytes, bytes | None]:
+def _render_packed(job: tuple) -> tuple[int, bytes, bytes, bytes | None]:
+    """(triples, TriG, the TriG packed for the cache, the own part packed if made): the packing done
+    here, not in the parent, which writes every worker's output."""
     file, facts, annexes, refines, city, ancestors, level, implements, similar, part = job
     count, block, made = _render(
         file, lambda: _quads_of(unpack(facts), [(unpack(a), r) for a, r in annexes], refines, city, ancestors,
                                 level, _links, implements),
         unpack(part) if part is not None else None, similar, _links.pages)
-    return count, block, pack(made) if made is not None else None
+    return count, block, pack_trig(block), pack(made) if made is not None else None
 
 
 def _in_order(pool: ProcessPoolExecutor, fn, jobs, ahead: int):
@@ -538,12 +540,16 @@ def _stream(raw_dir, out, cache, texts_dir, progress, reuse, previous, jobs) -> 
             hit = cache.graph(key) if known[k] is not None else None
             if hit is None:
                 if k in pooled_set:
-                    count, block, part = next(rendered)
+                    count, block, packed, part = next(rendered)
                     own = owns.popleft()
                     if part is not None:
                         cache.put_packed_part(own, part)
-                    hit = (count, block)
-                elif len(parts) == 1 and parts[0][2] is not None:
+                    cache.put_graph(key, count, block, packed)
+                    made += 1
+                    triples += count
+                    writer.write(block, key)
+                    continue
+                if len(parts) == 1 and parts[0][2] is not None:
                     hit = parts[0][2]()
                 else:
                     quads: set[Quad] = set()
