@@ -16,12 +16,21 @@ for byte, in two passes over the manifest:
    and let go.
 
 The TriG of a graph is cached too, keyed by the document's facts key and
-every corpus-level input its graph reads (:func:`_graph_key`), so after one
-document is added, changed or removed only its graph, the graphs whose
-links it changes (its main plan, documents citing it, measures similar to
-its) and the report are made again; every other graph is copied from the
-cache. What stays in memory is the summaries and the text-reuse pairs, not
-the facts or the quads.
+every corpus-level input its graph reads (:func:`_own_key`, :func:`_graph_key`),
+so after one document is added, changed or removed only its graph, the graphs
+whose links it changes (its main plan, documents citing it, measures similar to
+its) and the report are made again. Every other graph is copied by byte range
+from the file the build replaces (:class:`_Output`; the cache keeps that file's
+layout and identity), or from the cache when that file is gone or was written
+over. A graph made again only because its similarities changed reuses its own
+part's rendered subject blocks (cached apart) and renders just the similarities;
+text reuse itself looks up the shingle overlaps of the pairs an earlier build
+intersected (reuse.Overlaps). What stays in memory is the summaries and the
+text-reuse pairs, not the facts or the quads.
+
+With ``jobs`` > 1, the documents to extract and then the graphs to make are
+handed to spawned worker processes and their results taken back in order, so
+the bytes are those of one process.
 """
 
 from __future__ import annotations
