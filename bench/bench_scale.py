@@ -3,6 +3,8 @@
     python bench/bench_scale.py                          # 30 and 300 cities × 3, then 3,000 documents
     python bench/bench_scale.py --sizes 30,300 --large 0 # the memory ratio only
     python bench/bench_scale.py --national               # 30,000 documents (outside CI: about 40 min here)
+    python bench/bench_scale.py --sizes "" --verify --before-root /work/main --out X.md
+                                                         # 3,000 documents only, against the previous code
 
 Every figure is one child process measured from outside (wall seconds, and
 its own peak RSS from wait4), each command as a user runs it:
@@ -11,7 +13,8 @@ its own peak RSS from wait4), each command as a user runs it:
   what ``policykg build`` did until the streaming build), up to
   ``--baseline-max`` documents;
 * ``cold``: ``policykg build`` (the pipeline's, no start-up cache) with an
-  empty build cache; ``warm``: again, nothing changed;
+  empty build cache (the large corpus: ``--jobs 1``, then again from empty
+  with ``--jobs N``); ``warm``: again, nothing changed;
 * ``add one``: one document (a synthetic plan of a city not in the corpus)
   added to the manifest, then ``policykg build``; ``--verify`` also builds the
   same folder from scratch (``--no-cache``) and compares the bytes.
@@ -39,12 +42,12 @@ BEFORE = ("import sys; from pathlib import Path; from graph.build import build_c
           "Path(sys.argv[2]).write_text(serialize_trig(build_corpus(Path(sys.argv[1]))), 'utf-8')")
 
 
-def run(args: list[str], timeout: float) -> tuple[float, float, str]:
-    """(wall s, peak RSS MiB, stderr) of one child."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+def run(args: list[str], timeout: float, root: Path = ROOT) -> tuple[float, float, str]:
+    """(wall s, peak RSS MiB, stderr) of one child, running the code of the checkout ``root``."""
+    env = dict(os.environ, PYTHONPATH=str(root) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     started = time.perf_counter()
     with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=err, env=env, cwd=ROOT)
+        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=err, env=env, cwd=root)
         deadline = started + timeout
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -63,8 +66,18 @@ def run(args: list[str], timeout: float) -> tuple[float, float, str]:
     return wall, usage.ru_maxrss / 1024, text
 
 
-def build(raw: Path, out: Path, *flags: str, timeout: float) -> tuple[float, float, str]:
-    return run([sys.executable, "-m", "graph.cli", "build", "--raw", str(raw), "--out", str(out), *flags], timeout)
+# `policykg build` with N extracting processes: what its --jobs option will call (graph.cli.write_dataset)
+BUILD_JOBS = ("import sys; from pathlib import Path; from graph.cli import write_dataset; "
+              "write_dataset(Path(sys.argv[1]), Path(sys.argv[2]), False, True, int(sys.argv[3]))")
+
+
+def build_jobs(raw: Path, out: Path, jobs: int, timeout: float) -> tuple[float, float, str]:
+    return run([sys.executable, "-c", BUILD_JOBS, str(raw), str(out), str(jobs)], timeout)
+
+
+def build(raw: Path, out: Path, *flags: str, timeout: float, root: Path = ROOT) -> tuple[float, float, str]:
+    return run([sys.executable, "-m", "graph.cli", "build", "--raw", str(raw), "--out", str(out), *flags], timeout,
+               root)
 
 
 def synth(work: Path, cities: int, docs: int, counties: int, seed: int) -> Path:
@@ -117,7 +130,10 @@ def memory_rows(work: Path, sizes: list[int], baseline_max: int, timeout: float)
 
 
 def large_row(work: Path, cities: int, docs: int, counties: int, verify: bool, baseline_max: int,
-              timeout: float) -> dict:
+              timeout: float, jobs: int, before_root: Path | None) -> dict:
+    """The large corpus: cold builds with one and ``jobs`` extracting processes, a warm rebuild,
+    one document added; with ``before_root``, the cold build and the added document with that
+    checkout's code too (the same corpus, the same machine, the same run)."""
     base = synth(work, cities, docs, counties, 0)
     raw = work / f"large-{cities}x{docs}-c{counties}" / "raw"  # a copy: the added document changes it
     shutil.rmtree(raw.parent, ignore_errors=True)
@@ -125,10 +141,22 @@ def large_row(work: Path, cities: int, docs: int, counties: int, verify: bool, b
     out = raw.parent / "out"
     out.mkdir()
     n = documents(raw)
-    row = {"label": f"{n:,} documents", "docs": n}
+    row = {"label": f"{n:,} documents", "docs": n, "jobs": jobs}
     if n <= baseline_max:
         row["before"] = run([sys.executable, "-c", BEFORE, str(raw), str(out / "before.trig")], timeout)[:2]
-    row["cold"] = build(raw, out / "policykg.trig", timeout=timeout)[:2]
+    if before_root is not None:  # the previous code: cold, then one added, in its own folder
+        old = raw.parent / "before-code"
+        shutil.copytree(raw, old / "raw")
+        row["old_cold"] = build(old / "raw", old / "out" / "policykg.trig", timeout=timeout, root=before_root)[:2]
+        add_one(old / "raw", work)
+        row["old_add"] = build(old / "raw", old / "out" / "policykg.trig", timeout=timeout, root=before_root)[:2]
+        shutil.rmtree(old)
+        print(row, flush=True)
+    row["cold_1"] = build_jobs(raw, out / "policykg.trig", 1, timeout)[:2]
+    print(row, flush=True)
+    shutil.rmtree(out)
+    out.mkdir()
+    row["cold"] = build_jobs(raw, out / "policykg.trig", jobs, timeout)[:2]
     print(row, flush=True)
     row["warm"] = build(raw, out / "policykg.trig", timeout=timeout)[:2]
     add_one(raw, work)
@@ -170,6 +198,22 @@ def render(rows: list[dict], notes: list[str]) -> str:
         else:
             L.append(f"| build peak RSS | | {big['cold'][1] / small['cold'][1]:.2f} | ≤ 1.5 |")
     for r in rows:
+        if "cold_1" in r:
+            n = r["docs"]
+            L += ["", f"{r['label']}, empty cache: documents/s by extracting processes "
+                      "(the pipeline's `build`, wall seconds and peak RSS of the parent)", "",
+                  "| | wall | documents/s | peak RSS | ratio to 1 process |", "|---|---|---|---|---|"]
+            if "old_cold" in r:
+                L.append(f"| before (previous code, 1 process) | {r['old_cold'][0]:.0f} s | {n / r['old_cold'][0]:.1f} | "
+                         f"{r['old_cold'][1]:.0f} MiB | {r['cold_1'][0] / r['old_cold'][0]:.2f} × the time |")
+            L.append(f"| `--jobs 1` | {r['cold_1'][0]:.0f} s | {n / r['cold_1'][0]:.1f} | {r['cold_1'][1]:.0f} MiB | 1 |")
+            L.append(f"| `--jobs {r['jobs']}` | {r['cold'][0]:.0f} s | {n / r['cold'][0]:.1f} | {r['cold'][1]:.0f} MiB | "
+                     f"{r['cold_1'][0] / r['cold'][0]:.2f} × the documents/s |")
+        if "old_add" in r:
+            L += ["", f"| {r['label']}: one document added | before (previous code) | after | after ÷ before |",
+                  "|---|---|---|---|",
+                  f"| wall | {r['old_add'][0]:.1f} s | {r['add'][0]:.1f} s | {r['add'][0] / r['old_add'][0]:.2f} |",
+                  f"| peak RSS | {r['old_add'][1]:.0f} MiB | {r['add'][1]:.0f} MiB | {r['add'][1] / r['old_add'][1]:.2f} |"]
         if "add_log" in r:
             L += ["", f"{r['label']}, one added: `{r['add_log']}`; TriG {r['trig_mib']:.0f} MiB"]
     L += [""] + [f"- {n}" for n in notes]
@@ -187,6 +231,10 @@ def main() -> None:
     ap.add_argument("--verify", action="store_true", help="also build the large corpus from scratch and compare")
     ap.add_argument("--baseline-max", type=int, default=900, help="the in-memory build only up to this many documents")
     ap.add_argument("--timeout", type=float, default=3600)
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="extracting processes of the large "
+                                                                         "corpus's second cold build")
+    ap.add_argument("--before-root", type=Path, help="a checkout of the previous code (e.g. /work/main): its "
+                                                     "cold build and one added document, in the same run")
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "policykg-bench-scale")
     ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args()
@@ -196,7 +244,7 @@ def main() -> None:
     rows = memory_rows(args.work, [int(x) for x in args.sizes.split(",") if x], args.baseline_max, args.timeout)
     if args.large:
         rows.append(large_row(args.work, args.large, args.large_docs, args.counties, args.verify,
-                              args.baseline_max, args.timeout))
+                              args.baseline_max, args.timeout, args.jobs, args.before_root))
     text = render(rows, [f"command: {' '.join(sys.argv)}"])
     args.out.write_text(text, "utf-8")
     print(text)

@@ -57,12 +57,22 @@ def digest(*parts: Any) -> str:
     return h.hexdigest()
 
 
-def _pack(value: Any) -> bytes:
-    return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+def pack(value: Any, compress: bool = True) -> bytes:
+    """A value as the cache stores it (a worker process packs what it extracted: graph/stream.py).
+    ``compress`` False: what every build reads (the summaries), where inflating cost more than the
+    bytes saved."""
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return zlib.compress(data, 1) if compress else data
 
 
-def _unpack(blob: bytes) -> Any:
-    return pickle.loads(zlib.decompress(blob))
+def pack_trig(trig: bytes) -> bytes:
+    """A graph's TriG as the cache stores it."""
+    return zlib.compress(trig, 1)
+
+
+def unpack(blob: bytes) -> Any:
+    # a pickle opens with its PROTO opcode (0x80), a zlib stream with 0x78
+    return pickle.loads(blob if blob[:1] == b"\x80" else zlib.decompress(blob))
 
 
 class BuildCache:
@@ -76,8 +86,13 @@ class BuildCache:
         self._db.execute("PRAGMA synchronous=OFF")  # a cache: a torn write only costs a re-extraction
         self._db.execute("CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, summary BLOB, facts BLOB)")
         self._db.execute("CREATE TABLE IF NOT EXISTS graphs (key TEXT PRIMARY KEY, triples INTEGER, trig BLOB)")
+        # a document graph's own part (all but its similarities), as subject blocks (graph.trig)
+        self._db.execute("CREATE TABLE IF NOT EXISTS parts (key TEXT PRIMARY KEY, blocks BLOB)")
+        # corpus-level state one build leaves the next: the output's layout, text reuse's scores
+        self._db.execute("CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value BLOB)")
         self._used_facts: set[str] = set()
         self._used_graphs: set[str] = set()
+        self._used_parts: set[str] = set()
         self._db.execute("BEGIN")
 
     # -- one document's extraction: a small summary kept in memory, the facts loaded when written
@@ -86,18 +101,30 @@ class BuildCache:
         if row is None:
             return None
         self._used_facts.add(key)
-        return _unpack(row[0])
+        return unpack(row[0])
 
     def facts(self, key: str) -> Any:
         row = self._db.execute("SELECT facts FROM facts WHERE key = ?", (key,)).fetchone()
         if row is None or row[0] is None:
             raise KeyError(key)
-        return _unpack(row[0])
+        return unpack(row[0])
+
+    def facts_blob(self, key: str) -> bytes:
+        """:meth:`facts` as stored, for a worker process to unpack."""
+        row = self._db.execute("SELECT facts FROM facts WHERE key = ?", (key,)).fetchone()
+        if row is None or row[0] is None:
+            raise KeyError(key)
+        return row[0]
 
     def put_facts(self, key: str, summary: Any, facts: Any | None) -> None:
         self._used_facts.add(key)
         self._db.execute("INSERT OR REPLACE INTO facts VALUES (?, ?, ?)",
-                         (key, _pack(summary), None if facts is None else _pack(facts)))
+                         (key, pack(summary, compress=False), None if facts is None else pack(facts)))
+
+    def put_packed(self, key: str, summary: bytes, facts: bytes | None) -> None:
+        """:meth:`put_facts` of values already :func:`pack`-ed."""
+        self._used_facts.add(key)
+        self._db.execute("INSERT OR REPLACE INTO facts VALUES (?, ?, ?)", (key, summary, facts))
 
     # -- one named graph's TriG block
     def graph(self, key: str) -> tuple[int, bytes] | None:
@@ -107,14 +134,55 @@ class BuildCache:
         self._used_graphs.add(key)
         return row[0], zlib.decompress(row[1])
 
-    def put_graph(self, key: str, triples: int, trig: bytes) -> None:
+    def graph_triples(self, key: str) -> int | None:
+        """A graph's triple count without its TriG (its bytes are copied from the previous output)."""
+        row = self._db.execute("SELECT triples FROM graphs WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
         self._used_graphs.add(key)
-        self._db.execute("INSERT OR REPLACE INTO graphs VALUES (?, ?, ?)", (key, triples, zlib.compress(trig, 1)))
+        return row[0]
+
+    def put_graph(self, key: str, triples: int, trig: bytes, packed: bytes | None = None) -> None:
+        """``packed``: ``trig`` compressed already (by a worker process: :func:`pack_trig`)."""
+        self._used_graphs.add(key)
+        self._db.execute("INSERT OR REPLACE INTO graphs VALUES (?, ?, ?)",
+                         (key, triples, packed if packed is not None else pack_trig(trig)))
+
+    # -- a document graph's own part
+    def part(self, key: str) -> Any | None:
+        row = self._db.execute("SELECT blocks FROM parts WHERE key = ?", (key,)).fetchone()
+        return None if row is None else unpack(row[0])
+
+    def put_part(self, key: str, blocks: Any) -> None:
+        self._used_parts.add(key)
+        self._db.execute("INSERT OR REPLACE INTO parts VALUES (?, ?)", (key, pack(blocks)))
+
+    def part_blob(self, key: str) -> bytes | None:
+        """:meth:`part` as stored, for a worker process to unpack."""
+        row = self._db.execute("SELECT blocks FROM parts WHERE key = ?", (key,)).fetchone()
+        return None if row is None else row[0]
+
+    def put_packed_part(self, key: str, blob: bytes) -> None:
+        self._used_parts.add(key)
+        self._db.execute("INSERT OR REPLACE INTO parts VALUES (?, ?)", (key, blob))
+
+    def keep_part(self, key: str) -> None:
+        """Keep a part this build did not read: the next may need it."""
+        self._used_parts.add(key)
+
+    # -- what the corpus as a whole left for the next build (replaced by each build, never pruned)
+    def state(self, name: str) -> Any | None:
+        row = self._db.execute("SELECT value FROM state WHERE name = ?", (name,)).fetchone()
+        return None if row is None else unpack(row[0])
+
+    def put_state(self, name: str, value: Any) -> None:
+        self._db.execute("INSERT OR REPLACE INTO state VALUES (?, ?)", (name, pack(value)))
 
     def close(self, prune: bool = True) -> None:
         """Commit; with ``prune``, drop what this build did not use."""
         if prune:
-            for table, used in (("facts", self._used_facts), ("graphs", self._used_graphs)):
+            for table, used in (("facts", self._used_facts), ("graphs", self._used_graphs),
+                                ("parts", self._used_parts)):
                 self._db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
                 self._db.execute("DELETE FROM used")
                 self._db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in used))

@@ -7,6 +7,7 @@ start-up cache ``build`` prepares). Nothing here imports service/.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections import Counter
@@ -49,14 +50,16 @@ def _report(result) -> None:
         err.print(f"[red]error:[/red] {e}")
 
 
-def write_dataset(raw: Path, out_file: Optional[Path], check: bool, cache: bool = True) -> tuple[Any, Path] | None:
+def write_dataset(raw: Path, out_file: Optional[Path], check: bool, cache: bool = True,
+                  jobs: Optional[int] = None) -> tuple[Any, Path] | None:
     """``policykg build``'s pipeline part: the streaming build (graph/stream.py) writes the TriG file
     graph by graph and the extracted texts beside it.
 
     Returns the build's summary (graph.stream.StreamResult) and the file written, or None for
     ``--check`` (which exits 1 when the file on disk is stale). The service's ``build``
     (service/cli.py) adds its own steps after. ``cache``: keep each document's facts and graph
-    in ``<dataset dir>/cache/build/`` so that the next build redoes only what changed.
+    in ``<dataset dir>/cache/build/`` so that the next build redoes only what changed. ``jobs``:
+    processes extracting documents (None: one per core); the file does not depend on it.
     """
     from .manifest import ManifestError
     from .stream import trig_matches, write_trig
@@ -65,7 +68,7 @@ def write_dataset(raw: Path, out_file: Optional[Path], check: bool, cache: bool 
     target = out_file or dataset_path_for(raw)
     try:
         if check:
-            current = trig_matches(raw, target, cache)
+            current = trig_matches(raw, target, cache, jobs or os.cpu_count() or 1)
             if not current:
                 err.print(f"[red]{target} is out of date[/red]: run `policykg build`")
                 raise typer.Exit(1)
@@ -74,7 +77,8 @@ def write_dataset(raw: Path, out_file: Optional[Path], check: bool, cache: bool 
         with Progress(console=err, transient=True) as progress:
             task = progress.add_task("extracting", total=None)
             result = write_trig(raw, target, cache,
-                                lambda name: progress.update(task, description=f"extracting {name}"))
+                                lambda name: progress.update(task, description=f"extracting {name}"),
+                                jobs=jobs or os.cpu_count() or 1)
     except ManifestError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
@@ -92,12 +96,16 @@ CacheOpt = Annotated[bool, typer.Option(help="Keep each document's facts and gra
                                              "the next build redoes only the documents that changed and "
                                              "the graphs that depend on them.")]
 CheckOpt = Annotated[bool, typer.Option(help="Fail if the file on disk differs from a fresh build.")]
+JobsOpt = Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Processes extracting documents "
+                                                "(default: one per core); the output is the same bytes.")]
 
 
 @app.command()
 def build(raw: RawOpt = RAW_DIR, out_file: OutOpt = None, check: CheckOpt = False, cache: CacheOpt = True) -> None:
     """Build the TriG dataset from the documents and their manifest (and keep each document's
     extracted text beside it, in text/<file>.txt)."""
+    # JobsOpt is not offered here until service/cli.py's build offers it too (the two must match:
+    # tests/service/test_cli.py); until then a build uses one process per core
     written = write_dataset(raw, out_file, check, cache)
     if written is not None and written[0].errors:
         raise typer.Exit(1)

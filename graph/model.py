@@ -74,6 +74,11 @@ class Span:
     end: int
     quote: str
 
+    def __reduce__(self):
+        # the constructor's arguments: a slotted dataclass's own unpickling walks fields() per
+        # object, and the build cache unpickles every measure's span on each build
+        return (Span, (self.document, self.start, self.end, self.quote))
+
 
 @dataclass(frozen=True)
 class GridCell:

@@ -73,6 +73,20 @@ def toolkit_quads(
     if v.stated_status:
         w.add(pol, PK.statedStatus, PK[v.stated_status])
 
+    w.quads |= similarity_quads(file, similarities, pages)
+
+    for i in implements:
+        cited = policy_iri(i.cited)
+        w.add(pol, PK.implements, cited)
+        w.add(cited, PK.implementedBy, pol)
+    return w.quads
+
+
+def similarity_quads(file: str, similarities: list[Similarity],
+                     pages: dict[str, tuple[int, ...]] | None = None) -> set[Quad]:
+    """The pk:MeasureSimilarity nodes of :func:`toolkit_quads`, alone: the part of a document's graph
+    that other documents change (the streaming build writes them beside a cached rest)."""
+    w = _Writer(graph_iri(file), pages)
     for s in similarities:
         m = measure_iri(s.measure.document, s.measure.code)
         o = measure_iri(s.other.document, s.other.code)
@@ -85,11 +99,6 @@ def toolkit_quads(
             w.add(node, PK.earlier, measure_iri(s.earlier.document, s.earlier.code))
         w.add(node, PK.source, w.span(s.measure.span))
         w.add(node, PK.otherSource, w.span(s.other.span))
-
-    for i in implements:
-        cited = policy_iri(i.cited)
-        w.add(pol, PK.implements, cited)
-        w.add(cited, PK.implementedBy, pol)
     return w.quads
 
 

@@ -231,13 +231,44 @@ def compared_pairs(batches: list[Compared], min_score: float = MIN_SCORE) -> lis
     return compared_table(batches, min_score).all()
 
 
-def compared_table(batches: list[Compared], min_score: float = MIN_SCORE) -> "SimilarityTable":
-    """The pairs of :func:`compared_pairs`, kept as arrays."""
+@dataclass(frozen=True)
+class Overlaps:
+    """How many shingles two texts share, by the pair of their keys (Compared.text_keys): a
+    pair of texts always shares the same number, so a rebuild looks up the pairs an earlier
+    build intersected and intersects only the pairs it has not seen (a new document's, mostly)."""
+
+    pairs: np.ndarray  # the two keys of each pair, the lesser first, as one 40-byte string; sorted
+    shared: np.ndarray  # int64: the shingles they share
+
+    @staticmethod
+    def none() -> "Overlaps":
+        return Overlaps(np.zeros(0, dtype="S40"), np.zeros(0, dtype=np.int64))
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+
+def _pair_keys(keys: np.ndarray, us: np.ndarray, vs: np.ndarray) -> np.ndarray:
+    """Overlaps.pairs of the texts (us[i], vs[i]); ``keys`` an S20 array of text keys."""
+    a, b = keys[us], keys[vs]
+    swap = a > b
+    lo, hi = np.where(swap, b, a), np.where(swap, a, b)
+    rows = np.empty((len(us), 40), dtype=np.uint8)
+    rows[:, :20] = lo.view(np.uint8).reshape(-1, 20)
+    rows[:, 20:] = hi.view(np.uint8).reshape(-1, 20)
+    return rows.view("S40").reshape(-1)
+
+
+def compared_table(batches: list[Compared], min_score: float = MIN_SCORE,
+                   known: Overlaps | None = None) -> "SimilarityTable":
+    """The pairs of :func:`compared_pairs`, kept as arrays. ``known``: the overlaps of an
+    earlier build (the table's ``overlaps`` are this one's, for the next)."""
     items = [t for b in batches for t in b.measures]
     if len(items) < 2:
         return SimilarityTable(items, *(np.zeros(0, dtype=t) for t in (np.int64, np.int64, np.float64)))
     # identical normalized texts share one signature
     unique: dict[bytes, int] = {}
+    keys: list[bytes] = []
     members: list[list[int]] = []
     arrays: list[np.ndarray] = []
     picked: list[list[int]] = [[] for _ in batches]  # per batch, the rows of its first-seen texts
@@ -247,6 +278,7 @@ def compared_table(batches: list[Compared], min_score: float = MIN_SCORE) -> "Si
             u = unique.setdefault(key, len(unique))
             if u == len(members):
                 members.append([])
+                keys.append(key)
                 arrays.append(b.shingles[b.offsets[j] : b.offsets[j + 1]])
                 picked[bi].append(j)
             members[u].append(i)
@@ -256,7 +288,7 @@ def compared_table(batches: list[Compared], min_score: float = MIN_SCORE) -> "Si
     del picked
     n_texts = len(arrays)
     # the earliest member of each unique text orders the buckets
-    first = [min(_date_key(items[i]) for i in ms) for ms in members]
+    first = [min(_date_key(items[i]) for i in ms) if len(ms) > 1 else _date_key(items[ms[0]]) for ms in members]
     rank = np.empty(n_texts, dtype=np.int64)
     rank[sorted(range(n_texts), key=first.__getitem__)] = np.arange(n_texts)
     us, vs = _candidates(sig, rank)
@@ -269,13 +301,15 @@ def compared_table(batches: list[Compared], min_score: float = MIN_SCORE) -> "Si
     # each unique text's matches (its own copies score 1.0)
     matches: list[list[tuple[float, int]]] = [[(1.0, u)] if len(members[u]) > 1 else [] for u in range(n_texts)]
     sizes = [len(x) for x in arrays]
-    for u, v, inter in _intersections(arrays, us[near], vs[near]):
+    overlaps = _overlaps(arrays, np.array(keys, dtype="S20"), us[near], vs[near], known or Overlaps.none())
+    for u, v, inter in zip(us[near].tolist(), vs[near].tolist(), overlaps.shared.tolist()):
         j = inter / (sizes[u] + sizes[v] - inter)
         if j >= min_score:
             matches[u].append((j, v))
             matches[v].append((j, u))
     for ms in members:  # copies in date order: the earliest source first
-        ms.sort(key=lambda i: _date_key(items[i]))
+        if len(ms) > 1:
+            ms.sort(key=lambda i: _date_key(items[i]))
     # per measure: its KEEP best matches in other documents (not its plan's annexes),
     # walked in (score, date) order so that a text copied hundreds of times costs KEEP each
     # as arrays, not a dict of tuples: a boilerplate-heavy corpus keeps ~KEEP pairs per measure
@@ -304,7 +338,26 @@ def compared_table(batches: list[Compared], min_score: float = MIN_SCORE) -> "Si
     n = len(items)
     codes, at = np.unique(np.frombuffer(lo, dtype=np.int64) * n + np.frombuffer(hi, dtype=np.int64),
                           return_index=True)  # a pair kept twice scores the same both times
-    return SimilarityTable(items, codes // n, codes % n, np.frombuffer(score, dtype=np.float64)[at].copy())
+    table = SimilarityTable(items, codes // n, codes % n, np.frombuffer(score, dtype=np.float64)[at].copy())
+    order = np.argsort(overlaps.pairs)
+    table.overlaps = Overlaps(overlaps.pairs[order], overlaps.shared[order])
+    return table
+
+
+def _overlaps(arrays: list[np.ndarray], keys: np.ndarray, us: np.ndarray, vs: np.ndarray,
+              known: Overlaps) -> Overlaps:
+    """The shared shingles of the texts (us[i], vs[i]), in that order: looked up in ``known``,
+    intersected when not there."""
+    pairs = _pair_keys(keys, us, vs)
+    shared = np.full(len(us), -1, dtype=np.int64)
+    if len(known):
+        at = np.minimum(np.searchsorted(known.pairs, pairs), len(known) - 1)
+        hit = known.pairs[at] == pairs
+        shared[hit] = known.shared[at[hit]]
+    todo = np.flatnonzero(shared < 0)  # still sorted by u: what _intersections needs
+    for k, (_, _, inter) in zip(todo.tolist(), _intersections(arrays, us[todo], vs[todo])):
+        shared[k] = inter
+    return Overlaps(pairs, shared)
 
 
 class SimilarityTable:
@@ -313,6 +366,7 @@ class SimilarityTable:
 
     def __init__(self, items: list[MeasureText], xs: np.ndarray, ys: np.ndarray, scores: np.ndarray) -> None:
         self.items = items
+        self.overlaps = Overlaps.none()  # compared_table's, for the next build
         later = np.empty(len(xs), dtype=np.int64)
         other = np.empty(len(xs), dtype=np.int64)
         earlier = np.zeros(len(xs), dtype=np.int8)  # 0: none, 1: the other is earlier, 2: itself
@@ -330,6 +384,7 @@ class SimilarityTable:
         docs: dict[str, int] = {}
         doc_of = np.fromiter((docs.setdefault(t.document, len(docs)) for t in items), dtype=np.int64, count=len(items))
         self._docs = docs
+        self._doc_of = doc_of
         order = np.argsort(doc_of[later], kind="stable") if len(later) else np.zeros(0, dtype=np.int64)
         self._later, self._other, self._earlier = later[order], other[order], earlier[order]
         self._scores = scores[order]
@@ -350,6 +405,30 @@ class SimilarityTable:
             return []
         out = [self._make(k) for k in range(self._bounds[d], self._bounds[d + 1])]
         out.sort(key=lambda s: (s.measure.span.start, -s.score, s.other.document, s.other.code))
+        return out
+
+    def digests(self, version: dict[str, str]) -> dict[str, str]:
+        """Per document with similarities, a digest of them: of each pair its two measures (as their
+        document's ``version``, a digest standing for its measures, and their place in it), its score
+        and which is earlier. The streaming build keys a graph by it and makes the document's list
+        (:meth:`for_document`) only for a graph it must write again."""
+        if not len(self._later):
+            return {}
+        names = list(self._docs)
+        doc_fp = np.array([int(version[f][:16], 16) for f in names], dtype=np.uint64)
+        pos = np.arange(len(self.items), dtype=np.int64)
+        starts = np.flatnonzero(np.r_[True, self._doc_of[1:] != self._doc_of[:-1]])  # items grouped by document
+        pos -= np.repeat(starts, np.diff(np.r_[starts, len(self.items)]))
+        rows = np.empty(len(self._later), dtype=[("a", "<u8"), ("i", "<i8"), ("b", "<u8"), ("j", "<i8"),
+                                                  ("score", "<f8"), ("earlier", "i1")])
+        rows["a"], rows["i"] = doc_fp[self._doc_of[self._later]], pos[self._later]
+        rows["b"], rows["j"] = doc_fp[self._doc_of[self._other]], pos[self._other]
+        rows["score"], rows["earlier"] = self._scores, self._earlier
+        out = {}
+        for d, name in enumerate(names):
+            a, b = self._bounds[d], self._bounds[d + 1]
+            if b > a:
+                out[name] = hashlib.sha256(rows[a:b].tobytes()).hexdigest()
         return out
 
     def all(self) -> list[Similarity]:

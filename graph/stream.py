@@ -16,27 +16,40 @@ for byte, in two passes over the manifest:
    and let go.
 
 The TriG of a graph is cached too, keyed by the document's facts key and
-every corpus-level input its graph reads (:func:`_graph_key`), so after one
-document is added, changed or removed only its graph, the graphs whose
-links it changes (its main plan, documents citing it, measures similar to
-its) and the report are made again; every other graph is copied from the
-cache. What stays in memory is the summaries and the text-reuse pairs, not
-the facts or the quads.
+every corpus-level input its graph reads (:func:`_own_key`, :func:`_graph_key`),
+so after one document is added, changed or removed only its graph, the graphs
+whose links it changes (its main plan, documents citing it, measures similar to
+its) and the report are made again. Every other graph is copied by byte range
+from the file the build replaces (:class:`_Output`; the cache keeps that file's
+layout and identity), or from the cache when that file is gone or was written
+over. A graph made again only because its similarities changed reuses its own
+part's rendered subject blocks (cached apart) and renders just the similarities;
+text reuse itself looks up the shingle overlaps of the pairs an earlier build
+intersected (reuse.Overlaps). What stays in memory is the summaries and the
+text-reuse pairs, not the facts or the quads.
+
+With ``jobs`` > 1, the documents to extract and then the graphs to make are
+handed to spawned worker processes and their results taken back in order, so
+the bytes are those of one process.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import multiprocessing
 import os
 import tempfile
 from collections.abc import Callable
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
 
 from .build import (TEXT_DIR, _best_main_measure, _inherit_from_annex, _no_cyclic_gc, _unknown_jurisdiction,
                     text_path)
-from .build_cache import CACHE_FILE, BuildCache, code_version, digest
+from .build_cache import CACHE_FILE, BuildCache, code_version, digest, pack, pack_trig, unpack
 from .extract import Extractor
 from .gazetteer import City, default_gazetteer
 from .levels import CitingPolicy, Implementation, citing_policy, implementations_of, policy_level
@@ -45,11 +58,12 @@ from .model import CitationKind, DocumentFacts, ManifestEntry
 from .orgs import OrgResolver
 from .rdf import REPORT_GRAPH_NAME, CorpusLinks, Quad, document_quads, graph_iri, report_quads
 from .report import DocumentReport, document_report, refused_report
-from .research_rdf import city_names, toolkit_quads
-from .reuse import Compared, Similarity, SimilarityTable, compared, compared_table, document_measure_texts
+from .research_rdf import city_names, similarity_quads, toolkit_quads
+from .reuse import (Compared, Overlaps, Similarity, SimilarityTable, compared, compared_table,
+                    document_measure_texts)
 from .schemes import load_schemes
 from .textio import DocumentError, read_document
-from .trig import graph_text, trig_prefixes
+from .trig import blocks_text, graph_text, merge_blocks, subject_blocks, trig_prefixes
 from .vocab import ID, SCHEMES_GRAPH
 
 Progress = Callable[[str], None]
@@ -98,6 +112,7 @@ class StreamResult:
     refused: dict[str, str] = field(default_factory=dict)
     extracted: int = 0  # documents extracted in this build (the others came from the cache)
     graphs_made: int = 0  # named graphs made in this build (the others copied from the cache)
+    graphs_copied: int = 0  # of those not made, copied by byte range from the previous output
 
 
 def _summarize(facts: DocumentFacts, key: str, city: City, names: tuple[str, ...]) -> DocumentSummary:
@@ -115,9 +130,55 @@ def _summarize(facts: DocumentFacts, key: str, city: City, names: tuple[str, ...
         text_digest=hashlib.sha256(src.text.encode("utf-8")).hexdigest(),
         headings=tuple(MeasureHeading(m.code, m.title, m.label) for m in facts.measures if m.title),
         annex_rows=tuple(rows), citing=citing_policy(facts), report=document_report(facts),
-        measures=compared(document_measure_texts(facts, names, None, "")),
+        # dated and grouped as a document that is no annex: an annex's are set when linked
+        measures=compared(document_measure_texts(facts, names, meta.issued, src.name)),
         warnings=tuple(f"{src.name}: {note}" for note in src.notes) + tuple(meta.conflicts),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """A document not in the cache: what extracting it needs."""
+
+    entry: ManifestEntry
+    city: City
+    key: str | None  # None: its bytes could not be read (read_document says why)
+
+
+POOL_MIN = 32  # fewer documents to extract than this: in this process (a worker takes a second to start)
+_worker: tuple[Extractor, object] | None = None
+
+
+def _init_worker() -> None:
+    global _worker
+    gc.disable()  # as in the parent (graph.build._no_cyclic_gc): extraction makes many small objects
+    schemes = load_schemes()
+    gazetteer = default_gazetteer()
+    _worker = (Extractor(schemes, OrgResolver(schemes, gazetteer)), gazetteer)
+
+
+def _extract_packed(job: tuple[Path, ManifestEntry, City, str]) -> tuple[str | None, bytes | None, bytes | None]:
+    """One document extracted in a worker: (why it is refused, or None; its summary; its facts), packed
+    for the cache here, so that the parent only stores them."""
+    raw_dir, entry, city, key = job
+    extractor, gazetteer = _worker
+    try:
+        source = read_document(raw_dir / entry.file, entry.file)
+        facts = extractor.extract(source, entry, city)
+    except DocumentError as exc:
+        return exc.problem, None, None
+    return None, pack(_summarize(facts, key, city, city_names(city, gazetteer)), compress=False), pack(facts)
+
+
+def _kept(cache: BuildCache, name: str, make: Callable[[], object]):
+    """What ``make`` gives, as the cache kept it for this code version (unpickling the parsed ontology
+    or the gazetteer is a few hundredths of making them, which was most of adding one document)."""
+    kept = cache.state(name)
+    if kept is not None and kept[0] == code_version():
+        return kept[1]
+    value = make()
+    cache.put_state(name, (code_version(), value))
+    return value
 
 
 class _Extraction:
@@ -125,7 +186,7 @@ class _Extraction:
 
     def __init__(self, raw_dir: Path, cache: BuildCache, progress: Progress | None) -> None:
         self.raw_dir, self.cache, self.progress = raw_dir, cache, progress
-        self.gazetteer = default_gazetteer()
+        self.gazetteer = _kept(cache, _GAZETTEER, default_gazetteer)
         self._extractor: Extractor | None = None  # made on the first miss: a warm rebuild needs none
         self.summaries: list[DocumentSummary] = []
         self.refused: dict[str, str] = {}
@@ -134,11 +195,11 @@ class _Extraction:
 
     def extractor(self) -> Extractor:
         if self._extractor is None:
-            schemes = load_schemes()
+            schemes = _kept(self.cache, _SCHEMES, load_schemes)
             self._extractor = Extractor(schemes, OrgResolver(schemes, self.gazetteer))
         return self._extractor
 
-    def run(self) -> None:
+    def run(self, jobs: int = 1) -> None:
         manifest = load_manifest(self.raw_dir)
         self.warnings.extend(manifest.problems)
         listed = {e.file for e in manifest.entries}
@@ -146,32 +207,63 @@ class _Extraction:
             if (path.is_file() and path.name != MANIFEST_NAME and path.name not in listed
                     and not path.name.startswith(".")):
                 self.warnings.append(f"{path.name}: not listed in {MANIFEST_NAME}; skipped")
+        outcomes: list[DocumentSummary | str | _Pending] = []
         for entry in sorted(manifest.entries, key=lambda e: e.file):
             if self.progress:
                 self.progress(entry.file)
-            self._one(entry)
+            outcomes.append(self._lookup(entry))
+        pending = [(i, o) for i, o in enumerate(outcomes) if isinstance(o, _Pending)]
+        if jobs > 1 and len(pending) >= POOL_MIN:
+            for i, got in self._extract_in_pool([o for _, o in pending], jobs):
+                outcomes[pending[i][0]] = got
+        else:
+            for i, o in pending:
+                outcomes[i] = self._extract(o.entry, o.city, o.key)
+        # in manifest order whichever process extracted what: the same summaries, refusals, warnings
+        for entry, got in zip(sorted(manifest.entries, key=lambda e: e.file), outcomes):
+            if isinstance(got, str):  # refused, and why
+                self.refused[entry.file] = got
+            else:
+                self.summaries.append(got)
+                self.warnings.extend(got.warnings)
 
-    def _one(self, entry: ManifestEntry) -> None:
+    def _lookup(self, entry: ManifestEntry) -> DocumentSummary | str | _Pending:
+        """The document's summary from the cache, why it is refused, or what extracting it needs."""
         city = self.gazetteer.resolve(entry.city)
         if city is None:
-            self.refused[entry.file] = f"{_unknown_jurisdiction(self.gazetteer, entry.city)} in {MANIFEST_NAME}"
-            return
+            return f"{_unknown_jurisdiction(self.gazetteer, entry.city)} in {MANIFEST_NAME}"
         if "/" in entry.file or "\\" in entry.file or entry.file.startswith(".."):
-            self.refused[entry.file] = f"file names must be plain names inside {self.raw_dir.name}/"
-            return
+            return f"file names must be plain names inside {self.raw_dir.name}/"
         try:
             data = (self.raw_dir / entry.file).read_bytes()
         except OSError:
             data = None  # read_document names the problem
         key = digest(code_version(), entry, city, data) if data is not None else None
         cached = self.cache.summary(key) if key else None
-        if cached is None:
-            cached = self._extract(entry, city, key)
-        if isinstance(cached, str):  # refused, and why
-            self.refused[entry.file] = cached
-            return
-        self.summaries.append(cached)
-        self.warnings.extend(cached.warnings)
+        return _Pending(entry, city, key) if cached is None else cached
+
+    def _extract_in_pool(self, pending: list[_Pending], jobs: int):
+        """(index in ``pending``, summary or refusal), extracted by ``jobs`` processes, in order."""
+        todo = [k for k, o in enumerate(pending) if o.key]
+        for k, o in enumerate(pending):
+            if not o.key:  # not readable as bytes: refused or kept for this build only, here
+                yield k, self._extract(o.entry, o.city, o.key)
+        _kept(self.cache, _SCHEMES, load_schemes)  # for the next build's extraction in this process
+        ctx = multiprocessing.get_context("spawn")  # no fork: a server calling this has threads
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker) as pool:
+            done = pool.map(_extract_packed, [(self.raw_dir, pending[k].entry, pending[k].city, pending[k].key)
+                                              for k in todo], chunksize=2)
+            for k, (problem, summary, facts) in zip(todo, done):
+                self.extracted += 1
+                key = pending[k].key
+                if problem is not None:
+                    self.cache.put_packed(key, pack(problem), None)
+                    yield k, problem
+                else:
+                    self.cache.put_packed(key, summary, facts)
+                    if self.progress:
+                        self.progress(pending[k].entry.file)
+                    yield k, unpack(summary)
 
     def _extract(self, entry: ManifestEntry, city: City, key: str | None) -> DocumentSummary | str:
         self.extracted += 1
@@ -203,7 +295,7 @@ class _Links:
     warnings: list[str]
 
 
-def _link(summaries: list[DocumentSummary], gazetteer, reuse: bool) -> _Links:
+def _link(summaries: list[DocumentSummary], gazetteer, reuse: bool, known: Overlaps | None = None) -> _Links:
     by_file = {s.file: s for s in summaries}
     warnings: list[str] = []
     refines: dict[str, dict[str, str]] = {}
@@ -229,9 +321,12 @@ def _link(summaries: list[DocumentSummary], gazetteer, reuse: bool) -> _Links:
             main = by_file.get(s.annex_of or "")
             date = s.issued or (main.issued if main else None)
             group = main.file if main else s.file
-            texts.append(replace(s.measures, measures=tuple(replace(t, date=date, group=group)
-                                                             for t in s.measures.measures)))
-    sims = compared_table(texts)
+            if all(t.date == date and t.group == group for t in s.measures.measures):
+                texts.append(s.measures)  # not an annex (or its main plan says the same): as summarized
+            else:
+                texts.append(replace(s.measures, measures=tuple(replace(t, date=date, group=group)
+                                                                 for t in s.measures.measures)))
+    sims = compared_table(texts, known=known)
     del texts
     impl: dict[str, list[Implementation]] = {}
     for i in implementations_of([s.citing for s in summaries], gazetteer):
@@ -240,34 +335,110 @@ def _link(summaries: list[DocumentSummary], gazetteer, reuse: bool) -> _Links:
     return _Links(links, refines, annexes, sims, impl, warnings)
 
 
-def _graph_key(s: DocumentSummary, ln: _Links, by_file: dict[str, DocumentSummary], similar: list[Similarity]) -> str:
-    """Everything the document's graph is made from: its facts, and each corpus-level input it reads."""
+def _own_key(s: DocumentSummary, ln: _Links, by_file: dict[str, DocumentSummary]) -> str:
+    """Everything the document's graph is made from but its similarities: its facts, and the
+    corpus-level inputs (annex links, citation targets, implementations) it reads."""
     targets = tuple(
         ln.links.policy_by_number.get(c.doc_number or "") or ln.links.policy_by_title.get(c.title)
         for c, _ in s.citing.citations if c.kind not in (CitationKind.PLANNED, CitationKind.PROGRAMME)
     )
     annexes = tuple((by_file[a].key, sorted(ln.refines.get(a, {}).items())) for a in ln.annexes.get(s.file, ()))
-    # a similarity quotes both measures: the other document's facts key stands for its text and pages
-    sims = tuple((x.measure.code, x.measure.span.start, x.measure.span.end, x.other.document, x.other.code,
-                  x.other.span.start, x.other.span.end, by_file[x.other.document].key, x.score,
-                  x.earlier.document if x.earlier else None, x.earlier.code if x.earlier else None)
-                 for x in similar)
     impl = tuple((i.cited, i.citation.span.start, i.citation.span.end) for i in ln.implements.get(s.file, []))
-    return digest("document", s.key, sorted(ln.refines.get(s.file, {}).items()), annexes, targets, sims, impl)
+    return digest("own", s.key, sorted(ln.refines.get(s.file, {}).items()), annexes, targets, impl)
 
 
-def _document_graph(s: DocumentSummary, ln: _Links, cache: BuildCache, by_file, gazetteer,
-                    similar: list[Similarity]) -> set[Quad]:
-    facts: DocumentFacts = cache.facts(s.key)
-    facts.refines = dict(ln.refines.get(s.file, {}))
-    for annex_file in ln.annexes.get(s.file, ()):
-        annex: DocumentFacts = cache.facts(by_file[annex_file].key)
-        annex.refines = dict(ln.refines.get(annex_file, {}))
+def _graph_key(own: str, similar: str | None) -> str:
+    """The whole graph's: its own part's key and its similarities' digest (SimilarityTable.digests:
+    each pair's two measures by their documents' facts keys, which stand for their texts and pages)."""
+    return digest("document", own, similar)
+
+
+def _quads_of(facts: DocumentFacts, annexes: list[tuple[DocumentFacts, dict[str, str]]], refines: dict[str, str],
+              city: City, ancestors: tuple[City, ...], level: str, links: CorpusLinks,
+              implements: list[Implementation]) -> set[Quad]:
+    """A document's graph but its similarities, from its facts and its annexes' (with their links)."""
+    facts.refines = dict(refines)
+    for annex, annex_refines in annexes:
+        annex.refines = dict(annex_refines)
         _inherit_from_annex(facts, annex)
-    quads = document_quads(facts, s.city, ln.links, tuple(gazetteer.ancestors(s.city)))
-    quads |= toolkit_quads(facts, s.level, similar, ln.implements.get(s.file, []),
-                           ln.links.pages)
+    quads = document_quads(facts, city, links, ancestors)
+    quads |= toolkit_quads(facts, level, [], implements, links.pages)
     return quads
+
+
+def _own_quads(s: DocumentSummary, ln: _Links, cache: BuildCache, by_file, gazetteer) -> set[Quad]:
+    annexes = [(cache.facts(by_file[a].key), ln.refines.get(a, {})) for a in ln.annexes.get(s.file, ())]
+    return _quads_of(cache.facts(s.key), annexes, ln.refines.get(s.file, {}), s.city,
+                     tuple(gazetteer.ancestors(s.city)), s.level, ln.links, ln.implements.get(s.file, []))
+
+
+def _render(file: str, own: Callable[[], set[Quad]], blocks: list | None, similar: list[Similarity],
+            pages) -> tuple[int, bytes, list | None]:
+    """A document's graph (triples, TriG, and its own part's subject blocks when they had to be made):
+    the own part's blocks (cached when only its similarities changed, what another document's
+    arrival changes most) merged with its similarities'."""
+    made = None
+    if blocks is None:
+        made = own()
+        blocks = subject_blocks((a, b, c) for a, b, c, _ in made)
+    sims = similarity_quads(file, similar, pages)
+    merged = merge_blocks(blocks, subject_blocks((a, b, c) for a, b, c, _ in sims)) if sims else blocks
+    new = blocks if made is not None else None
+    if merged is None:  # a subject of both with other triples in each: written from the union
+        quads = (made if made is not None else own()) | sims
+        return len(quads), graph_text(quads).encode("utf-8"), new
+    return sum(n for _, _, n in merged), blocks_text(graph_iri(file), merged).encode("utf-8"), new
+
+
+def _document_graph(s: DocumentSummary, ln: _Links, cache: BuildCache, by_file, gazetteer, own_key: str,
+                    similar: list[Similarity]) -> tuple[int, bytes]:
+    count, block, made = _render(s.file, lambda: _own_quads(s, ln, cache, by_file, gazetteer),
+                                 cache.part(own_key), similar, ln.links.pages)
+    if made is not None:
+        cache.put_part(own_key, made)
+    return count, block
+
+
+# -- making document graphs in worker processes (a cold build: as long as extracting)
+_links: CorpusLinks | None = None
+
+
+def _init_renderer(links: CorpusLinks) -> None:
+    global _links
+    gc.disable()
+    _links = links
+
+
+def _render_job(s: DocumentSummary, ln: _Links, cache: BuildCache, by_file, gazetteer, own_key: str) -> tuple:
+    """What a worker needs to make one document's graph: its facts and its annexes' as stored, and
+    its corpus-level inputs."""
+    part = cache.part_blob(own_key)
+    return (s.file, cache.facts_blob(s.key),
+            [(cache.facts_blob(by_file[a].key), ln.refines.get(a, {})) for a in ln.annexes.get(s.file, ())],
+            ln.refines.get(s.file, {}), s.city, tuple(gazetteer.ancestors(s.city)), s.level,
+            ln.implements.get(s.file, []), ln.similarities.for_document(s.file), part)
+
+
+def _render_packed(job: tuple) -> tuple[int, bytes, bytes, bytes | None]:
+    """(triples, TriG, the TriG packed for the cache, the own part packed if made): the packing done
+    here, not in the parent, which writes every worker's output."""
+    file, facts, annexes, refines, city, ancestors, level, implements, similar, part = job
+    count, block, made = _render(
+        file, lambda: _quads_of(unpack(facts), [(unpack(a), r) for a, r in annexes], refines, city, ancestors,
+                                level, _links, implements),
+        unpack(part) if part is not None else None, similar, _links.pages)
+    return count, block, pack_trig(block), pack(made) if made is not None else None
+
+
+def _in_order(pool: ProcessPoolExecutor, fn, jobs, ahead: int):
+    """``pool.map`` with at most ``ahead`` jobs in flight: a job holds a document's facts."""
+    window: deque = deque()
+    for job in jobs:
+        window.append(pool.submit(fn, job))
+        if len(window) >= ahead:
+            yield window.popleft().result()
+    while window:
+        yield window.popleft().result()
 
 
 def _write_text(s: DocumentSummary, cache: BuildCache, texts: Path) -> None:
@@ -282,16 +453,20 @@ def _write_text(s: DocumentSummary, cache: BuildCache, texts: Path) -> None:
 
 
 def stream_corpus(raw_dir: Path, out: BinaryIO, cache_path: Path | None = None, texts_dir: Path | None = None,
-                  progress: Progress | None = None, reuse: bool = True) -> StreamResult:
+                  progress: Progress | None = None, reuse: bool = True, previous: Path | None = None,
+                  jobs: int = 1) -> StreamResult:
     """Write the corpus's TriG to ``out`` graph by graph; the bytes ``serialize_trig(build_corpus(...))`` gives.
 
     ``cache_path``: the SQLite file of graph/build_cache.py (None: a cache for this build only).
     ``texts_dir``: where each built document's extracted text is kept (``<dataset dir>/text``).
+    ``previous``: the file ``out`` will replace (``out`` a file too): the graphs it holds unchanged
+    are copied from it, and ``out``'s layout is kept in the cache for the next build.
+    ``jobs``: processes extracting documents (graph/extract_pool.py); the bytes do not depend on it.
     """
     with _no_cyclic_gc():
         cache = BuildCache(cache_path)
         try:
-            result = _stream(raw_dir, out, cache, texts_dir, progress, reuse)
+            result = _stream(raw_dir, out, cache, texts_dir, progress, reuse, previous, jobs)
         except BaseException:
             cache.close(prune=False)
             raise
@@ -299,51 +474,107 @@ def stream_corpus(raw_dir: Path, out: BinaryIO, cache_path: Path | None = None, 
         return result
 
 
-def _stream(raw_dir, out, cache, texts_dir, progress, reuse) -> StreamResult:
+def _stream(raw_dir, out, cache, texts_dir, progress, reuse, previous, jobs) -> StreamResult:
     ex = _Extraction(raw_dir, cache, progress)
-    ex.run()
+    ex.run(jobs)
     summaries, gazetteer = ex.summaries, ex.gazetteer
     by_file = {s.file: s for s in summaries}
-    ln = _link(summaries, gazetteer, reuse)
+    code = code_version()
+    known = cache.state(_OVERLAPS)  # (code version, Overlaps) of the last build
+    ln = _link(summaries, gazetteer, reuse, known[1] if known and known[0] == code else None)
+    cache.put_state(_OVERLAPS, (code, ln.similarities.overlaps))
     for s in summaries:
         s.measures = None  # text reuse is done: the largest part of a summary goes
     reports = sorted([s.report for s in summaries] + [refused_report(f, why) for f, why in ex.refused.items()],
                      key=lambda r: r.document)
 
     # every named graph, in IRI order, and how it is made (two documents may share a graph's IRI):
-    # a maker gives the graph's cache key and what makes its quads, when its turn comes
-    makers: dict[str, list[Callable[[], tuple[str, Callable[[], set[Quad]]]]]] = {}
-    code = code_version()
+    # a maker gives the graph's cache key, what makes its quads and (a document's) what makes its
+    # triple count and TriG from cached parts, here or (its job) in a worker, when its turn comes
+    makers: dict[str, list[Callable[[], tuple[str, Callable[[], set[Quad]],
+                                              Callable[[], tuple[int, bytes]] | None,
+                                              Callable[[], tuple[str, tuple]] | None]]]] = {}
+
+    similar_digests = ln.similarities.digests({s.file: s.key for s in summaries})
 
     def document(s: DocumentSummary):
-        similar = ln.similarities.for_document(s.file)
-        return (_graph_key(s, ln, by_file, similar),
-                lambda: _document_graph(s, ln, cache, by_file, gazetteer, similar))
+        own = _own_key(s, ln, by_file)
+        cache.keep_part(own)  # kept while the document is, though its graph was copied whole
+        return (_graph_key(own, similar_digests.get(s.file)),
+                lambda: _own_quads(s, ln, cache, by_file, gazetteer) | similarity_quads(
+                    s.file, ln.similarities.for_document(s.file), ln.links.pages),
+                lambda: _document_graph(s, ln, cache, by_file, gazetteer, own, ln.similarities.for_document(s.file)),
+                lambda: (own, _render_job(s, ln, cache, by_file, gazetteer, own)))
 
     makers.setdefault(str(SCHEMES_GRAPH), []).append(lambda: (
-        digest("schemes", code), lambda: {(s_, p, o, SCHEMES_GRAPH) for s_, p, o in load_schemes().graph}))
+        digest("schemes", code), lambda: {(s_, p, o, SCHEMES_GRAPH) for s_, p, o in load_schemes().graph},
+        None, None))
     for s in summaries:
         makers.setdefault(str(graph_iri(s.file)), []).append(lambda s=s: document(s))
     if reports:
         makers.setdefault(str(ID[REPORT_GRAPH_NAME]), []).append(lambda: (
-            digest("report", code, reports), lambda: report_quads(reports)))
+            digest("report", code, reports), lambda: report_quads(reports), None, None))
 
-    out.write(trig_prefixes().encode("utf-8"))
-    triples = made = 0
+    plan = []  # (key, parts) of each graph in IRI order
     for iri in sorted(makers):
         parts = [maker() for maker in makers[iri]]
-        key = digest("graph", code, iri, [k for k, _ in parts])
-        hit = cache.graph(key)
-        if hit is None:
-            quads: set[Quad] = set()
-            for _, make in parts:
-                quads |= make()
-            block = graph_text(quads).encode("utf-8") if quads else b""
-            hit = (len(quads), block)
-            cache.put_graph(key, *hit)
-            made += 1
-        triples += hit[0]
-        out.write(hit[1])
+        plan.append((digest("graph", code, iri, [k for k, *_ in parts]), parts))
+    writer = _Output(out, previous, cache.state(_LAYOUT) if previous is not None else None)
+    known = [cache.graph_triples(key) for key, _ in plan]  # None: to be made
+    pooled = [k for k, (_, parts) in enumerate(plan) if known[k] is None and len(parts) == 1 and parts[0][3]]
+    pool = None
+    if jobs > 1 and len(pooled) >= POOL_MIN:
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_init_renderer, initargs=(ln.links,))
+        jobs_of = [plan[k][1][0][3] for k in pooled]
+        owns: deque[str] = deque()
+
+        def queued():
+            for job in jobs_of:
+                own, args = job()
+                owns.append(own)
+                yield args
+
+        rendered = _in_order(pool, _render_packed, queued(), 4 * jobs)
+    pooled_set = set(pooled) if pool is not None else set()
+    writer.write(trig_prefixes().encode("utf-8"))
+    triples = made = copied = 0
+    try:
+        for k, (key, parts) in enumerate(plan):
+            if known[k] is not None and writer.can_copy(key):
+                writer.copy(key)
+                triples += known[k]
+                copied += 1
+                continue
+            hit = cache.graph(key) if known[k] is not None else None
+            if hit is None:
+                if k in pooled_set:
+                    count, block, packed, part = next(rendered)
+                    own = owns.popleft()
+                    if part is not None:
+                        cache.put_packed_part(own, part)
+                    cache.put_graph(key, count, block, packed)
+                    made += 1
+                    triples += count
+                    writer.write(block, key)
+                    continue
+                if len(parts) == 1 and parts[0][2] is not None:
+                    hit = parts[0][2]()
+                else:
+                    quads: set[Quad] = set()
+                    for _, make, *_ in parts:
+                        quads |= make()
+                    hit = (len(quads), graph_text(quads).encode("utf-8") if quads else b"")
+                cache.put_graph(key, *hit)
+                made += 1
+            triples += hit[0]
+            writer.write(hit[1], key)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    layout = writer.finish()
+    if layout is not None:
+        cache.put_state(_LAYOUT, layout)
     if texts_dir is not None:
         texts_dir.mkdir(parents=True, exist_ok=True)
         keep = set()
@@ -356,7 +587,108 @@ def _stream(raw_dir, out, cache, texts_dir, progress, reuse) -> StreamResult:
     warnings = ex.warnings + ln.warnings
     errors = [f"{file}: {why}" for file, why in ex.refused.items()]
     cities = {s.city.code: s.city for s in summaries}
-    return StreamResult(len(summaries), triples, cities, errors, warnings, ex.refused, ex.extracted, made)
+    return StreamResult(len(summaries), triples, cities, errors, warnings, ex.refused, ex.extracted, made,
+                        copied)
+
+
+_LAYOUT = "output-layout"
+_OVERLAPS = "reuse-overlaps"
+_SCHEMES = "schemes"
+_GAZETTEER = "gazetteer"
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where each graph's bytes are in the file a build wrote, and which file that is
+    (its size, modification time and inode: a file written over since is not trusted)."""
+
+    identity: tuple[int, int, int, int]
+    ranges: dict[str, tuple[int, int]]  # graph key -> (offset, length)
+
+
+def _identity(st: os.stat_result) -> tuple[int, int, int, int]:
+    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev)
+
+
+class _Output:
+    """The TriG being written, with each graph's range recorded; a graph the previous output
+    holds under the same key is copied from it by byte range (runs of unchanged graphs as one
+    copy, in the kernel when the file system allows), not decompressed and written again."""
+
+    def __init__(self, out: BinaryIO, previous: Path | None, layout: _Layout | None) -> None:
+        self.out, self.at = out, 0
+        self.ranges: dict[str, tuple[int, int]] = {}
+        self._src = None
+        self._pending: tuple[int, int] | None = None  # (offset, end) in the previous file, not copied yet
+        try:
+            self._fd = out.fileno()
+            out.flush()  # from here on, bytes go to the descriptor
+        except (AttributeError, OSError, ValueError):  # io.BytesIO: through its write
+            self._fd = None
+        self.recording = previous is not None and self._fd is not None
+        if self.recording and layout is not None:
+            try:
+                src = open(previous, "rb")
+            except OSError:
+                return
+            if _identity(os.fstat(src.fileno())) == layout.identity:
+                self._src, self._old = src, layout.ranges
+            else:
+                src.close()
+
+    def can_copy(self, key: str) -> bool:
+        return self._src is not None and key in self._old
+
+    def copy(self, key: str) -> None:
+        offset, length = self._old[key]
+        if self._pending is not None and self._pending[1] == offset:
+            self._pending = (self._pending[0], offset + length)
+        else:
+            self._flush_copy()
+            self._pending = (offset, offset + length)
+        self.ranges[key] = (self.at, length)
+        self.at += length
+
+    def write(self, data: bytes, key: str | None = None) -> None:
+        self._flush_copy()
+        self._put(data)
+        if key is not None:
+            self.ranges[key] = (self.at, len(data))
+        self.at += len(data)
+
+    def _put(self, data: bytes) -> None:
+        if self._fd is None:
+            self.out.write(data)
+            return
+        view = memoryview(data)  # the descriptor itself: a copy below moves its position, not the buffer's
+        while view:
+            view = view[os.write(self._fd, view):]
+
+    def _flush_copy(self) -> None:
+        if self._pending is None:
+            return
+        offset, end = self._pending
+        self._pending = None
+        while offset < end:
+            try:
+                n = os.copy_file_range(self._src.fileno(), self._fd, end - offset, offset)
+            except OSError:  # another file system, an old kernel: through a buffer
+                n = 0
+            if n <= 0:
+                n = len(chunk := os.pread(self._src.fileno(), min(end - offset, 8 << 20), offset))
+                if not n:
+                    raise OSError(f"{self._src.name}: shorter than the build cache recorded")
+                self._put(chunk)
+            offset += n
+
+    def finish(self) -> _Layout | None:
+        """The new file's layout (None when it is not a file a next build can copy from)."""
+        self._flush_copy()
+        if self._src is not None:
+            self._src.close()
+        if not self.recording:
+            return None
+        return _Layout(_identity(os.fstat(self._fd)), self.ranges)
 
 
 def build_cache_path(dataset: Path) -> Path:
@@ -365,22 +697,24 @@ def build_cache_path(dataset: Path) -> Path:
 
 
 def write_trig(raw_dir: Path, target: Path, cache: bool = True, progress: Progress | None = None,
-               texts: bool = True) -> StreamResult:
+               texts: bool = True, jobs: int = 1) -> StreamResult:
     """Build into ``target`` atomically (a reader never sees half a file), texts beside it."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp")
     with open(tmp, "wb") as out:
         result = stream_corpus(raw_dir, out, build_cache_path(target) if cache else None,
-                               target.parent / TEXT_DIR if texts else None, progress)
+                               target.parent / TEXT_DIR if texts else None, progress,
+                               previous=target if cache else None, jobs=jobs)
     os.replace(tmp, target)
     return result
 
 
-def trig_matches(raw_dir: Path, target: Path, cache: bool = True) -> bool:
+def trig_matches(raw_dir: Path, target: Path, cache: bool = True, jobs: int = 1) -> bool:
     """``build --check``: does a fresh build give the bytes on disk?"""
     with tempfile.NamedTemporaryFile(dir=target.parent if target.parent.exists() else None,
                                      prefix=".check-", suffix=".trig") as out:
-        stream_corpus(raw_dir, out, build_cache_path(target) if cache and target.parent.exists() else None)
+        stream_corpus(raw_dir, out, build_cache_path(target) if cache and target.parent.exists() else None,
+                      jobs=jobs)
         out.flush()
         if not target.exists() or os.path.getsize(out.name) != target.stat().st_size:
             return False

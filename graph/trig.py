@@ -66,8 +66,17 @@ class _Memo(dict):
 
 
 def _graph_block(triples, n3: _Memo | None = None) -> list[str]:
+    return [text for _, text, _ in subject_blocks(triples, n3)]
+
+
+Block = tuple[tuple[int, str], str, int]  # a subject's sort key, its lines, how many triples they hold
+
+
+def subject_blocks(triples, n3: _Memo | None = None) -> list[Block]:
+    """One graph's triples as :func:`graph_text` writes them, a block per subject, in subject order:
+    what :func:`merge_blocks` joins."""
     n3 = _Memo() if n3 is None else n3
-    out: list[str] = []
+    out: list[Block] = []
     by_subject: dict[Node, dict[Node, list[Node]]] = {}
     for s, p, o in triples:
         by_subject.setdefault(s, {}).setdefault(p, []).append(o)
@@ -80,13 +89,41 @@ def _graph_block(triples, n3: _Memo | None = None) -> list[str]:
         preds = by_subject[s]
         order = sorted((n3[p] != rdf_type, n3[p], p) for p in preds)
         lines = []
+        count = 0
         for _, pname, p in order:
             objs = preds[p]
             objs = sorted(set(objs), key=key) if len(objs) > 1 else objs
+            count += len(objs)
             lines.append(f"      {'a' if pname == rdf_type else pname} "
                          + " ,\n          ".join([n3[o] for o in objs]))
-        out.append(f"  {n3[s]}\n" + " ;\n".join(lines) + " .\n")
+        out.append((key(s), f"  {n3[s]}\n" + " ;\n".join(lines) + " .\n", count))
     return out
+
+
+def merge_blocks(a: list[Block], b: list[Block]) -> list[Block] | None:
+    """The blocks of the union of two graphs' triples, or None when a subject of both has other
+    triples in each (its block would be a third text): then the union is written from its triples."""
+    out: list[Block] = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        if a[i][0] < b[j][0]:
+            out.append(a[i])
+            i += 1
+        elif b[j][0] < a[i][0]:
+            out.append(b[j])
+            j += 1
+        elif a[i][1] == b[j][1]:
+            out.append(a[i])
+            i, j = i + 1, j + 1
+        else:
+            return None
+    return out + a[i:] + b[j:]
+
+
+def blocks_text(graph, blocks: list[Block], n3: _Memo | None = None) -> str:
+    """:func:`graph_text` of a graph's subject blocks."""
+    n3 = _Memo() if n3 is None else n3
+    return f"{n3[graph]} {{\n" + "".join(text for _, text, _ in blocks) + "}\n\n"
 
 
 def trig_prefixes() -> str:

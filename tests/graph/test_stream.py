@@ -75,8 +75,10 @@ def test_one_document_added_changed_or_removed_rebuilds_it_and_its_dependents_on
     assert first.extracted == first.documents and build_cache_path(target).exists()
     assert target.read_bytes() == _streamed(raw)
 
-    again = write_trig(raw, target)  # nothing changed: nothing extracted, nothing made
+    again = write_trig(raw, target)  # nothing changed: nothing extracted, nothing made, all copied by range
     assert (again.extracted, again.graphs_made) == (0, 0)
+    assert again.graphs_copied == first.documents + 2  # the schemes and the report too
+    assert target.read_bytes() == _streamed(raw)
     assert trig_matches(raw, target)
 
     # removed: the main plan of an annex (the annex's links go) — nothing is extracted again
@@ -92,6 +94,7 @@ def test_one_document_added_changed_or_removed_rebuilds_it_and_its_dependents_on
     added = write_trig(raw, target)
     assert added.extracted == 1 and added.documents == first.documents
     assert 3 <= added.graphs_made < first.documents
+    assert added.graphs_copied == first.documents + 2 - added.graphs_made  # the rest by byte range
     assert target.read_bytes() == _streamed(raw)
     assert (raw.parent / "text" / "beijing-2023-plan.txt.txt").exists()
 
@@ -102,3 +105,64 @@ def test_one_document_added_changed_or_removed_rebuilds_it_and_its_dependents_on
     assert changed.extracted == 1 and changed.graphs_made < first.documents
     assert target.read_bytes() == _streamed(raw)
     assert not trig_matches(raw, target.with_name("other.trig"))
+
+
+def test_an_output_written_over_since_is_not_copied_from(genre_copy):
+    raw = genre_copy
+    target = raw.parent / "policykg.trig"
+    write_trig(raw, target)
+    good = target.read_bytes()
+    target.write_bytes(good.replace(b"@prefix", b"@PREFIX", 1))  # same size, another file now
+    again = write_trig(raw, target)
+    assert (again.graphs_made, again.graphs_copied) == (0, 0)  # every graph from the cache's own copy
+    assert target.read_bytes() == good
+
+
+def test_text_reuse_across_incremental_builds_gives_the_bytes_of_a_build_from_scratch(toolkit_raw, tmp_path):
+    """The copier of three 承德 measures added, changed and removed: the rebuilt pairs (looked up in
+    the overlaps the last build kept) are those of a build from scratch."""
+    raw = tmp_path / "raw"
+    shutil.copytree(toolkit_raw, raw)
+    target = tmp_path / "policykg.trig"
+    table = _manifest_without(raw, "zhangjiakou-2022-plan.txt")
+    write_trig(raw, target)
+    with (raw / "sources.toml").open("a", encoding="utf-8") as f:
+        f.write("[[document]]" + table)
+    added = write_trig(raw, target)
+    assert added.extracted == 1 and target.read_bytes() == _streamed(raw)
+    assert target.read_bytes().count(b"a pk:MeasureSimilarity") >= 3
+    doc = raw / "zhangjiakou-2022-plan.txt"
+    doc.write_text(doc.read_text("utf-8").replace("。", "，并加强统筹。", 3), "utf-8")
+    changed = write_trig(raw, target)
+    assert changed.extracted == 1 and target.read_bytes() == _streamed(raw)
+    _manifest_without(raw, "zhangjiakou-2022-plan.txt")
+    removed = write_trig(raw, target)
+    assert removed.extracted == 0 and target.read_bytes() == _streamed(raw)
+
+
+def test_extraction_in_worker_processes_gives_the_bytes_of_one_process(genre_copy, monkeypatch):
+    """``--jobs 2``: documents extracted and graphs made by two spawned workers, gathered in
+    manifest and IRI order; the cache they fill serves a one-process rebuild."""
+    from graph import stream
+
+    raw = genre_copy
+    (raw / "broken.txt").write_bytes(b"\xff\xfe\x00garbage\x00" * 10)  # refused inside a worker
+    with (raw / "sources.toml").open("a", encoding="utf-8") as f:
+        f.write('\n[[document]]\nfile = "broken.txt"\ncity = "110000"\n')
+    one = io.BytesIO()
+    alone = stream_corpus(raw, one)
+    monkeypatch.setattr(stream, "POOL_MIN", 2)
+    here = []  # documents extracted and graphs made in this process: none, the workers did
+    real = stream._render
+    monkeypatch.setattr(stream, "_render", lambda *a: here.append(a) or real(*a))
+    monkeypatch.setattr(stream._Extraction, "extractor", lambda self: here.append(self) or None)
+    target = raw.parent / "policykg.trig"
+    pooled = write_trig(raw, target, jobs=2)
+    assert here == [] and pooled.graphs_made == alone.graphs_made
+    monkeypatch.undo()
+    assert target.read_bytes() == one.getvalue()
+    assert pooled.extracted == alone.extracted == alone.documents + len(alone.refused)
+    assert (pooled.errors, pooled.warnings, pooled.refused) == (alone.errors, alone.warnings, alone.refused)
+    assert "broken.txt" in pooled.refused
+    again = write_trig(raw, target, jobs=1)
+    assert (again.extracted, again.graphs_made) == (0, 0) and target.read_bytes() == one.getvalue()

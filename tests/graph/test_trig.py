@@ -82,3 +82,24 @@ def test_blank_nodes_are_written_after_iris():
     b = BNode("x1")
     text = deterministic_trig([(b, RDFS.label, Literal("b"), G1), (POLICY, RDFS.label, Literal("p"), G1)])
     assert text.index(f"<{POLICY}>") < text.index("_:x1")
+
+
+def test_two_parts_merged_by_subject_block_are_the_union_written_whole():
+    """graph.trig.merge_blocks: what the streaming build writes when only a graph's similarities
+    changed; a subject of both parts must have the same lines in each, else there is no merge."""
+    from graph.trig import blocks_text, graph_text, merge_blocks, subject_blocks
+
+    def blocks(quads):
+        return subject_blocks((s, p, o) for s, p, o, _ in quads)
+
+    quads = [(s, p, o, G1) for s, p, o, _ in QUADS]  # one graph
+    shared = [q for q in quads if q[0] == POLICY]  # one subject whole in both parts
+    measure = [q for q in quads if q[0] == MEASURE]
+    rest = [q for q in quads if q[0] not in (POLICY, MEASURE)]
+    assert shared and len(measure) >= 2 and rest
+    a, b = rest + shared, measure + shared
+    merged = merge_blocks(blocks(a), blocks(b))
+    assert blocks_text(G1, merged) == graph_text(quads)
+    assert sum(n for _, _, n in merged) == len(set(quads))
+    # the measure's triples split between the parts: its block would be neither part's
+    assert merge_blocks(blocks(rest + measure[:1]), blocks(measure[1:])) is None
