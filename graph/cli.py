@@ -101,12 +101,11 @@ JobsOpt = Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Pro
 
 
 @app.command()
-def build(raw: RawOpt = RAW_DIR, out_file: OutOpt = None, check: CheckOpt = False, cache: CacheOpt = True) -> None:
+def build(raw: RawOpt = RAW_DIR, out_file: OutOpt = None, check: CheckOpt = False, cache: CacheOpt = True,
+          jobs: JobsOpt = None) -> None:
     """Build the TriG dataset from the documents and their manifest (and keep each document's
     extracted text beside it, in text/<file>.txt)."""
-    # JobsOpt is not offered here until service/cli.py's build offers it too (the two must match:
-    # tests/service/test_cli.py); until then a build uses one process per core
-    written = write_dataset(raw, out_file, check, cache)
+    written = write_dataset(raw, out_file, check, cache, jobs)
     if written is not None and written[0].errors:
         raise typer.Exit(1)
 

@@ -18,7 +18,7 @@ from typing import Annotated, Optional
 import typer
 
 from graph import cli as pipeline
-from graph.cli import CacheOpt, CheckOpt, OutOpt, RawOpt, err
+from graph.cli import CacheOpt, CheckOpt, JobsOpt, OutOpt, RawOpt, err
 from graph.paths import RAW_DIR
 
 from . import settings
@@ -32,6 +32,7 @@ def build(
     out_file: OutOpt = None,
     check: CheckOpt = False,
     cache: CacheOpt = True,
+    jobs: JobsOpt = None,
     store: Annotated[Optional[str], typer.Option(
         help="Also load the dataset into this SPARQL 1.1 engine (query endpoint URL), replacing its "
              "policykg graphs.")] = None,
@@ -41,7 +42,7 @@ def build(
 ) -> None:
     """Build the TriG dataset from the documents and their manifest (and keep each document's
     extracted text beside it, in text/<file>.txt)."""
-    written = pipeline.write_dataset(raw, out_file, check, cache)
+    written = pipeline.write_dataset(raw, out_file, check, cache, jobs)
     if written is None:  # --check: the file is current
         return
     result, target = written
