@@ -18,6 +18,7 @@ loaded graph (``GraphState.derived``)::
     citations.py   the citation network between policies, stubs included, with levels
     matrix.py      department type × measure type responsibility counts, leaders, reverse view
     dashboards.py  compact count matrices, normalized targets, workload rankings (+ CSV)
+    precompute.py  the analyses made once with a dataset's index file, read instead of made
     search.py      SQLite FTS5 trigram full-text search with bm25 ranking and highlights
 """
 
@@ -36,6 +37,7 @@ def warm(g: Any) -> None:
     dashboards.city_industries(g)
     dashboards.target_comparison(g)
     dashboards.workload(g, first=1)
+    dashboards.city_policy_tools(g)
     search.search_index(g)
 
 

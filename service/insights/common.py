@@ -86,7 +86,11 @@ class _Memo:
             with lock:
                 value = self.values.get(key)
                 if value is None:
-                    value = make(g)
+                    value = getattr(g, "precomputed", {}).get(KEY + key)  # made with the index file
+                    if value is not None and hasattr(value, "attach"):
+                        value.attach(g)  # a structure kept without the graph it reads gets it back
+                    if value is None:
+                        value = make(g)
                     self.values[key] = value
         return value
 

@@ -420,6 +420,11 @@ class WorkloadRow:
     explicit: int  # distinct measures assigned by a clause or table of their own (not inherited)
 
 
+def _plain(d: Any) -> Any:
+    """Nested defaultdicts as plain dicts."""
+    return {k: _plain(v) for k, v in d.items()} if isinstance(d, dict) else d
+
+
 class _Workload:
     def __init__(self, g: Any) -> None:
         ix = g.index
@@ -430,6 +435,7 @@ class _Workload:
             m = ix.measures.get(r.measure_iri)
             if m is not None:
                 self.data[r.organization_iri][m.city_iri][r.role][r.basis].add(m.iri)
+        self.data = _plain(self.data)  # read only from here; plain dicts can be kept (insights/precompute.py)
         # what a ranking shows of each organization, read once: a request then fetches no record
         # (on disk, fetching every organization of the corpus per request cost most of its time)
         dts = department_types(g)

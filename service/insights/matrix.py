@@ -144,6 +144,22 @@ class _Facts:
         self._views: OrderedDict[tuple, ResponsibilityMatrix] = OrderedDict()
         self._lock = Lock()
 
+    # kept with the index file (insights/precompute.py) without the index, and given it back when read
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        for name in ("ix", "_views", "_lock"):
+            state.pop(name, None)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.ix = None
+        self._views = OrderedDict()
+        self._lock = Lock()
+
+    def attach(self, g: Any) -> None:
+        self.ix = g.index
+
     def view(self, city_iri: str | None, basis: str | None, families: bool | None) -> ResponsibilityMatrix:
         key = (city_iri, basis, families)
         with self._lock:

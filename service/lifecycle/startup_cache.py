@@ -51,7 +51,8 @@ import pyoxigraph as ox
 from graph.network import read_corpus
 
 from ..readmodel.index import load_index
-from ..readmodel.index_file import open_index, write_index
+from ..insights.precompute import precompute
+from ..readmodel.index_file import DERIVED, open_index, write_index
 from ..readmodel.queries import Queries
 from ..readmodel.state import GraphState, graph_version
 from ..store.embedded import OxigraphStore
@@ -112,10 +113,11 @@ def dataset_key(path: Path) -> str:
     return hashlib.sha256(meta.encode()).hexdigest()[:40]
 
 
-def _state(store: OxigraphStore, index: Any, version: str, entry: Path) -> GraphState:
+def _state(store: OxigraphStore, index: Any, version: str, entry: Path, precomputed: Any) -> GraphState:
     _mark_in_use(entry)
     return GraphState(store=store, index=index, queries=Queries(index), documents=index.documents, version=version,
-                      cache_entry=entry, network_corpus=functools.partial(_read_network_corpus, entry))
+                      cache_entry=entry, network_corpus=functools.partial(_read_network_corpus, entry),
+                      precomputed=precomputed)
 
 
 def _unpickle(path: Path) -> Any:
@@ -167,12 +169,12 @@ def _open_hit(entry: Path, key: str) -> GraphState:
     index, meta = open_index(entry / INDEX_FILE, in_memory=settings.get("POLICYKG_INDEX_IN_MEMORY"))
     if meta.get("key") != key or meta.get("entry_format") != FORMAT:
         raise ValueError("metadata does not match the dataset")
-    version = meta["version"]
+    version, precomputed = meta["version"], meta[DERIVED]
     # The store's triple count was checked against the index when the entry was made (_build), before
     # the index file marked it complete; counting again here would read the whole store at every start
     # and leave each worker's RocksDB block cache full (+33 MiB a worker at 300 cities).
     store = OxigraphStore(ox.Store.read_only(str(entry / "store")))
-    return _state(store, index, version, entry)
+    return _state(store, index, version, entry, precomputed)
 
 
 def _build(path: Path, entry: Path, key: str) -> GraphState:
@@ -199,8 +201,12 @@ def _build(path: Path, entry: Path, key: str) -> GraphState:
         del disk  # closes it (and releases the lock)
         gc.collect()
     _pickle(entry / "network.pickle", {"format": FORMAT, "key": key, "corpus": corpus})
+    # the analyses every worker would otherwise make on first use, made once here over the in-memory graph
+    derived = precompute(GraphState(store=store, index=index, queries=Queries(index), documents=index.documents,
+                                    version=version, network_corpus=lambda: corpus))
     del corpus
-    write_index(index, entry / INDEX_FILE, {"entry_format": FORMAT, "key": key, "version": version})
+    write_index(index, entry / INDEX_FILE, {"entry_format": FORMAT, "key": key, "version": version}, derived)
+    del derived
     # the entry is complete from here on: the index file, written last, marks it
     # serve from the entry's store and index file, as later starts will: the in-memory copies go
     del store, index

@@ -49,8 +49,13 @@ def _table(name: str) -> str:
     return f"t_{name}"
 
 
-def write_index(ix: GraphIndex, path: Path, meta: Mapping[str, Any] | None = None) -> None:
-    """Write ``ix`` to ``path`` (atomically: a temporary file renamed), with ``meta`` beside it."""
+DERIVED = "derived"  # the table of structures made with the file (insights/precompute.py), by derived key
+
+
+def write_index(ix: GraphIndex, path: Path, meta: Mapping[str, Any] | None = None,
+                derived: Mapping[str, Any] | None = None) -> None:
+    """Write ``ix`` to ``path`` (atomically: a temporary file renamed), with ``meta`` and the
+    precomputed ``derived`` structures beside it."""
     path = Path(path)
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     tmp.unlink(missing_ok=True)
@@ -64,11 +69,9 @@ def write_index(ix: GraphIndex, path: Path, meta: Mapping[str, Any] | None = Non
         rows = {"format": FORMAT, "in_memory": small, **(meta or {})}
         con.executemany("INSERT INTO meta VALUES (?, ?)",
                         ((k, pickle.dumps(v, pickle.HIGHEST_PROTOCOL)) for k, v in rows.items()))
-        for f in fields(GraphIndex):
-            if f.name in IN_MEMORY:
-                continue
-            value = getattr(ix, f.name)
-            t = _table(f.name)
+        tables = [(f.name, getattr(ix, f.name)) for f in fields(GraphIndex) if f.name not in IN_MEMORY]
+        for name, value in tables + [(DERIVED, dict(derived or {}))]:
+            t = _table(name)
             con.execute(f"CREATE TABLE {t} (pos INTEGER PRIMARY KEY, k TEXT NOT NULL, v BLOB)")
             if isinstance(value, Mapping):
                 items = value.items()
@@ -217,6 +220,7 @@ def open_index(path: Path, in_memory: bool = False) -> tuple[GraphIndex, dict[st
             table = DiskTable(file, f.name)
             setattr(ix, f.name, dict(table.items()) if in_memory else table)
     meta = {k: v for k, v in file.meta.items() if k not in ("format", "in_memory")}
+    meta[DERIVED] = DiskTable(file, DERIVED)
     return ix, meta
 
 

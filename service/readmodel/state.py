@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,9 @@ class GraphState:
     cache_entry: Path | None = None  # the start-up cache entry it was loaded through (lifecycle/startup_cache.py)
     # a quicker way to the network corpus than reading the store (the cache entry's pickle); None: read the store
     network_corpus: Callable[[], Any] | None = field(default=None, repr=False)
+    # structures computed when the index file was made (insights/precompute.py), by derived key;
+    # read instead of made on first use
+    precomputed: Mapping[str, Any] = field(default_factory=dict, repr=False)
     _derived: dict[str, Any] = field(default_factory=dict, repr=False)
     # re-entrant: one derived structure may be made from another (network analytics from views)
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
@@ -48,7 +51,9 @@ class GraphState:
             with self._lock:
                 value = self._derived.get(key)
                 if value is None:
-                    value = make(self)
+                    value = self.precomputed.get(key)
+                    if value is None:
+                        value = make(self)
                     self._derived[key] = value
         return value
 

@@ -1,0 +1,56 @@
+"""The analyses made once when a dataset's index file is made, so that serving never makes them.
+
+Each of these is built on first use from every record of the index (the
+workload ranking, the responsibility matrix, diffusion, citations, the
+dashboards' matrices, the search index): seconds at 300 cities, far more at
+national scale, and on an index read from disk slower still (every record
+decoded). ``precompute`` makes them over the in-memory index the start-up
+cache has just read (service/lifecycle/startup_cache.py) and returns them by
+derived key; the index file keeps them (index_file.py, table ``derived``) and
+``GraphState.derived`` / this package's memo read them instead of making them.
+
+A structure that cannot be kept alone (it holds the index, the store or the
+graph, or cannot be pickled) is left out and made on first use as before.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import pickle
+from typing import Any
+
+from ..readmodel.index import GraphIndex
+from ..readmodel.state import GraphState
+from . import warm
+from .common import KEY, _Memo
+
+log = logging.getLogger("policykg.service")
+
+
+class _Alone(pickle.Pickler):
+    """Pickles a structure only if it stands alone: no index, graph or store inside it."""
+
+    def persistent_id(self, obj: Any) -> None:
+        if isinstance(obj, (GraphIndex, GraphState)) or type(obj).__name__.endswith("Store"):
+            raise TypeError(f"holds a {type(obj).__name__}")
+        return None
+
+
+def _kept(value: Any) -> bool:
+    try:
+        _Alone(io.BytesIO(), pickle.HIGHEST_PROTOCOL).dump(value)
+    except Exception as exc:  # noqa: BLE001 - not kept: made on first use instead
+        log.info("precompute: %s not kept (%s: %s)", type(value).__name__, type(exc).__name__, exc)
+        return False
+    return True
+
+
+def precompute(g: GraphState) -> dict[str, Any]:
+    """The package's structures over ``g`` (``warm``), by the derived key they are read by."""
+    try:
+        warm(g)
+    except Exception as exc:  # noqa: BLE001 - what failed here fails the same way when asked; keep the rest
+        log.warning("precompute: stopped at %s: %s", type(exc).__name__, exc)
+    memo: _Memo = g.derived(KEY + "memo", lambda _g: _Memo())
+    return {KEY + k: v for k, v in memo.values.items() if _kept(v)}

@@ -1,0 +1,69 @@
+"""The analyses made with the index file: read instead of made, and the same answers as made."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.paths import DATASET_PATH
+from service.insights import citations, dashboards, diffusion, matrix
+from service.lifecycle import startup_cache
+from service.lifecycle.loading import ensure_dataset, load_graph
+from service.readmodel.index import load_index
+from service.readmodel.queries import Queries
+from service.readmodel.state import GraphState
+from service.store.embedded import OxigraphStore
+
+
+@pytest.fixture(scope="module")
+def cached(tmp_path_factory):
+    ensure_dataset()
+    mp = pytest.MonkeyPatch()
+    mp.setenv("POLICYKG_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    mp.delenv("POLICYKG_CACHE", raising=False)
+    try:
+        load_graph(DATASET_PATH)  # makes the entry (and its precomputed analyses)
+        g = load_graph(DATASET_PATH)  # read from it, as every later start is
+        assert startup_cache.last_status == "hit"
+        yield g
+    finally:
+        mp.undo()
+
+
+@pytest.fixture(scope="module")
+def plain():
+    store = OxigraphStore.from_file(DATASET_PATH)
+    ix = load_index(store)
+    return GraphState(store=store, index=ix, queries=Queries(ix), documents=ix.documents)
+
+
+def test_the_analyses_are_kept_with_the_index_file(cached):
+    kept = set(cached.precomputed)
+    for key in ("workload", "responsibility_facts", "diffusion", "citations", "targets", "coded_measures",
+                "city_measure_types:False"):
+        assert "insights." + key in kept, key
+
+
+def test_kept_analyses_answer_as_made_ones(cached, plain):
+    assert dashboards.workload(cached) == dashboards.workload(plain)
+    assert dashboards.workload(cached, city="许昌", basis=None) == dashboards.workload(plain, city="许昌", basis=None)
+    assert matrix.responsibility_matrix(cached, city="许昌", families=True) == \
+        matrix.responsibility_matrix(plain, city="许昌", families=True)
+    assert diffusion.diffusions(cached) == diffusion.diffusions(plain)
+    assert citations.citation_network(cached) == citations.citation_network(plain)
+    assert dashboards.city_measure_types(cached) == dashboards.city_measure_types(plain)
+    assert dashboards.city_policy_tools(cached) == dashboards.city_policy_tools(plain)
+
+
+def test_a_kept_analysis_is_read_not_made(tmp_path, monkeypatch):
+    monkeypatch.setenv("POLICYKG_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("POLICYKG_CACHE", raising=False)
+    load_graph(DATASET_PATH)
+    g = load_graph(DATASET_PATH)
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("made again")
+
+    monkeypatch.setattr(dashboards._Workload, "__init__", refuse)  # unpickling a kept one does not call it
+    monkeypatch.setattr(matrix._Facts, "__init__", refuse)
+    assert dashboards.workload(g, first=3)
+    assert matrix.responsibility_matrix(g).total
