@@ -32,12 +32,16 @@ def _preload() -> None:
 
 def _prime(data: Path) -> None:
     """Make the dataset's start-up cache entry before the workers start, so that they all open it
-    instead of racing to write it (the one that loses would hold a whole in-memory copy)."""
+    instead of racing to write it (the one that loses would hold a whole in-memory copy). It is made
+    in a spawned child: the parent's heap, which the forked workers share, stays as small as it was."""
+    import multiprocessing
+
     from .lifecycle import startup_cache
 
     if data.is_file() and startup_cache.enabled():
         try:
-            startup_cache.prime(data)
+            with multiprocessing.get_context("spawn").Pool(1) as pool:
+                pool.apply(startup_cache.prime, (data,))
         except Exception as exc:  # noqa: BLE001 - the workers load as without the cache
             log.warning("start-up cache not made for %s (%s: %s)", data, type(exc).__name__, exc)
 

@@ -13,19 +13,13 @@ from typing import Optional
 
 import strawberry
 
-from graph.network import Analytics, analyze
+from graph.network import Analytics
 from graph.network import analytics as an
 
 from ..errors import QueryError
-from ..readmodel.network import network_of
-from ..readmodel.state import GraphState
+from ..readmodel.network import analytics_of
 from .context import Ctx
 from .types import City, MeasureType, Organization
-
-
-def analytics_of(graph: GraphState, inherited: bool = False) -> Analytics:
-    """EXPLICIT responsibilities only, unless ``inherited``: each computed once per loaded graph."""
-    return graph.derived(f"network.analytics:{inherited}", lambda g: analyze(network_of(g).corpus, inherited))
 
 
 _SCOPE = (" Counts EXPLICIT responsibilities (named in a table, clause or sentence) unless includeInherited: "

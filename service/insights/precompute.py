@@ -2,15 +2,17 @@
 
 Each of these is built on first use from every record of the index (the
 workload ranking, the responsibility matrix, diffusion, citations, the
-dashboards' matrices, the search index): seconds at 300 cities, far more at
-national scale, and on an index read from disk slower still (every record
-decoded). ``precompute`` makes them over the in-memory index the start-up
-cache has just read (service/lifecycle/startup_cache.py) and returns them by
-derived key; the index file keeps them (index_file.py, table ``derived``) and
+dashboards' matrices, the network analytics behind centralOrganizations):
+seconds at 300 cities, far more at national scale, and slower still on an
+index read from disk (every record decoded). ``precompute`` makes them over
+the in-memory index the start-up cache has just read
+(service/lifecycle/startup_cache.py) and returns them by derived key; the
+index file keeps them (index_file.py, table ``derived``) and
 ``GraphState.derived`` / this package's memo read them instead of making them.
 
 A structure that cannot be kept alone (it holds the index, the store or the
-graph, or cannot be pickled) is left out and made on first use as before.
+graph, or cannot be pickled, like the search index's SQLite connection) is
+left out and made on first use as before.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import pickle
 from typing import Any
 
 from ..readmodel.index import GraphIndex
+from ..readmodel.network import analytics_key, analytics_of
 from ..readmodel.state import GraphState
 from . import warm
 from .common import KEY, _Memo
@@ -47,10 +50,17 @@ def _kept(value: Any) -> bool:
 
 
 def precompute(g: GraphState) -> dict[str, Any]:
-    """The package's structures over ``g`` (``warm``), by the derived key they are read by."""
+    """The package's structures over ``g`` (``warm``) and the network analytics (centrality and
+    communities, as the GraphQL analytics count by default), by the derived key they are read by."""
+    made: dict[str, Any] = {}
     try:
         warm(g)
     except Exception as exc:  # noqa: BLE001 - what failed here fails the same way when asked; keep the rest
         log.warning("precompute: stopped at %s: %s", type(exc).__name__, exc)
     memo: _Memo = g.derived(KEY + "memo", lambda _g: _Memo())
-    return {KEY + k: v for k, v in memo.values.items() if _kept(v)}
+    made.update((KEY + k, v) for k, v in memo.values.items())
+    try:
+        made[analytics_key(False)] = analytics_of(g, False)
+    except Exception as exc:  # noqa: BLE001
+        log.warning("precompute: network analytics failed (%s: %s)", type(exc).__name__, exc)
+    return {k: v for k, v in made.items() if _kept(v)}

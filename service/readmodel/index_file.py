@@ -9,11 +9,14 @@ page cache, which every worker on the machine shares, so N workers cost one
 copy, and a worker's own memory is what a request touches: the records it
 decodes stay in a small bounded cache per table (``RECENT``).
 
-Small, corpus-independent parts (jurisdictions, concepts, units, document
-names) are kept whole in memory: every request reads them and they do not
-grow with the number of documents.
+Small parts (jurisdictions, concepts, units, the document names) are kept
+whole in memory: requests read them all the time, and they grow with the
+jurisdictions and documents, not with the records.
 
-Why SQLite (bench/results-scale.md, "served index"): it is in the standard
+The analyses made with the file (insights/precompute.py) are a table of their
+own, ``derived``, by the key ``GraphState.derived`` reads them by.
+
+Why SQLite (bench/results-serving.md): it is in the standard
 library, a file opened ``immutable`` needs no locks, point lookups cost a few
 microseconds, and a full scan (analytics made once per graph) is one ordered
 read. The Oxigraph store cannot be the index: the derived orderings and
@@ -39,7 +42,7 @@ from .index import GraphIndex
 FORMAT = "1"  # bump when a table's layout or what its values are changes
 RECENT = 4096  # decoded values kept per table per process: the working set of a burst of requests
 
-# kept whole in memory: small, and independent of the number of documents
+# kept whole in memory: small, and read by most requests
 IN_MEMORY = ("cities", "jurisdictions", "concepts", "units", "documents", "triple_count", "load_round_trips")
 
 _MISSING = object()

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from graph.export import Exported, export, get_format
-from graph.network import Corpus, Filters, Names, build_view, quads_about, read_corpus
+from graph.network import Analytics, Corpus, Filters, Names, analyze, build_view, quads_about, read_corpus
 
 from .state import GraphState
 
@@ -81,3 +81,15 @@ def network_of(graph: GraphState) -> Network:
         return Network(corpus, Names(corpus), g.store)
 
     return graph.derived("network", make)
+
+
+def analytics_of(graph: GraphState, inherited: bool = False) -> Analytics:
+    """Workload, centrality, communities and similar cities (graph/network/analytics.py) over EXPLICIT
+    responsibilities only, unless ``inherited``: each made once per loaded graph, or kept with the index
+    file (insights/precompute.py)."""
+    return graph.derived(analytics_key(inherited), lambda g: analyze(network_of(g).corpus, inherited))
+
+
+def analytics_key(inherited: bool = False) -> str:
+    """The derived key the network analytics are made and kept by."""
+    return f"network.analytics:{inherited}"

@@ -9,6 +9,7 @@ from service.insights import citations, dashboards, diffusion, matrix
 from service.lifecycle import startup_cache
 from service.lifecycle.loading import ensure_dataset, load_graph
 from service.readmodel.index import load_index
+from service.readmodel.network import analytics_of
 from service.readmodel.queries import Queries
 from service.readmodel.state import GraphState
 from service.store.embedded import OxigraphStore
@@ -41,6 +42,7 @@ def test_the_analyses_are_kept_with_the_index_file(cached):
     for key in ("workload", "responsibility_facts", "diffusion", "citations", "targets", "coded_measures",
                 "city_measure_types:False"):
         assert "insights." + key in kept, key
+    assert "network.analytics:False" in kept  # centralOrganizations, organizationCommunities
 
 
 def test_kept_analyses_answer_as_made_ones(cached, plain):
@@ -52,6 +54,7 @@ def test_kept_analyses_answer_as_made_ones(cached, plain):
     assert citations.citation_network(cached) == citations.citation_network(plain)
     assert dashboards.city_measure_types(cached) == dashboards.city_measure_types(plain)
     assert dashboards.city_policy_tools(cached) == dashboards.city_policy_tools(plain)
+    assert analytics_of(cached) == analytics_of(plain)
 
 
 def test_a_kept_analysis_is_read_not_made(tmp_path, monkeypatch):
