@@ -2,7 +2,8 @@
 
 Each of these is built on first use from every record of the index (the
 workload ranking, the responsibility matrix, diffusion, citations, the
-dashboards' matrices, the network analytics behind centralOrganizations):
+dashboards' matrices, the search index, the network analytics behind
+centralOrganizations):
 seconds at 300 cities, far more at national scale, and slower still on an
 index read from disk (every record decoded). ``precompute`` makes them over
 the in-memory index the start-up cache has just read
@@ -11,8 +12,8 @@ index file keeps them (index_file.py, table ``derived``) and
 ``GraphState.derived`` / this package's memo read them instead of making them.
 
 A structure that cannot be kept alone (it holds the index, the store or the
-graph, or cannot be pickled, like the search index's SQLite connection) is
-left out and made on first use as before.
+graph, or cannot be pickled) is left out and made on first use as before. The
+search index keeps its in-memory SQLite database as serialized bytes.
 """
 
 from __future__ import annotations

@@ -133,6 +133,22 @@ class SearchIndex:
         self.con = con
         self.lock = threading.Lock()
 
+    # kept with the index file (insights/precompute.py): the in-memory database as its serialized bytes
+    def __getstate__(self) -> dict:
+        if not hasattr(self.con, "serialize"):  # an SQLite without serialize: made on first use instead
+            raise TypeError("this SQLite cannot serialize a database")
+        state = {k: v for k, v in self.__dict__.items() if k not in ("con", "lock")}
+        with self.lock:
+            state["database"] = self.con.serialize()
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        database = state.pop("database")
+        self.__dict__.update(state)
+        self.con = sqlite3.connect(":memory:", check_same_thread=False)
+        self.con.deserialize(database)
+        self.lock = threading.Lock()
+
     def query(self, text: str, rows: set[int] | None = None, city_iri: str | None = None,
               kinds: tuple[str, ...] = KINDS, first: int = 20, mark: tuple[str, str] = MARK,
               width: int = 60) -> SearchResult:

@@ -88,14 +88,17 @@ def _code_hash() -> str:
     Hashed once, when this module is imported (below): the files on disk may change under a running
     process (an upgrade), and its entries must carry the key of the code it runs, not of the new files."""
     from graph import model  # Span, which both kinds of record hold
-    from graph.network import records as network_records
-    from graph.network import source as network_source
+    from graph import network
 
-    from ..readmodel import index, index_file, records
+    from .. import insights, readmodel
 
     h = hashlib.sha256()
-    for module in (index, index_file, records, model, sys.modules[__name__], network_source, network_records):
-        path = Path(module.__file__ or "")
+    # what is stored: the records and index (readmodel/), the network corpus and analytics (graph/network/),
+    # the analyses kept with the index file (insights/), and this module
+    files = [Path(model.__file__ or ""), Path(__file__)]
+    for package in (readmodel, insights, network):
+        files += sorted(Path(package.__file__ or "").parent.glob("*.py"))
+    for path in files:
         try:
             h.update(path.read_bytes())
         except OSError:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from graph.paths import DATASET_PATH
-from service.insights import citations, dashboards, diffusion, matrix
+from service.insights import citations, dashboards, diffusion, matrix, search
 from service.lifecycle import startup_cache
 from service.lifecycle.loading import ensure_dataset, load_graph
 from service.readmodel.index import load_index
@@ -43,6 +43,7 @@ def test_the_analyses_are_kept_with_the_index_file(cached):
                 "city_measure_types:False"):
         assert "insights." + key in kept, key
     assert "network.analytics:False" in kept  # centralOrganizations, organizationCommunities
+    assert "insights.search" in kept  # the full-text index, its database serialized
 
 
 def test_kept_analyses_answer_as_made_ones(cached, plain):
@@ -55,6 +56,9 @@ def test_kept_analyses_answer_as_made_ones(cached, plain):
     assert dashboards.city_measure_types(cached) == dashboards.city_measure_types(plain)
     assert dashboards.city_policy_tools(cached) == dashboards.city_policy_tools(plain)
     assert analytics_of(cached) == analytics_of(plain)
+    for text in ("科技特派员", "揭榜挂帅 许昌", "高新技术企业"):
+        assert search.search(cached, text).hits == search.search(plain, text).hits, text
+    assert search.search(cached, "高新技术企业").hits
 
 
 def test_a_kept_analysis_is_read_not_made(tmp_path, monkeypatch):
