@@ -41,18 +41,21 @@ class _Alone(pickle.Pickler):
         return None
 
 
-def _kept(value: Any) -> bool:
+def _pickled(value: Any) -> bytes | None:
+    """The structure's pickle, or None when it does not stand alone (made on first use instead)."""
+    out = io.BytesIO()
     try:
-        _Alone(io.BytesIO(), pickle.HIGHEST_PROTOCOL).dump(value)
+        _Alone(out, pickle.HIGHEST_PROTOCOL).dump(value)
     except Exception as exc:  # noqa: BLE001 - not kept: made on first use instead
         log.info("precompute: %s not kept (%s: %s)", type(value).__name__, type(exc).__name__, exc)
-        return False
-    return True
+        return None
+    return out.getvalue()
 
 
-def precompute(g: GraphState) -> dict[str, Any]:
+def precompute(g: GraphState) -> dict[str, bytes]:
     """The package's structures over ``g`` (``warm``) and the network analytics (centrality and
-    communities, as the GraphQL analytics count by default), by the derived key they are read by."""
+    communities, as the GraphQL analytics count by default), pickled, by the derived key they are
+    read by (pickled once: the check that a structure stands alone is its pickling)."""
     made: dict[str, Any] = {}
     try:
         warm(g)
@@ -64,4 +67,5 @@ def precompute(g: GraphState) -> dict[str, Any]:
         made[analytics_key(False)] = analytics_of(g, False)
     except Exception as exc:  # noqa: BLE001
         log.warning("precompute: network analytics failed (%s: %s)", type(exc).__name__, exc)
-    return {k: v for k, v in made.items() if _kept(v)}
+    pickled = {k: _pickled(v) for k, v in made.items()}
+    return {k: b for k, b in pickled.items() if b is not None}

@@ -56,9 +56,9 @@ DERIVED = "derived"  # the table of structures made with the file (insights/prec
 
 
 def write_index(ix: GraphIndex, path: Path, meta: Mapping[str, Any] | None = None,
-                derived: Mapping[str, Any] | None = None) -> None:
+                derived: Mapping[str, bytes] | None = None) -> None:
     """Write ``ix`` to ``path`` (atomically: a temporary file renamed), with ``meta`` and the
-    precomputed ``derived`` structures beside it."""
+    precomputed ``derived`` structures (already pickled) beside it."""
     path = Path(path)
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     tmp.unlink(missing_ok=True)
@@ -72,21 +72,25 @@ def write_index(ix: GraphIndex, path: Path, meta: Mapping[str, Any] | None = Non
         rows = {"format": FORMAT, "in_memory": small, **(meta or {})}
         con.executemany("INSERT INTO meta VALUES (?, ?)",
                         ((k, pickle.dumps(v, pickle.HIGHEST_PROTOCOL)) for k, v in rows.items()))
-        tables = [(f.name, getattr(ix, f.name)) for f in fields(GraphIndex) if f.name not in IN_MEMORY]
-        for name, value in tables + [(DERIVED, dict(derived or {}))]:
+        tables = [(f.name, _pickled_rows(getattr(ix, f.name))) for f in fields(GraphIndex) if f.name not in IN_MEMORY]
+        for name, rows in tables + [(DERIVED, (derived or {}).items())]:
             t = _table(name)
             con.execute(f"CREATE TABLE {t} (pos INTEGER PRIMARY KEY, k TEXT NOT NULL, v BLOB)")
-            if isinstance(value, Mapping):
-                items = value.items()
-            else:  # a list or set of IRIs: its members are the keys, in order
-                items = ((k, None) for k in (sorted(value) if isinstance(value, set) else value))
-            con.executemany(f"INSERT INTO {t} (k, v) VALUES (?, ?)",
-                            ((k, pickle.dumps(v, pickle.HIGHEST_PROTOCOL)) for k, v in items))
+            con.executemany(f"INSERT INTO {t} (k, v) VALUES (?, ?)", rows)
             con.execute(f"CREATE UNIQUE INDEX {t}_k ON {t} (k)")
         con.commit()
     finally:
         con.close()
     tmp.replace(path)
+
+
+def _pickled_rows(value: Any) -> Iterator[tuple[str, bytes]]:
+    """(key, pickled value) of a table of the index; a list or set of IRIs has its members as keys, in order."""
+    if isinstance(value, Mapping):
+        items = value.items()
+    else:
+        items = ((k, None) for k in (sorted(value) if isinstance(value, set) else value))
+    return ((k, pickle.dumps(v, pickle.HIGHEST_PROTOCOL)) for k, v in items)
 
 
 class IndexFile:
