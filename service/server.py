@@ -81,11 +81,11 @@ def run(host: str = "127.0.0.1", port: int = 8000, data: Path | None = None, wor
             signal = Path(tempfile.gettempdir()) / f"policykg-reload-{os.getpid()}.json"
             os.environ["POLICYKG_RELOAD_SIGNAL"] = str(signal)
             try:
-                config = uvicorn.Config("service.web.app:app_from_env", factory=True, workers=workers, **options)
                 if not hasattr(os, "fork"):  # no fork here: uvicorn's spawned workers, each importing everything
                     uvicorn.run("service.web.app:app_from_env", factory=True, workers=workers, **options)
                     return
                 # forked from this process once the code is imported: the workers share its pages (prefork.py)
+                config = uvicorn.Config("service.web.app:app_from_env", factory=True, workers=workers, **options)
                 status = serve_forked(config, workers, _preload)
             finally:
                 signal.unlink(missing_ok=True)

@@ -86,9 +86,7 @@ class _Memo:
             with lock:
                 value = self.values.get(key)
                 if value is None:
-                    value = getattr(g, "precomputed", {}).get(KEY + key)  # made with the index file
-                    if value is not None and hasattr(value, "attach"):
-                        value.attach(g)  # a structure kept without the graph it reads gets it back
+                    value = g.kept(KEY + key)  # made with the index file (precompute.py)
                     if value is None:
                         value = make(g)
                     self.values[key] = value

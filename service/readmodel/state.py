@@ -51,10 +51,18 @@ class GraphState:
             with self._lock:
                 value = self._derived.get(key)
                 if value is None:
-                    value = self.precomputed.get(key)
+                    value = self.kept(key)
                     if value is None:
                         value = make(self)
                     self._derived[key] = value
+        return value
+
+    def kept(self, key: str) -> Any:
+        """The structure ``key`` as made with the index file, or None. One kept without the graph it
+        reads (it would have pickled the whole index) gets it back through its ``attach``."""
+        value = self.precomputed.get(key)
+        if value is not None and hasattr(value, "attach"):
+            value.attach(self)
         return value
 
 
