@@ -90,6 +90,12 @@ PREFIXES = {
 # Named graph that holds the concept schemes and the institution registry.
 SCHEMES_GRAPH = ID["graph/schemes"]
 
+# Named graph that ``policykg build --store`` writes last into a remote engine: the loaded dataset's
+# version (pk:datasetVersion), so that workers know which dataset they serve without reading it all.
+# Not part of the dataset: the version, triple counts and unions leave it out. A path with a "/" is
+# never a document's graph (a document's slug has none).
+DATASET_STAMP_GRAPH = GRAPHS + "meta/dataset"
+
 # The same prefixes for SPARQL text written by the service and the network views.
 SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(PREFIXES.items()))
 

@@ -85,7 +85,8 @@ def _load_into_store(url: str, dataset: Path) -> None:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from None
     err.print(f"loaded {summary['graphs']} graphs, {summary['triples']} triples into {url} "
-              f"in {time.perf_counter() - started:.2f}s (dropped {summary['dropped']} stale graphs)")
+              f"in {time.perf_counter() - started:.2f}s (dropped {summary['dropped']} stale graphs; "
+              f"dataset {summary['version']})")
 
 
 app.command()(pipeline.validate)

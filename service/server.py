@@ -34,16 +34,26 @@ def _prime(data: Path) -> None:
     """Make the dataset's start-up cache entry before the workers start, so that they all open it
     instead of racing to write it (the one that loses would hold a whole in-memory copy). It is made
     in a spawned child: the parent's heap, which the forked workers share, stays as small as it was."""
-    import multiprocessing
-
     from .lifecycle import startup_cache
 
     if data.is_file() and startup_cache.enabled():
         try:
-            with multiprocessing.get_context("spawn").Pool(1) as pool:
-                pool.apply(startup_cache.prime, (data,))
+            startup_cache.in_child(startup_cache.prime, data)
         except Exception as exc:  # noqa: BLE001 - the workers load as without the cache
             log.warning("start-up cache not made for %s (%s: %s)", data, type(exc).__name__, exc)
+
+
+def _prime_remote(url: str) -> None:
+    """The remote engine's start-up cache entry made before the workers start (they would wait for
+    the one of them that makes it, each with its start-up timeout running)."""
+    from .lifecycle import startup_cache
+    from .store.remote import RemoteStore
+
+    if startup_cache.enabled():
+        try:
+            startup_cache.remote_entry(RemoteStore(url))
+        except Exception as exc:  # noqa: BLE001 - the workers read the engine as without the cache
+            log.warning("start-up cache not made for %s (%s: %s)", url, type(exc).__name__, exc)
 
 
 def run(host: str = "127.0.0.1", port: int = 8000, data: Path | None = None, workers: int = 1,
@@ -70,7 +80,9 @@ def run(host: str = "127.0.0.1", port: int = 8000, data: Path | None = None, wor
             # Each worker process loads the graph itself (an import-string
             # factory is how uvicorn starts workers). Build the bundled
             # dataset once here first so the workers do not race to write it.
-            if data is None and not store:
+            if store:
+                _prime_remote(store)
+            elif data is None:
                 _prime(ensure_dataset())
             elif data is not None:
                 os.environ["POLICYKG_DATA"] = str(Path(data).resolve())

@@ -8,7 +8,7 @@
 - ``data`` a .trig / .nq file: loaded as is;
 - ``POLICYKG_STORE`` set (``serve --store URL``) and no ``data``: a remote
   SPARQL 1.1 engine holds the dataset (service/store/remote.py); the index is read
-  from it the same way.
+  from it, once per machine and dataset version (startup_cache.load_remote).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import time
 from pathlib import Path
 
 from ..readmodel.index import load_index
-from ..readmodel.index_file import remote_index_on_disk
 from ..readmodel.queries import Queries
 from ..readmodel.state import GraphState
 from ..store.embedded import OxigraphStore
@@ -122,10 +121,22 @@ def load_graph(data: Path | None = None) -> GraphState:
                      time.perf_counter() - started, startup_cache.last_status)
             return graph
     store, origin = open_store(data)
+    if isinstance(store, RemoteStore) and startup_cache.enabled():
+        try:
+            graph = startup_cache.load_remote(store)
+        except Exception as exc:  # noqa: BLE001 - the cache is an optimisation: read the engine as before
+            log.warning("remote start-up cache not used for %s (%s: %s)", store.url, type(exc).__name__, exc)
+            graph = None
+        if graph is not None:
+            index = graph.index
+            log.info("loaded %s: %d triples, %d documents, %d measures in %.2fs (dataset %s, start-up cache)",
+                     origin, index.triple_count, len(index.documents), len(index.measures),
+                     time.perf_counter() - started, graph.version)
+            return graph
     if isinstance(store, RemoteStore) and startup_cache.enabled() and not settings.get("POLICYKG_INDEX_IN_MEMORY"):
-        # a worker over a remote engine: a child reads the index into a file of this worker's own, read
-        # as the start-up cache's is, so that the worker's memory does not hold the corpus
-        index = remote_index_on_disk(store.url, startup_cache.cache_root() / "remote")
+        # an engine without a version stamp: a child reads the index into a file of this worker's own,
+        # read as the start-up cache's is, so that the worker's memory does not hold the corpus
+        index = startup_cache.remote_index_on_disk(store.url, startup_cache.cache_root() / "remote")
     else:
         index = load_index(store)
     log.info("loaded %s: %d triples, %d documents, %d measures in %.2fs (%d store queries)",

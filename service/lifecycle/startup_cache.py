@@ -27,12 +27,22 @@ Anything unexpected (corrupt pickle, mismatched metadata, a store that will
 not open) is logged, the entry is dropped and rebuilt; the caller falls back
 to the normal in-memory load when even that fails.
 
+A remote engine (``serve --store URL``) has entries too, under
+``data/cache/remote/<key>/``: just the index file, read from the engine by a
+spawned child (the worker never holds the corpus) together with the analyses
+made with it. Its key is the version ``policykg build --store`` stamps on the
+dataset it loads (service/store/remote.py, ``STAMP_GRAPH``), so every worker
+on a machine, and every restart, opens the one file one process made; a file
+lock lets only one read the engine while the others wait. An engine without
+the stamp (loaded by other means) gets a file per process, as before.
+
 ``POLICYKG_CACHE=0`` turns it off; ``POLICYKG_CACHE_DIR`` moves it.
 """
 
 from __future__ import annotations
 
 import atexit
+import fcntl
 import functools
 import gc
 import hashlib
@@ -41,6 +51,7 @@ import os
 import pickle
 import shutil
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -56,6 +67,7 @@ from ..readmodel.index_file import DERIVED, open_index, write_index
 from ..readmodel.queries import Queries
 from ..readmodel.state import GraphState, graph_version
 from ..store.embedded import OxigraphStore
+from ..store.remote import RemoteStore
 
 from .. import settings
 
@@ -330,3 +342,89 @@ def load_cached(path: Path) -> GraphState:
     log.info("start-up cache miss: built %s in %.2fs", entry, time.perf_counter() - started)
     _prune(root, key)
     return state
+
+
+# -- a remote engine's entries --------------------------------------------------------
+
+REMOTE = "remote"  # the folder of the remote engines' entries, under cache_root()
+
+
+def in_child(job: Any, *args: Any) -> Any:
+    """``job(*args)`` in a spawned child process, its result or its exception handed back. Spawned,
+    not forked: the caller may run threads, and its heap (which forked workers share) stays small."""
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(job, args)
+
+
+def _remote_key(version: str) -> str:
+    # not the URL: two engines stamped with one version hold the same dataset, and share an entry
+    meta = f"{FORMAT}|{ox.__version__}|{sys.version_info[0]}.{sys.version_info[1]}|{_code_hash()}|remote|{version}"
+    return hashlib.sha256(meta.encode()).hexdigest()[:40]
+
+
+def _write_remote_entry(url: str, path: str, key: str, version: str) -> None:
+    """In a child process: read the index of the engine at ``url``, make the analyses kept with it,
+    and write both to ``path``."""
+    store = RemoteStore(url)
+    index = load_index(store)
+    derived = precompute(GraphState(store=store, index=index, queries=Queries(index), documents=index.documents,
+                                    version=version))
+    write_index(index, Path(path), {"entry_format": FORMAT, "key": key, "version": version}, derived)
+
+
+def remote_entry(store: RemoteStore) -> Path | None:
+    """The entry of the dataset the engine holds, made now if this machine has none; None when the
+    engine carries no version stamp."""
+    version = store.dataset_version()
+    if version is None:
+        return None
+    root = cache_root() / REMOTE
+    key = _remote_key(version)
+    entry = root / key
+    entry.mkdir(parents=True, exist_ok=True)
+    if not (entry / INDEX_FILE).is_file():
+        with open(entry / "lock", "wb") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # one process reads the engine; the others wait for its file
+            if not (entry / INDEX_FILE).is_file():
+                started = time.perf_counter()
+                in_child(_write_remote_entry, store.url, str(entry / INDEX_FILE), key, version)
+                log.info("remote start-up cache: read %s (dataset %s) into %s in %.1fs", store.url, version,
+                         entry, time.perf_counter() - started)
+                _prune(root, key)
+    os.utime(entry)
+    return entry
+
+
+def _write_own_index(url: str, path: str) -> None:
+    """In a child process: read the index from the engine at ``url`` and write it to ``path``."""
+    write_index(load_index(RemoteStore(url)), Path(path))
+
+
+def remote_index_on_disk(url: str, directory: Path) -> Any:
+    """The index of an engine without a version stamp, read by a child process into a file of this
+    process in ``directory`` (removed at exit) and opened from it: a worker over a remote engine never
+    holds the corpus, not even while reading it (freed, its memory would stay fragmented in the worker)."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"index-{os.getpid()}-{threading.get_ident():x}.sqlite"
+    atexit.register(path.unlink, missing_ok=True)
+    in_child(_write_own_index, url, str(path))
+    return open_index(path)[0]
+
+
+def load_remote(store: RemoteStore) -> GraphState | None:
+    """The graph of a remote engine, from the entry of the dataset it holds; None when the engine
+    carries no version stamp (the caller reads the index into a file of its own instead)."""
+    global last_status
+    entry = remote_entry(store)
+    if entry is None:
+        return None
+    index, meta = open_index(entry / INDEX_FILE, in_memory=settings.get("POLICYKG_INDEX_IN_MEMORY"))
+    if meta.get("entry_format") != FORMAT or meta.get("key") != entry.name:
+        raise ValueError(f"{entry}: metadata does not match the dataset")
+    _mark_in_use(entry)
+    last_status = "remote"
+    return GraphState(store=store, index=index, queries=Queries(index), documents=index.documents,
+                      version=meta["version"], cache_entry=entry, precomputed=meta[DERIVED])

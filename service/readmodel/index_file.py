@@ -26,7 +26,6 @@ took 352 ms at 300 cities against 2.3 ms from the index (bench/results.md).
 
 from __future__ import annotations
 
-import atexit
 import os
 import pickle
 import sqlite3
@@ -229,29 +228,3 @@ def open_index(path: Path, in_memory: bool = False) -> tuple[GraphIndex, dict[st
     meta = {k: v for k, v in file.meta.items() if k not in ("format", "in_memory")}
     meta[DERIVED] = DiskTable(file, DERIVED)
     return ix, meta
-
-
-def _write_remote_index(url: str, path: str) -> None:
-    """In a child process: read the index from the engine at ``url`` and write it to ``path``."""
-    from ..store.remote import RemoteStore
-    from .index import load_index
-
-    write_index(load_index(RemoteStore(url)), Path(path))
-
-
-def remote_index_on_disk(url: str, directory: Path) -> GraphIndex:
-    """The index of the engine at ``url``, read by a child process into a file of this process in
-    ``directory`` (removed at exit) and opened from it: a worker over a remote engine never holds the
-    corpus, not even while reading it (freed, its memory would stay fragmented in the worker).
-
-    The child is spawned, not forked: the worker may already run threads."""
-    import multiprocessing
-
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"index-{os.getpid()}-{threading.get_ident():x}.sqlite"
-    atexit.register(path.unlink, missing_ok=True)
-    ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(1) as pool:  # a pool hands the child's exception back, with its message
-        pool.apply(_write_remote_index, (url, str(path)))
-    return open_index(path)[0]

@@ -8,7 +8,6 @@ index, aggregates) hang off it through ``derived`` and go with it.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 from collections.abc import Callable, Mapping
@@ -17,6 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+
+from graph.vocab import DATASET_STAMP_GRAPH
+
+from ..store.protocol import quads_version
 
 from .index import GraphIndex
 from .queries import Queries
@@ -67,25 +70,18 @@ class GraphState:
 
 
 def graph_version(store: Any) -> str:
-    """``<triples>-<hash>``: equal for equal graphs, whatever their blank-node labels.
+    """:func:`quads_version` of the dataset a store holds (a remote engine's version stamp left out).
 
     Asked through the store's query interface (any GraphStore can answer),
     once per loaded graph.
     """
     try:
-        rows = store.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", union=False)
-        # an order-free multiset hash: a sum of per-quad digests, so the
-        # quads need not be held and sorted (that cost GiBs at 300 cities)
-        total = count = 0
-        for r in rows:
-            line = " ".join("_:b" if isinstance(t, ox.BlankNode) else str(t) for t in (r[0], r[1], r[2], r[3]))
-            total += int.from_bytes(hashlib.blake2b(line.encode("utf-8"), digest_size=8).digest(), "big")
-            count += 1
+        rows = store.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+                           f"FILTER(?g != <{DATASET_STAMP_GRAPH}>) }}", union=False)
+        return quads_version(rows)
     except Exception as exc:  # noqa: BLE001 - a store that cannot list itself still serves; name it by identity
         log.warning("cannot hash the graph (%s); X-Graph-Version names the loaded instance only", exc)
         return f"unhashed-{id(store):x}"
-    digest = f"{total % 2**64:016x}"[:12]
-    return f"{count}-{digest}"
 
 
 def ensure_version(graph: GraphState) -> GraphState:

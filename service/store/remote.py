@@ -57,11 +57,12 @@ from graph import vocab
 
 from .. import settings
 from .embedded import oxigraph_term
-from .protocol import UNION
+from .protocol import UNION, quads_version
 
 log = logging.getLogger("policykg.remote")
 
 GRAPH_PREFIX = vocab.GRAPHS  # the only graphs build --store replaces or drops
+STAMP_GRAPH = vocab.DATASET_STAMP_GRAPH  # the loaded dataset's version: ours, but not part of the dataset
 PK = str(vocab.PK)
 UNION_MODES = ("auto", "native", "oxigraph", "graphs")
 
@@ -218,7 +219,7 @@ class RemoteStore:
         """Quads in the policykg graphs (the whole dataset, as the embedded store counts it)."""
         rows = list(self._run_query([("query", f"""
             SELECT (COUNT(*) AS ?n) WHERE {{
-              GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{GRAPH_PREFIX}"))
+              GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{GRAPH_PREFIX}") && ?g != <{STAMP_GRAPH}>)
             }}""")]))
         with self._lock:
             self.round_trips += 1
@@ -238,16 +239,28 @@ class RemoteStore:
         pyoxigraph ``Quad``s. Each graph is PUT whole (the engine replaces it
         atomically); then policykg graphs the quads do not have are dropped.
         Readers see each graph either old or new, never half of one.
+
+        The dataset's version (``quads_version``, what X-Graph-Version names) is written last, into
+        a graph of its own (``STAMP_GRAPH``), and taken away first: a worker that finds it knows which
+        dataset the engine holds without reading it (service/lifecycle/startup_cache.py), and one that
+        starts while a load runs finds none.
         """
+        self.update(f"DROP SILENT GRAPH <{STAMP_GRAPH}>")
         by_graph: dict[str, list[Any]] = defaultdict(list)
-        for q in quads:
-            if isinstance(q, ox.Quad):
-                if not isinstance(q.graph_name, ox.NamedNode):
-                    raise ValueError("only named graphs are loaded: the dataset has no default-graph triples")
+
+        def loaded() -> Iterable[ox.Quad]:
+            for q in quads:
+                if isinstance(q, ox.Quad):
+                    if not isinstance(q.graph_name, ox.NamedNode):
+                        raise ValueError("only named graphs are loaded: the dataset has no default-graph triples")
+                else:
+                    q = ox.Quad(*(oxigraph_term(t) for t in q))
+                if q.graph_name.value == STAMP_GRAPH:
+                    raise ValueError(f"<{STAMP_GRAPH}> is the engine's version stamp, not a graph to load")
                 by_graph[q.graph_name.value].append(q.triple)
-            else:
-                s, p, o, g = q
-                by_graph[str(g)].append(ox.Triple(oxigraph_term(s), oxigraph_term(p), oxigraph_term(o)))
+                yield q
+
+        version = quads_version(loaded())
         started = time.perf_counter()
         done = 0
 
@@ -266,14 +279,19 @@ class RemoteStore:
                 pass
         dropped: list[str] = []
         if drop_others:
-            dropped = [g for g in self._graph_names() if g.startswith(GRAPH_PREFIX) and g not in by_graph]
+            dropped = [g for g in self._graph_names()
+                       if g.startswith(GRAPH_PREFIX) and g not in by_graph and g != STAMP_GRAPH]
             for i in range(0, len(dropped), 200):
                 self.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in dropped[i:i + 200]))
+        self.put_graph(STAMP_GRAPH, ox.serialize([ox.Triple(
+            ox.NamedNode(STAMP_GRAPH), ox.NamedNode(PK + "datasetVersion"), ox.Literal(version))],
+            format=ox.RdfFormat.N_TRIPLES))
         with self._lock:
             self._graphs = None
         log.info("loaded %d graphs (%d triples) into %s in %.1fs; dropped %d", len(by_graph),
                  sum(len(t) for t in by_graph.values()), self._data.url, time.perf_counter() - started, len(dropped))
-        return {"graphs": len(by_graph), "triples": sum(len(t) for t in by_graph.values()), "dropped": len(dropped)}
+        return {"graphs": len(by_graph), "triples": sum(len(t) for t in by_graph.values()), "dropped": len(dropped),
+                "version": version}
 
     def load_file(self, path: Any, **kwargs: Any) -> dict[str, int]:
         """Load a TriG / N-Quads file (``policykg build``'s output) with :meth:`replace_graphs`."""
@@ -334,7 +352,7 @@ class RemoteStore:
             with self._lock:
                 graphs = self._graphs
             if graphs is None:
-                graphs = [g for g in self._graph_names() if g.startswith(GRAPH_PREFIX)]
+                graphs = [g for g in self._graph_names() if g.startswith(GRAPH_PREFIX) and g != STAMP_GRAPH]
                 with self._lock:
                     self._graphs = graphs
             # a protocol dataset with default graphs but no named ones has no named graphs
@@ -354,6 +372,16 @@ class RemoteStore:
         except (SyntaxError, StoreError):
             pass  # an engine that refuses unknown parameters
         return "graphs"
+
+    def dataset_version(self) -> str | None:
+        """The version ``replace_graphs`` stamped on the dataset it loaded, or None (loaded by other
+        means, or a load under way)."""
+        rows = list(self._run_query([("query", f"SELECT ?v WHERE {{ GRAPH <{STAMP_GRAPH}> "
+                                                 f"{{ <{STAMP_GRAPH}> <{PK}datasetVersion> ?v }} }}")]))
+        with self._lock:
+            self.round_trips += 1
+        values = {r["v"].value for r in rows if r["v"] is not None}
+        return values.pop() if len(values) == 1 else None
 
     def has_policykg_data(self) -> bool:
         return bool(self._run_query([("query", f"ASK {{ GRAPH ?g {{ ?s a <{PK}Policy> }} }}")]))

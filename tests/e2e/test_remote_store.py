@@ -23,8 +23,10 @@ import pytest
 from service_fixtures import ROOT, free_port, gql, policykg_command, start_server, stop_server
 
 from graph.paths import DATASET_PATH
+from service.lifecycle import startup_cache
 from service.readmodel.index import load_index
-from service.store.remote import GRAPH_PREFIX, RemoteStore, StoreError, _derive
+from service.readmodel.state import graph_version
+from service.store.remote import GRAPH_PREFIX, STAMP_GRAPH, RemoteStore, StoreError, _derive
 from service.store.embedded import OxigraphStore
 
 STARTUP_TIMEOUT_S = 30
@@ -112,18 +114,64 @@ def remote_client(loaded, pytestconfig):
 # -- the store itself ------------------------------------------------------------------
 
 
+def test_the_load_stamps_the_dataset_version(loaded):
+    """build --store writes the version of what it loaded, the embedded store's X-Graph-Version,
+    into a graph of its own that is not part of the dataset."""
+    store = RemoteStore(loaded.query_url)
+    version = store.dataset_version()
+    assert version == graph_version(OxigraphStore.from_file(DATASET_PATH))
+    assert STAMP_GRAPH in store.graph_names()
+    # read from the engine, the version leaves the stamp out (and counts the foreign graph's one triple)
+    assert int(graph_version(store).split("-")[0]) == int(version.split("-")[0]) + 1
+
+
+def test_workers_over_one_engine_share_one_entry(loaded, tmp_path, monkeypatch):
+    """The first worker's child reads the index (and the analyses) into an entry keyed by the
+    engine's stamp; the next worker, or a restart, opens that file without reading the engine."""
+    from service.readmodel.index_file import DiskTable
+
+    monkeypatch.setenv("POLICYKG_CACHE_DIR", str(tmp_path))
+    store = RemoteStore(loaded.query_url)
+    first = startup_cache.load_remote(store)
+    assert [p.name for p in (tmp_path / startup_cache.REMOTE).iterdir()] == [first.cache_entry.name]
+    assert first.version == store.dataset_version()
+    assert isinstance(first.index.measures, DiskTable)
+    assert dict(first.index.measures.items()) == load_index(OxigraphStore.from_file(DATASET_PATH)).measures
+    assert len(first.precomputed) > 0  # the analyses made with the file, as for a dataset file
+    monkeypatch.setattr(startup_cache, "in_child", lambda *args: pytest.fail("the engine was read again"))
+    second = startup_cache.load_remote(store)
+    assert second.cache_entry == first.cache_entry and second.version == first.version
+
+
+def test_an_engine_without_a_stamp_is_read_per_worker(loaded, tmp_path, monkeypatch):
+    """An engine loaded by other means has no stamp: no shared entry (the caller reads the index
+    into a file of its own); the stamp put back, the entry is found again."""
+    monkeypatch.setenv("POLICYKG_CACHE_DIR", str(tmp_path))
+    store = RemoteStore(loaded.query_url)
+    stamp = httpx.get(f"{loaded.base}/store", params={"graph": STAMP_GRAPH},
+                      headers={"Accept": "application/n-triples"}).content
+    store.update(f"DROP GRAPH <{STAMP_GRAPH}>")
+    try:
+        assert store.dataset_version() is None
+        assert startup_cache.load_remote(store) is None
+    finally:
+        store.put_graph(STAMP_GRAPH, stamp)
+    assert store.dataset_version() == graph_version(OxigraphStore.from_file(DATASET_PATH))
+
+
 def test_a_worker_keeps_the_remote_index_in_a_file_of_its_own(loaded, tmp_path):
-    """serve --store: a child reads the index from the engine into a file the worker reads from."""
-    from service.readmodel.index_file import DiskTable, remote_index_on_disk
+    """serve --store of an engine without a stamp: a child reads the index from the engine into a
+    file the worker reads from."""
+    from service.readmodel.index_file import DiskTable
 
     embedded = load_index(OxigraphStore.from_file(DATASET_PATH))
-    on_disk = remote_index_on_disk(loaded.query_url, tmp_path)
+    on_disk = startup_cache.remote_index_on_disk(loaded.query_url, tmp_path)
     assert len(list(tmp_path.glob("index-*.sqlite"))) == 1
     assert isinstance(on_disk.measures, DiskTable)
     for table in ("measures", "responsibilities", "organizations", "type_city_measures", "org_names"):
         assert dict(getattr(on_disk, table).items()) == getattr(embedded, table), table
     with pytest.raises(StoreError):  # the child's failure reaches the worker, with what went wrong
-        remote_index_on_disk(f"http://127.0.0.1:{free_port()}/query", tmp_path / "unreachable")
+        startup_cache.remote_index_on_disk(f"http://127.0.0.1:{free_port()}/query", tmp_path / "unreachable")
 
 
 def test_endpoints_are_derived_for_the_common_engines():
@@ -156,7 +204,7 @@ def test_replacing_graphs_drops_stale_ones_and_leaves_foreign_ones(loaded, tmp_p
     store = RemoteStore(loaded.query_url)
     before = store.graph_names()
     assert "http://example.org/other" in before
-    ours = [g for g in before if g.startswith(GRAPH_PREFIX)]
+    ours = [g for g in before if g.startswith(GRAPH_PREFIX) and g != STAMP_GRAPH]
     stale = GRAPH_PREFIX + "removed-document"
     store.put_graph(stale, b"<http://example.org/x> <http://example.org/y> \"z\" .\n")
     assert stale in store.graph_names()
@@ -218,7 +266,9 @@ def test_sparql_and_health_match(client, remote_client):  # noqa: F811
     a = client.get("/sparql", params={"query": q}).json()
     b = remote_client.get("/sparql", params={"query": q}).json()
     assert a == b and a["results"]["bindings"]
-    ha, hb = client.get("/health").json(), remote_client.get("/health").json()
+    ra, rb = client.get("/health"), remote_client.get("/health")
+    assert ra.headers["X-Graph-Version"] == rb.headers["X-Graph-Version"]  # the stamp names the same graph
+    ha, hb = ra.json(), rb.json()
     for key in ("triples", "documents", "cities", "measures", "responsibilities"):
         assert ha[key] == hb[key], key
     # requests are answered from the index: no store round trip per request
