@@ -25,9 +25,12 @@ def _fastest(module: str, name: str, fallback: str) -> str:
 
 
 def _preload() -> None:
-    """What every worker imports, imported once before the workers are forked (prefork.py)."""
+    """What every worker imports and the graph it serves, loaded once before the workers are forked
+    (prefork.py): they share these pages."""
     import service.gql.schema  # noqa: F401
-    import service.web.app  # noqa: F401
+    from service.web import app
+
+    app.preload_graph()
 
 
 def _prime(data: Path) -> None:
@@ -41,19 +44,6 @@ def _prime(data: Path) -> None:
             startup_cache.in_child(startup_cache.prime, data)
         except Exception as exc:  # noqa: BLE001 - the workers load as without the cache
             log.warning("start-up cache not made for %s (%s: %s)", data, type(exc).__name__, exc)
-
-
-def _prime_remote(url: str) -> None:
-    """The remote engine's start-up cache entry made before the workers start (they would wait for
-    the one of them that makes it, each with its start-up timeout running)."""
-    from .lifecycle import startup_cache
-    from .store.remote import RemoteStore
-
-    if startup_cache.enabled():
-        try:
-            startup_cache.remote_entry(RemoteStore(url))
-        except Exception as exc:  # noqa: BLE001 - the workers read the engine as without the cache
-            log.warning("start-up cache not made for %s (%s: %s)", url, type(exc).__name__, exc)
 
 
 def run(host: str = "127.0.0.1", port: int = 8000, data: Path | None = None, workers: int = 1,
@@ -77,12 +67,10 @@ def run(host: str = "127.0.0.1", port: int = 8000, data: Path | None = None, wor
     )
     try:
         if workers > 1:
-            # Each worker process loads the graph itself (an import-string
-            # factory is how uvicorn starts workers). Build the bundled
-            # dataset once here first so the workers do not race to write it.
-            if store:
-                _prime_remote(store)
-            elif data is None:
+            # The start-up cache entry is made first, in a child, so that the graph the workers
+            # are forked with (_preload) or load themselves (spawned) is opened from it; over a
+            # remote engine the load makes its entry in a child itself.
+            if data is None and not store:
                 _prime(ensure_dataset())
             elif data is not None:
                 os.environ["POLICYKG_DATA"] = str(Path(data).resolve())

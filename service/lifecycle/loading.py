@@ -87,7 +87,10 @@ def open_store(data: Path | None) -> tuple[OxigraphStore, str]:
         return OxigraphStore.from_file(path), str(path)
     data = Path(data)
     if data.is_file():
-        return OxigraphStore.from_file(data), str(data)
+        try:
+            return OxigraphStore.from_file(data), str(data)
+        except (SyntaxError, ValueError) as exc:  # pyoxigraph names the line and column
+            raise LoadError(f"{data} is not a dataset it can read: {exc}") from None
     if data.is_dir():
         result = _build(data)
         return OxigraphStore.from_quads(result.quads), f"{data} (built in memory)"

@@ -188,7 +188,9 @@ def _open_hit(entry: Path, key: str) -> GraphState:
     # The store's triple count was checked against the index when the entry was made (_build), before
     # the index file marked it complete; counting again here would read the whole store at every start
     # and leave each worker's RocksDB block cache full (+33 MiB a worker at 300 cities).
-    store = OxigraphStore(ox.Store.read_only(str(entry / "store")))
+    if not (entry / "store").is_dir():
+        raise ValueError("the entry has no store")
+    store = OxigraphStore(opener=functools.partial(ox.Store.read_only, str(entry / "store")))
     return _state(store, index, version, entry, precomputed)
 
 

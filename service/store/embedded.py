@@ -7,7 +7,9 @@ pipeline builds) over to pyoxigraph without importing rdflib.
 
 from __future__ import annotations
 
+import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -16,12 +18,31 @@ import pyoxigraph as ox
 from .protocol import UNION
 
 class OxigraphStore:
-    """An in-memory pyoxigraph store loaded from TriG or N-Quads."""
+    """A pyoxigraph store: in memory, loaded from TriG or N-Quads, or one on disk opened by ``opener``.
 
-    def __init__(self, store: ox.Store | None = None) -> None:
-        self._store = store if store is not None else ox.Store()
+    A store given by ``opener`` is opened on first use in each process: a graph loaded before the
+    server forks its workers (server.py) is shared by them, but a RocksDB handle must not cross a
+    fork, and a worker that never runs SPARQL never pays for one (its caches: ~9 MiB at 300 cities).
+    """
+
+    def __init__(self, store: ox.Store | None = None, *, opener: Callable[[], ox.Store] | None = None) -> None:
+        self._given = store if store is not None or opener is not None else ox.Store()
+        self._opener = opener
+        self._opened: tuple[int, ox.Store] | None = None  # (pid, store) of the process that opened it
         self._lock = threading.Lock()  # the counter is bumped from worker threads too
         self.round_trips = 0
+
+    @property
+    def _store(self) -> ox.Store:
+        if self._opener is None:
+            return self._given
+        opened = self._opened
+        if opened is None or opened[0] != os.getpid():
+            with self._lock:
+                opened = self._opened
+                if opened is None or opened[0] != os.getpid():
+                    opened = self._opened = (os.getpid(), self._opener())
+        return opened[1]
 
     # -- loading ---------------------------------------------------------------
     @classmethod

@@ -43,6 +43,7 @@ import base64
 import http.client
 import io
 import logging
+import os
 import threading
 import time
 from collections import defaultdict
@@ -112,11 +113,14 @@ class _Endpoint:
 
     def _connection(self, fresh: bool = False) -> http.client.HTTPConnection:
         conn = getattr(self._local, "conn", None)
+        if conn is not None and self._local.pid != os.getpid():
+            conn = None  # the socket of the process this one was forked from: never shared, never closed here
         if conn is None or fresh:
             if conn is not None:
                 conn.close()
             cls = http.client.HTTPSConnection if self.scheme == "https" else http.client.HTTPConnection
             conn = self._local.conn = cls(self.host, self.port, timeout=self.timeout)
+            self._local.pid = os.getpid()
         return conn
 
     def target(self, params: dict[str, str] | None = None) -> str:

@@ -145,8 +145,25 @@ def create_app(graph: GraphState, limits: Limits | None = None, sparql_limits: S
     return app
 
 
+_preloaded: GraphState | None = None  # loaded by the parent the workers are forked from (preload_graph)
+
+
+def preload_graph() -> None:
+    """Load the graph of the environment's dataset in the parent a forking server makes its workers
+    from (service/prefork.py): they share its pages instead of each loading a copy. What must not
+    cross a fork is opened in each worker on first use: the on-disk store, the index file's
+    connections, a remote engine's sockets."""
+    global _preloaded
+    from ..lifecycle.loading import load_graph
+
+    settings.check()
+    data = settings.get("POLICYKG_DATA")
+    _preloaded = ensure_version(load_graph(Path(data) if data else None))
+
+
 def app_from_env() -> Starlette:
-    """Factory for ``uvicorn --factory`` (several workers): each loads the graph itself."""
+    """Factory for ``uvicorn --factory`` (several workers): the graph the parent preloaded, or each
+    worker loads it itself (spawned workers, where there is no fork)."""
     from ..lifecycle.loading import load_graph
     from .middleware import configure_access_log
 
@@ -154,4 +171,5 @@ def app_from_env() -> Starlette:
     configure_access_log()
     data = settings.get("POLICYKG_DATA")
     path = Path(data) if data else None
-    return create_app(load_graph(path), data=path, watch=settings.get("POLICYKG_WATCH"))
+    graph = _preloaded if _preloaded is not None else load_graph(path)
+    return create_app(graph, data=path, watch=settings.get("POLICYKG_WATCH"))

@@ -67,13 +67,17 @@ def test_workers_are_forked_replaced_and_stopped():
     assert not [p for p in workers if _alive(p)]  # SIGTERM to the server stopped its workers
 
 
-def test_workers_that_cannot_start_stop_the_server(tmp_path):
+def test_a_dataset_that_cannot_load_stops_the_server_before_any_worker(tmp_path):
+    """The parent loads the graph the workers are forked with: a broken dataset stops the server
+    there, with the file, line and column named, not a traceback per worker."""
     broken = tmp_path / "broken.trig"
-    broken.write_text("<urn:a> <urn:b> .\n", "utf-8")  # not TriG: no worker can load it
-    try:
-        start_server("--data", str(broken), "--workers", "2")
-    except RuntimeError as exc:
-        message = str(exc)
-    else:  # pragma: no cover - the assertion below says what happened
-        message = "started"
-    assert "exited with" in message and "a worker failed at start-up" in message, message
+    broken.write_text("<urn:a> <urn:b> .\n", "utf-8")  # not TriG
+    for workers in ("1", "2"):
+        try:
+            start_server("--data", str(broken), "--workers", workers)
+        except RuntimeError as exc:
+            message = str(exc)
+        else:  # pragma: no cover - the assertion below says what happened
+            message = "started"
+        assert "exited with 1" in message and f"policykg serve: {broken} is not a dataset it can read" in message
+        assert "line 1 column 17" in message and "Traceback" not in message, message

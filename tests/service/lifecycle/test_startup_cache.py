@@ -160,3 +160,32 @@ def test_pruning_spares_entries_a_live_process_serves_from(dataset, monkeypatch,
     assert not stale.exists()
     assert answers(serving)  # and it still answers
 
+
+
+def test_the_store_is_opened_per_process_on_first_use(dataset):
+    """A graph loaded before a fork is shared by the workers, but not its RocksDB handle: each
+    process opens the entry's store on its first query, and one that runs none never opens it."""
+    load_graph(dataset)
+    graph = load_graph(dataset)
+    assert startup_cache.last_status == "hit"
+    store = graph.store
+    assert store._opened is None  # loading opened no store
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    in_parent = int(next(iter(store.query(count)))["n"].value)
+    parent_handle = store._opened
+    assert parent_handle[0] == os.getpid() and in_parent == graph.index.triple_count
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: the same query on a handle of its own
+        ok = False
+        try:
+            n = int(next(iter(store.query(count)))["n"].value)
+            ok = n == in_parent and store._opened[0] == os.getpid() and store._opened[1] is not parent_handle[1]
+        finally:
+            os.write(write, b"1" if ok else b"0")
+            os._exit(0)
+    os.close(write)
+    answer = os.read(read, 1)
+    os.waitpid(pid, 0)
+    assert answer == b"1"
+    assert store._opened is parent_handle  # the parent's own handle is untouched
