@@ -20,7 +20,7 @@ from typing import Any, Iterator
 import pyoxigraph as ox
 
 from graph import vocab
-from graph.model import ROLE_RANK
+from graph.model import GOVERNMENT_KINDS, ROLE_RANK
 
 from .records import (
     BASES,
@@ -139,6 +139,7 @@ class GraphIndex:
     org_names: dict[str, list[str]] = field(default_factory=dict)
     org_names_in_city: dict[str, list[str]] = field(default_factory=dict)
     listed_orgs: list[str] = field(default_factory=list)  # named by some document, in city order
+    listed_institutions: list[str] = field(default_factory=list)  # the listed bodies no government is
     registry_only: set[str] = field(default_factory=set)  # registry bodies no document names
     documents: list[str] = field(default_factory=list)
     triple_count: int = 0
@@ -642,6 +643,7 @@ def _derive(ix: GraphIndex) -> None:
     listed = [o for o in ix.organizations.values() if o.iri not in ix.registry_only]
     listed.sort(key=lambda o: (city_code.get(o.city_iri or "", ""), o.name))
     ix.listed_orgs = [o.iri for o in listed]
+    ix.listed_institutions = [o.iri for o in listed if o.kind not in GOVERNMENT_KINDS]
     for o in listed:
         for c in o.named_in_iris:
             ix.orgs_by_city.setdefault(c, []).append(o.iri)

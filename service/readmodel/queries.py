@@ -138,10 +138,11 @@ class Queries:
             orgs = (o for o in orgs if any(k in key(n) for n in (o.name, o.name_en or "", *o.aliases)))
         return [o.iri for o in orgs]
 
-    def institutions(self, city: str | None = None) -> list[str]:
+    def institutions(self, city: str | None = None) -> Sequence[str]:
         c = self._city(city)
-        iris = self.ix.orgs_by_city.get(c.iri, []) if c is not None else self.ix.listed_orgs
-        return [i for i in iris if self.ix.organizations[i].kind not in GOVERNMENT_KINDS]
+        if c is None:
+            return keys_in_order(self.ix.listed_institutions)
+        return [i for i in self.ix.orgs_by_city.get(c.iri, []) if self.ix.organizations[i].kind not in GOVERNMENT_KINDS]
 
     # -- responsibilities -------------------------------------------------------
     def responsibilities(self, city: str | None = None, organization: str | None = None,
@@ -149,6 +150,12 @@ class Queries:
                          measure_type: str | None = None) -> Sequence[str]:
         c = self._city(city)
         ix = self.ix
+        mt = self.names.require_measure_type(measure_type) if measure_type is not None else None
+        where = getattr(ix.responsibilities, "where", None)
+        if organization is None and where is not None:  # on disk: the index file's columns filter in SQL
+            conditions = {"city": c.iri if c is not None else None, "role": role, "basis": basis,
+                          "concept": mt.iri if mt is not None else None}
+            return where(**{k: v for k, v in conditions.items() if v is not None})
         # start from the narrowest list the filters allow, then filter it
         if organization is not None:
             orgs = self._orgs(organization, c)
@@ -162,8 +169,7 @@ class Queries:
             iris = list(ix.resp_by_city.get(c.iri, ()))
         else:
             iris = keys_in_order(ix.responsibilities)
-        if measure_type is not None:
-            mt = self.names.require_measure_type(measure_type)
+        if mt is not None:
             typed = set(ix.measures_by_concept.get(mt.iri, ()))
             iris = [i for i in iris if ix.responsibilities[i].measure_iri in typed]
         if role is not None:

@@ -81,6 +81,32 @@ def test_queries_over_the_file_answer_as_over_memory(memory_index, path):
     assert dsk.policies() == mem.policies()
 
 
+def test_long_lists_are_filtered_in_sql_as_in_memory(memory_index, path):
+    """Responsibilities by city, role, basis and measure type, and the institutions: on disk the file's
+    columns select them (a page read, not every record decoded), with the answers of the in-memory index,
+    in the same order, whole and by page."""
+    disk, _ = open_index(path)
+    mem, dsk = Queries(memory_index), Queries(disk)
+    measure_type = next(c.label for c in memory_index.concepts.values()
+                        if c.iri in memory_index.measures_by_concept and c.scheme.endswith("measure-type/"))
+    cases = [{}, {"city": "许昌"}, {"role": "LEAD"}, {"role": "RESPONSIBLE", "city": "漯河"},
+             {"basis": "EXPLICIT"}, {"basis": "INHERITED"}, {"measure_type": measure_type},
+             {"measure_type": measure_type, "role": "LEAD"}, {"measure_type": measure_type, "city": "许昌"}]
+    seen_nonempty = 0
+    for case in cases:
+        want, got = mem.responsibilities(**case), dsk.responsibilities(**case)
+        assert isinstance(got, index_file.DiskSelection), case
+        assert len(got) == len(want) and list(got) == list(want), case
+        assert got[3:9] == list(want)[3:9] and (not want or got[-1] == want[-1]), case
+        seen_nonempty += bool(want)
+    assert seen_nonempty == len(cases)  # the cases are not vacuous
+    assert list(dsk.institutions()) == list(mem.institutions()) and len(mem.institutions()) > 0
+    assert isinstance(dsk.institutions(), index_file.DiskKeys)
+    assert list(dsk.institutions(city="许昌")) == list(mem.institutions(city="许昌"))
+    with pytest.raises(KeyError, match="has no facet"):
+        disk.responsibilities.where(kind="x")
+
+
 def test_threads_read_through_their_own_connections(memory_index, path):
     disk, _ = open_index(path)
     iris = list(memory_index.measures)
