@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from .index import GraphIndex
+from .name_keys import key
 
 FORMAT = "2"  # bump when a table's layout or what its values are changes
 RECENT = 4096  # decoded values kept per table per process: the working set of a burst of requests
@@ -56,14 +57,24 @@ DERIVED = "derived"  # the table of structures made with the file (insights/prec
 # Columns a table of records is filtered by in SQL as well (DiskTable.where): the long lists a request
 # narrows by a property of each record. Filtering by decoding every record cost 1 s a request at 300
 # cities for the country's responsibilities of one role (~30 s at 30,000 documents).
-FACETS: dict[str, dict[str, Callable[[GraphIndex, Any], str | None]]] = {
+FACETS: dict[str, dict[str, Callable[[GraphIndex, str], str | None]]] = {
     "responsibilities": {
-        "role": lambda ix, r: r.role,
-        "basis": lambda ix, r: r.basis,
-        "measure": lambda ix, r: r.measure_iri,
-        "city": lambda ix, r: ix.measures[r.measure_iri].city_iri,
+        "role": lambda ix, k: ix.responsibilities[k].role,
+        "basis": lambda ix, k: ix.responsibilities[k].basis,
+        "measure": lambda ix, k: ix.responsibilities[k].measure_iri,
+        "city": lambda ix, k: ix.measures[ix.responsibilities[k].measure_iri].city_iri,
+    },
+    "listed_orgs": {
+        "kind": lambda ix, k: ix.organizations[k].kind,
+        # every name's search key (name_keys.key), apart: `where(search=…)` finds a part of one
+        "names": lambda ix, k: NAMES_APART.join(_search_keys(ix.organizations[k])),
     },
 }
+NAMES_APART = "\x1f"  # between two names' keys: key() drops it (whitespace), so no match runs across two
+
+
+def _search_keys(o: Any) -> list[str]:
+    return [key(n) for n in (o.name, o.name_en or "", *o.aliases)]
 # (concept, measure) of GraphIndex.measures_by_concept, a measure type's family: `where(concept=…)`
 # keeps the records whose `measure` facet is one of them
 MEMBERS = "t_concept_members"
@@ -93,8 +104,7 @@ def write_index(ix: GraphIndex, path: Path, meta: Mapping[str, Any] | None = Non
             columns = "".join(f", {c} TEXT" for c in facets)
             con.execute(f"CREATE TABLE {t} (pos INTEGER PRIMARY KEY, k TEXT NOT NULL, v BLOB{columns})")
             if facets:
-                records = getattr(ix, name)
-                rows = ((k, v, *(get(ix, records[k]) for get in facets.values())) for k, v in rows)
+                rows = ((k, v, *(get(ix, k) for get in facets.values())) for k, v in rows)
             marks = ", ?" * len(facets)
             con.executemany(f"INSERT INTO {t} (k, v{''.join(f', {c}' for c in facets)}) VALUES (?, ?{marks})", rows)
             con.execute(f"CREATE UNIQUE INDEX {t}_k ON {t} (k)")
@@ -208,6 +218,9 @@ class DiskTable(Mapping):
         for name, value in conditions.items():
             if name == "concept" and "measure" in self.facets:
                 clauses.append(f"measure IN (SELECT measure FROM {MEMBERS} WHERE concept = ?)")
+            elif name == "search" and "names" in self.facets:  # a part of a name's key (name_keys.key)
+                value = key(value)
+                clauses.append("instr(names, ?) > 0")
             elif name in self.facets:  # a known column name: never text from a request
                 clauses.append(f"{name} = ?")
             else:

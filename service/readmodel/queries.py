@@ -127,6 +127,9 @@ class Queries:
     def organizations(self, city: str | None = None, kind: str | None = None,
                       search: str | None = None) -> Sequence[str]:
         c = self._city(city)
+        where = getattr(self.ix.listed_orgs, "where", None)
+        if c is None and where is not None and (kind is not None or search):  # on disk: selected in SQL
+            return where(**({"kind": kind} if kind is not None else {}), **({"search": search} if search else {}))
         iris = list(self.ix.orgs_by_city.get(c.iri, [])) if c is not None else keys_in_order(self.ix.listed_orgs)
         if kind is None and not search:
             return iris  # a page of the index's own order: nothing to read but the page

@@ -100,6 +100,12 @@ def test_long_lists_are_filtered_in_sql_as_in_memory(memory_index, path):
         assert got[3:9] == list(want)[3:9] and (not want or got[-1] == want[-1]), case
         seen_nonempty += bool(want)
     assert seen_nonempty == len(cases)  # the cases are not vacuous
+    for case in ({"kind": "UNIVERSITY"}, {"kind": "GOVERNMENT_DEPARTMENT"}, {"search": "科技"},
+                 {"search": "Ｕｎｉｖｅｒｓｉｔｙ"}, {"search": "科技", "kind": "GOVERNMENT_DEPARTMENT"}, {"search": "局大学"}):
+        want, got = mem.organizations(**case), dsk.organizations(**case)
+        assert isinstance(got, index_file.DiskSelection) and list(got) == list(want), case
+        seen_nonempty += bool(want)
+    assert seen_nonempty == len(cases) + 5  # all but the last: no name holds "局大学", none across two names
     assert list(dsk.institutions()) == list(mem.institutions()) and len(mem.institutions()) > 0
     assert isinstance(dsk.institutions(), index_file.DiskKeys)
     assert list(dsk.institutions(city="许昌")) == list(mem.institutions(city="许昌"))
