@@ -13,6 +13,11 @@ Small parts (jurisdictions, concepts, units, the document names) are kept
 whole in memory: requests read them all the time, and they grow with the
 jurisdictions and documents, not with the records.
 
+A few tables carry columns a request filters by (``FACETS``: a
+responsibility's role, basis, measure and city; an organization's kind and
+names), so that a long list narrowed by them is selected in SQL a page at a
+time (``DiskTable.where``) instead of by decoding every record.
+
 The analyses made with the file (insights/precompute.py) are a table of their
 own, ``derived``, by the key ``GraphState.derived`` reads them by.
 
@@ -73,11 +78,13 @@ FACETS: dict[str, dict[str, Callable[[GraphIndex, str], str | None]]] = {
 NAMES_APART = "\x1f"  # between two names' keys: key() drops it (whitespace), so no match runs across two
 
 
-def _search_keys(o: Any) -> list[str]:
-    return [key(n) for n in (o.name, o.name_en or "", *o.aliases)]
 # (concept, measure) of GraphIndex.measures_by_concept, a measure type's family: `where(concept=…)`
 # keeps the records whose `measure` facet is one of them
 MEMBERS = "t_concept_members"
+
+
+def _search_keys(o: Any) -> list[str]:
+    return [key(n) for n in (o.name, o.name_en or "", *o.aliases)]
 
 
 def write_index(ix: GraphIndex, path: Path, meta: Mapping[str, Any] | None = None,
