@@ -189,3 +189,20 @@ def test_the_store_is_opened_per_process_on_first_use(dataset):
     os.waitpid(pid, 0)
     assert answer == b"1"
     assert store._opened is parent_handle  # the parent's own handle is untouched
+
+
+def test_a_large_dataset_is_read_from_the_on_disk_store(dataset, monkeypatch):
+    """Past IN_MEMORY_MAX_BYTES the entry is made from its on-disk store alone (no in-memory copy of
+    the dataset): the same index, version and answers as an entry made through memory."""
+    through_memory = load_graph(dataset)
+    want = answers(through_memory)
+    version, measures = through_memory.version, dict(through_memory.index.measures.items())
+    del through_memory
+    shutil.rmtree(startup_cache.cache_root())
+    monkeypatch.setattr(startup_cache, "IN_MEMORY_MAX_BYTES", 0)
+    monkeypatch.setattr(startup_cache.OxigraphStore, "from_file",
+                        classmethod(lambda cls, path: pytest.fail("read into memory")))
+    graph = load_graph(dataset)
+    assert startup_cache.last_status == "miss"
+    assert graph.version == version and dict(graph.index.measures.items()) == measures
+    assert answers(graph) == want
