@@ -15,8 +15,15 @@ the first start from a dataset file keeps, under ``data/cache/<key>/``:
 - ``in-use.<pid>``: one per process serving from the entry, so that pruning
   (``KEEP`` entries, most recently used first) spares it.
 
-Later starts open the store and the index file read-only (any number of
-processes can): ready in a second, whatever the corpus. ``policykg build`` makes the entry
+To make an entry the dataset is read into an in-memory store as well, while
+the on-disk one fills (quicker), unless the file is larger than
+``IN_MEMORY_MAX_BYTES``: then the index and the rest are read from the
+entry's own store, since an in-memory copy costs about three times the index
+it is read for.
+
+Later starts open the index file read-only (any number of processes can),
+and the store on a process's first SPARQL query: ready in a second, whatever
+the corpus. ``policykg build`` makes the entry
 right after writing the dataset (``prime``), so even the first
 ``policykg serve`` of a freshly built dataset starts that way.
 
