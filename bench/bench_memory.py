@@ -6,7 +6,8 @@ checkout this file is in), a child process builds the corpus from an empty cache
 reports its own RSS when it starts building, when pass 1 (extraction) is done (the moment the
 corpus-level links start: graph.stream._link is wrapped), and its peak (ru_maxrss). Per document:
 (RSS after pass 1 - RSS at the start) / documents, and the slope between two corpus sizes
-(what each further document costs, the fixed costs, ontology and gazetteer, left out).
+(what each further document costs, the fixed costs, ontology and gazetteer, left out). A thread
+samples RSS every 10 ms for each phase's highest: extraction, linking (text reuse), writing.
 
     python bench/bench_memory.py --before-root /tmp/before --raw A --raw B [--jobs 2]
 """
@@ -25,22 +26,33 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 CHILD = r"""
-import json, resource, sys, time
+import json, resource, sys, threading, time
 from pathlib import Path
 def rss():
     return int(open("/proc/self/statm").read().split()[1]) * 4096 / 2**20
 from graph import stream
 seen = {}
+phase = ["extract"]
+def sample():  # each phase's highest RSS, every 10 ms
+    while True:
+        seen[phase[0]] = max(seen.get(phase[0], 0), rss())
+        time.sleep(0.01)
+threading.Thread(target=sample, daemon=True).start()
 real = stream._link
 def link(*args, **kwargs):
     seen["pass1"] = rss()
-    return real(*args, **kwargs)
+    phase[0] = "link"
+    try:
+        return real(*args, **kwargs)
+    finally:
+        phase[0] = "write"
 stream._link = link
 raw, out, jobs = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
 start = rss()
 t = time.perf_counter()
 result = stream.write_trig(raw, out, jobs=jobs, texts=False)
 print(json.dumps({"documents": result.documents, "start": start, "pass1": seen["pass1"],
+                  "phases": {k: seen.get(k) for k in ("extract", "link", "write")},
                   "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "wall": time.perf_counter() - t, "triples": result.triple_count}))
 """
@@ -74,7 +86,8 @@ def main() -> None:
             got.update(code=name, raw=str(raw), at=time.strftime("%H:%M"))
             per = (got["pass1"] - got["start"]) * 1024 / got["documents"]
             print(f"{name:6} {got['documents']:6} docs: start {got['start']:.0f} MiB, after pass 1 {got['pass1']:.0f}"
-                  f" ({per:.1f} KiB/doc), peak {got['peak']:.0f} MiB, {got['wall']:.0f} s, {got['sha'][:12]}",
+                  f" ({per:.1f} KiB/doc), peak {got['peak']:.0f} MiB (by phase {got['phases']}), {got['wall']:.0f} s,"
+                  f" {got['sha'][:12]}",
                   flush=True)
             rows.append(got)
             if args.json:

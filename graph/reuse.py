@@ -249,13 +249,15 @@ class Overlaps:
 
 
 def _pair_keys(keys: np.ndarray, us: np.ndarray, vs: np.ndarray) -> np.ndarray:
-    """Overlaps.pairs of the texts (us[i], vs[i]); ``keys`` an S20 array of text keys."""
-    a, b = keys[us], keys[vs]
-    swap = a > b
-    lo, hi = np.where(swap, b, a), np.where(swap, a, b)
+    """Overlaps.pairs of the texts (us[i], vs[i]); ``keys`` an S20 array of text keys. Made a
+    step of pairs at a time: the copies of the keys it sorts are a step's, not all the pairs'."""
     rows = np.empty((len(us), 40), dtype=np.uint8)
-    rows[:, :20] = lo.view(np.uint8).reshape(-1, 20)
-    rows[:, 20:] = hi.view(np.uint8).reshape(-1, 20)
+    step = 65_536
+    for i in range(0, len(us), step):
+        a, b = keys[us[i : i + step]], keys[vs[i : i + step]]
+        swap = a > b
+        rows[i : i + step, :20] = np.where(swap, b, a).view(np.uint8).reshape(-1, 20)
+        rows[i : i + step, 20:] = np.where(swap, a, b).view(np.uint8).reshape(-1, 20)
     return rows.view("S40").reshape(-1)
 
 
@@ -468,31 +470,28 @@ def columns_table(columns: MeasureColumns, min_score: float = MIN_SCORE,
     seq = np.concatenate((np.full(len(selves), -1, dtype=np.int64), k, k))
     del k, good, jac, sizes, un, vn
     by = np.lexsort((seq, first[dst], -score, src))
-    src, dst, score = src[by].tolist(), dst[by].tolist(), score[by].tolist()
+    src, dst, score = src[by], dst[by], score[by]
     del by, seq
+    groups = np.flatnonzero(np.r_[True, src[1:] != src[:-1]]) if len(src) else np.zeros(0, dtype=np.int64)
     # per measure: its KEEP best matches in other documents (not its plan's annexes),
     # walked in (score, date) order so that a text copied hundreds of times costs KEEP each
     # as arrays, not a dict of tuples: a boilerplate-heavy corpus keeps ~KEEP pairs per measure
     members, at = order.tolist(), bounds.tolist()
     del order, bounds
     doc = columns._doc
-    files, groups, cities, dates = columns.files, columns.groups, columns.cities, columns.dates
+    files, plans, cities, dates = columns.files, columns.groups, columns.cities, columns.dates
     lo, hi, scores = array("q"), array("q"), array("d")
-    a = 0
-    while a < len(src):
-        u = src[a]
-        b = a
-        while b < len(src) and src[b] == u:
-            b += 1
+    for a, b in zip(groups.tolist(), np.r_[groups[1:], len(src)].tolist()):
+        u = int(src[a])
+        options = list(zip(dst[a:b].tolist(), score[a:b].tolist()))  # this text's only: a few, not the corpus's
         for x in members[at[u] : at[u + 1]]:
             dx = doc[x]
-            fx, gx, cx, tx = files[dx], groups[dx], cities[dx], dates[dx]
+            fx, gx, cx, tx = files[dx], plans[dx], cities[dx], dates[dx]
             taken = 0
-            for o in range(a, b):
-                v, j = dst[o], score[o]
+            for v, j in options:
                 for y in members[at[v] : at[v + 1]]:
                     dy = doc[y]
-                    if (y == x or files[dy] == fx or groups[dy] == gx
+                    if (y == x or files[dy] == fx or plans[dy] == gx
                             or (cities[dy] == cx and tx is not None and dates[dy] == tx)):
                         continue
                     lo.append(min(x, y))
@@ -503,8 +502,7 @@ def columns_table(columns: MeasureColumns, min_score: float = MIN_SCORE,
                         break
                 if taken >= KEEP:
                     break
-        a = b
-    del members, at, src, dst, score, text_of, sig, flat, offsets, keys
+    del members, at, src, dst, score, groups, text_of, sig, flat, offsets, keys
     columns.drop_texts()
     codes, at = np.unique(np.frombuffer(lo, dtype=np.int64) * n + np.frombuffer(hi, dtype=np.int64),
                           return_index=True)  # a pair kept twice scores the same both times
@@ -632,7 +630,7 @@ def _candidates(sig: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, np.ndarr
     numpy passes whatever its buckets' sizes."""
     n = len(sig)
     mult = np.random.RandomState(7).randint(1, 1 << 62, size=ROWS, dtype=np.int64).astype(np.uint64) | np.uint64(1)
-    codes = []
+    pairs = np.zeros(0, dtype=np.int64)  # the bands' pairs so far, each once: a band's are mostly the last's
     for band in range(BANDS):
         with np.errstate(over="ignore"):  # a multiplicative hash: wrapping is the point
             key = (sig[:, band * ROWS : (band + 1) * ROWS].astype(np.uint64) * mult).sum(axis=1, dtype=np.uint64)
@@ -653,11 +651,14 @@ def _candidates(sig: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, np.ndarr
         right = idx[np.repeat(starts[group], reps) + offset]
         keep = left != right
         lo, hi = np.minimum(left[keep], right[keep]), np.maximum(left[keep], right[keep])
-        codes.append(lo.astype(np.int64) * n + hi)
-    if not codes:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    pairs = np.unique(np.concatenate(codes))
+        pairs = _distinct(np.concatenate((pairs, lo.astype(np.int64) * n + hi)))
     return pairs // n, pairs % n
+
+
+def _distinct(a: np.ndarray) -> np.ndarray:
+    """np.unique(a) by sorting: numpy 2's np.unique hashes, ~70 times slower on millions of int64."""
+    a.sort()
+    return a[np.r_[True, a[1:] != a[:-1]]] if len(a) else a
 
 
 def _same_day_same_city(a: MeasureText, b: MeasureText) -> bool:
