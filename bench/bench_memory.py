@@ -6,7 +6,8 @@ checkout this file is in), a child process builds the corpus from an empty cache
 reports its own RSS when it starts building, when pass 1 (extraction) is done (the moment the
 corpus-level links start: graph.stream._link is wrapped), and its peak (ru_maxrss). Per document:
 (RSS after pass 1 - RSS at the start) / documents, and the slope between two corpus sizes
-(what each further document costs, the fixed costs, ontology and gazetteer, left out). A thread
+(what each further document costs, the fixed costs, ontology and gazetteer, left out); then a
+rebuild with nothing changed (its wall and peak, and that it writes the same bytes). A thread
 samples RSS every 10 ms for each phase's highest: extraction, linking (text reuse), writing.
 
     python bench/bench_memory.py --before-root /tmp/before --raw A --raw B [--jobs 2]
@@ -58,16 +59,23 @@ print(json.dumps({"documents": result.documents, "start": start, "pass1": seen["
 """
 
 
+def _child(root: Path, raw: Path, out: Path, jobs: int) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(root))
+    proc = subprocess.run([sys.executable, "-c", CHILD, str(raw), str(out), str(jobs)], env=env, cwd=root,
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"{root}: {proc.stderr[-2000:]}")
+    got = json.loads(proc.stdout.strip().splitlines()[-1])
+    got["sha"] = subprocess.run(["sha256sum", str(out)], capture_output=True, text=True).stdout.split()[0]
+    return got
+
+
 def measure(root: Path, raw: Path, jobs: int) -> dict:
+    """A build from an empty cache, then a rebuild with nothing changed (``warm``: its peak and wall)."""
     with tempfile.TemporaryDirectory(prefix="bench-memory-") as work:
         out = Path(work) / "policykg.trig"
-        env = dict(os.environ, PYTHONPATH=str(root))
-        proc = subprocess.run([sys.executable, "-c", CHILD, str(raw), str(out), str(jobs)], env=env, cwd=root,
-                              capture_output=True, text=True)
-        if proc.returncode != 0:
-            raise SystemExit(f"{root}: {proc.stderr[-2000:]}")
-        got = json.loads(proc.stdout.strip().splitlines()[-1])
-        got["sha"] = subprocess.run(["sha256sum", str(out)], capture_output=True, text=True).stdout.split()[0]
+        got = _child(root, raw, out, jobs)
+        got["warm"] = _child(root, raw, out, jobs)
         return got
 
 
@@ -87,7 +95,8 @@ def main() -> None:
             per = (got["pass1"] - got["start"]) * 1024 / got["documents"]
             print(f"{name:6} {got['documents']:6} docs: start {got['start']:.0f} MiB, after pass 1 {got['pass1']:.0f}"
                   f" ({per:.1f} KiB/doc), peak {got['peak']:.0f} MiB (by phase {got['phases']}), {got['wall']:.0f} s,"
-                  f" {got['sha'][:12]}",
+                  f" {got['sha'][:12]}; nothing changed: {got['warm']['wall']:.1f} s, peak {got['warm']['peak']:.0f} MiB,"
+                  f" {'same bytes' if got['warm']['sha'] == got['sha'] else 'DIFFERENT BYTES'}",
                   flush=True)
             rows.append(got)
             if args.json:

@@ -30,6 +30,13 @@ in numpy an eighteenth to a twenty-sixth of its ``MinHashLSH`` insert and
 query (two runs), and its LSH returns whole buckets, which made boilerplate
 quadratic in a first try (bench/bench_toolkit.py).
 
+The measures are held as columns (:class:`MeasureColumns`): per distinct text
+its shingles and signature appended to flat arrays (the signature matrix is a
+view of them, never a copy), per measure its document, code and span as
+integers, a :class:`MeasureText` made only for a pair being written. At 3,000
+documents that is ~12 KiB a document, two thirds of it the signatures, where
+a tuple of MeasureText and a matrix per document were ~31 KiB.
+
 Pairs inside one city's plan and its annex (``annex_of``, or the same city
 on the same date) are not reuse. ``earlier`` is the measure of the document
 issued first (an annex dates from its main document); None when the dates
@@ -179,8 +186,7 @@ def signatures(sets: "list[set[int]] | list[np.ndarray]") -> np.ndarray:
     return out
 
 
-def _date_key(t: MeasureText) -> tuple[str, str, str]:
-    return (t.date or "9999-99-99", t.document, t.code)
+NO_DATE = "9999-99-99"  # an undated measure sorts after every dated one
 
 
 def find_reuse(facts: list[DocumentFacts], city_names: dict[str, tuple[str, ...]] | None = None,
@@ -314,7 +320,8 @@ class MeasureColumns:
         self._interned: dict[str, str] = {}
         self._unique: dict[bytes, int] = {}  # per distinct text: its key, its shingles and signature
         self._shingles, self._offsets, self._signatures = array("I"), array("q", [0]), array("I")
-        self._variants: dict[tuple, int] = {}  # add_measure's documents
+        self._variants: dict[tuple, int] = {}  # add_measures's documents
+        self._last: list[int] = []  # per document, add_measures's: its last measure so far
 
     def __len__(self) -> int:
         return len(self._doc)
@@ -328,6 +335,7 @@ class MeasureColumns:
         self.groups.append(group if group is not None else file)
         self.cities.append(texts.city)
         self._quotes.append(texts.quotes)
+        self._last.append(-1)
         qa = 0
         for j, qb in enumerate(texts.quote_ends.tolist()):
             self._add(d, texts.codes[j], int(texts.starts[j]), int(texts.ends[j]), qa, qb,
@@ -351,8 +359,10 @@ class MeasureColumns:
                 self.groups.append(t.group)
                 self.cities.append(t.city)
                 self._quotes.append([])
+                self._last.append(-1)
             parts = self._quotes[d]
-            qa = sum(map(len, parts))
+            qa = self._quote_ends[self._last[d]] if parts else 0
+            self._last[d] = len(self._doc)
             parts.append(t.span.quote)
             self._add(d, t.code, t.span.start, t.span.end, qa, qa + len(t.span.quote), batch.text_keys[j], batch, j)
 
@@ -380,13 +390,14 @@ class MeasureColumns:
         return MeasureText(file, self._codes[i], span, self.dates[d], self.groups[d], self.cities[d])
 
     def ranks(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per measure: the rank of its :func:`_date_key` (equal keys, equal ranks), of its date (-1:
-        none) and its document's number (in order of first appearance)."""
+        """Per measure: the rank of its date key, (date or NO_DATE, document, code), which orders
+        copies and ties (equal keys, equal ranks); of its date (-1: none); and its document's
+        number (files in order of first appearance)."""
         n = len(self)
         doc = np.frombuffer(self._doc, dtype=np.int32).astype(np.int64) if n else np.zeros(0, dtype=np.int64)
-        by_key = sorted(set(zip((d or "9999-99-99" for d in self.dates), self.files)))
+        by_key = sorted(set(zip((d or NO_DATE for d in self.dates), self.files)))
         at = {k: r for r, k in enumerate(by_key)}
-        doc_rank = np.array([at[(d or "9999-99-99", f)] for d, f in zip(self.dates, self.files)], dtype=np.int64)
+        doc_rank = np.array([at[(d or NO_DATE, f)] for d, f in zip(self.dates, self.files)], dtype=np.int64)
         codes = sorted(self._interned)
         code_at = {c: r for r, c in enumerate(codes)}
         code_rank = np.fromiter((code_at[c] for c in self._codes), dtype=np.int64, count=n)
@@ -414,7 +425,7 @@ class MeasureColumns:
         """Let the shingles and signatures go: the pairs are made (what :meth:`measure` reads stays)."""
         self._unique = {}
         self._text, self._shingles, self._offsets, self._signatures = array("q"), array("I"), array("q", [0]), array("I")
-        self._variants = {}
+        self._variants, self._last = {}, []
 
 
 def compared_table(batches: list[Compared], min_score: float = MIN_SCORE,
@@ -438,7 +449,7 @@ def columns_table(columns: MeasureColumns, min_score: float = MIN_SCORE,
                                ranks=(key_rank, date_rank, file_id))
     text_of, sig, flat, offsets, keys = columns._texts()
     n_texts = len(sig)
-    # each text's measures, the earliest (by _date_key) first: copies in date order, the earliest source first
+    # each text's measures, the earliest (by date key) first: copies in date order, the earliest source first
     order = np.lexsort((key_rank, text_of))
     bounds = np.searchsorted(text_of[order], np.arange(n_texts + 1))
     copies = np.diff(bounds)
@@ -543,7 +554,7 @@ class SimilarityTable:
         x_earlier = dated & (dx < dy)
         later = np.where(x_earlier, ys, xs)
         other = np.where(x_earlier, xs, ys)
-        undated_swap = ~dated & (key_rank[ys] < key_rank[xs])  # no earlier: the first by _date_key is "other"
+        undated_swap = ~dated & (key_rank[ys] < key_rank[xs])  # no earlier: the first by date key is "other"
         later, other = np.where(undated_swap, ys, later), np.where(undated_swap, xs, other)
         earlier = np.where(dated, 1, 0).astype(np.int8)  # 0: none, 1: the other is earlier
         files: dict[str, int] = {}
@@ -659,10 +670,6 @@ def _distinct(a: np.ndarray) -> np.ndarray:
     """np.unique(a) by sorting: numpy 2's np.unique hashes, ~70 times slower on millions of int64."""
     a.sort()
     return a[np.r_[True, a[1:] != a[:-1]]] if len(a) else a
-
-
-def _same_day_same_city(a: MeasureText, b: MeasureText) -> bool:
-    return a.city == b.city and a.date is not None and a.date == b.date
 
 
 # -- reading the pairs back (notebooks, the service) ------------------------------

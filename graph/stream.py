@@ -4,12 +4,16 @@
 at once: memory grows with the corpus. This build makes the same TriG, byte
 for byte, in two passes over the manifest:
 
-1. **extract**: each document is read and extracted alone; its facts go to
-   the cache on disk (graph/build_cache.py) and only a small
-   :class:`DocumentSummary` stays in memory: what the corpus-level links
-   need (文号 and title for citations, measure headings for annex links,
-   citations for implementation, the report line, the measure texts text
-   reuse compares);
+1. **extract**: each document is read and extracted alone; its facts and a
+   :class:`DocumentSummary` (what the corpus-level links need: 文号 and title
+   for citations, measure headings for annex links, citations for
+   implementation, the report line, the measure texts text reuse compares) go
+   to the cache on disk (graph/build_cache.py). What stays in memory is less:
+   a :class:`_Document` (no headings: a main plan's are read back when an
+   annex refines it; one City per city), and the measure texts appended to
+   the corpus's columns (reuse.MeasureColumns: flat arrays of shingles and
+   signatures, one per distinct text), in manifest order as each document's
+   turn comes;
 2. **link and write**: the corpus-level links are computed from the
    summaries, then each named graph, in IRI order, is made from its
    document's facts (loaded back, with its annexes'), written to the file
@@ -25,8 +29,9 @@ layout and identity), or from the cache when that file is gone or was written
 over. A graph made again only because its similarities changed reuses its own
 part's rendered subject blocks (cached apart) and renders just the similarities;
 text reuse itself looks up the shingle overlaps of the pairs an earlier build
-intersected (reuse.Overlaps). What stays in memory is the summaries and the
-text-reuse pairs, not the facts or the quads.
+intersected (reuse.Overlaps). What stays in memory is the documents as above
+(~19 KiB each at 3,000 documents, most of it the signatures) and, once text
+reuse is done, its pairs, not the facts or the quads (bench/results-scale.md).
 
 With ``jobs`` > 1, the documents to extract and then the graphs to make are
 handed to spawned worker processes and their results taken back in order, so
