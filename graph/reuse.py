@@ -30,6 +30,13 @@ in numpy an eighteenth to a twenty-sixth of its ``MinHashLSH`` insert and
 query (two runs), and its LSH returns whole buckets, which made boilerplate
 quadratic in a first try (bench/bench_toolkit.py).
 
+The measures are held as columns (:class:`MeasureColumns`): per distinct text
+its shingles and signature appended to flat arrays (the signature matrix is a
+view of them, never a copy), per measure its document, code and span as
+integers, a :class:`MeasureText` made only for a pair being written. At 3,000
+documents that is ~12 KiB a document, two thirds of it the signatures, where
+a tuple of MeasureText and a matrix per document were ~31 KiB.
+
 Pairs inside one city's plan and its annex (``annex_of``, or the same city
 on the same date) are not reuse. ``earlier`` is the measure of the document
 issued first (an annex dates from its main document); None when the dates
@@ -179,8 +186,7 @@ def signatures(sets: "list[set[int]] | list[np.ndarray]") -> np.ndarray:
     return out
 
 
-def _date_key(t: MeasureText) -> tuple[str, str, str]:
-    return (t.date or "9999-99-99", t.document, t.code)
+NO_DATE = "9999-99-99"  # an undated measure sorts after every dated one
 
 
 def find_reuse(facts: list[DocumentFacts], city_names: dict[str, tuple[str, ...]] | None = None,
@@ -249,48 +255,207 @@ class Overlaps:
 
 
 def _pair_keys(keys: np.ndarray, us: np.ndarray, vs: np.ndarray) -> np.ndarray:
-    """Overlaps.pairs of the texts (us[i], vs[i]); ``keys`` an S20 array of text keys."""
-    a, b = keys[us], keys[vs]
-    swap = a > b
-    lo, hi = np.where(swap, b, a), np.where(swap, a, b)
+    """Overlaps.pairs of the texts (us[i], vs[i]); ``keys`` an S20 array of text keys. Made a
+    step of pairs at a time: the copies of the keys it sorts are a step's, not all the pairs'."""
     rows = np.empty((len(us), 40), dtype=np.uint8)
-    rows[:, :20] = lo.view(np.uint8).reshape(-1, 20)
-    rows[:, 20:] = hi.view(np.uint8).reshape(-1, 20)
+    step = 65_536
+    for i in range(0, len(us), step):
+        a, b = keys[us[i : i + step]], keys[vs[i : i + step]]
+        swap = a > b
+        rows[i : i + step, :20] = np.where(swap, b, a).view(np.uint8).reshape(-1, 20)
+        rows[i : i + step, 20:] = np.where(swap, a, b).view(np.uint8).reshape(-1, 20)
     return rows.view("S40").reshape(-1)
+
+
+@dataclass(frozen=True)
+class DocumentTexts:
+    """One document's :func:`compared` measures as the streaming build keeps them (graph/stream.py):
+    columns, not an object per measure, so that the build's process holds a few arrays per
+    document; their document, date and group are given when the corpus is linked."""
+
+    city: str  # city code (MeasureText.city)
+    codes: tuple[str, ...]
+    starts: np.ndarray  # int64: each measure's own text in the source (MeasureText.span)
+    ends: np.ndarray
+    quotes: str  # the spans' quotes, one after the other
+    quote_ends: np.ndarray  # int64: measure i's quote is quotes[quote_ends[i - 1]:quote_ends[i]]
+    text_keys: bytes  # Compared.text_keys, 20 bytes each
+    shingles: np.ndarray
+    offsets: np.ndarray
+    signatures: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+
+def document_texts(measures: list[tuple[MeasureText, str]]) -> DocumentTexts:
+    """:func:`compared` of one document's measure texts (:func:`document_measure_texts`), as columns."""
+    c = compared(measures)
+    ts = c.measures
+    return DocumentTexts(
+        ts[0].city if ts else "", tuple(t.code for t in ts),
+        np.array([t.span.start for t in ts], dtype=np.int64), np.array([t.span.end for t in ts], dtype=np.int64),
+        "".join(t.span.quote for t in ts), np.cumsum([len(t.span.quote) for t in ts], dtype=np.int64),
+        b"".join(c.text_keys), c.shingles, c.offsets, c.signatures)
+
+
+class MeasureColumns:
+    """Every measure a corpus compares, as columns (text reuse's input and what its pairs are made
+    from): per document its file, date, group, city and its measures' quotes as one string; per
+    measure its document, code and span; per distinct text (identical normalized texts are hashed
+    once) its shingles and signature, appended to flat arrays, so that the signature matrix is
+    built in place, never copied. :meth:`measure` makes a :class:`MeasureText` when a pair is made."""
+
+    def __init__(self) -> None:
+        self.files: list[str] = []  # per document
+        self.dates: list[str | None] = []
+        self.groups: list[str] = []
+        self.cities: list[str] = []
+        self._quotes: list[str | list[str]] = []
+        self._doc = array("i")  # per measure
+        self._codes: list[str] = []
+        self._starts, self._ends = array("q"), array("q")
+        self._quote_starts, self._quote_ends = array("q"), array("q")
+        self._text = array("q")
+        self._interned: dict[str, str] = {}
+        self._unique: dict[bytes, int] = {}  # per distinct text: its key, its shingles and signature
+        self._shingles, self._offsets, self._signatures = array("I"), array("q", [0]), array("I")
+        self._variants: dict[tuple, int] = {}  # add_measures's documents
+        self._last: list[int] = []  # per document, add_measures's: its last measure so far
+
+    def __len__(self) -> int:
+        return len(self._doc)
+
+    def add_document(self, file: str, texts: DocumentTexts, date: str | None = None,
+                     group: str | None = None) -> int:
+        """One document's measures (its date and group may be set later: :meth:`set_document`)."""
+        d = len(self.files)
+        self.files.append(file)
+        self.dates.append(date)
+        self.groups.append(group if group is not None else file)
+        self.cities.append(texts.city)
+        self._quotes.append(texts.quotes)
+        self._last.append(-1)
+        qa = 0
+        for j, qb in enumerate(texts.quote_ends.tolist()):
+            self._add(d, texts.codes[j], int(texts.starts[j]), int(texts.ends[j]), qa, qb,
+                      texts.text_keys[20 * j : 20 * j + 20], texts, j)
+            qa = qb
+        return d
+
+    def set_document(self, d: int, date: str | None, group: str) -> None:
+        self.dates[d], self.groups[d] = date, group
+
+    def add_measures(self, batch: Compared) -> None:
+        """A :func:`compared` batch, its measures of any documents (a document with its date,
+        group and city)."""
+        for j, t in enumerate(batch.measures):
+            variant = (t.document, t.date, t.group, t.city)
+            d = self._variants.get(variant)
+            if d is None:
+                d = self._variants[variant] = len(self.files)
+                self.files.append(t.document)
+                self.dates.append(t.date)
+                self.groups.append(t.group)
+                self.cities.append(t.city)
+                self._quotes.append([])
+                self._last.append(-1)
+            parts = self._quotes[d]
+            qa = self._quote_ends[self._last[d]] if parts else 0
+            self._last[d] = len(self._doc)
+            parts.append(t.span.quote)
+            self._add(d, t.code, t.span.start, t.span.end, qa, qa + len(t.span.quote), batch.text_keys[j], batch, j)
+
+    def _add(self, d, code, start, end, qa, qb, key, batch, j) -> None:
+        self._doc.append(d)
+        self._codes.append(self._interned.setdefault(code, code))
+        self._starts.append(start)
+        self._ends.append(end)
+        self._quote_starts.append(qa)
+        self._quote_ends.append(qb)
+        u = self._unique.get(key)
+        if u is None:
+            u = self._unique[key] = len(self._unique)
+            self._shingles.frombytes(batch.shingles[batch.offsets[j] : batch.offsets[j + 1]].tobytes())
+            self._offsets.append(len(self._shingles))
+            self._signatures.frombytes(batch.signatures[j].tobytes())
+        self._text.append(u)
+
+    def measure(self, i: int) -> MeasureText:
+        d = self._doc[i]
+        file, quotes = self.files[d], self._quotes[d]
+        if isinstance(quotes, list):  # add_measures's, joined when first read
+            quotes = self._quotes[d] = "".join(quotes)
+        span = Span(file, self._starts[i], self._ends[i], quotes[self._quote_starts[i] : self._quote_ends[i]])
+        return MeasureText(file, self._codes[i], span, self.dates[d], self.groups[d], self.cities[d])
+
+    def ranks(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per measure: the rank of its date key, (date or NO_DATE, document, code), which orders
+        copies and ties (equal keys, equal ranks); of its date (-1: none); and its document's
+        number (files in order of first appearance)."""
+        n = len(self)
+        doc = np.frombuffer(self._doc, dtype=np.int32).astype(np.int64) if n else np.zeros(0, dtype=np.int64)
+        by_key = sorted(set(zip((d or NO_DATE for d in self.dates), self.files)))
+        at = {k: r for r, k in enumerate(by_key)}
+        doc_rank = np.array([at[(d or NO_DATE, f)] for d, f in zip(self.dates, self.files)], dtype=np.int64)
+        codes = sorted(self._interned)
+        code_at = {c: r for r, c in enumerate(codes)}
+        code_rank = np.fromiter((code_at[c] for c in self._codes), dtype=np.int64, count=n)
+        key = doc_rank[doc] * max(len(codes), 1) + code_rank
+        _, key_rank = np.unique(key, return_inverse=True)
+        dates = sorted({d for d in self.dates if d})
+        date_at = {d: r for r, d in enumerate(dates)}
+        date_rank = np.array([date_at[d] if d else -1 for d in self.dates], dtype=np.int64)  # "": no date either
+        files: dict[str, int] = {}
+        file_id = np.array([files.setdefault(f, len(files)) for f in self.files], dtype=np.int64)
+        return key_rank.reshape(-1).astype(np.int64), date_rank[doc], file_id[doc]
+
+    def _texts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(each measure's text, the signature matrix, the flat shingles, their offsets, the texts' keys
+        as S20): views of the columns, not copies."""
+        n_texts = len(self._unique)
+        text = np.frombuffer(self._text, dtype=np.int64) if len(self._text) else np.zeros(0, dtype=np.int64)
+        sig = (np.frombuffer(self._signatures, dtype=np.uint32).reshape(n_texts, BANDS * ROWS) if n_texts
+               else np.zeros((0, BANDS * ROWS), dtype=np.uint32))
+        flat = np.frombuffer(self._shingles, dtype=np.uint32) if len(self._shingles) else np.zeros(0, np.uint32)
+        keys = np.frombuffer(b"".join(self._unique), dtype="S20") if n_texts else np.zeros(0, dtype="S20")
+        return text, sig, flat, np.frombuffer(self._offsets, dtype=np.int64), keys
+
+    def drop_texts(self) -> None:
+        """Let the shingles and signatures go: the pairs are made (what :meth:`measure` reads stays)."""
+        self._unique = {}
+        self._text, self._shingles, self._offsets, self._signatures = array("q"), array("I"), array("q", [0]), array("I")
+        self._variants, self._last = {}, []
 
 
 def compared_table(batches: list[Compared], min_score: float = MIN_SCORE,
                    known: Overlaps | None = None) -> "SimilarityTable":
     """The pairs of :func:`compared_pairs`, kept as arrays. ``known``: the overlaps of an
     earlier build (the table's ``overlaps`` are this one's, for the next)."""
-    items = [t for b in batches for t in b.measures]
-    if len(items) < 2:
-        return SimilarityTable(items, *(np.zeros(0, dtype=t) for t in (np.int64, np.int64, np.float64)))
-    # identical normalized texts share one signature
-    unique: dict[bytes, int] = {}
-    keys: list[bytes] = []
-    members: list[list[int]] = []
-    arrays: list[np.ndarray] = []
-    picked: list[list[int]] = [[] for _ in batches]  # per batch, the rows of its first-seen texts
-    i = 0
-    for bi, b in enumerate(batches):
-        for j, key in enumerate(b.text_keys):
-            u = unique.setdefault(key, len(unique))
-            if u == len(members):
-                members.append([])
-                keys.append(key)
-                arrays.append(b.shingles[b.offsets[j] : b.offsets[j + 1]])
-                picked[bi].append(j)
-            members[u].append(i)
-            i += 1
-    del unique
-    sig = np.vstack([b.signatures[rows] for b, rows in zip(batches, picked) if rows])
-    del picked
-    n_texts = len(arrays)
-    # the earliest member of each unique text orders the buckets
-    first = [min(_date_key(items[i]) for i in ms) if len(ms) > 1 else _date_key(items[ms[0]]) for ms in members]
+    columns = MeasureColumns()
+    for b in batches:
+        columns.add_measures(b)
+    return columns_table(columns, min_score, known)
+
+
+def columns_table(columns: MeasureColumns, min_score: float = MIN_SCORE,
+                  known: Overlaps | None = None) -> "SimilarityTable":
+    """:func:`compared_table` of measures as columns; their shingles and signatures are let go after."""
+    n = len(columns)
+    key_rank, date_rank, file_id = columns.ranks()
+    if n < 2:
+        columns.drop_texts()
+        return SimilarityTable(columns, *(np.zeros(0, dtype=t) for t in (np.int64, np.int64, np.float64)),
+                               ranks=(key_rank, date_rank, file_id))
+    text_of, sig, flat, offsets, keys = columns._texts()
+    n_texts = len(sig)
+    # each text's measures, the earliest (by date key) first: copies in date order, the earliest source first
+    order = np.lexsort((key_rank, text_of))
+    bounds = np.searchsorted(text_of[order], np.arange(n_texts + 1))
+    copies = np.diff(bounds)
+    first = key_rank[order[bounds[:-1]]]  # the earliest member of each text orders the buckets
     rank = np.empty(n_texts, dtype=np.int64)
-    rank[sorted(range(n_texts), key=first.__getitem__)] = np.arange(n_texts)
+    rank[np.argsort(first, kind="stable")] = np.arange(n_texts)
     us, vs = _candidates(sig, rank)
     # the signatures' estimate first (vectorized), the exact Jaccard for those near or above the bar
     step = 8_192  # pairs at a time: two int32 rows of 160 per pair (a 100,000 step peaked at 150 MiB)
@@ -298,56 +463,71 @@ def compared_table(batches: list[Compared], min_score: float = MIN_SCORE,
         (sig[us[i : i + step]] == sig[vs[i : i + step]]).mean(axis=1) for i in range(0, len(us), step)
     ]) if len(us) else np.zeros(0)
     near = est >= min_score - ESTIMATE_MARGIN
-    # each unique text's matches (its own copies score 1.0)
-    matches: list[list[tuple[float, int]]] = [[(1.0, u)] if len(members[u]) > 1 else [] for u in range(n_texts)]
-    sizes = [len(x) for x in arrays]
-    overlaps = _overlaps(arrays, np.array(keys, dtype="S20"), us[near], vs[near], known or Overlaps.none())
-    for u, v, inter in zip(us[near].tolist(), vs[near].tolist(), overlaps.shared.tolist()):
-        j = inter / (sizes[u] + sizes[v] - inter)
-        if j >= min_score:
-            matches[u].append((j, v))
-            matches[v].append((j, u))
-    for ms in members:  # copies in date order: the earliest source first
-        if len(ms) > 1:
-            ms.sort(key=lambda i: _date_key(items[i]))
+    del est
+    un, vn = us[near], vs[near]
+    del us, vs, near
+    overlaps = _overlaps((flat, offsets), keys, un, vn, known or Overlaps.none())
+    sizes = np.diff(offsets)
+    inter = overlaps.shared
+    jac = inter / (sizes[un] + sizes[vn] - inter)
+    good = jac >= min_score
+    # each text's matches, (score, the match's earliest member) best first, ties in the order they
+    # were found (its own copies, score 1.0, before any other)
+    selves = np.flatnonzero(copies > 1)
+    k = np.flatnonzero(good)
+    src = np.concatenate((selves, un[k], vn[k]))
+    dst = np.concatenate((selves, vn[k], un[k]))
+    score = np.concatenate((np.ones(len(selves)), jac[k], jac[k]))
+    seq = np.concatenate((np.full(len(selves), -1, dtype=np.int64), k, k))
+    del k, good, jac, sizes, un, vn
+    by = np.lexsort((seq, first[dst], -score, src))
+    src, dst, score = src[by], dst[by], score[by]
+    del by, seq
+    groups = np.flatnonzero(np.r_[True, src[1:] != src[:-1]]) if len(src) else np.zeros(0, dtype=np.int64)
     # per measure: its KEEP best matches in other documents (not its plan's annexes),
     # walked in (score, date) order so that a text copied hundreds of times costs KEEP each
     # as arrays, not a dict of tuples: a boilerplate-heavy corpus keeps ~KEEP pairs per measure
-    lo, hi, score = array("q"), array("q"), array("d")
-    for u, options in enumerate(matches):
-        if not options:
-            continue
-        options.sort(key=lambda jv: (-jv[0], first[jv[1]]))
-        for x in members[u]:
-            tx = items[x]
+    members, at = order.tolist(), bounds.tolist()
+    del order, bounds
+    doc = columns._doc
+    files, plans, cities, dates = columns.files, columns.groups, columns.cities, columns.dates
+    lo, hi, scores = array("q"), array("q"), array("d")
+    for a, b in zip(groups.tolist(), np.r_[groups[1:], len(src)].tolist()):
+        u = int(src[a])
+        options = list(zip(dst[a:b].tolist(), score[a:b].tolist()))  # this text's only: a few, not the corpus's
+        for x in members[at[u] : at[u + 1]]:
+            dx = doc[x]
+            fx, gx, cx, tx = files[dx], plans[dx], cities[dx], dates[dx]
             taken = 0
-            for j, v in options:
-                for y in members[v]:
-                    ty = items[y]
-                    if y == x or tx.document == ty.document or tx.group == ty.group or _same_day_same_city(tx, ty):
+            for v, j in options:
+                for y in members[at[v] : at[v + 1]]:
+                    dy = doc[y]
+                    if (y == x or files[dy] == fx or plans[dy] == gx
+                            or (cities[dy] == cx and tx is not None and dates[dy] == tx)):
                         continue
                     lo.append(min(x, y))
                     hi.append(max(x, y))
-                    score.append(j)
+                    scores.append(j)
                     taken += 1
                     if taken >= KEEP:
                         break
                 if taken >= KEEP:
                     break
-    del matches
-    n = len(items)
+    del members, at, src, dst, score, groups, text_of, sig, flat, offsets, keys
+    columns.drop_texts()
     codes, at = np.unique(np.frombuffer(lo, dtype=np.int64) * n + np.frombuffer(hi, dtype=np.int64),
                           return_index=True)  # a pair kept twice scores the same both times
-    table = SimilarityTable(items, codes // n, codes % n, np.frombuffer(score, dtype=np.float64)[at].copy())
+    table = SimilarityTable(columns, codes // n, codes % n, np.frombuffer(scores, dtype=np.float64)[at].copy(),
+                            ranks=(key_rank, date_rank, file_id))
     order = np.argsort(overlaps.pairs)
     table.overlaps = Overlaps(overlaps.pairs[order], overlaps.shared[order])
     return table
 
 
-def _overlaps(arrays: list[np.ndarray], keys: np.ndarray, us: np.ndarray, vs: np.ndarray,
+def _overlaps(texts: tuple[np.ndarray, np.ndarray], keys: np.ndarray, us: np.ndarray, vs: np.ndarray,
               known: Overlaps) -> Overlaps:
     """The shared shingles of the texts (us[i], vs[i]), in that order: looked up in ``known``,
-    intersected when not there."""
+    intersected when not there. ``texts``: the flat shingles and each text's offsets."""
     pairs = _pair_keys(keys, us, vs)
     shared = np.full(len(us), -1, dtype=np.int64)
     if len(known):
@@ -355,7 +535,7 @@ def _overlaps(arrays: list[np.ndarray], keys: np.ndarray, us: np.ndarray, vs: np
         hit = known.pairs[at] == pairs
         shared[hit] = known.shared[at[hit]]
     todo = np.flatnonzero(shared < 0)  # still sorted by u: what _intersections needs
-    for k, (_, _, inter) in zip(todo.tolist(), _intersections(arrays, us[todo], vs[todo])):
+    for k, (_, _, inter) in zip(todo.tolist(), _intersections(texts, us[todo], vs[todo])):
         shared[k] = inter
     return Overlaps(pairs, shared)
 
@@ -364,37 +544,34 @@ class SimilarityTable:
     """The kept pairs as arrays (measure indices and score), made into :class:`Similarity`
     one document at a time: the streaming build writes them with the later measure's graph."""
 
-    def __init__(self, items: list[MeasureText], xs: np.ndarray, ys: np.ndarray, scores: np.ndarray) -> None:
-        self.items = items
+    def __init__(self, columns: MeasureColumns, xs: np.ndarray, ys: np.ndarray, scores: np.ndarray,
+                 ranks: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> None:
+        self.columns = columns
         self.overlaps = Overlaps.none()  # compared_table's, for the next build
-        later = np.empty(len(xs), dtype=np.int64)
-        other = np.empty(len(xs), dtype=np.int64)
-        earlier = np.zeros(len(xs), dtype=np.int8)  # 0: none, 1: the other is earlier, 2: itself
-        for k, (x, y) in enumerate(zip(xs.tolist(), ys.tolist())):
-            tx, ty = items[x], items[y]
-            e = None
-            if tx.date and ty.date and tx.date != ty.date:
-                e = x if tx.date < ty.date else y
-            lt = y if e == x else x
-            ot = x if lt == y else y
-            if e is None and _date_key(ty) < _date_key(tx):
-                lt, ot = y, x
-            later[k], other[k] = lt, ot
-            earlier[k] = 0 if e is None else (2 if e == lt else 1)
-        docs: dict[str, int] = {}
-        doc_of = np.fromiter((docs.setdefault(t.document, len(docs)) for t in items), dtype=np.int64, count=len(items))
-        self._docs = docs
+        key_rank, date_rank, doc_of = ranks if ranks is not None else columns.ranks()
+        dx, dy = date_rank[xs], date_rank[ys]
+        dated = (dx >= 0) & (dy >= 0) & (dx != dy)  # one of the two is earlier
+        x_earlier = dated & (dx < dy)
+        later = np.where(x_earlier, ys, xs)
+        other = np.where(x_earlier, xs, ys)
+        undated_swap = ~dated & (key_rank[ys] < key_rank[xs])  # no earlier: the first by date key is "other"
+        later, other = np.where(undated_swap, ys, later), np.where(undated_swap, xs, other)
+        earlier = np.where(dated, 1, 0).astype(np.int8)  # 0: none, 1: the other is earlier
+        files: dict[str, int] = {}
+        for f in columns.files:
+            files.setdefault(f, len(files))
+        self._docs = files
         self._doc_of = doc_of
         order = np.argsort(doc_of[later], kind="stable") if len(later) else np.zeros(0, dtype=np.int64)
         self._later, self._other, self._earlier = later[order], other[order], earlier[order]
         self._scores = scores[order]
-        self._bounds = np.searchsorted(doc_of[self._later], np.arange(len(docs) + 1))
+        self._bounds = np.searchsorted(doc_of[self._later], np.arange(len(files) + 1))
 
     def __len__(self) -> int:
         return len(self._later)
 
     def _make(self, k: int) -> Similarity:
-        later, other = self.items[self._later[k]], self.items[self._other[k]]
+        later, other = self.columns.measure(int(self._later[k])), self.columns.measure(int(self._other[k]))
         e = self._earlier[k]
         return Similarity(later, other, round(float(self._scores[k]), 4), None if e == 0 else (later if e == 2 else other))
 
@@ -416,9 +593,10 @@ class SimilarityTable:
             return {}
         names = list(self._docs)
         doc_fp = np.array([int(version[f][:16], 16) for f in names], dtype=np.uint64)
-        pos = np.arange(len(self.items), dtype=np.int64)
-        starts = np.flatnonzero(np.r_[True, self._doc_of[1:] != self._doc_of[:-1]])  # items grouped by document
-        pos -= np.repeat(starts, np.diff(np.r_[starts, len(self.items)]))
+        n = len(self._doc_of)
+        pos = np.arange(n, dtype=np.int64)
+        starts = np.flatnonzero(np.r_[True, self._doc_of[1:] != self._doc_of[:-1]])  # measures grouped by document
+        pos -= np.repeat(starts, np.diff(np.r_[starts, n]))
         rows = np.empty(len(self._later), dtype=[("a", "<u8"), ("i", "<i8"), ("b", "<u8"), ("j", "<i8"),
                                                   ("score", "<f8"), ("earlier", "i1")])
         rows["a"], rows["i"] = doc_fp[self._doc_of[self._later]], pos[self._later]
@@ -437,20 +615,23 @@ class SimilarityTable:
         return out
 
 
-def _intersections(arrays: list[np.ndarray], us: np.ndarray, vs: np.ndarray):
+def _intersections(texts: tuple[np.ndarray, np.ndarray], us: np.ndarray, vs: np.ndarray):
     """(u, v, |shingles u ∩ shingles v|) for pairs sorted by u: one numpy pass per u, not per pair
-    (np.intersect1d per pair was a third of a rebuild at 3,000 documents)."""
+    (np.intersect1d per pair was a third of a rebuild at 3,000 documents). ``texts``: the flat
+    shingles and each text's offsets into them."""
     if not len(us):
         return
+    flat, offsets = texts
     starts = np.flatnonzero(np.r_[True, us[1:] != us[:-1]])
     ends = np.r_[starts[1:], len(us)]
     for a, b in zip(starts.tolist(), ends.tolist()):
         u = int(us[a])
-        group = vs[a:b].tolist()
-        parts = [arrays[v] for v in group]
-        hits = np.isin(np.concatenate(parts), arrays[u])
-        offsets = np.r_[0, np.cumsum([len(x) for x in parts[:-1]], dtype=np.int64)]
-        for v, inter in zip(group, np.add.reduceat(hits, offsets).tolist()):
+        group = vs[a:b]
+        begin, lengths = offsets[group], offsets[group + 1] - offsets[group]
+        within = np.r_[0, np.cumsum(lengths[:-1], dtype=np.int64)]
+        gathered = flat[np.repeat(begin - within, lengths) + np.arange(int(lengths.sum()))]
+        hits = np.isin(gathered, flat[offsets[u] : offsets[u + 1]])
+        for v, inter in zip(group.tolist(), np.add.reduceat(hits, within).tolist()):
             yield u, v, inter
 
 
@@ -460,7 +641,7 @@ def _candidates(sig: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, np.ndarr
     numpy passes whatever its buckets' sizes."""
     n = len(sig)
     mult = np.random.RandomState(7).randint(1, 1 << 62, size=ROWS, dtype=np.int64).astype(np.uint64) | np.uint64(1)
-    codes = []
+    pairs = np.zeros(0, dtype=np.int64)  # the bands' pairs so far, each once: a band's are mostly the last's
     for band in range(BANDS):
         with np.errstate(over="ignore"):  # a multiplicative hash: wrapping is the point
             key = (sig[:, band * ROWS : (band + 1) * ROWS].astype(np.uint64) * mult).sum(axis=1, dtype=np.uint64)
@@ -481,15 +662,14 @@ def _candidates(sig: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, np.ndarr
         right = idx[np.repeat(starts[group], reps) + offset]
         keep = left != right
         lo, hi = np.minimum(left[keep], right[keep]), np.maximum(left[keep], right[keep])
-        codes.append(lo.astype(np.int64) * n + hi)
-    if not codes:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    pairs = np.unique(np.concatenate(codes))
+        pairs = _distinct(np.concatenate((pairs, lo.astype(np.int64) * n + hi)))
     return pairs // n, pairs % n
 
 
-def _same_day_same_city(a: MeasureText, b: MeasureText) -> bool:
-    return a.city == b.city and a.date is not None and a.date == b.date
+def _distinct(a: np.ndarray) -> np.ndarray:
+    """np.unique(a) by sorting: numpy 2's np.unique hashes, ~70 times slower on millions of int64."""
+    a.sort()
+    return a[np.r_[True, a[1:] != a[:-1]]] if len(a) else a
 
 
 # -- reading the pairs back (notebooks, the service) ------------------------------

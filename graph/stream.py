@@ -4,12 +4,16 @@
 at once: memory grows with the corpus. This build makes the same TriG, byte
 for byte, in two passes over the manifest:
 
-1. **extract**: each document is read and extracted alone; its facts go to
-   the cache on disk (graph/build_cache.py) and only a small
-   :class:`DocumentSummary` stays in memory: what the corpus-level links
-   need (文号 and title for citations, measure headings for annex links,
-   citations for implementation, the report line, the measure texts text
-   reuse compares);
+1. **extract**: each document is read and extracted alone; its facts and a
+   :class:`DocumentSummary` (what the corpus-level links need: 文号 and title
+   for citations, measure headings for annex links, citations for
+   implementation, the report line, the measure texts text reuse compares) go
+   to the cache on disk (graph/build_cache.py). What stays in memory is less:
+   a :class:`_Document` (no headings: a main plan's are read back when an
+   annex refines it; one City per city), and the measure texts appended to
+   the corpus's columns (reuse.MeasureColumns: flat arrays of shingles and
+   signatures, one per distinct text), in manifest order as each document's
+   turn comes;
 2. **link and write**: the corpus-level links are computed from the
    summaries, then each named graph, in IRI order, is made from its
    document's facts (loaded back, with its annexes'), written to the file
@@ -25,8 +29,9 @@ layout and identity), or from the cache when that file is gone or was written
 over. A graph made again only because its similarities changed reuses its own
 part's rendered subject blocks (cached apart) and renders just the similarities;
 text reuse itself looks up the shingle overlaps of the pairs an earlier build
-intersected (reuse.Overlaps). What stays in memory is the summaries and the
-text-reuse pairs, not the facts or the quads.
+intersected (reuse.Overlaps). What stays in memory is the documents as above
+(~19 KiB each at 3,000 documents, most of it the signatures) and, once text
+reuse is done, its pairs, not the facts or the quads (bench/results-scale.md).
 
 With ``jobs`` > 1, the documents to extract and then the graphs to make are
 handed to spawned worker processes and their results taken back in order, so
@@ -43,7 +48,7 @@ import tempfile
 from collections.abc import Callable
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -59,8 +64,8 @@ from .orgs import OrgResolver
 from .rdf import REPORT_GRAPH_NAME, CorpusLinks, Quad, document_quads, graph_iri, report_quads
 from .report import DocumentReport, document_report, refused_report
 from .research_rdf import city_names, similarity_quads, toolkit_quads
-from .reuse import (Compared, Overlaps, Similarity, SimilarityTable, compared, compared_table,
-                    document_measure_texts)
+from .reuse import (DocumentTexts, MeasureColumns, Overlaps, Similarity, SimilarityTable, columns_table,
+                    document_measure_texts, document_texts)
 from .schemes import load_schemes
 from .textio import DocumentError, read_document
 from .trig import blocks_text, graph_text, merge_blocks, subject_blocks, trig_prefixes
@@ -96,8 +101,33 @@ class DocumentSummary:
     annex_rows: tuple[tuple[str, str, str | None], ...]  # its task rows: (code, heading, number)
     citing: CitingPolicy
     report: DocumentReport
-    measures: Compared | None  # text reuse's input, hashed (date and group set when linked)
+    measures: DocumentTexts  # text reuse's input, hashed (date and group set when linked)
     warnings: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class _Document:
+    """What pass 2 holds of one document: a :class:`DocumentSummary` less its headings (read back
+    from the cache for a main plan an annex refines) and its measure texts (moved into the corpus's
+    reuse.MeasureColumns as it is kept), its city shared with the other documents of that city.
+    A summary unpickled whole is ~300 objects; this is a few dozen."""
+
+    file: str
+    key: str
+    city: City
+    title: str
+    doc_number: str | None
+    issued: str | None
+    annex_of: str | None
+    pages: tuple[int, ...]
+    level: str
+    text_digest: str
+    annex_rows: tuple[tuple[str, str, str | None], ...]
+    citing: CitingPolicy
+    report: DocumentReport
+    texts: DocumentTexts | None  # until added to the columns (in manifest order)
+    warnings: tuple[str, ...]
+    measures: int = -1  # its document number in the columns
 
 
 @dataclass
@@ -131,7 +161,7 @@ def _summarize(facts: DocumentFacts, key: str, city: City, names: tuple[str, ...
         headings=tuple(MeasureHeading(m.code, m.title, m.label) for m in facts.measures if m.title),
         annex_rows=tuple(rows), citing=citing_policy(facts), report=document_report(facts),
         # dated and grouped as a document that is no annex: an annex's are set when linked
-        measures=compared(document_measure_texts(facts, names, meta.issued, src.name)),
+        measures=document_texts(document_measure_texts(facts, names, meta.issued, src.name)),
         warnings=tuple(f"{src.name}: {note}" for note in src.notes) + tuple(meta.conflicts),
     )
 
@@ -188,7 +218,10 @@ class _Extraction:
         self.raw_dir, self.cache, self.progress = raw_dir, cache, progress
         self.gazetteer = _kept(cache, _GAZETTEER, default_gazetteer)
         self._extractor: Extractor | None = None  # made on the first miss: a warm rebuild needs none
-        self.summaries: list[DocumentSummary] = []
+        self.documents: list[_Document] = []
+        self.columns = MeasureColumns()  # every kept document's measure texts, in manifest order
+        self._cities: dict[City, City] = {}
+        self._upto = 0  # outcomes kept so far
         self.refused: dict[str, str] = {}
         self.warnings: list[str] = []
         self.extracted = 0
@@ -207,27 +240,49 @@ class _Extraction:
             if (path.is_file() and path.name != MANIFEST_NAME and path.name not in listed
                     and not path.name.startswith(".")):
                 self.warnings.append(f"{path.name}: not listed in {MANIFEST_NAME}; skipped")
-        outcomes: list[DocumentSummary | str | _Pending] = []
-        for entry in sorted(manifest.entries, key=lambda e: e.file):
+        entries = sorted(manifest.entries, key=lambda e: e.file)
+        outcomes: list[_Document | str | _Pending] = []
+        for entry in entries:
             if self.progress:
                 self.progress(entry.file)
             outcomes.append(self._lookup(entry))
+            self._keep(entries, outcomes)
         pending = [(i, o) for i, o in enumerate(outcomes) if isinstance(o, _Pending)]
         if jobs > 1 and len(pending) >= POOL_MIN:
             for i, got in self._extract_in_pool([o for _, o in pending], jobs):
                 outcomes[pending[i][0]] = got
+                self._keep(entries, outcomes)
         else:
             for i, o in pending:
                 outcomes[i] = self._extract(o.entry, o.city, o.key)
-        # in manifest order whichever process extracted what: the same summaries, refusals, warnings
-        for entry, got in zip(sorted(manifest.entries, key=lambda e: e.file), outcomes):
-            if isinstance(got, str):  # refused, and why
-                self.refused[entry.file] = got
-            else:
-                self.summaries.append(got)
-                self.warnings.extend(got.warnings)
+                self._keep(entries, outcomes)
+        assert self._upto == len(entries)
 
-    def _lookup(self, entry: ManifestEntry) -> DocumentSummary | str | _Pending:
+    def _keep(self, entries: list[ManifestEntry], outcomes: list) -> None:
+        """The outcomes known from the last kept on, in manifest order whichever process extracted
+        what (the same documents, refusals, warnings), each document's measure texts into the
+        columns as soon as its turn comes: no corpus of them waits in memory."""
+        at = self._upto
+        while at < len(outcomes) and not isinstance(got := outcomes[at], _Pending):
+            if isinstance(got, str):  # refused, and why
+                self.refused[entries[at].file] = got
+            else:
+                got.measures = self.columns.add_document(got.file, got.texts)
+                got.texts = None
+                self.documents.append(got)
+                self.warnings.extend(got.warnings)
+                got.warnings = ()
+            outcomes[at] = None
+            at += 1
+        self._upto = at
+
+    def _held(self, summary: DocumentSummary) -> _Document:
+        s = summary
+        city = self._cities.setdefault(s.city, s.city)
+        return _Document(s.file, s.key, city, s.title, s.doc_number, s.issued, s.annex_of, s.pages, s.level,
+                         s.text_digest, s.annex_rows, s.citing, s.report, s.measures, s.warnings)
+
+    def _lookup(self, entry: ManifestEntry) -> _Document | str | _Pending:
         """The document's summary from the cache, why it is refused, or what extracting it needs."""
         city = self.gazetteer.resolve(entry.city)
         if city is None:
@@ -240,7 +295,9 @@ class _Extraction:
             data = None  # read_document names the problem
         key = digest(code_version(), entry, city, data) if data is not None else None
         cached = self.cache.summary(key) if key else None
-        return _Pending(entry, city, key) if cached is None else cached
+        if cached is None:
+            return _Pending(entry, city, key)
+        return cached if isinstance(cached, str) else self._held(cached)
 
     def _extract_in_pool(self, pending: list[_Pending], jobs: int):
         """(index in ``pending``, summary or refusal), extracted by ``jobs`` processes, in order."""
@@ -263,9 +320,9 @@ class _Extraction:
                     self.cache.put_packed(key, summary, facts)
                     if self.progress:
                         self.progress(pending[k].entry.file)
-                    yield k, unpack(summary)
+                    yield k, self._held(unpack(summary))
 
-    def _extract(self, entry: ManifestEntry, city: City, key: str | None) -> DocumentSummary | str:
+    def _extract(self, entry: ManifestEntry, city: City, key: str | None) -> _Document | str:
         self.extracted += 1
         try:
             source = read_document(self.raw_dir / entry.file, entry.file)
@@ -280,7 +337,7 @@ class _Extraction:
         else:  # not readable as bytes yet extracted: keep it for this build only
             summary.key = digest("uncached", entry.file, id(facts))
             self.cache.put_facts(summary.key, summary, facts)
-        return summary
+        return self._held(summary)
 
 
 @dataclass
@@ -295,11 +352,14 @@ class _Links:
     warnings: list[str]
 
 
-def _link(summaries: list[DocumentSummary], gazetteer, reuse: bool, known: Overlaps | None = None) -> _Links:
+def _link(summaries: list[_Document], columns: MeasureColumns, cache: BuildCache, gazetteer, reuse: bool,
+          known: Overlaps | None = None) -> _Links:
+    """The corpus-level links; the columns' shingles and signatures are let go once text reuse is done."""
     by_file = {s.file: s for s in summaries}
     warnings: list[str] = []
     refines: dict[str, dict[str, str]] = {}
     annexes: dict[str, list[str]] = {}
+    headings: dict[str, tuple[MeasureHeading, ...]] = {}  # of the main plans annexes refine
     for annex in summaries:  # graph.build.link_annexes, on headings instead of facts
         if not annex.annex_of:
             continue
@@ -307,27 +367,26 @@ def _link(summaries: list[DocumentSummary], gazetteer, reuse: bool, known: Overl
         if main is None:
             warnings.append(f"{annex.file}: annex_of {annex.annex_of!r} is not in the corpus")
             continue
+        if main.file not in headings:
+            headings[main.file] = cache.summary(main.key).headings
         mine = refines.setdefault(annex.file, {})
         for code, heading, number in annex.annex_rows:
-            target = _best_main_measure(heading, number, main.headings)
+            target = _best_main_measure(heading, number, headings[main.file])
             if target:
                 mine[code] = target
             else:
                 warnings.append(f"{annex.file} {code}: no main-plan measure matches {heading!r}")
         annexes.setdefault(main.file, []).append(annex.file)
-    texts: list[Compared] = []
+    del headings
     if reuse:
         for s in summaries:  # graph.reuse.measure_texts: an annex dates from its main document
             main = by_file.get(s.annex_of or "")
-            date = s.issued or (main.issued if main else None)
-            group = main.file if main else s.file
-            if all(t.date == date and t.group == group for t in s.measures.measures):
-                texts.append(s.measures)  # not an annex (or its main plan says the same): as summarized
-            else:
-                texts.append(replace(s.measures, measures=tuple(replace(t, date=date, group=group)
-                                                                 for t in s.measures.measures)))
-    sims = compared_table(texts, known=known)
-    del texts
+            columns.set_document(s.measures, s.issued or (main.issued if main else None),
+                                 main.file if main else s.file)
+        sims = columns_table(columns, known=known)
+    else:
+        columns.drop_texts()
+        sims = columns_table(MeasureColumns())
     impl: dict[str, list[Implementation]] = {}
     for i in implementations_of([s.citing for s in summaries], gazetteer):
         impl.setdefault(i.citing, []).append(i)
@@ -335,7 +394,7 @@ def _link(summaries: list[DocumentSummary], gazetteer, reuse: bool, known: Overl
     return _Links(links, refines, annexes, sims, impl, warnings)
 
 
-def _own_key(s: DocumentSummary, ln: _Links, by_file: dict[str, DocumentSummary]) -> str:
+def _own_key(s: _Document, ln: _Links, by_file: dict[str, _Document]) -> str:
     """Everything the document's graph is made from but its similarities: its facts, and the
     corpus-level inputs (annex links, citation targets, implementations) it reads."""
     targets = tuple(
@@ -366,7 +425,7 @@ def _quads_of(facts: DocumentFacts, annexes: list[tuple[DocumentFacts, dict[str,
     return quads
 
 
-def _own_quads(s: DocumentSummary, ln: _Links, cache: BuildCache, by_file, gazetteer) -> set[Quad]:
+def _own_quads(s: _Document, ln: _Links, cache: BuildCache, by_file, gazetteer) -> set[Quad]:
     annexes = [(cache.facts(by_file[a].key), ln.refines.get(a, {})) for a in ln.annexes.get(s.file, ())]
     return _quads_of(cache.facts(s.key), annexes, ln.refines.get(s.file, {}), s.city,
                      tuple(gazetteer.ancestors(s.city)), s.level, ln.links, ln.implements.get(s.file, []))
@@ -390,7 +449,7 @@ def _render(file: str, own: Callable[[], set[Quad]], blocks: list | None, simila
     return sum(n for _, _, n in merged), blocks_text(graph_iri(file), merged).encode("utf-8"), new
 
 
-def _document_graph(s: DocumentSummary, ln: _Links, cache: BuildCache, by_file, gazetteer, own_key: str,
+def _document_graph(s: _Document, ln: _Links, cache: BuildCache, by_file, gazetteer, own_key: str,
                     similar: list[Similarity]) -> tuple[int, bytes]:
     count, block, made = _render(s.file, lambda: _own_quads(s, ln, cache, by_file, gazetteer),
                                  cache.part(own_key), similar, ln.links.pages)
@@ -409,7 +468,7 @@ def _init_renderer(links: CorpusLinks) -> None:
     _links = links
 
 
-def _render_job(s: DocumentSummary, ln: _Links, cache: BuildCache, by_file, gazetteer, own_key: str) -> tuple:
+def _render_job(s: _Document, ln: _Links, cache: BuildCache, by_file, gazetteer, own_key: str) -> tuple:
     """What a worker needs to make one document's graph: its facts and its annexes' as stored, and
     its corpus-level inputs."""
     part = cache.part_blob(own_key)
@@ -441,7 +500,7 @@ def _in_order(pool: ProcessPoolExecutor, fn, jobs, ahead: int):
         yield window.popleft().result()
 
 
-def _write_text(s: DocumentSummary, cache: BuildCache, texts: Path) -> None:
+def _write_text(s: _Document, cache: BuildCache, texts: Path) -> None:
     """text/<file>.txt, rewritten only when it is not the document's text already."""
     target = text_path(texts.parent, s.file)
     if target.exists() and hashlib.sha256(target.read_bytes()).hexdigest() == s.text_digest:
@@ -477,14 +536,14 @@ def stream_corpus(raw_dir: Path, out: BinaryIO, cache_path: Path | None = None, 
 def _stream(raw_dir, out, cache, texts_dir, progress, reuse, previous, jobs) -> StreamResult:
     ex = _Extraction(raw_dir, cache, progress)
     ex.run(jobs)
-    summaries, gazetteer = ex.summaries, ex.gazetteer
+    summaries, gazetteer = ex.documents, ex.gazetteer
     by_file = {s.file: s for s in summaries}
     code = code_version()
     known = cache.state(_OVERLAPS)  # (code version, Overlaps) of the last build
-    ln = _link(summaries, gazetteer, reuse, known[1] if known and known[0] == code else None)
+    ln = _link(summaries, ex.columns, cache, gazetteer, reuse, known[1] if known and known[0] == code else None)
+    del known
     cache.put_state(_OVERLAPS, (code, ln.similarities.overlaps))
-    for s in summaries:
-        s.measures = None  # text reuse is done: the largest part of a summary goes
+    ln.similarities.overlaps = Overlaps.none()  # stored for the next build: not needed here
     reports = sorted([s.report for s in summaries] + [refused_report(f, why) for f, why in ex.refused.items()],
                      key=lambda r: r.document)
 
@@ -497,7 +556,7 @@ def _stream(raw_dir, out, cache, texts_dir, progress, reuse, previous, jobs) -> 
 
     similar_digests = ln.similarities.digests({s.file: s.key for s in summaries})
 
-    def document(s: DocumentSummary):
+    def document(s: _Document):
         own = _own_key(s, ln, by_file)
         cache.keep_part(own)  # kept while the document is, though its graph was copied whole
         return (_graph_key(own, similar_digests.get(s.file)),

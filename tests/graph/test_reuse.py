@@ -125,3 +125,42 @@ def test_pairs_read_back_from_the_dataset_by_city_and_measure(toolkit_corpus):
     m = str(measure_iri("chengde-2021-plan.txt", "三.(四).11"))
     sims = similar_measures(pairs, m)
     assert len(sims) == 1 and sims[0].earlier == m and sims[0].measure.endswith("zhangjiakou-2022-plan/%E4%BA%8C.2")
+
+
+def test_measure_columns_give_back_each_measure_and_hold_one_signature_per_distinct_text(toolkit_corpus):
+    """What the streaming build holds of text reuse's input (reuse.MeasureColumns, from each document's
+    DocumentTexts): every measure as it was compared, one signature row per distinct text, the
+    matrix a view of the columns, not a copy; after the table, the texts are let go."""
+    facts = list(toolkit_corpus.facts)
+    base = next(f for f in facts if f.measures and not f.meta.annex_of)
+    twin = copy.deepcopy(base)  # the same texts again: hashed once
+    twin.source = type(base.source)("twin.txt", base.source.text, "utf-8")
+    twin.meta.issued, twin.meta.city_code = "2024-05-01", "130800"
+    names = _names(toolkit_corpus)
+    columns = reuse.MeasureColumns()
+    expected, keys, signatures_of = [], [], {}
+    for f in facts + [twin]:
+        texts = reuse.document_measure_texts(f, names.get(f.meta.city_code, ()), f.meta.issued, f.source.name)
+        kept = reuse.compared(texts)
+        expected.extend(kept.measures)
+        keys.extend(kept.text_keys)
+        for key, row in zip(kept.text_keys, kept.signatures):
+            signatures_of.setdefault(key, row)
+        packed = reuse.document_texts(texts)
+        assert len(packed) == len(kept) and isinstance(packed.quotes, str)
+        d = columns.add_document(f.source.name, packed)
+        columns.set_document(d, f.meta.issued, f.source.name)
+    assert [columns.measure(i) for i in range(len(columns))] == expected
+    text, sig, flat, offsets, held = columns._texts()
+    assert len(sig) == len(held) == len(offsets) - 1 == len(set(keys)) < len(expected)
+    assert held.tolist() == [k.rstrip(b"\0") for k in signatures_of] and (sig == np.array(list(signatures_of.values()))).all()
+    assert [held[u] for u in text.tolist()] == [k.rstrip(b"\0") for k in keys]  # each measure's text (S20 drops
+    # a key's trailing zero bytes on reading, not in the bytes compared)
+    assert not sig.flags.owndata and not flat.flags.owndata  # views of the appended columns
+    table = reuse.columns_table(columns)
+    assert len(columns._texts()[1]) == 0  # shingles and signatures let go; the measures stay
+    assert [columns.measure(i) for i in range(len(columns))] == expected
+    assert any(s.other.document == base.source.name and s.score == 1.0 for s in table.for_document("twin.txt"))
+    batches = [reuse.compared(reuse.document_measure_texts(f, names.get(f.meta.city_code, ()), f.meta.issued,
+                                                           f.source.name)) for f in facts + [twin]]
+    assert table.all() == reuse.compared_table(batches).all()  # measure by measure: the same pairs

@@ -166,3 +166,25 @@ def test_extraction_in_worker_processes_gives_the_bytes_of_one_process(genre_cop
     assert "broken.txt" in pooled.refused
     again = write_trig(raw, target, jobs=1)
     assert (again.extracted, again.graphs_made) == (0, 0) and target.read_bytes() == one.getvalue()
+
+
+def test_pass_one_holds_compact_documents_and_the_measure_columns(tmp_path):
+    """What the build's process holds of each document after extraction: no headings, no measure
+    objects (their texts are in the corpus's columns, in manifest order), one City per city;
+    an annex's main plan's headings are read back from the cache when linked."""
+    from graph import stream
+    from graph.build_cache import BuildCache
+
+    cache = BuildCache(tmp_path / "build.sqlite")
+    ex = stream._Extraction(RAW_DIR, cache, None)
+    ex.run()
+    docs = ex.documents
+    assert docs and not hasattr(docs[0], "__dict__") and not hasattr(docs[0], "headings")
+    assert all(d.texts is None and d.warnings == () for d in docs)
+    assert [d.file for d in docs] == sorted(d.file for d in docs) == ex.columns.files
+    assert len({id(d.city) for d in docs}) == len({d.city.code for d in docs})
+    assert len(ex.columns) == sum(len(cache.summary(d.key).measures) for d in docs)
+    assert any(d.annex_of for d in docs)  # the seeds' annexes: linked from headings read back
+    ln = stream._link(docs, ex.columns, cache, ex.gazetteer, True)
+    assert ln.refines and len(ex.columns._texts()[1]) == 0  # linked; signatures let go after text reuse
+    cache.close(prune=False)
