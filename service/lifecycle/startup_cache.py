@@ -225,7 +225,7 @@ def _build(path: Path, entry: Path, key: str) -> GraphState:
                 loaded = loading.result()
         else:
             # read from the on-disk store alone: an in-memory copy costs ~330 bytes a quad (763 MiB at
-            # 300 cities, ~3 times the index it is read for; ~27 GiB at 30,000 documents)
+            # 300 cities, ~3 times the index it is read for; ~31 GiB at 30,000 documents)
             loaded = _bulk_load(disk, path)
             store = OxigraphStore(disk)
             index, version, corpus = load_index(store), graph_version(store), read_corpus(store)
@@ -305,9 +305,10 @@ def _alive(pid: int) -> bool:
 
 
 def _prune(root: Path, keep: str) -> None:
-    """Keep the ``KEEP`` most recently used entries, and any a live process serves from."""
+    """Keep the ``KEEP`` most recently used entries, and any a live process serves from (the remote
+    engines' folder is not an entry: its entries are pruned among themselves)."""
     try:
-        entries = sorted((p for p in root.iterdir() if p.is_dir() and p.name != keep),
+        entries = sorted((p for p in root.iterdir() if p.is_dir() and p.name not in (keep, REMOTE)),
                          key=lambda p: p.stat().st_mtime, reverse=True)
     except OSError:
         return

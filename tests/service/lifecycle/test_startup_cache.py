@@ -153,11 +153,15 @@ def test_pruning_spares_entries_a_live_process_serves_from(dataset, monkeypatch,
     stale.mkdir()
     (stale / f"in-use.{int(gone.stdout)}").touch()
     os.utime(stale, (0, 0))
+    remote = startup_cache.cache_root() / startup_cache.REMOTE / ("e" * 40)  # a remote engine's entry
+    remote.mkdir(parents=True)
+    os.utime(remote.parent, (0, 0))
     other = tmp_path / "other.trig"
     other.write_text(dataset.read_text("utf-8") + "\n<urn:x:g> { <urn:x:s> <urn:x:p> \"other\" . }\n", "utf-8")
     assert startup_cache.prime(other) == "made"  # prunes everything but the new entry ...
     assert entry.is_dir() and (entry / "store").is_dir()  # ... except the one being served
     assert not stale.exists()
+    assert remote.is_dir()  # the remote engines' folder is no entry of a dataset file
     assert answers(serving)  # and it still answers
 
 
