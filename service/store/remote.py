@@ -247,9 +247,9 @@ class RemoteStore:
         The dataset's version (``quads_version``, what X-Graph-Version names) is written last, into
         a graph of its own (``STAMP_GRAPH``), and taken away first: a worker that finds it knows which
         dataset the engine holds without reading it (service/lifecycle/startup_cache.py), and one that
-        starts while a load runs finds none.
+        starts while a load runs finds none. Quads that cannot be loaded are refused before anything,
+        the stamp included, changes.
         """
-        self.update(f"DROP SILENT GRAPH <{STAMP_GRAPH}>")
         by_graph: dict[str, list[Any]] = defaultdict(list)
 
         def loaded() -> Iterable[ox.Quad]:
@@ -265,6 +265,7 @@ class RemoteStore:
                 yield q
 
         version = quads_version(loaded())
+        self.update(f"DROP SILENT GRAPH <{STAMP_GRAPH}>")
         started = time.perf_counter()
         done = 0
 

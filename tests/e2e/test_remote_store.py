@@ -125,6 +125,19 @@ def test_the_load_stamps_the_dataset_version(loaded):
     assert int(graph_version(store).split("-")[0]) == int(version.split("-")[0]) + 1
 
 
+def test_a_refused_load_changes_nothing_not_even_the_stamp(loaded):
+    import pyoxigraph as ox
+
+    store = RemoteStore(loaded.query_url)
+    version, graphs = store.dataset_version(), store.graph_names()
+    bad = ox.Quad(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.Literal("o"), ox.DefaultGraph())
+    with pytest.raises(ValueError, match="only named graphs"):
+        store.replace_graphs([bad])
+    with pytest.raises(ValueError, match="version stamp"):
+        store.replace_graphs([ox.Quad(bad.subject, bad.predicate, bad.object, ox.NamedNode(STAMP_GRAPH))])
+    assert store.dataset_version() == version and store.graph_names() == graphs
+
+
 def test_workers_over_one_engine_share_one_entry(loaded, tmp_path, monkeypatch):
     """The first worker's child reads the index (and the analyses) into an entry keyed by the
     engine's stamp; the next worker, or a restart, opens that file without reading the engine."""
