@@ -54,8 +54,9 @@ def _pickled(value: Any) -> bytes | None:
 
 def precompute(g: GraphState) -> dict[str, bytes]:
     """The package's structures over ``g`` (``warm``) and the network analytics (centrality and
-    communities, as the GraphQL analytics count by default), pickled, by the derived key they are
-    read by (pickled once: the check that a structure stands alone is its pickling)."""
+    communities, counting EXPLICIT responsibilities as by default, and with inherited ones too),
+    pickled, by the derived key they are read by (pickled once: the check that a structure stands
+    alone is its pickling)."""
     made: dict[str, Any] = {}
     try:
         warm(g)
@@ -63,9 +64,11 @@ def precompute(g: GraphState) -> dict[str, bytes]:
         log.warning("precompute: stopped at %s: %s", type(exc).__name__, exc)
     memo: _Memo = g.derived(KEY + "memo", lambda _g: _Memo())
     made.update((KEY + k, v) for k, v in memo.values.items())
-    try:
-        made[analytics_key(False)] = analytics_of(g, False)
-    except Exception as exc:  # noqa: BLE001
-        log.warning("precompute: network analytics failed (%s: %s)", type(exc).__name__, exc)
+    for inherited in (False, True):  # as the GraphQL analytics count, by default and with includeInherited
+        try:
+            made[analytics_key(inherited)] = analytics_of(g, inherited)
+        except Exception as exc:  # noqa: BLE001
+            log.warning("precompute: network analytics (inherited %s) failed (%s: %s)", inherited,
+                        type(exc).__name__, exc)
     pickled = {k: _pickled(v) for k, v in made.items()}
     return {k: b for k, b in pickled.items() if b is not None}

@@ -43,6 +43,7 @@ def test_the_analyses_are_kept_with_the_index_file(cached):
                 "city_measure_types:False"):
         assert "insights." + key in kept, key
     assert "network.analytics:False" in kept  # centralOrganizations, organizationCommunities
+    assert "network.analytics:True" in kept  # the same with includeInherited: true
     assert "insights.search" in kept  # the full-text index, its database serialized
 
 
@@ -56,6 +57,7 @@ def test_kept_analyses_answer_as_made_ones(cached, plain):
     assert dashboards.city_measure_types(cached) == dashboards.city_measure_types(plain)
     assert dashboards.city_policy_tools(cached) == dashboards.city_policy_tools(plain)
     assert analytics_of(cached) == analytics_of(plain)
+    assert analytics_of(cached, True) == analytics_of(plain, True)
     for text in ("科技特派员", "揭榜挂帅 许昌", "高新技术企业"):
         assert search.search(cached, text).hits == search.search(plain, text).hits, text
     assert search.search(cached, "高新技术企业").hits
