@@ -128,11 +128,15 @@ def _code_hash() -> str:
 _code_hash()
 
 
-def dataset_key(path: Path) -> str:
-    with open(path, "rb") as f:
-        content = hashlib.file_digest(f, "sha256").hexdigest()
+def _key(content: str) -> str:
+    """An entry's key: what it was made from (``content``) with everything an entry's bytes depend on."""
     meta = f"{FORMAT}|{ox.__version__}|{sys.version_info[0]}.{sys.version_info[1]}|{_code_hash()}|{content}"
     return hashlib.sha256(meta.encode()).hexdigest()[:40]
+
+
+def dataset_key(path: Path) -> str:
+    with open(path, "rb") as f:
+        return _key(hashlib.file_digest(f, "sha256").hexdigest())
 
 
 def _state(store: OxigraphStore, index: Any, version: str, entry: Path, precomputed: Any) -> GraphState:
@@ -187,11 +191,24 @@ def _read_network_corpus(entry: Path) -> Any | None:
 INDEX_FILE = "index.sqlite"
 
 
-def _open_hit(entry: Path, key: str) -> GraphState:
+def _write_index_file(entry: Path, key: str, store: Any, index: Any, version: str, corpus: Any = None) -> None:
+    """The entry's index file, with the analyses every worker would otherwise make on first use, made
+    here once over the index in memory; written last, it marks the entry complete."""
+    derived = precompute(GraphState(store=store, index=index, queries=Queries(index), documents=index.documents,
+                                    version=version, network_corpus=None if corpus is None else lambda: corpus))
+    write_index(index, entry / INDEX_FILE, {"entry_format": FORMAT, "key": key, "version": version}, derived)
+
+
+def _open_index_file(entry: Path, key: str) -> tuple[Any, str, Any]:
+    """(index, version, kept analyses) of the entry's index file, refused if made for another key."""
     index, meta = open_index(entry / INDEX_FILE, in_memory=settings.get("POLICYKG_INDEX_IN_MEMORY"))
     if meta.get("key") != key or meta.get("entry_format") != FORMAT:
-        raise ValueError("metadata does not match the dataset")
-    version, precomputed = meta["version"], meta[DERIVED]
+        raise ValueError(f"{entry}: metadata does not match the dataset")
+    return index, meta["version"], meta[DERIVED]
+
+
+def _open_hit(entry: Path, key: str) -> GraphState:
+    index, version, precomputed = _open_index_file(entry, key)
     # The store's triple count was checked against the index when the entry was made (_build), before
     # the index file marked it complete; counting again here would read the whole store at every start
     # and leave each worker's RocksDB block cache full (+33 MiB a worker at 300 cities).
@@ -235,12 +252,8 @@ def _build(path: Path, entry: Path, key: str) -> GraphState:
         del disk  # closes it (and releases the lock) once ``store`` is let go too (del below)
         gc.collect()
     _pickle(entry / "network.pickle", {"format": FORMAT, "key": key, "corpus": corpus})
-    # the analyses every worker would otherwise make on first use, made once here over the index in memory
-    derived = precompute(GraphState(store=store, index=index, queries=Queries(index), documents=index.documents,
-                                    version=version, network_corpus=lambda: corpus))
+    _write_index_file(entry, key, store, index, version, corpus)
     del corpus
-    write_index(index, entry / INDEX_FILE, {"entry_format": FORMAT, "key": key, "version": version}, derived)
-    del derived
     # the entry is complete from here on: the index file, written last, marks it
     # serve from the entry's store and index file, as later starts will: the in-memory copies go
     del store, index
@@ -378,20 +391,10 @@ def in_child(job: Any, *args: Any) -> Any:
         return pool.apply(job, args)
 
 
-def _remote_key(version: str) -> str:
-    # not the URL: two engines stamped with one version hold the same dataset, and share an entry
-    meta = f"{FORMAT}|{ox.__version__}|{sys.version_info[0]}.{sys.version_info[1]}|{_code_hash()}|remote|{version}"
-    return hashlib.sha256(meta.encode()).hexdigest()[:40]
-
-
-def _write_remote_entry(url: str, path: str, key: str, version: str) -> None:
-    """In a child process: read the index of the engine at ``url``, make the analyses kept with it,
-    and write both to ``path``."""
+def _write_remote_entry(url: str, entry: str, key: str, version: str) -> None:
+    """In a child process: the index file of the engine at ``url``, in ``entry``."""
     store = RemoteStore(url)
-    index = load_index(store)
-    derived = precompute(GraphState(store=store, index=index, queries=Queries(index), documents=index.documents,
-                                    version=version))
-    write_index(index, Path(path), {"entry_format": FORMAT, "key": key, "version": version}, derived)
+    _write_index_file(Path(entry), key, store, load_index(store), version)
 
 
 def remote_entry(store: RemoteStore) -> Path | None:
@@ -401,7 +404,7 @@ def remote_entry(store: RemoteStore) -> Path | None:
     if version is None:
         return None
     root = cache_root() / REMOTE
-    key = _remote_key(version)
+    key = _key(f"remote|{version}")  # not the URL: engines stamped with one version hold one dataset
     entry = root / key
     entry.mkdir(parents=True, exist_ok=True)
     if not (entry / INDEX_FILE).is_file():
@@ -409,7 +412,7 @@ def remote_entry(store: RemoteStore) -> Path | None:
             fcntl.flock(lock, fcntl.LOCK_EX)  # one process reads the engine; the others wait for its file
             if not (entry / INDEX_FILE).is_file():
                 started = time.perf_counter()
-                in_child(_write_remote_entry, store.url, str(entry / INDEX_FILE), key, version)
+                in_child(_write_remote_entry, store.url, str(entry), key, version)
                 log.info("remote start-up cache: read %s (dataset %s) into %s in %.1fs", store.url, version,
                          entry, time.perf_counter() - started)
                 _prune(root, key)
@@ -441,10 +444,6 @@ def load_remote(store: RemoteStore) -> GraphState | None:
     entry = remote_entry(store)
     if entry is None:
         return None
-    index, meta = open_index(entry / INDEX_FILE, in_memory=settings.get("POLICYKG_INDEX_IN_MEMORY"))
-    if meta.get("entry_format") != FORMAT or meta.get("key") != entry.name:
-        raise ValueError(f"{entry}: metadata does not match the dataset")
-    _mark_in_use(entry)
+    index, version, precomputed = _open_index_file(entry, entry.name)
     last_status = "remote"
-    return GraphState(store=store, index=index, queries=Queries(index), documents=index.documents,
-                      version=meta["version"], cache_entry=entry, precomputed=meta[DERIVED])
+    return _state(store, index, version, entry, precomputed)  # no network.pickle: the corpus from the engine
