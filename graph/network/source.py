@@ -65,10 +65,23 @@ def _lang(term: Any) -> str | None:
     return getattr(term, "language", None) if term is not None else None
 
 
-def _spans(store: SparqlStore) -> dict[str, Span]:
+class _Spans(dict):
+    """Spans by IRI; a lookup of one not there is counted: read graph by graph, that is a span described
+    in another graph only, which that reading cannot join (CorpusReader.missing_spans)."""
+
+    misses = 0
+
+    def get(self, k: str, default: Any = None) -> Any:  # type: ignore[override]
+        v = dict.get(self, k, default)
+        if v is None and k:
+            self.misses += 1
+        return v
+
+
+def _spans(store: SparqlStore) -> _Spans:
     """Every source span, read once: joining them into each query costs more
     than a dictionary lookup per row."""
-    spans: dict[str, Span] = {}
+    spans = _Spans()
     for row in _rows(store, """
         SELECT ?s ?doc ?start ?end ?exact WHERE { GRAPH ?g {
           ?s pk:document ?doc ; oa:start ?start ; oa:end ?end . OPTIONAL { ?s oa:exact ?exact }
@@ -78,34 +91,41 @@ def _spans(store: SparqlStore) -> dict[str, Span]:
     return spans
 
 
-def _properties(store: SparqlStore, cls: str, props: str) -> dict[str, list[tuple[str, Any]]]:
-    """(local predicate name, object) per node of a class, merged over the graphs.
+class _Properties:
+    """(local predicate name, object) per node of a class, merged over the graphs and the stores read.
 
     One row per triple, matched inside one graph at a time: optional
     properties joined over the union graph multiply (a national body named in
     hundreds of documents has each label hundreds of times), so a query with
     several OPTIONALs grows as a power of the number of documents.
     """
-    out: dict[str, list[tuple[str, Any]]] = defaultdict(list)
-    seen: set[tuple[str, str, str]] = set()
-    for row in _rows(store, f"""
-        SELECT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s a {cls} ; ?p ?o . VALUES ?p {{ {props} }} }} }}"""):
-        s_term, p_term, o = row
-        s, p = s_term.value, p_term.value
-        k = (s, p, str(o))
-        if k not in seen:
-            seen.add(k)
-            out[s].append((p.rsplit("#", 1)[-1].rsplit("/", 1)[-1], o))
-    for values in out.values():
-        values.sort(key=lambda po: (po[0], str(po[1])))  # the same corpus, the same choices below
-    return out
+
+    def __init__(self, cls: str, props: str) -> None:
+        self.cls, self.props = cls, props
+        self.out: dict[str, list[tuple[str, Any]]] = defaultdict(list)
+        self._seen: set[tuple[str, str, str]] = set()
+
+    def read(self, store: SparqlStore) -> None:
+        for row in _rows(store, f"""
+            SELECT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s a {self.cls} ; ?p ?o . VALUES ?p {{ {self.props} }} }} }}"""):
+            s_term, p_term, o = row
+            s, p = s_term.value, p_term.value
+            k = (s, p, str(o))
+            if k not in self._seen:
+                self._seen.add(k)
+                self.out[s].append((p.rsplit("#", 1)[-1].rsplit("/", 1)[-1], o))
+
+    def finish(self) -> dict[str, list[tuple[str, Any]]]:
+        for values in self.out.values():
+            values.sort(key=lambda po: (po[0], str(po[1])))  # the same corpus, the same choices below
+        return self.out
 
 
-def _cities(store: SparqlStore) -> dict[str, City]:
+def _cities(props: dict[str, list[tuple[str, Any]]]) -> dict[str, City]:
     cities = []
-    for iri, props in _properties(store, "pk:City", "pk:adminCode rdfs:label skos:altLabel").items():
+    for iri, node in props.items():
         p: dict[str, str] = {}
-        for name, o in props:
+        for name, o in node:
             if name == "adminCode":
                 p.setdefault("code", o.value)
             elif name == "label":
@@ -118,9 +138,7 @@ def _cities(store: SparqlStore) -> dict[str, City]:
     return {c.iri: c for c in sorted(cities, key=lambda c: c.code)}
 
 
-def _concepts(store: SparqlStore) -> dict[str, Concept]:
-    labels: dict[str, dict[str, str]] = defaultdict(dict)
-    schemes: dict[str, str] = {}
+def _read_concepts(store: SparqlStore, schemes: dict[str, str], labels: dict[str, dict[str, str]]) -> None:
     for row in _rows(store, f"""
         SELECT DISTINCT ?c ?scheme ?label WHERE {{
           ?c skos:inScheme ?scheme . VALUES ?scheme {{ <{MEASURE_TYPE_SCHEME}> <{INDUSTRY_SCHEME}> }}
@@ -130,6 +148,9 @@ def _concepts(store: SparqlStore) -> dict[str, Concept]:
         schemes[iri] = "measureType" if row["scheme"].value == MEASURE_TYPE_SCHEME else "industry"
         if row["label"] is not None:
             labels[iri]["en" if _lang(row["label"]) == "en" else "zh"] = row["label"].value
+
+
+def _concepts(schemes: dict[str, str], labels: dict[str, dict[str, str]]) -> dict[str, Concept]:
     out = {}
     for iri in sorted(schemes):
         zh = labels[iri].get("zh") or iri.rstrip("/").rsplit("/", 1)[-1]
@@ -137,9 +158,7 @@ def _concepts(store: SparqlStore) -> dict[str, Concept]:
     return out
 
 
-def _organizations(store: SparqlStore) -> dict[str, Organization]:
-    props = _properties(store, "org:Organization",
-                        "rdfs:label pk:nameEn pk:kind pk:city pk:homeCity skos:altLabel")
+def _organizations(props: dict[str, list[tuple[str, Any]]]) -> dict[str, Organization]:
     out = {}
     for iri in sorted(props):
         p: dict[str, str] = {}
@@ -159,8 +178,9 @@ def _organizations(store: SparqlStore) -> dict[str, Organization]:
     return out
 
 
-def _measures(store: SparqlStore, cities: dict[str, City], spans: dict[str, Span]) -> dict[str, Measure]:
-    rows: dict[str, Any] = {}
+def _read_measures(store: SparqlStore, spans: dict[str, Span], rows: dict[str, tuple],
+                   links: dict[tuple[str, str], list[str]]) -> None:
+    """A measure's fields as (code, title, policy, city, document, order, source) by IRI, and its links."""
     for row in _rows(store, """
         SELECT ?m ?code ?title ?policy ?mcity ?pcity ?pdoc ?order ?src WHERE { GRAPH ?g {
           ?m a pk:Measure ; pk:code ?code ; eli:is_part_of ?policy .
@@ -168,23 +188,28 @@ def _measures(store: SparqlStore, cities: dict[str, City], spans: dict[str, Span
           OPTIONAL { ?m dcterms:title ?title } OPTIONAL { ?m pk:city ?mcity } OPTIONAL { ?m pk:order ?order }
           OPTIONAL { ?m pk:source ?src }
         } }"""):
-        rows.setdefault(row["m"].value, row)
-    links: dict[tuple[str, str], list[str]] = defaultdict(list)
+        iri = row["m"].value
+        if iri not in rows:
+            q = spans.get(_v(row["src"]))
+            rows[iri] = (row["code"].value, _v(row["title"]) or (q.quote[:40] if q else ""), row["policy"].value,
+                         _v(row["mcity"]) or row["pcity"].value, row["pdoc"].value,
+                         int(row["order"].value) if row["order"] is not None else 0, q)
     for row in _rows(store, """
         SELECT ?m ?rel ?o WHERE {
           VALUES ?rel { pk:measureType pk:industry pk:involves } GRAPH ?g { ?m ?rel ?o }
         }"""):
         links[(row["m"].value, row["rel"].value.rsplit("#", 1)[-1])].append(row["o"].value)
+
+
+def _measures(rows: dict[str, tuple], links: dict[tuple[str, str], list[str]],
+              cities: dict[str, City]) -> dict[str, Measure]:
     for values in links.values():
         values[:] = sorted(set(values))
     measures = []
-    for iri, row in rows.items():
-        q = spans.get(_v(row["src"]))
-        title = _v(row["title"]) or (q.quote[:40] if q else "")
+    for iri, (code, title, policy, city, document, order, source) in rows.items():
         measures.append(Measure(
-            iri=iri, code=row["code"].value, title=title, policy_iri=row["policy"].value,
-            city_iri=_v(row["mcity"]) or row["pcity"].value, document=row["pdoc"].value,
-            order=int(row["order"].value) if row["order"] is not None else 0, source=q,
+            iri=iri, code=code, title=title, policy_iri=policy, city_iri=city, document=document,
+            order=order, source=source,
             measure_types=tuple(links.get((iri, "measureType"), ())),
             industries=tuple(links.get((iri, "industry"), ())),
             institutions=tuple(links.get((iri, "involves"), ())),
@@ -194,8 +219,7 @@ def _measures(store: SparqlStore, cities: dict[str, City], spans: dict[str, Span
     return {m.iri: m for m in measures}
 
 
-def _responsibilities(store: SparqlStore, spans: dict[str, Span]) -> list[Responsibility]:
-    out: dict[str, Responsibility] = {}
+def _read_responsibilities(store: SparqlStore, spans: dict[str, Span], out: dict[str, Responsibility]) -> None:
     for row in _rows(store, """
         SELECT ?r ?org ?m ?role ?basis ?src ?mention ?form WHERE { GRAPH ?g {
           ?r a pk:Responsibility ; pk:organization ?org ; pk:measure ?m ; pk:role ?role .
@@ -207,34 +231,63 @@ def _responsibilities(store: SparqlStore, spans: dict[str, Span]) -> list[Respon
             out[iri] = Responsibility(iri, row["org"].value, row["m"].value, row["role"].value.rsplit("#", 1)[-1],
                                       (_v(row["basis"]) or "#EXPLICIT").rsplit("#", 1)[-1], spans.get(_v(row["src"])),
                                       spans.get(_v(row["mention"])), (_v(row["form"]) or "").rsplit("#", 1)[-1])
-    return [out[k] for k in sorted(out)]
 
 
-def _classifications(store: SparqlStore, spans: dict[str, Span]) -> list[Classification]:
-    out: dict[str, Classification] = {}
+def _read_classifications(store: SparqlStore, spans: dict[str, Span], out: dict[str, Classification]) -> None:
     for row in _rows(store, """
         SELECT ?c ?m ?concept ?src WHERE { GRAPH ?g {
           ?c a pk:Classification ; pk:measure ?m ; pk:concept ?concept . OPTIONAL { ?c pk:source ?src }
         } }"""):
         out.setdefault(row["c"].value, Classification(row["c"].value, row["m"].value, row["concept"].value,
                                                       spans.get(_v(row["src"]))))
-    return [out[k] for k in sorted(out)]
+
+
+class CorpusReader:
+    """Reads stores into one network ``Corpus``: ``read`` each (the whole dataset, or one named graph after
+    another), then ``finish`` once. Every choice among values is made on sorted values in ``finish``, so
+    the corpus does not depend on the order rows or graphs came in."""
+
+    def __init__(self) -> None:
+        self._cities = _Properties("pk:City", "pk:adminCode rdfs:label skos:altLabel")
+        self._orgs = _Properties("org:Organization", "rdfs:label pk:nameEn pk:kind pk:city pk:homeCity skos:altLabel")
+        self._schemes: dict[str, str] = {}
+        self._labels: dict[str, dict[str, str]] = defaultdict(dict)
+        self._measures: dict[str, tuple] = {}
+        self._links: dict[tuple[str, str], list[str]] = defaultdict(list)
+        self._resps: dict[str, Responsibility] = {}
+        self._classes: dict[str, Classification] = {}
+        self.missing_spans = 0  # span IRIs a record points to that the store read does not describe
+
+    def read(self, store: SparqlStore) -> None:
+        spans = _spans(store)
+        self._cities.read(store)
+        _read_concepts(store, self._schemes, self._labels)
+        self._orgs.read(store)
+        _read_measures(store, spans, self._measures, self._links)
+        _read_responsibilities(store, spans, self._resps)
+        _read_classifications(store, spans, self._classes)
+        self.missing_spans += spans.misses
+
+    def finish(self) -> Corpus:
+        cities = _cities(self._cities.finish())
+        measures = _measures(self._measures, self._links, cities)
+        # the jurisdictions that issued the corpus; enclosing ones and those of
+        # named bodies (河南省 for 省科技厅) are nodes too, but not the corpus's cities
+        issuing = {m.city_iri for m in measures.values()}
+        jurisdictions, cities = cities, {iri: c for iri, c in cities.items() if iri in issuing}
+        pos = {iri: i for i, iri in enumerate(measures)}
+        resps = [self._resps[k] for k in sorted(self._resps) if self._resps[k].measure_iri in pos]
+        resps.sort(key=lambda r: (pos[r.measure_iri], r.role != "LEAD", r.role, r.basis, r.organization_iri))
+        classes = [self._classes[k] for k in sorted(self._classes) if self._classes[k].measure_iri in pos]
+        classes.sort(key=lambda c: (pos[c.measure_iri], c.source.start if c.source else 0, c.concept_iri))
+        return Corpus(cities, _concepts(self._schemes, self._labels), _organizations(self._orgs.finish()),
+                      measures, resps, classes, jurisdictions)
 
 
 def read_corpus(store: SparqlStore) -> Corpus:
-    cities = _cities(store)
-    spans = _spans(store)
-    measures = _measures(store, cities, spans)
-    # the jurisdictions that issued the corpus; enclosing ones and those of
-    # named bodies (河南省 for 省科技厅) are nodes too, but not the corpus's cities
-    issuing = {m.city_iri for m in measures.values()}
-    jurisdictions, cities = cities, {iri: c for iri, c in cities.items() if iri in issuing}
-    pos = {iri: i for i, iri in enumerate(measures)}
-    resps = [r for r in _responsibilities(store, spans) if r.measure_iri in pos]
-    resps.sort(key=lambda r: (pos[r.measure_iri], r.role != "LEAD", r.role, r.basis, r.organization_iri))
-    classes = [c for c in _classifications(store, spans) if c.measure_iri in pos]
-    classes.sort(key=lambda c: (pos[c.measure_iri], c.source.start if c.source else 0, c.concept_iri))
-    return Corpus(cities, _concepts(store), _organizations(store), measures, resps, classes, jurisdictions)
+    reader = CorpusReader()
+    reader.read(store)
+    return reader.finish()
 
 
 # -- RDF of a view --------------------------------------------------------------

@@ -15,11 +15,11 @@ the first start from a dataset file keeps, under ``data/cache/<key>/``:
 - ``in-use.<pid>``: one per process serving from the entry, so that pruning
   (``KEEP`` entries, most recently used first) spares it.
 
-To make an entry the dataset is read into an in-memory store as well, while
-the on-disk one fills (quicker), unless the file is larger than
-``IN_MEMORY_MAX_BYTES``: then the index and the rest are read from the
-entry's own store, since an in-memory copy costs about three times the index
-it is read for.
+To make an entry, the dataset file is read one named graph at a time
+(by_graph.py) while the on-disk store fills: no copy of the whole dataset in
+memory, and quicker. A file that cannot be read so is read into an in-memory
+store when it is at most ``IN_MEMORY_MAX_BYTES``, else from the entry's own
+store (an in-memory copy costs about three times the index it is read for).
 
 Later starts open the index file read-only (any number of processes can),
 and the store on a process's first SPARQL query: ready in a second, whatever
@@ -69,6 +69,7 @@ import pyoxigraph as ox
 from graph.network import read_corpus
 
 from ..readmodel.index import load_index
+from .by_graph import NotByGraph, read_by_graph
 from ..insights.precompute import precompute
 from ..readmodel.index_file import DERIVED, open_index, write_index
 from ..readmodel.queries import Queries
@@ -218,8 +219,8 @@ def _open_hit(entry: Path, key: str) -> GraphState:
     return _state(store, index, version, entry, precomputed)
 
 
-# a dataset file up to this size is also read into an in-memory store to make its entry (quicker);
-# a larger one is read from the entry's on-disk store (bounded memory)
+# a dataset file that cannot be read graph by graph is read into an in-memory store up to this size
+# to make its entry (quicker); a larger one from the entry's on-disk store (bounded memory)
 IN_MEMORY_MAX_BYTES = 256 << 20
 
 
@@ -230,22 +231,24 @@ def _build(path: Path, entry: Path, key: str) -> GraphState:
     disk = ox.Store(str(entry / "store"))
     try:
         disk.clear()  # what a crashed earlier build may have left
-        if path.stat().st_size <= IN_MEMORY_MAX_BYTES:
-            # pyoxigraph's bulk loader runs in Rust without the GIL: the on-disk store fills on the
-            # other core while this one reads the index and the version (a third less time at 300 cities)
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                loading = pool.submit(_bulk_load, disk, path)
-                # read from an in-memory store, as without the cache: the on-disk store's reads are two
-                # to three times slower
-                store = OxigraphStore.from_file(path)
-                index, version, corpus = load_index(store), graph_version(store), read_corpus(store)
-                loaded = loading.result()
-        else:
-            # read from the on-disk store alone: an in-memory copy costs ~330 bytes a quad (763 MiB at
-            # 300 cities, ~3 times the index it is read for; ~31 GiB at 30,000 documents)
-            loaded = _bulk_load(disk, path)
-            store = OxigraphStore(disk)
-            index, version, corpus = load_index(store), graph_version(store), read_corpus(store)
+        # pyoxigraph's bulk loader runs in Rust without the GIL: the on-disk store fills on the other
+        # core while this one reads the index, the version and the network corpus
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            loader = _BlockLoader(disk, pool)
+            try:
+                by_graph = read_by_graph(path, loader.add)
+                read: tuple[Any, str, Any] | None = by_graph.index, by_graph.version, by_graph.corpus
+                loaded = loader.close()
+            except NotByGraph as exc:
+                log.info("%s read as a whole: %s", path.name, exc)
+                loader.close()
+                disk.clear()
+                read, loaded = _read_whole(path, disk, pool)
+        # precompute's queries, if any, go to the entry's store, as a worker's will
+        store = OxigraphStore(disk)
+        if read is None:  # read from the on-disk store: bounded memory, two to three times slower
+            read = load_index(store), graph_version(store), read_corpus(store)
+        index, version, corpus = read
         if loaded != index.triple_count:
             raise ValueError(f"on-disk store holds {loaded} triples, expected {index.triple_count}")
     finally:
@@ -259,6 +262,55 @@ def _build(path: Path, entry: Path, key: str) -> GraphState:
     del store, index
     release_memory()
     return _open_hit(entry, key)
+
+
+class _BlockLoader:
+    """Fills the entry's on-disk store with the dataset's graph blocks as by_graph.py reads them, a few
+    MiB at a time, in the pool's thread. pyoxigraph's bulk loader holds several times its input in
+    memory: 1.6 GiB for a whole file at 300 cities, 250 MiB in batches of 8 MiB (a little slower, hidden
+    behind the reading, and 1.6 times the disk until RocksDB compacts)."""
+
+    BATCH = 8 << 20
+
+    def __init__(self, disk: ox.Store, pool: ThreadPoolExecutor) -> None:
+        self._disk, self._pool = disk, pool
+        self._texts: list[bytes] = []
+        self._size = 0
+        self._loading: Any = None
+
+    def add(self, text: bytes) -> None:
+        self._texts.append(text)
+        self._size += len(text)
+        if self._size >= self.BATCH:
+            self._submit()
+
+    def _submit(self) -> None:
+        if self._loading is not None:
+            self._loading.result()  # one batch at a time: the memory bound
+        batch, self._texts, self._size = b"".join(self._texts), [], 0
+        self._loading = self._pool.submit(self._disk.bulk_load, batch, format=ox.RdfFormat.TRIG)
+
+    def close(self) -> int:
+        """Load what is left, wait for it: the triples the store holds."""
+        if self._texts:
+            self._submit()
+        if self._loading is not None:
+            self._loading.result()
+            self._loading = None
+        self._disk.flush()
+        return len(self._disk)
+
+
+def _read_whole(path: Path, disk: ox.Store, pool: ThreadPoolExecutor) -> tuple[tuple[Any, str, Any] | None, int]:
+    """For a file that cannot be read graph by graph: the on-disk store bulk-loaded from it, and
+    (index, version, network corpus) read from an in-memory store meanwhile when the file is small
+    enough; else None (read from the on-disk store)."""
+    loading = pool.submit(_bulk_load, disk, path)
+    read = None
+    if path.stat().st_size <= IN_MEMORY_MAX_BYTES:
+        store = OxigraphStore.from_file(path)
+        read = load_index(store), graph_version(store), read_corpus(store)
+    return read, loading.result()
 
 
 def _bulk_load(disk: ox.Store, path: Path) -> int:

@@ -175,8 +175,34 @@ def _select(store: GraphStore, body: str) -> Iterator[Any]:
     return iter(store.query(PREFIXES + body))
 
 
-def _spans(store: GraphStore) -> dict[str, Span]:
-    spans: dict[str, Span] = {}
+@dataclass
+class _Pending:
+    """What the row readers gather over every store read (the whole dataset, or one named graph after
+    another) that only the finishing steps (``IndexReader.finish``) turn into the index."""
+
+    graph_city: dict[str, str] = field(default_factory=dict)  # a document's graph → its city
+    seen_in_docs: set[str] = field(default_factory=set)  # organizations some document graph names
+    concept_alts: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    unknown_roles: int = 0
+    missing_spans: int = 0  # span IRIs a record points to that the store read does not describe
+
+
+class _Spans(dict):
+    """The spans of one store read, by IRI; a lookup of one it lacks is counted (``missing_spans``): read
+    graph by graph, that is a span described in another graph only, which this reading cannot join."""
+
+    def __init__(self, pending: _Pending) -> None:
+        super().__init__()
+        self._pending = pending
+
+    def get(self, k: str, default: Any = None) -> Any:  # type: ignore[override]
+        v = dict.get(self, k, default)
+        if v is None and k:
+            self._pending.missing_spans += 1
+        return v
+
+
+def _spans(store: GraphStore, spans: _Spans) -> _Spans:
     for row in _select(store, """
         SELECT DISTINCT ?s ?doc ?start ?end ?exact WHERE { GRAPH ?g {
           ?s a pk:SourceSpan ; pk:document ?doc ; oa:start ?start ; oa:end ?end .
@@ -217,13 +243,16 @@ def _cities(store: GraphStore, ix: GraphIndex) -> None:
                 city.name = label.value
         if row["alt"] is not None and not city.short:
             city.short = row["alt"].value
+
+
+def _finish_cities(ix: GraphIndex) -> None:
     for city in ix.jurisdictions.values():
         city.short = city.short or city.name.removesuffix("市")
         city.name_en = city.name_en or city.name
     ix.jurisdictions = dict(sorted(ix.jurisdictions.items(), key=lambda kv: kv[1].admin_code))
 
 
-def _concepts(store: GraphStore, ix: GraphIndex) -> None:
+def _concepts(store: GraphStore, ix: GraphIndex, pending: _Pending) -> None:
     for row in _select(store, f"""
         SELECT ?c ?scheme ?label ?broader ?def ?notation WHERE {{ GRAPH ?g {{
           ?c skos:inScheme ?scheme .
@@ -247,10 +276,12 @@ def _concepts(store: GraphStore, ix: GraphIndex) -> None:
                 c.label_en = label.value
             elif label.language in ("zh", None, "") or not c.label:
                 c.label = label.value
-    alts: dict[str, list[str]] = defaultdict(list)
     for row in _select(store, """
         SELECT ?c ?alt WHERE { GRAPH ?g { ?c skos:inScheme ?scheme ; skos:altLabel ?alt } }"""):
-        alts[row["c"].value].append(row["alt"].value)
+        pending.concept_alts[row["c"].value].append(row["alt"].value)
+
+
+def _finish_concepts(ix: GraphIndex, alts: dict[str, list[str]]) -> None:
     for c in ix.concepts.values():
         c.label = c.label or c.id
         c.label_en = c.label_en or c.label
@@ -261,7 +292,7 @@ def _concepts(store: GraphStore, ix: GraphIndex) -> None:
         c.narrower_iris.sort()  # the same order whatever engine answered
 
 
-def _policies(store: GraphStore, ix: GraphIndex) -> None:
+def _policies(store: GraphStore, ix: GraphIndex, pending: _Pending) -> None:
     # Only documents of the corpus: cited policies outside it are stubs
     # (pk:stub) with no city and no text, and the contract's Policy.city is
     # non-null.
@@ -282,6 +313,7 @@ def _policies(store: GraphStore, ix: GraphIndex) -> None:
             doc_number=_v(row["num"]), issued=_v(row["issued"]), city_iri=row["city"].value,
             document=row["doc"].value, url=_v(row["url"]), annex_of_iri=_v(row["annexOf"]),
         )
+        pending.graph_city[vocab.document_graph(iri)] = row["city"].value
     for row in _select(store, """
         SELECT ?p ?rel ?o WHERE { GRAPH ?g {
           ?p a pk:Policy ; pk:sourceDocument ?doc ; ?rel ?o .
@@ -357,13 +389,12 @@ def _measures(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None
             target.append(row["o"].value)
 
 
-def _organizations(store: GraphStore, ix: GraphIndex) -> None:
+def _organizations(store: GraphStore, ix: GraphIndex, pending: _Pending) -> None:
     # Organizations are written into every document graph that names them,
     # and registry institutions also into the schemes graph: read them per
     # graph and merge, so aliases are the union and `cities` says which
     # cities' documents name the body.
-    graph_city = {vocab.document_graph(p.iri): p.city_iri for p in ix.policies.values()}
-    seen_in_docs: set[str] = set()
+    graph_city, seen_in_docs = pending.graph_city, pending.seen_in_docs
     for row in _select(store, """
         SELECT ?g ?o ?label ?en ?kind ?city ?home ?parent ?dtype WHERE {
           GRAPH ?g {
@@ -411,6 +442,9 @@ def _organizations(store: GraphStore, ix: GraphIndex) -> None:
         o.lookup_names.add(alt)
         if row["g"].value in graph_city and alt not in o.aliases:
             o.aliases.append(alt)
+
+
+def _finish_organizations(ix: GraphIndex, seen_in_docs: set[str]) -> None:
     # Registry entries no document names stay resolvable as parents
     # (中科院微电子所 → 中国科学院) but are not listed as organizations.
     ix.registry_only = {iri for iri in ix.organizations if iri not in seen_in_docs}
@@ -420,8 +454,7 @@ def _organizations(store: GraphStore, ix: GraphIndex) -> None:
         o.named_in_iris.sort(key=lambda c: ix.cities[c].admin_code if c in ix.cities else c)
 
 
-def _responsibilities(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
-    unknown_roles = 0
+def _responsibilities(store: GraphStore, ix: GraphIndex, spans: dict[str, Span], pending: _Pending) -> None:
     for row in _select(store, """
         SELECT ?r ?org ?m ?role ?basis ?form ?src ?mention ?open WHERE { GRAPH ?g {
           ?r a pk:Responsibility ; pk:organization ?org ; pk:measure ?m ; pk:role ?role .
@@ -436,7 +469,7 @@ def _responsibilities(store: GraphStore, ix: GraphIndex, spans: dict[str, Span])
             continue
         role, basis, form = _pk_name(row["role"].value), _pk_name(_v(row["basis"])), _pk_name(_v(row["form"]))
         if role not in ROLES:  # not ours (a shared store may hold other data): no role to answer with
-            unknown_roles += 1
+            pending.unknown_roles += 1
             continue
         src = spans.get(_v(row["src"]) or "")
         ix.responsibilities[iri] = Responsibility(
@@ -447,8 +480,6 @@ def _responsibilities(store: GraphStore, ix: GraphIndex, spans: dict[str, Span])
             mention=spans.get(_v(row["mention"]) or ""),
             open_ended=_v(row["open"]) == "true",
         )
-    if unknown_roles:
-        log.warning("%d responsibilities with a role other than %s left out", unknown_roles, ", ".join(ROLES))
 
 
 def _classifications(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
@@ -509,9 +540,13 @@ def _reports(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
         span = spans.get(_v(row["span"]) or "")
         if span is not None and span not in report.unexplained:
             report.unexplained.append(span)
+
+
+def _finish_reports(ix: GraphIndex) -> None:
     for report in ix.reports.values():
         report.unexplained.sort(key=lambda s: s.start)
     ix.reports = dict(sorted(ix.reports.items()))
+
 
 def _units(store: GraphStore, ix: GraphIndex) -> None:
     for row in _select(store, """
@@ -702,7 +737,8 @@ def _derive(ix: GraphIndex) -> None:
 
     for o in ix.organizations.values():
         cities = {o.city_iri, *o.city_iris} - {None}
-        for name in {o.name, o.iri, o.id, *o.lookup_names, *o.aliases} | ({o.name_en} if o.name_en else set()):
+        # sorted: a set's order changes with each process's string hashing, and the tables are written in order
+        for name in sorted({o.name, o.iri, o.id, *o.lookup_names, *o.aliases} | ({o.name_en} if o.name_en else set())):
             k = key(name)
             bucket = ix.org_names.setdefault(k, [])
             if o.iri not in bucket:
@@ -720,25 +756,67 @@ def _derive(ix: GraphIndex) -> None:
             ix.by_id.setdefault(rec.id, iri)
 
 
+_RECORD_TABLES = ("policies", "measures", "organizations", "responsibilities", "classifications", "targets",
+                  "tool_codings", "similarities")
+
+
+class IndexReader:
+    """Reads stores into one ``GraphIndex``: ``read`` each (the whole dataset at once, or one named graph
+    after another: service/lifecycle/by_graph.py), then ``finish`` once. Nodes written into several
+    graphs (organizations, jurisdictions) merge as they would in one store, and what needs every
+    record (defaults, sorting, ``_derive``) waits for ``finish``."""
+
+    def __init__(self) -> None:
+        self.ix = GraphIndex()
+        self.pending = _Pending()
+        self.triples = 0
+        self.round_trips = 0
+
+    @property
+    def missing_spans(self) -> int:
+        return self.pending.missing_spans
+
+    def read(self, store: GraphStore) -> None:
+        before = store.round_trips
+        ix, pending = self.ix, self.pending
+        spans = _spans(store, _Spans(pending))
+        _cities(store, ix)
+        _concepts(store, ix, pending)
+        _policies(store, ix, pending)
+        _measures(store, ix, spans)
+        _organizations(store, ix, pending)
+        _responsibilities(store, ix, spans, pending)
+        _classifications(store, ix, spans)
+        _targets(store, ix, spans)
+        _tool_codings(store, ix, spans)
+        _similarities(store, ix, spans)
+        _reports(store, ix, spans)
+        _units(store, ix)
+        self.triples += store.triple_count()
+        self.round_trips += store.round_trips - before
+
+    def finish(self) -> GraphIndex:
+        ix, pending = self.ix, self.pending
+        _finish_cities(ix)
+        issuing = {p.city_iri for p in ix.policies.values()}
+        ix.cities = {iri: c for iri, c in ix.jurisdictions.items() if iri in issuing}
+        _finish_concepts(ix, pending.concept_alts)
+        _finish_organizations(ix, pending.seen_in_docs)
+        if pending.unknown_roles:
+            log.warning("%d responsibilities with a role other than %s left out", pending.unknown_roles,
+                        ", ".join(ROLES))
+        _finish_reports(ix)
+        # Rows come in the engine's order (read graph by graph, the graphs' order too): the records are
+        # put in IRI order first, so that every order made from them depends on the data alone
+        for name in _RECORD_TABLES:
+            setattr(ix, name, dict(sorted(getattr(ix, name).items())))
+        _derive(ix)
+        ix.triple_count = self.triples
+        ix.load_round_trips = self.round_trips
+        return ix
+
+
 def load_index(store: GraphStore) -> GraphIndex:
-    before = store.round_trips
-    ix = GraphIndex()
-    spans = _spans(store)
-    _cities(store, ix)
-    _concepts(store, ix)
-    _policies(store, ix)
-    issuing = {p.city_iri for p in ix.policies.values()}
-    ix.cities = {iri: c for iri, c in ix.jurisdictions.items() if iri in issuing}
-    _measures(store, ix, spans)
-    _organizations(store, ix)
-    _responsibilities(store, ix, spans)
-    _classifications(store, ix, spans)
-    _targets(store, ix, spans)
-    _tool_codings(store, ix, spans)
-    _similarities(store, ix, spans)
-    _reports(store, ix, spans)
-    _units(store, ix)
-    _derive(ix)
-    ix.triple_count = store.triple_count()
-    ix.load_round_trips = store.round_trips - before
-    return ix
+    reader = IndexReader()
+    reader.read(store)
+    return reader.finish()

@@ -34,14 +34,30 @@ class GraphStore(Protocol):
     def graph_names(self) -> list[str]: ...
 
 
+class QuadsDigest:
+    """The order-free multiset hash behind :func:`quads_version`, added to part by part (a dataset read
+    one named graph at a time: service/lifecycle/by_graph.py gives the version of the whole)."""
+
+    def __init__(self) -> None:
+        self.total = self.count = 0
+
+    def add(self, quads: Iterable[Sequence[Any]]) -> None:
+        total, count = self.total, self.count
+        for q in quads:
+            line = " ".join("_:b" if isinstance(t, ox.BlankNode) else str(t) for t in (q[0], q[1], q[2], q[3]))
+            total += int.from_bytes(hashlib.blake2b(line.encode("utf-8"), digest_size=8).digest(), "big")
+            count += 1
+        self.total, self.count = total, count
+
+    def version(self) -> str:
+        digest = f"{self.total % 2**64:016x}"[:12]
+        return f"{self.count}-{digest}"
+
+
 def quads_version(quads: Iterable[Sequence[Any]]) -> str:
     """``<triples>-<hash>`` of (s, p, o, g) pyoxigraph terms, what X-Graph-Version names: equal for
     equal datasets, whatever their blank-node labels. An order-free multiset hash, a sum of per-quad
     digests, so the quads need not be held and sorted (that cost GiBs at 300 cities)."""
-    total = count = 0
-    for q in quads:
-        line = " ".join("_:b" if isinstance(t, ox.BlankNode) else str(t) for t in (q[0], q[1], q[2], q[3]))
-        total += int.from_bytes(hashlib.blake2b(line.encode("utf-8"), digest_size=8).digest(), "big")
-        count += 1
-    digest = f"{total % 2**64:016x}"[:12]
-    return f"{count}-{digest}"
+    digest = QuadsDigest()
+    digest.add(quads)
+    return digest.version()

@@ -1,0 +1,107 @@
+"""Reading a dataset file one named graph at a time (service/lifecycle/by_graph.py) gives what a store
+holding the whole file gives, and a file it cannot read so is refused with the reason, never misread."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+import pyoxigraph as ox
+import pytest
+
+from graph.network import read_corpus
+from graph.network.source import CorpusReader
+from graph.paths import DATASET_PATH
+from service.lifecycle import startup_cache
+from service.lifecycle.by_graph import NotByGraph, graph_blocks, read_by_graph
+from service.readmodel.index import GraphIndex, IndexReader, load_index
+from service.readmodel.state import graph_version
+from service.store.embedded import OxigraphStore
+
+
+def _same_index(a: GraphIndex, b: GraphIndex) -> None:
+    for f in fields(GraphIndex):
+        if f.name == "load_round_trips":  # a round trip per graph, by design
+            continue
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        assert x == y, f.name
+        if isinstance(x, dict):  # and in the same order: tables are written and listed in it
+            assert list(x) == list(y), f.name
+
+
+@pytest.fixture(scope="module")
+def whole():
+    store = OxigraphStore.from_file(DATASET_PATH)
+    return load_index(store), graph_version(store), read_corpus(store)
+
+
+def test_graph_by_graph_equals_the_whole(whole):
+    index, version, corpus = whole
+    read = read_by_graph(DATASET_PATH)
+    assert read.graphs == len(OxigraphStore.from_file(DATASET_PATH).graph_names()) > 5
+    _same_index(read.index, index)
+    assert read.version == version
+    assert read.corpus == corpus
+    assert read.index.load_round_trips > index.load_round_trips  # it did read graph by graph
+
+
+def test_the_order_graphs_come_in_changes_nothing(whole):
+    index, _, corpus = whole
+    readers = IndexReader(), CorpusReader()
+    for _, text in reversed(list(graph_blocks(DATASET_PATH))):
+        block = ox.Store()
+        block.load(text, format=ox.RdfFormat.TRIG)
+        for reader in readers:
+            reader.read(OxigraphStore(block))
+    _same_index(readers[0].finish(), index)
+    assert readers[1].finish() == corpus
+
+
+PREFIXES = ("@prefix pk: <https://w3id.org/policykg/ontology#> .\n@prefix oa: <http://www.w3.org/ns/oa#> .\n"
+            "@prefix eli: <http://data.europa.eu/eli/ontology#> .\n\n")
+GRAPH_A = """<http://example.org/graph/a> {
+  <http://example.org/m> a pk:Measure ;
+      pk:code "1" ;
+      eli:is_part_of <http://example.org/p> ;
+      pk:source <http://example.org/span/1> .
+}
+"""
+SPAN_IN_B = """<http://example.org/graph/b> {
+  <http://example.org/span/1> a pk:SourceSpan ;
+      pk:document "a.txt" ;
+      oa:start 0 ;
+      oa:end 3 .
+}
+"""
+
+
+@pytest.mark.parametrize("name, text, reason", [
+    ("twice.trig", PREFIXES + GRAPH_A + "\n" + SPAN_IN_B + "\n" + GRAPH_A, "comes back"),
+    ("default.trig", PREFIXES + "<http://example.org/x> a pk:Measure .\n" + GRAPH_A, "not one named graph"),
+    ("apart.trig", PREFIXES + GRAPH_A + "\n" + SPAN_IN_B, "spans another graph describes"),
+    ("open.trig", PREFIXES + GRAPH_A.removesuffix("}\n"), "no closing brace"),
+    ("broken.trig", PREFIXES + GRAPH_A.replace("pk:code", "pk:code ;;;"), "does not parse alone"),
+    ("late.trig", PREFIXES + GRAPH_A + "@prefix pk: <http://example.org/> .\n" + SPAN_IN_B,
+     "a prefix or base after the first graph"),
+    ("data.nq", "<http://example.org/s> <http://example.org/p> <http://example.org/o> <http://example.org/g> .\n",
+     "not TriG"),
+])
+def test_a_file_it_cannot_read_graph_by_graph_is_refused_with_the_reason(tmp_path, name, text, reason):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(NotByGraph, match=reason):
+        read_by_graph(path)
+
+
+def test_a_cache_entry_of_a_file_read_as_a_whole_is_the_same(tmp_path, monkeypatch, whole):
+    """The start-up cache falls back to reading the whole file (here N-Quads), and answers the same."""
+    monkeypatch.setenv("POLICYKG_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("POLICYKG_CACHE", raising=False)
+    nquads = tmp_path / "policykg.nq"
+    store = ox.Store()
+    store.bulk_load(path=str(DATASET_PATH), format=ox.RdfFormat.TRIG)
+    store.dump(str(nquads), format=ox.RdfFormat.N_QUADS)
+    from_nquads = startup_cache.load_cached(nquads)
+    from_trig = startup_cache.load_cached(DATASET_PATH)
+    assert from_nquads.version == from_trig.version == whole[1]
+    assert list(from_nquads.index.measures) == list(from_trig.index.measures) == list(whole[0].measures)
+    assert from_nquads.index.load_round_trips < from_trig.index.load_round_trips  # whole, then by graph
