@@ -11,6 +11,7 @@ live: joins over the union graph are several times slower in Oxigraph.
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Protocol
@@ -58,7 +59,8 @@ def _rows(store: SparqlStore, body: str) -> Iterator[Any]:
 
 
 def _v(term: Any) -> str:
-    return "" if term is None else term.value
+    """A term's value ("" when unbound), interned: the IRIs and names of one node repeat in many rows."""
+    return "" if term is None else sys.intern(term.value)
 
 
 def _lang(term: Any) -> str | None:
@@ -87,7 +89,7 @@ def _spans(store: SparqlStore) -> _Spans:
           ?s pk:document ?doc ; oa:start ?start ; oa:end ?end . OPTIONAL { ?s oa:exact ?exact }
         } }"""):
         s, doc, start, end, exact = row  # by position: the hottest loop, ~100k rows per 300 cities
-        spans.setdefault(s.value, Span(doc.value, int(start.value), int(end.value), _v(exact)))
+        spans.setdefault(s.value, Span(_v(doc), int(start.value), int(end.value), _v(exact)))
     return spans
 
 
@@ -109,7 +111,7 @@ class _Properties:
         for row in _rows(store, f"""
             SELECT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s a {self.cls} ; ?p ?o . VALUES ?p {{ {self.props} }} }} }}"""):
             s_term, p_term, o = row
-            s, p = s_term.value, p_term.value
+            s, p = _v(s_term), p_term.value
             k = (s, p, str(o))
             if k not in self._seen:
                 self._seen.add(k)
@@ -127,11 +129,11 @@ def _cities(props: dict[str, list[tuple[str, Any]]]) -> dict[str, City]:
         p: dict[str, str] = {}
         for name, o in node:
             if name == "adminCode":
-                p.setdefault("code", o.value)
+                p.setdefault("code", _v(o))
             elif name == "label":
-                p.setdefault("en" if _lang(o) == "en" else "zh", o.value)
+                p.setdefault("en" if _lang(o) == "en" else "zh", _v(o))
             else:
-                p.setdefault("short", o.value)
+                p.setdefault("short", _v(o))
         if "code" in p:
             zh = p.get("zh", p["code"])
             cities.append(City(iri, p["code"], zh, p.get("en", zh), p.get("short") or zh.removesuffix("市")))
@@ -144,10 +146,10 @@ def _read_concepts(store: SparqlStore, schemes: dict[str, str], labels: dict[str
           ?c skos:inScheme ?scheme . VALUES ?scheme {{ <{MEASURE_TYPE_SCHEME}> <{INDUSTRY_SCHEME}> }}
           OPTIONAL {{ ?c skos:prefLabel ?label }}
         }}"""):
-        iri = row["c"].value
-        schemes[iri] = "measureType" if row["scheme"].value == MEASURE_TYPE_SCHEME else "industry"
+        iri = _v(row["c"])
+        schemes[iri] = "measureType" if _v(row["scheme"]) == MEASURE_TYPE_SCHEME else "industry"
         if row["label"] is not None:
-            labels[iri]["en" if _lang(row["label"]) == "en" else "zh"] = row["label"].value
+            labels[iri]["en" if _lang(row["label"]) == "en" else "zh"] = _v(row["label"])
 
 
 def _concepts(schemes: dict[str, str], labels: dict[str, dict[str, str]]) -> dict[str, Concept]:
@@ -165,13 +167,13 @@ def _organizations(props: dict[str, list[tuple[str, Any]]]) -> dict[str, Organiz
         aliases = set()
         for name, o in props[iri]:
             if name == "label" and _lang(o) != "en":
-                p.setdefault("name", o.value)
+                p.setdefault("name", _v(o))
             elif name in ("nameEn", "kind"):
-                p.setdefault(name, o.value)
-            elif name in ("city", "homeCity") and o.value.startswith("http"):
-                p.setdefault("city", o.value)
+                p.setdefault(name, _v(o))
+            elif name in ("city", "homeCity") and _v(o).startswith("http"):
+                p.setdefault("city", _v(o))
             elif name == "altLabel":
-                aliases.add(o.value)
+                aliases.add(_v(o))
         name = p.get("name") or iri.rsplit("/", 1)[-1]
         out[iri] = Organization(iri, name, p.get("nameEn") or name, p.get("kind", PK + "OTHER").rsplit("#", 1)[-1],
                                 p.get("city"), tuple(sorted(aliases)))
@@ -188,17 +190,17 @@ def _read_measures(store: SparqlStore, spans: dict[str, Span], rows: dict[str, t
           OPTIONAL { ?m dcterms:title ?title } OPTIONAL { ?m pk:city ?mcity } OPTIONAL { ?m pk:order ?order }
           OPTIONAL { ?m pk:source ?src }
         } }"""):
-        iri = row["m"].value
+        iri = _v(row["m"])
         if iri not in rows:
             q = spans.get(_v(row["src"]))
-            rows[iri] = (row["code"].value, _v(row["title"]) or (q.quote[:40] if q else ""), row["policy"].value,
-                         _v(row["mcity"]) or row["pcity"].value, row["pdoc"].value,
+            rows[iri] = (_v(row["code"]), _v(row["title"]) or (q.quote[:40] if q else ""), _v(row["policy"]),
+                         _v(row["mcity"]) or _v(row["pcity"]), _v(row["pdoc"]),
                          int(row["order"].value) if row["order"] is not None else 0, q)
     for row in _rows(store, """
         SELECT ?m ?rel ?o WHERE {
           VALUES ?rel { pk:measureType pk:industry pk:involves } GRAPH ?g { ?m ?rel ?o }
         }"""):
-        links[(row["m"].value, row["rel"].value.rsplit("#", 1)[-1])].append(row["o"].value)
+        links[(_v(row["m"]), _v(row["rel"]).rsplit("#", 1)[-1])].append(_v(row["o"]))
 
 
 def _measures(rows: dict[str, tuple], links: dict[tuple[str, str], list[str]],
@@ -226,9 +228,9 @@ def _read_responsibilities(store: SparqlStore, spans: dict[str, Span], out: dict
           OPTIONAL { ?r pk:basis ?basis } OPTIONAL { ?r pk:source ?src }
           OPTIONAL { ?r pk:mention ?mention } OPTIONAL { ?r pk:form ?form }
         } }"""):
-        iri = row["r"].value
+        iri = _v(row["r"])
         if iri not in out:
-            out[iri] = Responsibility(iri, row["org"].value, row["m"].value, row["role"].value.rsplit("#", 1)[-1],
+            out[iri] = Responsibility(iri, _v(row["org"]), _v(row["m"]), _v(row["role"]).rsplit("#", 1)[-1],
                                       (_v(row["basis"]) or "#EXPLICIT").rsplit("#", 1)[-1], spans.get(_v(row["src"])),
                                       spans.get(_v(row["mention"])), (_v(row["form"]) or "").rsplit("#", 1)[-1])
 
@@ -238,7 +240,7 @@ def _read_classifications(store: SparqlStore, spans: dict[str, Span], out: dict[
         SELECT ?c ?m ?concept ?src WHERE { GRAPH ?g {
           ?c a pk:Classification ; pk:measure ?m ; pk:concept ?concept . OPTIONAL { ?c pk:source ?src }
         } }"""):
-        out.setdefault(row["c"].value, Classification(row["c"].value, row["m"].value, row["concept"].value,
+        out.setdefault(_v(row["c"]), Classification(_v(row["c"]), _v(row["m"]), _v(row["concept"]),
                                                       spans.get(_v(row["src"]))))
 
 
@@ -309,7 +311,7 @@ def quads_about(store: SparqlStore, subjects: Iterable[str]) -> list[ox.Quad]:
             values = " ".join(f"<{s}>" for s in todo[i:i + 500])
             for row in store.query(f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"):
                 quads.add(ox.Quad(row["s"], row["p"], row["o"], row["g"]))
-                if row["p"].value in _DEPENDENT and isinstance(row["o"], ox.NamedNode):
-                    follow.add(row["o"].value)
+                if _v(row["p"]) in _DEPENDENT and isinstance(row["o"], ox.NamedNode):
+                    follow.add(_v(row["o"]))
         todo = sorted(follow)
     return sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))

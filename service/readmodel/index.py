@@ -12,6 +12,7 @@ The precomputed ``measure_type → city → measures`` map is what makes
 from __future__ import annotations
 
 import logging
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from collections.abc import Sequence
@@ -59,10 +60,12 @@ PREFIXES = vocab.SPARQL_PREFIXES
 
 
 def _v(term: Any) -> Any:
-    """A solution term as a plain Python value (None when unbound)."""
+    """A solution term's value (None when unbound), interned: pyoxigraph makes a new string each time a
+    value is read, and a record's IRIs, document names and quotes repeat in other records and rows
+    (at 300 cities it and the network corpus held 237 MiB of strings, interned 66)."""
     if term is None:
         return None
-    return term.value
+    return sys.intern(term.value)
 
 
 def _pk_name(iri: str | None) -> str | None:
@@ -208,9 +211,9 @@ def _spans(store: GraphStore, spans: _Spans) -> _Spans:
           ?s a pk:SourceSpan ; pk:document ?doc ; oa:start ?start ; oa:end ?end .
           OPTIONAL { ?s oa:exact ?exact }
         } }"""):
-        s = row["s"].value
+        s = _v(row["s"])
         if s not in spans:
-            spans[s] = Span(row["doc"].value, int(row["start"].value), int(row["end"].value),
+            spans[s] = Span(_v(row["doc"]), int(row["start"].value), int(row["end"].value),
                             _v(row["exact"]) or "")
     return spans
 
@@ -226,10 +229,10 @@ def _cities(store: GraphStore, ix: GraphIndex) -> None:
           OPTIONAL { ?c pk:level ?level }
           OPTIONAL { ?c pk:parentJurisdiction ?parent }
         } }"""):
-        iri = row["c"].value
+        iri = _v(row["c"])
         city = ix.jurisdictions.get(iri)
         if city is None:
-            code = row["code"].value
+            code = _v(row["code"])
             level = _pk_name(_v(row["level"]))
             city = ix.jurisdictions[iri] = City(
                 iri, local_id(iri), code, "", "", "", _v(row["prov"]) or "",
@@ -238,11 +241,11 @@ def _cities(store: GraphStore, ix: GraphIndex) -> None:
         label = row["label"]
         if isinstance(label, ox.Literal):
             if label.language == "en":
-                city.name_en = label.value
+                city.name_en = _v(label)
             elif not city.name or label.language == "zh":
-                city.name = label.value
+                city.name = _v(label)
         if row["alt"] is not None and not city.short:
-            city.short = row["alt"].value
+            city.short = _v(row["alt"])
 
 
 def _finish_cities(ix: GraphIndex) -> None:
@@ -262,23 +265,23 @@ def _concepts(store: GraphStore, ix: GraphIndex, pending: _Pending) -> None:
           OPTIONAL {{ ?c skos:definition ?def }}
           OPTIONAL {{ ?c skos:notation ?notation }}
         }} }}"""):
-        iri, scheme = row["c"].value, row["scheme"].value
+        iri, scheme = _v(row["c"]), _v(row["scheme"])
         c = ix.concepts.get(iri)
         if c is None:
             c = ix.concepts[iri] = Concept(iri, _concept_id(iri, scheme), scheme, "", "", _v(row["broader"]))
         if row["def"] is not None and not c.definition:
-            c.definition = row["def"].value
+            c.definition = _v(row["def"])
         if row["notation"] is not None and c.notation is None:
-            c.notation = row["notation"].value
+            c.notation = _v(row["notation"])
         label = row["label"]
         if isinstance(label, ox.Literal):
             if label.language == "en":
-                c.label_en = label.value
+                c.label_en = _v(label)
             elif label.language in ("zh", None, "") or not c.label:
-                c.label = label.value
+                c.label = _v(label)
     for row in _select(store, """
         SELECT ?c ?alt WHERE { GRAPH ?g { ?c skos:inScheme ?scheme ; skos:altLabel ?alt } }"""):
-        pending.concept_alts[row["c"].value].append(row["alt"].value)
+        pending.concept_alts[_v(row["c"])].append(_v(row["alt"]))
 
 
 def _finish_concepts(ix: GraphIndex, alts: dict[str, list[str]]) -> None:
@@ -305,38 +308,38 @@ def _policies(store: GraphStore, ix: GraphIndex, pending: _Pending) -> None:
           OPTIONAL { ?p dcterms:source ?url }
           OPTIONAL { ?p pk:annexOf ?annexOf }
         } }"""):
-        iri = row["p"].value
+        iri = _v(row["p"])
         if iri in ix.policies:
             continue
         ix.policies[iri] = Policy(
-            iri=iri, id=local_id(iri), title=_v(row["title"]) or row["doc"].value,
-            doc_number=_v(row["num"]), issued=_v(row["issued"]), city_iri=row["city"].value,
-            document=row["doc"].value, url=_v(row["url"]), annex_of_iri=_v(row["annexOf"]),
+            iri=iri, id=local_id(iri), title=_v(row["title"]) or _v(row["doc"]),
+            doc_number=_v(row["num"]), issued=_v(row["issued"]), city_iri=_v(row["city"]),
+            document=_v(row["doc"]), url=_v(row["url"]), annex_of_iri=_v(row["annexOf"]),
         )
-        pending.graph_city[vocab.document_graph(iri)] = row["city"].value
+        pending.graph_city[vocab.document_graph(iri)] = _v(row["city"])
     for row in _select(store, """
         SELECT ?p ?rel ?o WHERE { GRAPH ?g {
           ?p a pk:Policy ; pk:sourceDocument ?doc ; ?rel ?o .
           VALUES ?rel { eli:passed_by dcterms:references }
         } } ORDER BY ?p ?rel ?o"""):
-        p = ix.policies.get(row["p"].value)
+        p = ix.policies.get(_v(row["p"]))
         if p is None:
             continue
-        target = p.issuer_iris if row["rel"].value.endswith("passed_by") else p.reference_iris
-        if row["o"].value not in target:
-            target.append(row["o"].value)
+        target = p.issuer_iris if _v(row["rel"]).endswith("passed_by") else p.reference_iris
+        if _v(row["o"]) not in target:
+            target.append(_v(row["o"]))
     # level and validity (graph/research_rdf.py): one value each, the first in IRI order
     for row in _select(store, """
         SELECT ?p ?prop ?v WHERE { GRAPH ?g {
           ?p a pk:Policy ; pk:sourceDocument ?doc ; ?prop ?v .
           VALUES ?prop { pk:level pk:published pk:validFrom pk:validUntil pk:repealed pk:statedStatus }
         } } ORDER BY ?p ?prop ?v"""):
-        p = ix.policies.get(row["p"].value)
+        p = ix.policies.get(_v(row["p"]))
         if p is None:
             continue
-        attr = _POLICY_PROPS[row["prop"].value.rsplit("#", 1)[-1]]
+        attr = _POLICY_PROPS[_v(row["prop"]).rsplit("#", 1)[-1]]
         if getattr(p, attr) is None:
-            v = row["v"].value
+            v = _v(row["v"])
             setattr(p, attr, _pk_name(v) if attr in ("level", "stated_status") else v[:10])
 
 
@@ -357,15 +360,15 @@ def _measures(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None
           OPTIONAL { ?m pk:refines ?refines }
           OPTIONAL { ?m pk:sectionKind ?kind }
         } }"""):
-        iri = row["m"].value
+        iri = _v(row["m"])
         if iri in ix.measures:
             continue
-        policy = row["policy"].value
+        policy = _v(row["policy"])
         src = spans.get(_v(row["src"]) or "")
         pol = ix.policies.get(policy)
         text = _v(row["text"]) or (src.quote if src else "")
         ix.measures[iri] = Measure(
-            iri=iri, id=local_id(iri), code=row["code"].value, title=_v(row["title"]), text=text,
+            iri=iri, id=local_id(iri), code=_v(row["code"]), title=_v(row["title"]), text=text,
             policy_iri=policy,
             city_iri=_v(row["city"]) or (pol.city_iri if pol else ""),
             parent_iri=_v(row["parent"]),
@@ -378,15 +381,15 @@ def _measures(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None
           ?m a pk:Measure ; ?rel ?o .
           VALUES ?rel { pk:measureType pk:industry pk:involves pk:policyTool }
         } } ORDER BY ?m ?rel ?o"""):
-        m = ix.measures.get(row["m"].value)
+        m = ix.measures.get(_v(row["m"]))
         if m is None:
             continue
-        rel = row["rel"].value
+        rel = _v(row["rel"])
         target = (m.measure_type_iris if rel.endswith("measureType")
                   else m.industry_iris if rel.endswith("industry")
                   else m.policy_tool_iris if rel.endswith("policyTool") else m.institution_iris)
-        if row["o"].value not in target:
-            target.append(row["o"].value)
+        if _v(row["o"]) not in target:
+            target.append(_v(row["o"]))
 
 
 def _organizations(store: GraphStore, ix: GraphIndex, pending: _Pending) -> None:
@@ -408,7 +411,7 @@ def _organizations(store: GraphStore, ix: GraphIndex, pending: _Pending) -> None
             OPTIONAL { ?o pk:departmentType ?dtype }
           }
         }"""):
-        iri, g = row["o"].value, row["g"].value
+        iri, g = _v(row["o"]), _v(row["g"])
         o = ix.organizations.get(iri)
         if o is None:
             o = ix.organizations[iri] = Organization(
@@ -417,11 +420,11 @@ def _organizations(store: GraphStore, ix: GraphIndex, pending: _Pending) -> None
             )
         label = row["label"]
         if isinstance(label, ox.Literal) and label.language in ("zh", None, ""):
-            o.name = o.name or label.value
-            o.lookup_names.add(label.value)
+            o.name = o.name or _v(label)
+            o.lookup_names.add(_v(label))
         o.name_en = o.name_en or _v(row["en"])
         if row["kind"] is not None and o.kind == "OTHER":
-            kind = _pk_name(row["kind"].value)
+            kind = _pk_name(_v(row["kind"]))
             o.kind = kind if kind in ORG_KINDS else "OTHER"
         home = _v(row["city"]) or _v(row["home"])
         if home and home.startswith("http") and o.city_iri is None:
@@ -435,12 +438,12 @@ def _organizations(store: GraphStore, ix: GraphIndex, pending: _Pending) -> None
                 o.named_in_iris.append(city)
     for row in _select(store, """
         SELECT ?g ?o ?alt WHERE { GRAPH ?g { ?o a org:Organization ; skos:altLabel ?alt } }"""):
-        o = ix.organizations.get(row["o"].value)
+        o = ix.organizations.get(_v(row["o"]))
         if o is None:
             continue
-        alt = row["alt"].value
+        alt = _v(row["alt"])
         o.lookup_names.add(alt)
-        if row["g"].value in graph_city and alt not in o.aliases:
+        if _v(row["g"]) in graph_city and alt not in o.aliases:
             o.aliases.append(alt)
 
 
@@ -464,16 +467,16 @@ def _responsibilities(store: GraphStore, ix: GraphIndex, spans: dict[str, Span],
           OPTIONAL { ?r pk:mention ?mention }
           OPTIONAL { ?r pk:openEnded ?open }
         } }"""):
-        iri = row["r"].value
+        iri = _v(row["r"])
         if iri in ix.responsibilities:
             continue
-        role, basis, form = _pk_name(row["role"].value), _pk_name(_v(row["basis"])), _pk_name(_v(row["form"]))
+        role, basis, form = _pk_name(_v(row["role"])), _pk_name(_v(row["basis"])), _pk_name(_v(row["form"]))
         if role not in ROLES:  # not ours (a shared store may hold other data): no role to answer with
             pending.unknown_roles += 1
             continue
         src = spans.get(_v(row["src"]) or "")
         ix.responsibilities[iri] = Responsibility(
-            iri=iri, organization_iri=row["org"].value, measure_iri=row["m"].value,
+            iri=iri, organization_iri=_v(row["org"]), measure_iri=_v(row["m"]),
             role=role, basis=basis if basis in BASES else "EXPLICIT",
             form=form if form in FORMS else ("CLAUSE" if basis != "INHERITED" else "ISSUER"),
             source=src or Span("", 0, 0, ""),
@@ -488,10 +491,10 @@ def _classifications(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) 
           ?c a pk:Classification ; pk:measure ?m ; pk:concept ?concept .
           OPTIONAL { ?c pk:source ?src }
         } }"""):
-        iri = row["c"].value
+        iri = _v(row["c"])
         src = spans.get(_v(row["src"]) or "")
         if iri not in ix.classifications and src is not None:
-            ix.classifications[iri] = Classification(iri, row["m"].value, row["concept"].value, src)
+            ix.classifications[iri] = Classification(iri, _v(row["m"]), _v(row["concept"]), src)
 
 
 def _tool_codings(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
@@ -501,10 +504,10 @@ def _tool_codings(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> 
           OPTIONAL { ?c pk:source ?src }
           OPTIONAL { ?c pk:via ?via }
         } }"""):
-        iri = row["c"].value
+        iri = _v(row["c"])
         src = spans.get(_v(row["src"]) or "")
         if iri not in ix.tool_codings and src is not None:
-            ix.tool_codings[iri] = ToolCoding(iri, row["m"].value, row["tool"].value, src, _v(row["via"]))
+            ix.tool_codings[iri] = ToolCoding(iri, _v(row["m"]), _v(row["tool"]), src, _v(row["via"]))
 
 
 def _similarities(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
@@ -515,10 +518,10 @@ def _similarities(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> 
           OPTIONAL { ?s pk:source ?src }
           OPTIONAL { ?s pk:otherSource ?osrc }
         } }"""):
-        iri = row["s"].value
+        iri = _v(row["s"])
         if iri not in ix.similarities:
             ix.similarities[iri] = Similarity(
-                iri, row["m"].value, row["o"].value, float(row["score"].value), _v(row["earlier"]),
+                iri, _v(row["m"]), _v(row["o"]), float(row["score"].value), _v(row["earlier"]),
                 spans.get(_v(row["src"]) or ""), spans.get(_v(row["osrc"]) or ""))
 
 
@@ -532,7 +535,7 @@ def _reports(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
           OPTIONAL { ?r pk:error ?error }
           OPTIONAL { ?r pk:unexplained ?span }
         } }"""):
-        doc = row["doc"].value
+        doc = _v(row["doc"])
         report = ix.reports.get(doc)
         if report is None:
             report = ix.reports[doc] = DocumentReport(
@@ -553,9 +556,9 @@ def _units(store: GraphStore, ix: GraphIndex) -> None:
         SELECT ?label ?family ?factor WHERE { GRAPH ?g {
           ?u a pk:Unit ; skos:prefLabel ?label ; pk:unitFamily ?family ; pk:factor ?factor .
         } }"""):
-        label = row["label"].value
+        label = _v(row["label"])
         if label not in ix.units:
-            ix.units[label] = Unit(label, row["family"].value.rsplit("/", 1)[-1], float(row["factor"].value))
+            ix.units[label] = Unit(label, _v(row["family"]).rsplit("/", 1)[-1], float(row["factor"].value))
 
 
 def _targets(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
@@ -576,15 +579,15 @@ def _targets(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
           OPTIONAL { ?t pk:figure ?fig }
           OPTIONAL { ?t pk:sentence ?sent }
         } }"""):
-        iri = row["t"].value
+        iri = _v(row["t"])
         if iri in ix.targets:
             continue
-        policy = row["policy"].value
+        policy = _v(row["policy"])
         pol = ix.policies.get(policy)
         phrase = spans.get(_v(row["src"]) or "") or Span("", 0, 0, "")
         value, vmax, year = _v(row["value"]), _v(row["max"]), _v(row["year"])
         ix.targets[iri] = Target(
-            iri=iri, id=local_id(iri), indicator=row["ind"].value,
+            iri=iri, id=local_id(iri), indicator=_v(row["ind"]),
             value=float(value) if value is not None else None, unit=_v(row["unit"]),
             year=int(year) if year is not None else None,
             kind=_pk_name(_v(row["kind"])) or "LEVEL", comparator=_pk_name(_v(row["cmp"])) or "EXACT",
