@@ -49,6 +49,17 @@ class QuadsDigest:
             count += 1
         self.total, self.count = total, count
 
+    def add_nquads(self, data: bytes) -> None:
+        """``add`` for the quads of an N-Quads serialization with no blank node: each line, less its
+        closing " .", is the quad's text already (pyoxigraph writes terms as it prints them), so no term
+        is made in Python (a third of the time a start-up cache entry took at 300 cities)."""
+        total, count = self.total, self.count
+        for line in data.splitlines():
+            if line:
+                total += int.from_bytes(hashlib.blake2b(line[:-2], digest_size=8).digest(), "big")
+                count += 1
+        self.total, self.count = total, count
+
     def version(self) -> str:
         digest = f"{self.total % 2**64:016x}"[:12]
         return f"{self.count}-{digest}"

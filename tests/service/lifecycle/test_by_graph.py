@@ -105,3 +105,21 @@ def test_a_cache_entry_of_a_file_read_as_a_whole_is_the_same(tmp_path, monkeypat
     assert from_nquads.version == from_trig.version == whole[1]
     assert list(from_nquads.index.measures) == list(from_trig.index.measures) == list(whole[0].measures)
     assert from_nquads.index.load_round_trips < from_trig.index.load_round_trips  # whole, then by graph
+
+
+def test_the_version_from_n_quads_text_is_the_version_from_terms():
+    """QuadsDigest.add_nquads (what by_graph.py hashes a graph's block by) and add (terms, as graph_version
+    reads them from any store) agree, escapes and datatypes included."""
+    from service.store.protocol import QuadsDigest
+
+    g, s, p = (ox.NamedNode(f"http://example.org/{name}") for name in "gsp")
+    objects = [ox.Literal('a "quoted" \\ back\\slash\nnew line\ttab\r'), ox.Literal("控制\x01字符 😀"),
+               ox.Literal("许昌", language="zh-Hans-CN"), ox.Literal("2021-03-01", datatype=ox.NamedNode(
+                   "http://www.w3.org/2001/XMLSchema#date")), ox.Literal(5), ox.Literal(2.5), ox.Literal(True),
+               ox.NamedNode("http://example.org/o?q=1&r=%20")]
+    store = ox.Store()
+    store.extend(ox.Quad(s, p, o, g) for o in objects)
+    by_terms, by_text = QuadsDigest(), QuadsDigest()
+    by_terms.add(store)
+    by_text.add_nquads(store.dump(format=ox.RdfFormat.N_QUADS))
+    assert by_text.version() == by_terms.version() and by_terms.count == len(objects)
