@@ -69,13 +69,13 @@ import pyoxigraph as ox
 from graph.network import read_corpus
 
 from ..readmodel.index import load_index
-from .by_graph import NotByGraph, read_by_graph
 from ..insights.precompute import precompute
 from ..readmodel.index_file import DERIVED, open_index, write_index
 from ..readmodel.queries import Queries
 from ..readmodel.state import GraphState, graph_version
 from ..store.embedded import OxigraphStore
 from ..store.remote import RemoteStore
+from .by_graph import NotByGraph, read_by_graph
 
 from .. import settings
 
@@ -241,7 +241,7 @@ def _build(path: Path, entry: Path, key: str) -> GraphState:
                 loaded = loader.close()
             except NotByGraph as exc:
                 log.info("%s read as a whole: %s", path.name, exc)
-                loader.close()
+                loader.wait()
                 disk.clear()
                 read, loaded = _read_whole(path, disk, pool)
         # precompute's queries, if any, go to the entry's store, as a worker's will
@@ -285,18 +285,21 @@ class _BlockLoader:
             self._submit()
 
     def _submit(self) -> None:
-        if self._loading is not None:
-            self._loading.result()  # one batch at a time: the memory bound
+        self.wait()  # one batch at a time: the memory bound
         batch, self._texts, self._size = b"".join(self._texts), [], 0
         self._loading = self._pool.submit(self._disk.bulk_load, batch, format=ox.RdfFormat.TRIG)
 
-    def close(self) -> int:
-        """Load what is left, wait for it: the triples the store holds."""
-        if self._texts:
-            self._submit()
+    def wait(self) -> None:
+        """Until the batch being loaded is in."""
         if self._loading is not None:
             self._loading.result()
             self._loading = None
+
+    def close(self) -> int:
+        """Load what is left and wait for it: the triples the store holds."""
+        if self._texts:
+            self._submit()
+        self.wait()
         self._disk.flush()
         return len(self._disk)
 

@@ -102,6 +102,7 @@ def test_a_cache_entry_of_a_file_read_as_a_whole_is_the_same(tmp_path, monkeypat
     store.dump(str(nquads), format=ox.RdfFormat.N_QUADS)
     from_nquads = startup_cache.load_cached(nquads)
     from_trig = startup_cache.load_cached(DATASET_PATH)
+    assert from_nquads.cache_entry is not None and from_trig.cache_entry is not None
     assert from_nquads.version == from_trig.version == whole[1]
     assert list(from_nquads.index.measures) == list(from_trig.index.measures) == list(whole[0].measures)
     assert from_nquads.index.load_round_trips < from_trig.index.load_round_trips  # whole, then by graph
@@ -123,3 +124,20 @@ def test_the_version_from_n_quads_text_is_the_version_from_terms():
     by_terms.add(store)
     by_text.add_nquads(store.dump(format=ox.RdfFormat.N_QUADS))
     assert by_text.version() == by_terms.version() and by_terms.count == len(objects)
+
+
+def test_a_file_found_unreadable_graph_by_graph_late_is_read_whole(tmp_path, monkeypatch, whole):
+    """A graph that comes back at the end is noticed after every block before it went to the entry's
+    store: the store is emptied and filled from the whole file, and the entry is the dataset's."""
+    monkeypatch.setenv("POLICYKG_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("POLICYKG_CACHE", raising=False)
+    _, first = next(iter(graph_blocks(DATASET_PATH)))
+    again = tmp_path / "again.trig"
+    again.write_bytes(DATASET_PATH.read_bytes() + b"\n" + first.split(b"\n\n", 1)[1])
+    with pytest.raises(NotByGraph, match="comes back"):
+        read_by_graph(again)
+    graph = startup_cache.load_cached(again)
+    assert graph.cache_entry is not None  # made, not the in-memory load a failed entry falls back to
+    assert graph.version == whole[1]
+    assert graph.index.triple_count == whole[0].triple_count
+    assert list(graph.index.responsibilities) == list(whole[0].responsibilities)
