@@ -141,3 +141,23 @@ def test_a_file_found_unreadable_graph_by_graph_late_is_read_whole(tmp_path, mon
     assert graph.version == whole[1]
     assert graph.index.triple_count == whole[0].triple_count
     assert list(graph.index.responsibilities) == list(whole[0].responsibilities)
+
+
+def test_a_synthetic_corpus_with_counties_by_graph_equals_the_whole(tmp_path):
+    """Documents of cities and their counties naming one another's bodies: organizations merged over many
+    graphs, annexes refining measures of other graphs, text reuse across documents."""
+    from graph.stream import write_trig
+    from graph.synth import synthesize
+
+    synthesize(tmp_path, 4, 2, 3, counties_per_city=1)
+    dataset = tmp_path / "policykg.trig"
+    write_trig(tmp_path / "raw", dataset, cache=False, texts=False)
+    store = OxigraphStore.from_file(dataset)
+    index = load_index(store)
+    read = read_by_graph(dataset)
+    assert len(index.policies) == 16 and len(index.similarities) > 0  # what the test is about is there
+    assert any(m.refines_iri for m in index.measures.values())
+    assert any(len(o.named_in_iris) > 1 for o in index.organizations.values())
+    _same_index(read.index, index)
+    assert read.version == graph_version(store)
+    assert read.corpus == read_corpus(store)
