@@ -67,9 +67,10 @@ def _lang(term: Any) -> str | None:
     return getattr(term, "language", None) if term is not None else None
 
 
-class _Spans(dict):
-    """Spans by IRI; a lookup of one not there is counted: read graph by graph, that is a span described
-    in another graph only, which that reading cannot join (CorpusReader.missing_spans)."""
+class Spans(dict):
+    """Spans by IRI; a lookup of one not there is counted (``misses``): read graph by graph, that is a
+    span described in another graph only, which that reading cannot join (CorpusReader.missing_spans,
+    and service/readmodel/index.py's reader, which uses this class too)."""
 
     misses = 0
 
@@ -80,10 +81,10 @@ class _Spans(dict):
         return v
 
 
-def _spans(store: SparqlStore) -> _Spans:
+def _spans(store: SparqlStore) -> Spans:
     """Every source span, read once: joining them into each query costs more
     than a dictionary lookup per row."""
-    spans = _Spans()
+    spans = Spans()
     for row in _rows(store, """
         SELECT ?s ?doc ?start ?end ?exact WHERE { GRAPH ?g {
           ?s pk:document ?doc ; oa:start ?start ; oa:end ?end . OPTIONAL { ?s oa:exact ?exact }

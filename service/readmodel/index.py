@@ -21,6 +21,7 @@ from typing import Any, Iterator
 import pyoxigraph as ox
 
 from graph import vocab
+from graph.network.source import Spans
 from graph.model import GOVERNMENT_KINDS, ROLE_RANK
 
 from .records import (
@@ -190,22 +191,8 @@ class _Pending:
     missing_spans: int = 0  # span IRIs a record points to that the store read does not describe
 
 
-class _Spans(dict):
-    """The spans of one store read, by IRI; a lookup of one it lacks is counted (``missing_spans``): read
-    graph by graph, that is a span described in another graph only, which this reading cannot join."""
-
-    def __init__(self, pending: _Pending) -> None:
-        super().__init__()
-        self._pending = pending
-
-    def get(self, k: str, default: Any = None) -> Any:  # type: ignore[override]
-        v = dict.get(self, k, default)
-        if v is None and k:
-            self._pending.missing_spans += 1
-        return v
-
-
-def _spans(store: GraphStore, spans: _Spans) -> _Spans:
+def _spans(store: GraphStore) -> Spans:
+    spans = Spans()
     for row in _select(store, """
         SELECT DISTINCT ?s ?doc ?start ?end ?exact WHERE { GRAPH ?g {
           ?s a pk:SourceSpan ; pk:document ?doc ; oa:start ?start ; oa:end ?end .
@@ -782,7 +769,7 @@ class IndexReader:
     def read(self, store: GraphStore) -> None:
         before = store.round_trips
         ix, pending = self.ix, self.pending
-        spans = _spans(store, _Spans(pending))
+        spans = _spans(store)
         _cities(store, ix)
         _concepts(store, ix, pending)
         _policies(store, ix, pending)
@@ -795,6 +782,7 @@ class IndexReader:
         _similarities(store, ix, spans)
         _reports(store, ix, spans)
         _units(store, ix)
+        pending.missing_spans += spans.misses
         self.triples += store.triple_count()
         self.round_trips += store.round_trips - before
 
