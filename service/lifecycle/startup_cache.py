@@ -247,7 +247,7 @@ def _build(path: Path, entry: Path, key: str) -> GraphState:
         # precompute's queries, if any, go to the entry's store, as a worker's will
         store = OxigraphStore(disk)
         if read is None:  # read from the on-disk store: bounded memory, two to three times slower
-            read = load_index(store), graph_version(store), read_corpus(store)
+            read = _read_store(store)
         index, version, corpus = read
         if loaded != index.triple_count:
             raise ValueError(f"on-disk store holds {loaded} triples, expected {index.triple_count}")
@@ -311,9 +311,13 @@ def _read_whole(path: Path, disk: ox.Store, pool: ThreadPoolExecutor) -> tuple[t
     loading = pool.submit(_bulk_load, disk, path)
     read = None
     if path.stat().st_size <= IN_MEMORY_MAX_BYTES:
-        store = OxigraphStore.from_file(path)
-        read = load_index(store), graph_version(store), read_corpus(store)
+        read = _read_store(OxigraphStore.from_file(path))
     return read, loading.result()
+
+
+def _read_store(store: OxigraphStore) -> tuple[Any, str, Any]:
+    """(index, version, network corpus) of a store holding the whole dataset."""
+    return load_index(store), graph_version(store), read_corpus(store)
 
 
 def _bulk_load(disk: ox.Store, path: Path) -> int:
