@@ -129,7 +129,8 @@ class Queries:
         c = self._city(city)
         where = getattr(self.ix.listed_orgs, "where", None)
         if c is None and where is not None and (kind is not None or search):  # on disk: selected in SQL
-            return where(**({"kind": kind} if kind is not None else {}), **({"search": search} if search else {}))
+            conditions = {"kind": kind, "search": search or None}
+            return where(**{k: v for k, v in conditions.items() if v is not None})
         iris = list(self.ix.orgs_by_city.get(c.iri, [])) if c is not None else keys_in_order(self.ix.listed_orgs)
         if kind is None and not search:
             return iris  # a page of the index's own order: nothing to read but the page
