@@ -21,8 +21,8 @@ from typing import Any, Iterator
 import pyoxigraph as ox
 
 from graph import vocab
-from graph.network.source import Spans
 from graph.model import GOVERNMENT_KINDS, ROLE_RANK
+from graph.network.source import Spans
 
 from .records import (
     BASES,
