@@ -140,8 +140,11 @@ class Extractor:
         plan_horizon = horizon(meta.title) or first_year(
             " ".join(m.span.quote for m in goals) if goals else norm[doc.body_start :]
         )
+        # the extractor's own schemes: without them the target reader parses the ontology again (~2 s,
+        # most of adding one document to a built corpus)
         targets = measure_targets(
-            source, norm, measures, ranges, plan_horizon, since=plan_start(meta.title, meta.issued)
+            source, norm, measures, ranges, plan_horizon, since=plan_start(meta.title, meta.issued),
+            schemes=self.schemes,
         )
         citations = find_citations(source, norm, 0, meta.title)
         facts = DocumentFacts(

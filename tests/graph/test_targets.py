@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
-from graph.model import Comparator as C, TargetKind as K
+from graph import targets as targets_module
+from graph.extract import Extractor
+from graph.gazetteer import default_gazetteer
+from graph.model import Comparator as C, ManifestEntry, SourceText, TargetKind as K
 from graph.normalize import normalize
+from graph.orgs import OrgResolver
+from graph.schemes import Unit, load_schemes
 from graph.targets import find_targets, first_year, horizon, plan_start
 
 
@@ -223,3 +230,21 @@ def test_plan_horizon_and_start_from_the_title():
     assert horizon("漯河市“十四五”科技创新规划") == 2025
     assert plan_start("漯河市“十四五”科技创新规划", "2023-05-26") == 2021
     assert plan_start("关于创新驱动高质量发展的实施意见", "2021-02-10") == 2021
+
+
+# -- the extractor's schemes ------------------------------------------------------------------------
+
+
+def test_an_extractor_reads_targets_with_its_own_schemes():
+    """The units a target is read in are the extractor's schemes' (the ontology it was made with), not the
+    ontology parsed again: a unit added to its schemes is read in a goal, and the default one never loads."""
+    schemes = load_schemes()
+    assert "台套" not in {u.label for u in schemes.units}
+    mine = dataclasses.replace(schemes, units=[*schemes.units, Unit("urn:test:taitao", "台套", "pieces", 1.0)])
+    gazetteer = default_gazetteer()
+    text = "某市智能制造发展规划\n一、发展目标\n到2025年,全市累计推广智能装备500台套。\n"
+    targets_module._default_reader.cache_clear()
+    facts = Extractor(mine, OrgResolver(mine, gazetteer)).extract(
+        SourceText("plan.txt", text, "utf-8"), ManifestEntry("plan.txt", "许昌"), gazetteer.resolve("许昌"))
+    assert [(t.value, t.unit) for t in facts.targets] == [(500.0, "台套")]
+    assert targets_module._default_reader.cache_info().currsize == 0
