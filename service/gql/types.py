@@ -562,7 +562,7 @@ class SharedMeasure:
     @strawberry.field(description="How many evidence measures there are.")
     @staticmethod
     def measure_count(shared: strawberry.Parent[SharedMeasureRecord]) -> int:
-        return len(shared.measure_iris)
+        return shared.measure_count
 
     @strawberry.field
     @staticmethod
@@ -574,7 +574,7 @@ class SharedMeasure:
     @staticmethod
     def measures(shared: strawberry.Parent[SharedMeasureRecord], info: Ctx) -> list[Measure]:
         lookups = info.context.lookups
-        return lookups.many(lookups.measure, shared.measure_iris)
+        return lookups.many(lookups.measure, shared.measure_iris(lookups.ix))
 
     @strawberry.field(description="For each evidence measure, in the same order, the words that give it the type.")
     @staticmethod

@@ -135,6 +135,8 @@ class GraphIndex:
     concept_cities: dict[str, list[str]] = field(default_factory=dict)
     # measure type → city → measures, the sharedMeasures map
     type_city_measures: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    # measure type → city → how many: what sharedMeasures counts from, without reading every measure's IRI
+    type_city_counts: dict[str, dict[str, int]] = field(default_factory=dict)
     classifications_by_measure: dict[str, list[str]] = field(default_factory=dict)
     targets_by_city: dict[str, list[str]] = field(default_factory=dict)
     # name key (name_keys.key) → organizations with that name or alias, and the same per city
@@ -698,6 +700,7 @@ def _derive(ix: GraphIndex) -> None:
         ix.concept_cities[c] = sorted(per_city, key=lambda i: city_code.get(i, i))
         if ix.concepts[c].scheme == MEASURE_TYPE_SCHEME and per_city:
             ix.type_city_measures[c] = per_city
+            ix.type_city_counts[c] = {city: len(ms) for city, ms in per_city.items()}
 
     for cl in ix.classifications.values():
         ix.classifications_by_measure.setdefault(cl.measure_iri, []).append(cl.iri)

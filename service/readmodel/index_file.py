@@ -44,7 +44,7 @@ from typing import Any
 from .index import GraphIndex
 from .name_keys import key
 
-FORMAT = "2"  # bump when a table's layout or what its values are changes
+FORMAT = "3"  # bump when a table's layout or what its values are changes
 RECENT = 4096  # decoded values kept per table per process: the working set of a burst of requests
 
 # kept whole in memory: small, and read by most requests

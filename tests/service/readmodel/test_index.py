@@ -89,7 +89,10 @@ def test_shared_measures_come_from_the_precomputed_map(queries):
     ix = queries.ix
     for s in shared:
         assert len(s.city_iris) == 4
-        assert {ix.measures[m].city_iri for m in s.measure_iris} == set(s.city_iris)
+        evidence = s.measure_iris(ix)
+        assert {ix.measures[m].city_iri for m in evidence} == set(s.city_iris)
+        assert len(evidence) == s.measure_count == sum(len(ix.type_city_measures[s.measure_type.iri][c])
+                                                       for c in s.city_iris)
     assert queries.shared_measures(["许昌", "常州", "承德", "漯河"], 4) is shared  # cached
     assert queries.shared_measures(["许昌"], 2) == []
 
