@@ -76,6 +76,7 @@ from ..readmodel.state import GraphState, graph_version
 from ..store.embedded import OxigraphStore
 from ..store.remote import RemoteStore
 from .by_graph import NotByGraph, read_by_graph
+from .child import in_child
 
 from .. import settings
 
@@ -439,15 +440,6 @@ def load_cached(path: Path) -> GraphState:
 # -- a remote engine's entries --------------------------------------------------------
 
 REMOTE = "remote"  # the folder of the remote engines' entries, under cache_root()
-
-
-def in_child(job: Any, *args: Any) -> Any:
-    """``job(*args)`` in a spawned child process, its result or its exception handed back. Spawned,
-    not forked: the caller may run threads, and its heap (which forked workers share) stays small."""
-    import multiprocessing
-
-    with multiprocessing.get_context("spawn").Pool(1) as pool:
-        return pool.apply(job, args)
 
 
 def _write_remote_entry(url: str, entry: str, key: str, version: str) -> None:
