@@ -81,3 +81,48 @@ def test_a_dataset_that_cannot_load_stops_the_server_before_any_worker(tmp_path)
             message = "started"
         assert "exited with 1" in message and f"policykg serve: {broken} is not a dataset it can read" in message
         assert "line 1 column 17" in message and "Traceback" not in message, message
+
+
+# The parent's two ways of giving up (service/prefork.py), each run in a process of its own: a worker that fails
+# as it starts stops the server, and so do workers dying over and over, instead of forking in a loop.
+_GIVING_UP = """
+import logging, os, signal, sys
+import uvicorn
+from service import prefork
+
+logging.basicConfig(level=logging.INFO, stream=sys.stdout, format="%(message)s")
+
+def fails_to_start():
+    raise RuntimeError("no graph")
+
+def dies_at_once():
+    os.kill(os.getpid(), signal.SIGKILL)
+
+factory = {"fails": fails_to_start, "dies": dies_at_once}[sys.argv[1]]
+config = uvicorn.Config(factory, factory=True, host="127.0.0.1", port=0, log_level="critical")
+print("status", prefork.serve_forked(config, 2, lambda: None), flush=True)
+"""
+
+
+def _give_up(how: str) -> str:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _GIVING_UP, how], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def test_a_worker_failing_as_it_starts_stops_the_server():
+    out = _give_up("fails")
+    assert "exited with 1" in out and "stopping the others" in out and out.rstrip().endswith("status 1"), out
+    assert "starting another" not in out  # not replaced: it would fail the same way
+
+
+def test_workers_dying_over_and_over_stop_the_server():
+    from service.prefork import MAX_RESTARTS
+
+    out = _give_up("dies")
+    assert out.count("starting another") == MAX_RESTARTS, out  # replaced while the minute's count allows
+    assert "replaced in the last minute): stopping the others" in out and out.rstrip().endswith("status 1"), out
