@@ -13,7 +13,8 @@ index file keeps them (index_file.py, table ``derived``) and
 
 A structure that cannot be kept alone (it holds the index, the store or the
 graph, or cannot be pickled) is left out and made on first use as before. The
-search index keeps its in-memory SQLite database as serialized bytes.
+search index is a database file of the entry (``search.sqlite``, which workers
+open read-only and share); what is kept here is its name.
 """
 
 from __future__ import annotations

@@ -5,17 +5,19 @@ Chinese has no spaces, and a word segmenter splits policy terms wrongly
 characters instead, so any substring of three or more characters is found
 through the index, and ranked with bm25 (title weighted twice the body).
 
-The index is an in-memory SQLite database built once per loaded graph
+The index is an SQLite database built once per loaded graph
 (``GraphState.derived``): one row per measure (title, full text) and one per
-policy (title, 文号, issuers), cited stubs included.
+policy (title, 文号, issuers), cited stubs included. With a start-up cache
+entry it is a file of the entry that workers share (``SearchIndex``), else it
+is in memory.
 
 Terms shorter than three characters cannot use a trigram index. Alone,
-they are matched by a scan of the same rows (kept in memory, lower-cased),
-ranked like bm25 without idf (term frequency damped by text length); next to
-a longer term, they filter what the index found. ``LIKE`` over the FTS table
-is not used for them: it is no faster than the in-memory scan (every row's
-content is fetched), and with this SQLite (3.40) a LIKE pattern of fewer
-than three characters on a trigram-tokenized column silently matches nothing.
+they are matched by a scan of the same rows (each row's text kept
+lower-cased, ``instr`` in SQL), ranked like bm25 without idf (term frequency
+damped by text length); next to a longer term, they filter what the index
+found. ``LIKE`` over the FTS table is not used for them: with this SQLite
+(3.40) a LIKE pattern of fewer than three characters on a trigram-tokenized
+column silently matches nothing.
 
 A section's text contains its subsections' (三、 holds (一) … (五)), so each
 measure is indexed by its own words only: its title and the parts of its
@@ -35,10 +37,14 @@ the source document (``text[start:end] == quote``).
 
 from __future__ import annotations
 
+import json
+import os
 import sqlite3
 import threading
 from bisect import bisect_right
-from dataclasses import dataclass, replace
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..errors import QueryError
@@ -62,7 +68,6 @@ class _Doc:
     # measures: (offset in body, offset in the source document) of each piece of body
     segments: tuple[tuple[int, int], ...] = ()
     document: str | None = None
-    low: str = ""  # title + "\n" + body, lower-cased: the scan and occurrence counts
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,59 +100,98 @@ def trigram_available() -> bool:
         return False
 
 
-class SearchIndex:
-    def __init__(self, g: Any) -> None:
-        ix = g.index
-        docs: list[_Doc] = []
-        for m in ix.measures.values():
-            body, segments = _own_text(ix, m)
-            docs.append(_Doc("MEASURE", m.iri, m.city_iri, m.title or "", body, segments,
-                             m.source.document if segments else None))
-        for p in ix.policies.values():
-            issuers = " ".join(ix.organizations[o].name for o in p.issuer_iris if o in ix.organizations)
-            docs.append(_Doc("POLICY", p.iri, p.city_iri, p.title, " ".join(x for x in (p.doc_number, issuers) if x)))
-        from .citations import citation_network
+SEARCH_FILE = "search.sqlite"  # in a start-up cache entry, beside its index file
+_IN = 500  # IRIs per ``IN (…)`` when turning measures into rows
 
-        for n in citation_network(g).nodes.values():
-            if n.stub:
-                docs.append(_Doc("CITED_POLICY", n.iri, None, n.title, n.doc_number or ""))
-        docs = [replace(d, low=f"{d.title}\n{d.body}".lower()) for d in docs]
-        self.docs = docs
-        self.avg_len = max(1.0, sum(len(d.low) for d in docs) / max(1, len(docs)))
-        self.pos = {d.iri: i for i, d in enumerate(docs)}
+
+class SearchIndex:
+    """The FTS table (``doc``) and each row's record (``docs``: kind, IRI, city, texts, segments) in one
+    SQLite database.
+
+    A graph loaded through a start-up cache entry has it as a file of the entry, written once when the
+    entry is made (insights/precompute.py) and opened read-only by each worker through a memory map: the
+    workers share its pages, as they share the index file's. Before, each worker that searched unpickled
+    its own copy of the database (75 MiB at 3,000 documents, ~10 × at national scale) and held every row's
+    texts twice more in Python. A graph loaded without an entry keeps the database in memory.
+    """
+
+    def __init__(self, g: Any) -> None:
+        entry = getattr(g, "cache_entry", None)
+        self.file = SEARCH_FILE if entry is not None else None
         self.fts = trigram_available()
-        con = sqlite3.connect(":memory:", check_same_thread=False)
-        if self.fts:
-            con.execute("CREATE VIRTUAL TABLE doc USING fts5(title, body, tokenize='trigram')")
-            try:  # flush pending terms every 16 MB instead of 1 MB: builds 2-5x faster
-                con.execute("INSERT INTO doc(doc, rank) VALUES ('hashsize', ?)", (16 << 20,))
-            except sqlite3.OperationalError:
-                pass
-        else:  # no FTS5/trigram in this SQLite: every query scans
-            con.execute("CREATE TABLE doc(title TEXT, body TEXT)")
-        with con:
-            con.executemany("INSERT INTO doc(rowid, title, body) VALUES (?, ?, ?)",
-                            ((i, d.title, d.body) for i, d in enumerate(docs)))
-            if self.fts:
-                con.execute("INSERT INTO doc(doc) VALUES ('optimize')")
-        self.con = con
+        if entry is not None:
+            target = Path(entry) / SEARCH_FILE
+            tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
+            tmp.unlink(missing_ok=True)
+            con = sqlite3.connect(tmp, check_same_thread=False)
+            con.execute("PRAGMA journal_mode=OFF")
+            con.execute("PRAGMA synchronous=OFF")
+        else:
+            con = sqlite3.connect(":memory:", check_same_thread=False)
+        self.rows, total = self._fill(con, _docs(g))
+        self.avg_len = max(1.0, total / max(1, self.rows))
+        if entry is not None:
+            con.close()
+            tmp.replace(target)
+            con = _open_file(target)
+        self.con: sqlite3.Connection | None = con
         self.lock = threading.Lock()
 
-    # kept with the index file (insights/precompute.py): the in-memory database as its serialized bytes
+    def _fill(self, con: sqlite3.Connection, docs: Iterator[_Doc]) -> tuple[int, int]:
+        """The rows, then the full-text index over their titles and bodies; (rows, characters of ``low``)."""
+        con.execute("CREATE TABLE docs (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, iri TEXT NOT NULL, city TEXT, "
+                    "title TEXT NOT NULL, body TEXT NOT NULL, segments TEXT NOT NULL, document TEXT, "
+                    "low TEXT NOT NULL)")
+        tally = [0, 0]
+
+        def rows() -> Iterator[tuple]:
+            for i, d in enumerate(docs):
+                low = f"{d.title}\n{d.body}".lower()
+                tally[0] += 1
+                tally[1] += len(low)
+                yield i, d.kind, d.iri, d.city_iri, d.title, d.body, json.dumps(d.segments), d.document, low
+
+        with con:
+            con.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows())
+            con.execute("CREATE INDEX docs_iri ON docs (iri)")
+            if self.fts:  # the texts stay in docs only: the index reads them from there (external content)
+                con.execute("CREATE VIRTUAL TABLE doc USING fts5(title, body, content='docs', content_rowid='id', "
+                            "tokenize='trigram')")
+                try:  # flush pending terms every 16 MB instead of 1 MB: builds 2-5x faster
+                    con.execute("INSERT INTO doc(doc, rank) VALUES ('hashsize', ?)", (16 << 20,))
+                except sqlite3.OperationalError:
+                    pass
+                con.execute("INSERT INTO doc(rowid, title, body) SELECT id, title, body FROM docs")
+                con.execute("INSERT INTO doc(doc) VALUES ('optimize')")
+        return tally[0], tally[1]
+
+    # kept with the index file (insights/precompute.py): a file of the entry by its name, or the
+    # in-memory database as its serialized bytes
     def __getstate__(self) -> dict:
-        if not hasattr(self.con, "serialize"):  # an SQLite without serialize: made on first use instead
-            raise TypeError("this SQLite cannot serialize a database")
-        state = {k: v for k, v in self.__dict__.items() if k not in ("con", "lock")}
-        with self.lock:
-            state["database"] = self.con.serialize()
+        state = {"file": self.file, "fts": self.fts, "rows": self.rows, "avg_len": self.avg_len}
+        if self.file is None:
+            if not hasattr(self.con, "serialize"):  # an SQLite without serialize: made on first use instead
+                raise TypeError("this SQLite cannot serialize a database")
+            with self.lock:
+                state["database"] = self.con.serialize()
         return state
 
     def __setstate__(self, state: dict) -> None:
-        database = state.pop("database")
+        database = state.pop("database", None)
         self.__dict__.update(state)
-        self.con = sqlite3.connect(":memory:", check_same_thread=False)
-        self.con.deserialize(database)
+        self.con = None  # a file is opened by attach, in the process that reads it (not across a fork)
+        if database is not None:
+            self.con = sqlite3.connect(":memory:", check_same_thread=False)
+            self.con.deserialize(database)
         self.lock = threading.Lock()
+
+    def attach(self, g: Any) -> None:
+        if self.con is None and self.file is not None:
+            self.con = _open_file(Path(g.cache_entry) / self.file)
+
+    def _all(self, sql: str, params: Sequence[Any]) -> list[tuple]:
+        with self.lock:
+            return self.con.execute(sql, params).fetchall()
 
     def query(self, text: str, rows: set[int] | None = None, city_iri: str | None = None,
               kinds: tuple[str, ...] = KINDS, first: int = 20, mark: tuple[str, str] = MARK,
@@ -157,41 +201,55 @@ class SearchIndex:
             raise QueryError("`text` must contain something to search for.")
         long = [t for t in terms if len(t) >= MIN_TRIGRAM] if self.fts else []
         short_low = [t.lower() for t in terms if t not in long]
+        # the filters in SQL: kind, city, and the short terms, which filter what the index found
+        where = [f"d.kind IN ({', '.join('?' * len(kinds))})"]
+        params: list[Any] = list(kinds)
+        if city_iri is not None:
+            where.append("d.city = ?")
+            params.append(city_iri)
+        for t in short_low:
+            where.append("instr(d.low, ?) > 0")
+            params.append(t)
+        condition = " AND ".join(where)
         if long:
             mode = "fts5"
             match = " ".join('"' + t.replace('"', '""') + '"' for t in long)
-            with self.lock:
-                found = self.con.execute(
-                    "SELECT rowid, -bm25(doc, 2.0, 1.0) FROM doc WHERE doc MATCH ? ORDER BY bm25(doc, 2.0, 1.0), rowid",
-                    (match,)).fetchall()
-            if short_low:  # the short terms filter what the index found
-                found = [(rid, sc) for rid, sc in found if all(t in self.docs[rid].low for t in short_low)]
+            found = self._all(f"SELECT d.id, -bm25(doc, 2.0, 1.0) FROM doc JOIN docs d ON d.id = doc.rowid "
+                              f"WHERE doc MATCH ? AND {condition} ORDER BY bm25(doc, 2.0, 1.0), d.id",
+                              [match, *params])
+            keep = [(rid, score) for rid, score in found if rows is None or rid in rows]
         else:
-            # No trigram to look up: scan the same rows in memory (a LIKE over the FTS
-            # table would be no better, and with a pattern under 3 characters SQLite
-            # 3.40 returns nothing from a trigram table).
+            # No trigram to look up: scan the rows (a MATCH would be no better, and with a pattern under
+            # 3 characters SQLite 3.40 returns nothing from a trigram table), ranked as bm25 does without
+            # idf: term frequency (occurrences, as str.count counts them), damped by length
             mode = "scan"
-            found = [(rid, 0.0) for rid, d in enumerate(self.docs) if all(t in d.low for t in short_low)]
-        docs = self.docs
-        keep = [(rid, score) for rid, score in found
-                if docs[rid].kind in kinds
-                and (city_iri is None or docs[rid].city_iri == city_iri)
-                and (rows is None or rid in rows)]
-        if mode == "scan":  # rank as bm25 does, without idf: term frequency, damped by length
             low_terms = [t.lower() for t in terms]
+            counts = "".join(", (length(d.low) - length(replace(d.low, ?, ''))) / length(?)" for _ in low_terms)
+            found = self._all(f"SELECT d.id, length(d.low){counts} FROM docs d WHERE {condition} ORDER BY d.id",
+                              [x for t in low_terms for x in (t, t)] + params)
             avg, k1, b = self.avg_len, 1.2, 0.75
 
-            def score(rid: int) -> float:
-                low = docs[rid].low
-                norm = k1 * (1 - b + b * len(low) / avg)
-                return round(sum((tf := low.count(t)) * (k1 + 1) / (tf + norm) for t in low_terms), 6)
+            def score(size: int, tfs: tuple[int, ...]) -> float:
+                norm = k1 * (1 - b + b * size / avg)
+                return round(sum(tf * (k1 + 1) / (tf + norm) for tf in tfs), 6)
 
-            keep = sorted(((rid, score(rid)) for rid, _ in keep), key=lambda x: (-x[1], x[0]))
-        hits = tuple(self._hit(docs[rid], score, terms, mark, width) for rid, score in keep[:first])
+            keep = sorted(((r[0], score(r[1], r[2:])) for r in found if rows is None or r[0] in rows),
+                          key=lambda x: (-x[1], x[0]))
+        hits = tuple(self._hit(self._doc(rid), score, terms, mark, width) for rid, score in keep[:first])
         return SearchResult(text, mode, len(keep), hits)
 
+    def _doc(self, rid: int) -> _Doc:
+        (kind, iri, city, title, body, segments, document), = self._all(
+            "SELECT kind, iri, city, title, body, segments, document FROM docs WHERE id = ?", (rid,))
+        return _Doc(kind, iri, city, title, body, tuple(tuple(s) for s in json.loads(segments)), document)
+
     def rows_of(self, iris: set[str]) -> set[int]:
-        return {self.pos[i] for i in iris if i in self.pos}
+        todo, out = sorted(iris), set()
+        for i in range(0, len(todo), _IN):
+            chunk = todo[i:i + _IN]
+            out.update(r for (r,) in self._all(f"SELECT id FROM docs WHERE iri IN ({', '.join('?' * len(chunk))})",
+                                               chunk))
+        return out
 
     @staticmethod
     def _hit(d: _Doc, score: float, terms: list[str], mark: tuple[str, str], width: int) -> Hit:
@@ -210,6 +268,30 @@ class SearchIndex:
         else:
             snippet = _window(d.body, [], mark, width) if d.body else ""
         return Hit(d.kind, d.iri, round(score, 6), d.city_iri, _marked(d.title, title_hits, mark), snippet, matches)
+
+
+def _docs(g: Any) -> Iterator[_Doc]:
+    """The rows: one per measure (title, its own text) and policy (title, 文号, issuers), cited stubs included."""
+    ix = g.index
+    for m in ix.measures.values():
+        body, segments = _own_text(ix, m)
+        yield _Doc("MEASURE", m.iri, m.city_iri, m.title or "", body, segments, m.source.document if segments else None)
+    for p in ix.policies.values():
+        issuers = " ".join(ix.organizations[o].name for o in p.issuer_iris if o in ix.organizations)
+        yield _Doc("POLICY", p.iri, p.city_iri, p.title, " ".join(x for x in (p.doc_number, issuers) if x))
+    from .citations import citation_network
+
+    for n in citation_network(g).nodes.values():
+        if n.stub:
+            yield _Doc("CITED_POLICY", n.iri, None, n.title, n.doc_number or "")
+
+
+def _open_file(path: Path) -> sqlite3.Connection:
+    """A search file read-only (immutable: never written once renamed), read through a memory map."""
+    con = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+    con.execute(f"PRAGMA mmap_size={path.stat().st_size + (1 << 20)}")
+    con.execute("PRAGMA cache_size=-2048")  # SQLite's own cache small: the memory map serves reads
+    return con
 
 
 def _own_text(ix: Any, m: Any) -> tuple[str, tuple[tuple[int, int], ...]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
 from graph.paths import DATASET_PATH
@@ -61,6 +63,23 @@ def test_kept_analyses_answer_as_made_ones(cached, plain):
     for text in ("科技特派员", "揭榜挂帅 许昌", "高新技术企业"):
         assert search.search(cached, text).hits == search.search(plain, text).hits, text
     assert search.search(cached, "高新技术企业").hits
+
+
+@pytest.mark.parametrize("query", [
+    {"text": "科技特派员"}, {"text": "揭榜"}, {"text": "科技", "first": 500}, {"text": "5g"},
+    {"text": "服务 科技特派员"}, {"text": "科技特派员", "city": "漯河"},
+    {"text": "科技特派员", "measure_type": "mt:sci-tech-commissioner"},
+    {"text": "高新技术企业", "organization": "市科技局", "city": "许昌"}, {"text": "科技强省", "kind": "CITED_POLICY"},
+    {"text": "企业", "kind": "POLICY"}, {"text": "创新", "city": "常州", "first": 300},
+])
+def test_the_search_file_a_worker_opens_answers_as_one_in_memory(cached, plain, query):
+    """The search index of an entry is a file of it that every worker opens read-only (no database in the
+    kept pickle); its hits, scores, snippets and spans are those of a database made in memory."""
+    kept = search.search_index(cached)
+    assert kept.file == search.SEARCH_FILE and (cached.cache_entry / search.SEARCH_FILE).is_file()
+    assert len(pickle.dumps(kept)) < 1024  # what the index file keeps: the file's name, not its database
+    assert search.search_index(plain).file is None
+    assert search.search(cached, **query) == search.search(plain, **query)
 
 
 def test_a_kept_analysis_is_read_not_made(tmp_path, monkeypatch):
