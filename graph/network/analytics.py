@@ -10,6 +10,7 @@ graph.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from ..model import WORK_ROLES
@@ -65,7 +66,7 @@ class Analytics:
     centrality: dict[str, list[OrganizationCentrality]] = field(default_factory=dict)  # by organization
     ranking: dict[str, list[OrganizationCentrality]] = field(default_factory=dict)  # by city, rank order
     communities: dict[str, list[Community]] = field(default_factory=dict)  # by city
-    similar: dict[str, list[SimilarCity]] = field(default_factory=dict)  # by city, most similar first
+    similar: Mapping[str, list[SimilarCity]] = field(default_factory=dict)  # by city, most similar first
 
 
 def workloads(corpus: Corpus, inherited: bool = False) -> dict[str, Workload]:
@@ -81,20 +82,40 @@ def workloads(corpus: Corpus, inherited: bool = False) -> dict[str, Workload]:
             for o, d in sorted(per.items())}
 
 
-def similar_cities(corpus: Corpus) -> dict[str, list[SimilarCity]]:
-    types = {c: frozenset(ts) for c, ts in city_types(corpus, list(corpus.measures.values())).items()}
-    out: dict[str, list[SimilarCity]] = {}
-    for a in corpus.cities:
-        found = []
-        for b in corpus.cities:
+class SimilarCities(Mapping):
+    """Per city, every other city, most similar first: by measure types both use, then Jaccard, then code.
+
+    Each city's list is made when asked, from the cities' sets of measure types: every pair made ahead
+    is quadratic in the cities (89,700 at 300 cities, 5.4 M for the country's 2,325 jurisdictions), and
+    it was made twice and kept in every start-up cache entry and every worker that asked.
+    """
+
+    def __init__(self, cities: tuple[str, ...], codes: dict[str, str], types: dict[str, frozenset[str]]) -> None:
+        self._cities, self._codes, self._types = cities, codes, types
+
+    def __getitem__(self, a: str) -> list[SimilarCity]:
+        if a not in self._codes:
+            raise KeyError(a)
+        types, found = self._types, []
+        for b in self._cities:
             if a == b or a not in types or b not in types:
                 continue
             both = tuple(sorted(types[a] & types[b]))  # concept order, as city_types gives
             union = len(types[a]) + len(types[b]) - len(both)
             found.append(SimilarCity(a, b, len(both), round(len(both) / union, 6) if union else 0.0, both))
-        found.sort(key=lambda s: (-s.shared, -s.jaccard, corpus.city_code(s.other_iri)))
-        out[a] = found
-    return out
+        found.sort(key=lambda s: (-s.shared, -s.jaccard, self._codes[s.other_iri]))
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._cities)
+
+    def __len__(self) -> int:
+        return len(self._cities)
+
+
+def similar_cities(corpus: Corpus) -> SimilarCities:
+    types = {c: frozenset(ts) for c, ts in city_types(corpus, list(corpus.measures.values())).items()}
+    return SimilarCities(tuple(corpus.cities), {c: corpus.city_code(c) for c in corpus.cities}, types)
 
 
 def analyze(corpus: Corpus, inherited: bool = False) -> Analytics:

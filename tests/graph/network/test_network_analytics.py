@@ -79,6 +79,23 @@ def test_similar_cities_come_with_the_shared_types(corpus, analytics):
         assert set(s.measure_type_iris) == mine & theirs
 
 
+def test_similar_cities_are_made_per_city_when_asked(corpus, analytics):
+    """Each city's list is made from the cities' measure-type sets when asked, not every pair ahead (quadratic
+    in the cities); it is what the pairs give: Jaccard of the sets, ordered by shared, Jaccard, city code."""
+    similar = analytics.similar
+    assert list(similar) == list(corpus.cities) and len(similar) == 4
+    types = {c: {t for m in corpus.measures.values() if m.city_iri == c for t in m.measure_types}
+             for c in corpus.cities}
+    for a in corpus.cities:
+        got = [(s.other_iri, s.shared, s.jaccard) for s in similar[a]]
+        want = sorted(((b, len(types[a] & types[b]), round(len(types[a] & types[b]) / len(types[a] | types[b]), 6))
+                       for b in corpus.cities if b != a), key=lambda x: (-x[1], -x[2], corpus.city_code(x[0])))
+        assert got == want
+    assert similar.get("https://w3id.org/policykg/id/city/000000") is None
+    with pytest.raises(KeyError):
+        similar["https://w3id.org/policykg/id/city/000000"]
+
+
 def test_analytics_are_deterministic(corpus, analytics):
     again = analyze(corpus)
     assert again.ranking == analytics.ranking and again.communities == analytics.communities
