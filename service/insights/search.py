@@ -128,7 +128,13 @@ class SearchIndex:
             con.execute("PRAGMA synchronous=OFF")
         else:
             con = sqlite3.connect(":memory:", check_same_thread=False)
-        self.rows, total = self._fill(con, _docs(g))
+        try:
+            self.rows, total = self._fill(con, _docs(g))
+        except BaseException:
+            con.close()
+            if entry is not None:
+                tmp.unlink(missing_ok=True)  # no half-made file left in the entry
+            raise
         self.avg_len = max(1.0, total / max(1, self.rows))
         if entry is not None:
             con.close()

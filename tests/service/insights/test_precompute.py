@@ -95,3 +95,15 @@ def test_a_kept_analysis_is_read_not_made(tmp_path, monkeypatch):
     monkeypatch.setattr(matrix._Facts, "__init__", refuse)
     assert dashboards.workload(g, first=3)
     assert matrix.responsibility_matrix(g).total
+
+
+def test_a_search_file_that_fails_to_fill_leaves_nothing_in_the_entry(tmp_path, monkeypatch, plain):
+    def broken(_g):
+        yield from ()
+        raise RuntimeError("the index cannot be read")
+
+    monkeypatch.setattr(search, "_docs", broken)
+    g = GraphState(store=plain.store, index=plain.index, queries=plain.queries, cache_entry=tmp_path)
+    with pytest.raises(RuntimeError, match="cannot be read"):
+        search.SearchIndex(g)
+    assert list(tmp_path.iterdir()) == []
