@@ -129,13 +129,13 @@ class SearchIndex:
         else:
             con = sqlite3.connect(":memory:", check_same_thread=False)
         try:
-            self.rows, total = self._fill(con, _docs(g))
+            rows, total = self._fill(con, _docs(g))
         except BaseException:
             con.close()
             if entry is not None:
                 tmp.unlink(missing_ok=True)  # no half-made file left in the entry
             raise
-        self.avg_len = max(1.0, total / max(1, self.rows))
+        self.avg_len = max(1.0, total / max(1, rows))
         if entry is not None:
             con.close()
             tmp.replace(target)
@@ -174,7 +174,7 @@ class SearchIndex:
     # kept with the index file (insights/precompute.py): a file of the entry by its name, or the
     # in-memory database as its serialized bytes
     def __getstate__(self) -> dict:
-        state = {"file": self.file, "fts": self.fts, "rows": self.rows, "avg_len": self.avg_len}
+        state = {"file": self.file, "fts": self.fts, "avg_len": self.avg_len}
         if self.file is None:
             if not hasattr(self.con, "serialize"):  # an SQLite without serialize: made on first use instead
                 raise TypeError("this SQLite cannot serialize a database")
@@ -250,7 +250,7 @@ class SearchIndex:
         return _Doc(kind, iri, city, title, body, tuple(tuple(s) for s in json.loads(segments)), document)
 
     def rows_of(self, iris: set[str]) -> set[int]:
-        todo, out = sorted(iris), set()
+        todo, out = list(iris), set()
         for i in range(0, len(todo), _IN):
             chunk = todo[i:i + _IN]
             out.update(r for (r,) in self._all(f"SELECT id FROM docs WHERE iri IN ({', '.join('?' * len(chunk))})",

@@ -43,7 +43,7 @@ def in_child(job: Any, *args: Any) -> Any:
         with open(given, "wb") as f:
             pickle.dump(list(sys.path), f, pickle.HIGHEST_PROTOCOL)
             pickle.dump((job, args), f, pickle.HIGHEST_PROTOCOL)
-        done = subprocess.run([sys.executable, "-c", _CHILD, str(given), str(answer)], env=os.environ.copy())
+        done = subprocess.run([sys.executable, "-c", _CHILD, str(given), str(answer)])
         if not answer.is_file():
             raise ChildFailed(f"{getattr(job, '__qualname__', job)} in a child process: exited with "
                               f"{done.returncode} and no answer")
