@@ -30,11 +30,12 @@ from .types import (
     MeasureSimilarity,
     MeasureType,
     Organization,
+    OrganizationConnection,
     OrganizationKind,
     Policy,
     PolicyTool,
-    Responsibility,
     ResponsibilityBasis,
+    ResponsibilityConnection,
     ResponsibilityRole,
     SharedMeasure,
     Target,
@@ -74,7 +75,7 @@ class CoreQuery:
     @strawberry.field(description="Organizations the documents name (one city's when given), paged.")
     def organizations(self, info: Ctx, city: Optional[str] = None, kind: Optional[OrganizationKind] = None,
                       search: Optional[str] = None, first: Optional[int] = 100,
-                      after: Optional[str] = None) -> Connection[Organization]:
+                      after: Optional[str] = None) -> OrganizationConnection:
         check_first(first, 100)  # a bad argument is an error even when the list is empty
         iris = info.context.queries.organizations(city, _value(kind), search)
         return connection(iris, "organization", first, after, 100, info.context.lookups.organization)
@@ -90,7 +91,7 @@ class CoreQuery:
     def responsibilities(self, info: Ctx, city: Optional[str] = None, organization: Optional[str] = None,
                          role: Optional[ResponsibilityRole] = None, basis: Optional[ResponsibilityBasis] = None,
                          measure_type: Optional[str] = None, first: Optional[int] = 100,
-                         after: Optional[str] = None) -> Connection[Responsibility]:
+                         after: Optional[str] = None) -> ResponsibilityConnection:
         check_first(first, 100)
         iris = info.context.queries.responsibilities(city, organization, _value(role), _value(basis), measure_type)
         return connection(iris, "responsibility", first, after, 100, info.context.lookups.responsibility)

@@ -338,7 +338,7 @@ class Organization:
     @staticmethod
     def responsibilities(org: strawberry.Parent[records.Organization], info: Ctx,
                          role: Optional[ResponsibilityRole] = None, first: Optional[int] = 100,
-                         after: Optional[str] = None) -> Connection[Responsibility]:
+                         after: Optional[str] = None) -> ResponsibilityConnection:
         lookups = info.context.lookups
         iris = lookups.queries.organization_responsibilities(org.iri, role.value if role else None)
         return connection(iris, "responsibility", first, after, 100, lookups.responsibility)
@@ -584,9 +584,16 @@ class SharedMeasure:
         return lookups.many(lookups.classification, shared.evidence_iris(lookups.ix, closure))
 
 
+# The contract's connection types by name (gql/connections.py's generic Connection[T], Edge[T]): strawberry
+# names these ResponsibilityConnection and OrganizationConnection, their edges ResponsibilityEdge and
+# OrganizationEdge, as schema.graphql does.
+ResponsibilityConnection = Connection[Responsibility]
+OrganizationConnection = Connection[Organization]
+
+
 __all__ = [
     "City", "Classification", "Industry", "Indicator", "JurisdictionLevel", "Measure", "MeasureSimilarity",
     "MeasureType", "Organization", "OrganizationKind", "Policy", "PolicyStatus", "PolicyTool", "PolicyToolCoding",
-    "Responsibility", "ResponsibilityBasis", "ResponsibilityForm",
-    "ResponsibilityRole", "SharedMeasure", "SourceSpan", "Target", "TargetComparator", "TargetKind",
+    "OrganizationConnection", "Responsibility", "ResponsibilityBasis", "ResponsibilityConnection",
+    "ResponsibilityForm", "ResponsibilityRole", "SharedMeasure", "SourceSpan", "Target", "TargetComparator", "TargetKind",
 ]
