@@ -45,3 +45,13 @@ def test_the_shapes_catch_a_broken_range(corpus):
     broken = [x for x in part if not (x[0] == target and x[1] == PK.valueMax)]
     result = validate_quads(broken)
     assert not result.conforms and "valueMax" in result.report
+
+
+def test_the_shapes_catch_a_span_that_ends_before_it_starts(corpus):
+    span = next(s for s, p, _o, _g in corpus.quads if p == OA.start)
+    part = [x for x in corpus.quads if x[0] == span]
+    assert validate_quads(part).conforms
+    start = next(int(o) for s, p, o, _g in part if p == OA.start)
+    broken = [x if x[1] != OA.end else (x[0], x[1], Literal(start - 1), x[3]) for x in part]
+    result = validate_quads(broken)
+    assert not result.conforms and "end before it starts" in result.report
