@@ -24,7 +24,6 @@ from typing import Any
 from ..errors import QueryError
 from ..readmodel.index import INDUSTRY_SCHEME, MEASURE_TYPE_SCHEME
 from ..readmodel.names import key
-from ..readmodel.records import Organization
 from .common import (
     Header,
     concept_header,
@@ -33,6 +32,7 @@ from .common import (
     derived,
     to_csv,
 )
+from .tallies import ANY, tallies
 
 # unit as written → (normalized unit, factor): value_normalized = value * factor
 UNITS: dict[str, tuple[str, float]] = {
@@ -420,32 +420,6 @@ class WorkloadRow:
     explicit: int  # distinct measures assigned by a clause or table of their own (not inherited)
 
 
-def _plain(d: Any) -> Any:
-    """Nested defaultdicts as plain dicts."""
-    return {k: _plain(v) for k, v in d.items()} if isinstance(d, dict) else d
-
-
-class _Workload:
-    def __init__(self, g: Any) -> None:
-        ix = g.index
-        # org → city of the measure → role → basis → measures
-        self.data: dict[str, dict[str, dict[str, dict[str, set[str]]]]] = defaultdict(
-            lambda: defaultdict(lambda: defaultdict(lambda: defaultdict(set))))
-        for r in ix.responsibilities.values():
-            m = ix.measures.get(r.measure_iri)
-            if m is not None:
-                self.data[r.organization_iri][m.city_iri][r.role][r.basis].add(m.iri)
-        self.data = _plain(self.data)  # read only from here; plain dicts can be kept (insights/precompute.py)
-        # what a ranking shows of each organization, read once: a request then fetches no record
-        # (on disk, fetching every organization of the corpus per request cost most of its time)
-        dts = department_types(g)
-        self.orgs: dict[str, tuple[Organization, str | None]] = {}
-        for iri in self.data:
-            o = ix.organizations.get(iri)
-            if o is not None:
-                self.orgs[iri] = (o, dts.of(o))
-
-
 def workload(g: Any, city: str | None = None, kind: str | None = None, department_type: str | None = None,
              basis: str | None = "EXPLICIT", collectives: bool = False, first: int | None = None) -> list[WorkloadRow]:
     """Organizations ranked by the measures they lead or are responsible for (then cooperate on).
@@ -453,9 +427,8 @@ def workload(g: Any, city: str | None = None, kind: str | None = None, departmen
     ``city`` counts only that city's measures; ``kind`` an OrganizationKind name;
     ``department_type`` a department type (科技局, dt:finance …); ``basis`` EXPLICIT (the
     default), INHERITED, or None for both; ``collectives`` keeps collective references such as 各有关单位.
+    The counts come from the tallies (tallies.py), the first ``first`` rows of one scope.
     """
-    work = derived(g, "workload", _Workload)
-    data = work.data
     dts = department_types(g)
     city_iri = None
     if city is not None:
@@ -468,38 +441,14 @@ def workload(g: Any, city: str | None = None, kind: str | None = None, departmen
         gid = dts.resolve(department_type)
         if gid is None:
             return []
-    rows = []
-    for org_iri, by_city in data.items():
-        o, group = work.orgs.get(org_iri, (None, None))
-        if o is None or (kind is not None and o.kind != kind) or (not collectives and o.kind == "COLLECTIVE"
-                                                                  and kind != "COLLECTIVE"):
-            continue
-        if gid is not None and group != gid:
-            continue
-        sets: dict[str, set[str]] = defaultdict(set)
-        explicit: set[str] = set()
-        for c_iri, by_role in by_city.items():
-            if city_iri is not None and c_iri != city_iri:
-                continue
-            for role, by_basis in by_role.items():
-                for b, ms in by_basis.items():
-                    if basis is not None and b != basis:
-                        continue
-                    sets[role] |= ms
-                    if b == "EXPLICIT":
-                        explicit |= ms
-        every = sets["LEAD"] | sets["RESPONSIBLE"] | sets["COOPERATING"]
-        if not every:
-            continue
-        rows.append(WorkloadRow(0, org_iri, o.name, o.kind, dts.headers.get(group), o.city_iri,
-                                len(sets["LEAD"]), len(sets["RESPONSIBLE"]), len(sets["COOPERATING"]),
-                                len(sets["LEAD"] | sets["RESPONSIBLE"]), len(every), len(explicit)))
-    rows.sort(key=lambda r: (-r.lead_or_responsible, -r.lead, -r.measures, r.name))
-    ranked = []
-    for i, r in enumerate(rows):
-        rank = ranked[-1].rank if ranked and _tied(ranked[-1], r) else i + 1
-        ranked.append(replace(r, rank=rank))
-    return ranked[:first] if first is not None else ranked
+    ranked: list[WorkloadRow] = []
+    for i, (org_iri, name, org_kind, group, home, *counts) in enumerate(
+            tallies(g).ranking(city_iri or ANY, basis or ANY, kind, gid, collectives, first)):
+        r = WorkloadRow(i + 1, org_iri, name, org_kind, dts.headers.get(group), home, *counts)
+        if ranked and _tied(ranked[-1], r):
+            r = replace(r, rank=ranked[-1].rank)
+        ranked.append(r)
+    return ranked
 
 
 def _tied(a: WorkloadRow, b: WorkloadRow) -> bool:

@@ -27,22 +27,18 @@ from dataclasses import dataclass
 from threading import Lock
 from typing import Any
 
-from graph.model import WORK_ROLES
-
 from ..readmodel.index import MEASURE_TYPE_SCHEME
 from .common import (
+    KEY,
     KIND_GROUP_PREFIX,
     Header,
     concept_header,
     concept_order,
     department_types,
-    derived,
     resolve_concept,
     to_csv,
 )
-
-ROLES = WORK_ROLES  # the matrix's role layers (graph/model.py)
-
+from .tallies import ANY, tallies
 
 @dataclass(frozen=True, slots=True)
 class Leader:
@@ -99,156 +95,95 @@ class ResponsibilityMatrix:
                        "lead", "responsible", "cooperating", "total", "measures_of_type"], rows)
 
 
-class _Facts:
-    """Every (city, department type, concept, role, basis, measure) once, and a cache of views."""
+class _Views:
+    """The matrices asked for, made from the tallies (tallies.py), the last ``KEEP`` kept in this
+    process: a view is a few hundred numbers, its tallies one (city, basis) of the file."""
 
-    def __init__(self, g: Any) -> None:
-        ix = g.index
-        self.dts = department_types(g)
-        ancestors: dict[str, tuple[str, ...]] = {}
+    KEEP = 128
 
-        def up(c: str) -> tuple[str, ...]:
-            if c not in ancestors:
-                chain, seen, cur = [c], {c}, ix.concepts.get(c)
-                while cur is not None and cur.broader_iri in ix.concepts and cur.broader_iri not in seen:
-                    seen.add(cur.broader_iri)
-                    chain.append(cur.broader_iri)
-                    cur = ix.concepts[cur.broader_iri]
-                ancestors[c] = tuple(chain)
-            return ancestors[c]
-
-        measure_concepts: dict[str, tuple[str, ...]] = {}
-        for m in ix.measures.values():
-            cs: dict[str, None] = {}
-            for c in m.measure_type_iris:
-                if c in ix.concepts and ix.concepts[c].scheme == MEASURE_TYPE_SCHEME:
-                    cs.update(dict.fromkeys(up(c)))
-            measure_concepts[m.iri] = tuple(cs)
-        # (city, basis) → (concept, group, role) → measures, and the same sets by concept
-        self.slots: dict[tuple[str, str], dict[tuple[str, str, str], set[str]]] = {}
-        self.by_concept: dict[str, list[tuple[str, str, str, str, set[str]]]] = {}
-        for r in ix.responsibilities.values():
-            m = ix.measures.get(r.measure_iri)
-            if m is None or r.role not in ROLES:
-                continue
-            group = self.dts.of(ix.organizations.get(r.organization_iri))
-            slot = self.slots.setdefault((m.city_iri, r.basis), {})
-            for c in measure_concepts.get(m.iri, ()):
-                k = (c, group, r.role)
-                ms = slot.get(k)
-                if ms is None:
-                    ms = slot[k] = set()
-                    self.by_concept.setdefault(c, []).append((m.city_iri, r.basis, group, r.role, ms))
-                ms.add(m.iri)
-        self.ix = ix
+    def __init__(self) -> None:
         self._views: OrderedDict[tuple, ResponsibilityMatrix] = OrderedDict()
         self._lock = Lock()
 
-    # kept with the index file (insights/precompute.py) without the index, and given it back when read
-    def __getstate__(self) -> dict:
-        state = dict(self.__dict__)
-        for name in ("ix", "_views", "_lock"):
-            state.pop(name, None)
-        return state
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-        self.ix = None
-        self._views = OrderedDict()
-        self._lock = Lock()
-
-    def attach(self, g: Any) -> None:
-        self.ix = g.index
-
-    def view(self, city_iri: str | None, basis: str | None, families: bool | None) -> ResponsibilityMatrix:
+    def get(self, g: Any, city_iri: str | None, basis: str | None, families: bool | None) -> ResponsibilityMatrix:
         key = (city_iri, basis, families)
         with self._lock:
             hit = self._views.get(key)
             if hit is not None:
                 self._views.move_to_end(key)
                 return hit
-        out = self._build(city_iri, basis, families)
+        out = _build(g, city_iri, basis, families)
         with self._lock:
             self._views[key] = out
-            while len(self._views) > 128:
+            while len(self._views) > self.KEEP:
                 self._views.popitem(last=False)
         return out
 
-    def _build(self, city_iri: str | None, basis: str | None, families: bool | None) -> ResponsibilityMatrix:
-        ix = self.ix
-        merged: dict[str, dict[str, dict[str, set[str]]]] = {}
-        for (c_iri, b), slot in self.slots.items():
-            if (city_iri is not None and c_iri != city_iri) or (basis is not None and b != basis):
-                continue
-            for (concept, group, role), ms in slot.items():
-                by_role = merged.setdefault(concept, {}).setdefault(group, {})
-                if role in by_role:
-                    by_role[role] |= ms
-                else:
-                    by_role[role] = set(ms)
-        concepts = [c for c in concept_order(ix, merged)
-                    if families is None
-                    or (families and ix.concepts[c].broader_iri is None)
-                    or (not families and not ix.concepts[c].narrower_iris)]
-        groups_used = {g for c in concepts for g in merged[c]}
-        headers = self.dts.headers
-        rows = sorted(groups_used, key=lambda gid: (gid.startswith(KIND_GROUP_PREFIX), gid))
-        row_headers = [headers.get(gid) or Header(gid, gid, gid) for gid in rows]
-        col_headers = [concept_header(ix.concepts[c]) for c in concepts]
-        lead, resp, coop, total = ([[0] * len(concepts) for _ in rows] for _ in range(4))
-        column_measures, leaders = [], []
-        for j, c in enumerate(concepts):
-            anyone: set[str] = set()
-            best: tuple | None = None
-            for i, gid in enumerate(rows):
-                by_role = merged[c].get(gid)
-                if not by_role:
-                    continue
-                lr = by_role.get("LEAD", set()) | by_role.get("RESPONSIBLE", set())
-                lead[i][j] = len(by_role.get("LEAD", ()))
-                resp[i][j] = len(by_role.get("RESPONSIBLE", ()))
-                coop[i][j] = len(by_role.get("COOPERATING", ()))
-                total[i][j] = len(lr)
-                anyone |= lr
-                if total[i][j]:
-                    k = _rank(gid, lead[i][j], total[i][j])
-                    if best is None or k > best[0]:
-                        best = (k, i)
-            column_measures.append(len(anyone))
-            if best is None:
-                leaders.append(Leader(col_headers[j], None, 0, 0, len(anyone)))
-            else:
-                i = best[1]
-                leaders.append(Leader(col_headers[j], row_headers[i], lead[i][j], total[i][j], len(anyone)))
-        return ResponsibilityMatrix(city_iri, basis, row_headers, col_headers, lead, resp, coop, total,
-                                    column_measures, leaders)
+
+def _view(g: Any, city_iri: str | None, basis: str | None, families: bool | None) -> ResponsibilityMatrix:
+    # a graph's own cache, not the package's memo: the views are never kept with the index file
+    return g.derived(KEY + "matrix-views", lambda _g: _Views()).get(g, city_iri, basis, families)
 
 
-    def leader_of(self, header: Header, by_group: dict[str, dict[str, set[str]]]) -> Leader:
-        """The leading department type of one measure type, from its groups' measures by role."""
-        anyone: set[str] = set()
+def _build(g: Any, city_iri: str | None, basis: str | None, families: bool | None) -> ResponsibilityMatrix:
+    ix = g.index
+    counts = tallies(g)
+    scope = (city_iri or ANY, basis or ANY)
+    merged: dict[str, dict[str, tuple[int, int, int, int]]] = {}  # concept → group → counts
+    for concept, group, *cell in counts.cells(*scope):
+        merged.setdefault(concept, {})[group] = tuple(cell)
+    anyone = counts.columns(*scope)
+    concepts = [c for c in concept_order(ix, merged)
+                if families is None
+                or (families and ix.concepts[c].broader_iri is None)
+                or (not families and not ix.concepts[c].narrower_iris)]
+    groups_used = {gid for c in concepts for gid in merged[c]}
+    headers = department_types(g).headers
+    rows = sorted(groups_used, key=lambda gid: (gid.startswith(KIND_GROUP_PREFIX), gid))
+    row_headers = [headers.get(gid) or Header(gid, gid, gid) for gid in rows]
+    col_headers = [concept_header(ix.concepts[c]) for c in concepts]
+    lead, resp, coop, total = ([[0] * len(concepts) for _ in rows] for _ in range(4))
+    column_measures, leaders = [], []
+    for j, c in enumerate(concepts):
         best: tuple | None = None
-        for gid, by_role in by_group.items():
-            lr = by_role.get("LEAD", set()) | by_role.get("RESPONSIBLE", set())
-            anyone |= lr
-            if lr:
-                k = _rank(gid, len(by_role.get("LEAD", ())), len(lr))
+        for i, gid in enumerate(rows):
+            cell = merged[c].get(gid)
+            if cell is None:
+                continue
+            lead[i][j], resp[i][j], coop[i][j], total[i][j] = cell
+            if total[i][j]:
+                k = _rank(gid, lead[i][j], total[i][j])
                 if best is None or k > best[0]:
-                    best = (k, gid, len(by_role.get("LEAD", ())), len(lr))
+                    best = (k, i)
+        column_measures.append(anyone.get(c, 0))
         if best is None:
-            return Leader(header, None, 0, 0, len(anyone))
-        gid = best[1]
-        return Leader(header, self.dts.headers.get(gid) or Header(gid, gid, gid), best[2], best[3], len(anyone))
+            leaders.append(Leader(col_headers[j], None, 0, 0, column_measures[j]))
+        else:
+            i = best[1]
+            leaders.append(Leader(col_headers[j], row_headers[i], lead[i][j], total[i][j], column_measures[j]))
+    return ResponsibilityMatrix(city_iri, basis, row_headers, col_headers, lead, resp, coop, total,
+                                column_measures, leaders)
+
+
+def _leader(g: Any, header: Header, by_group: dict[str, tuple[int, int]], measures: int) -> Leader:
+    """The leading department type of one measure type, from its groups' (lead, total)."""
+    best: tuple | None = None
+    for gid, (lead, total) in by_group.items():
+        if total:
+            k = _rank(gid, lead, total)
+            if best is None or k > best[0]:
+                best = (k, gid, lead, total)
+    if best is None:
+        return Leader(header, None, 0, 0, measures)
+    gid = best[1]
+    headers = department_types(g).headers
+    return Leader(header, headers.get(gid) or Header(gid, gid, gid), best[2], best[3], measures)
 
 
 def _rank(gid: str, lead: int, total: int) -> tuple:
     """Leader order: real department types before kind groups, then most LEAD, then most
     LEAD-or-RESPONSIBLE, then the smaller id."""
     return (not gid.startswith(KIND_GROUP_PREFIX), lead, total, [-ord(ch) for ch in gid])
-
-
-def _facts(g: Any) -> _Facts:
-    return derived(g, "responsibility_facts", _Facts)
 
 
 def responsibility_matrix(g: Any, city: str | None = None, basis: str | None = "EXPLICIT",
@@ -265,7 +200,7 @@ def responsibility_matrix(g: Any, city: str | None = None, basis: str | None = "
         if c is None:
             return None
         city_iri = c.iri
-    return _facts(g).view(city_iri, basis, families)
+    return _view(g, city_iri, basis, families)
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,20 +229,19 @@ def leaders(g: Any, measure_type: str, basis: str | None = "EXPLICIT") -> Leader
     c = resolve_concept(g, measure_type, MEASURE_TYPE_SCHEME)
     if c is None:
         return None
-    facts = _facts(g)
     header = concept_header(c)
-    per_city: dict[str, dict[str, dict[str, set[str]]]] = {}
-    for city_iri, b, group, role, ms in facts.by_concept.get(c.iri, ()):
-        if basis is None or b == basis:
-            by_role = per_city.setdefault(city_iri, {}).setdefault(group, {})
-            by_role[role] = by_role.get(role, set()) | ms
+    counts = tallies(g)
+    per_city: dict[str, dict[str, tuple[int, int]]] = {}
+    for city_iri, group, lead, _resp, total in counts.by_city(c.iri, basis or ANY):
+        per_city.setdefault(city_iri, {})[group] = (lead, total)
+    anyone = counts.column_by_city(c.iri, basis or ANY)
     rows = []
     for city_iri, city in g.index.cities.items():
         if city_iri in per_city:
-            lead = facts.leader_of(header, per_city[city_iri])
+            lead = _leader(g, header, per_city[city_iri], anyone.get(city_iri, 0))
             if lead.department_type is not None:
                 rows.append(CityLeader(city_iri, city.name, lead))
-    return Leaders(header, tuple(rows), facts.view(None, basis, None).leader(c.iri))
+    return Leaders(header, tuple(rows), _view(g, None, basis, None).leader(c.iri))
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,14 +267,14 @@ class DepartmentProfile:
 
 def department_profile(g: Any, department_type: str, city: str | None = None, basis: str | None = "EXPLICIT",
                        families: bool | None = False) -> DepartmentProfile | None:
-    facts = _facts(g)
-    gid = facts.dts.resolve(department_type)
+    dts = department_types(g)
+    gid = dts.resolve(department_type)
     if gid is None:
         return None
     m = responsibility_matrix(g, city, basis, families)
     if m is None:
         return None
-    header = facts.dts.headers[gid]
+    header = dts.headers[gid]
     try:
         r = [h.id for h in m.department_types].index(gid)
     except ValueError:
@@ -355,7 +289,7 @@ def department_profile(g: Any, department_type: str, city: str | None = None, ba
     rows.sort(key=lambda x: (-x.total, -x.lead, -x.cooperating, x.measure_type.id))
     ix = g.index
     orgs = [o.iri for o in ix.organizations.values()
-            if o.iri not in ix.registry_only and facts.dts.of(o) == gid
+            if o.iri not in ix.registry_only and dts.of(o) == gid
             and (m.city_iri is None or o.city_iri == m.city_iri or m.city_iri in o.named_in_iris)]
     return DepartmentProfile(header, m.city_iri, tuple(rows), tuple(orgs))
 

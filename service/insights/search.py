@@ -38,19 +38,17 @@ the source document (``text[start:end] == quote``).
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import threading
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from ..errors import QueryError
 from ..readmodel.index import MEASURE_TYPE_SCHEME
 from ..readmodel.records import Span
 from .common import derived, resolve_concept
+from .databases import GraphDatabase
 
 KINDS = ("MEASURE", "POLICY", "CITED_POLICY")
 MAX_TEXT = 200
@@ -104,54 +102,25 @@ SEARCH_FILE = "search.sqlite"  # in a start-up cache entry, beside its index fil
 _IN = 500  # IRIs per ``IN (…)`` when turning measures into rows
 
 
-class SearchIndex:
+class SearchIndex(GraphDatabase):
     """The FTS table (``doc``) and each row's record (``docs``: kind, IRI, city, texts, segments) in one
-    SQLite database.
-
-    A graph loaded through a start-up cache entry has it as a file of the entry, written once when the
-    entry is made (insights/precompute.py) and opened read-only by each worker through a memory map: the
-    workers share its pages, as they share the index file's. Before, each worker that searched unpickled
-    its own copy of the database (75 MiB at 3,000 documents, ~10 × at national scale) and held every row's
-    texts twice more in Python. A graph loaded without an entry keeps the database in memory.
+    SQLite database (databases.py): a file of the start-up cache entry that the workers share, or in
+    memory. As a file it replaced a serialized copy that each searching worker unpickled (75 MiB at 3,000
+    documents, ~10 × at national scale) beside every row's texts held twice more in Python.
     """
 
-    def __init__(self, g: Any) -> None:
-        entry = getattr(g, "cache_entry", None)
-        self.file = SEARCH_FILE if entry is not None else None
-        self.fts = trigram_available()
-        if entry is not None:
-            target = Path(entry) / SEARCH_FILE
-            tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
-            tmp.unlink(missing_ok=True)
-            con = sqlite3.connect(tmp, check_same_thread=False)
-            con.execute("PRAGMA journal_mode=OFF")
-            con.execute("PRAGMA synchronous=OFF")
-        else:
-            con = sqlite3.connect(":memory:", check_same_thread=False)
-        try:
-            rows, total = self._fill(con, _docs(g))
-        except BaseException:
-            con.close()
-            if entry is not None:
-                tmp.unlink(missing_ok=True)  # no half-made file left in the entry
-            raise
-        self.avg_len = max(1.0, total / max(1, rows))
-        if entry is not None:
-            con.close()
-            tmp.replace(target)
-            con = _open_file(target)
-        self.con: sqlite3.Connection | None = con
-        self.lock = threading.Lock()
+    FILE = SEARCH_FILE
 
-    def _fill(self, con: sqlite3.Connection, docs: Iterator[_Doc]) -> tuple[int, int]:
-        """The rows, then the full-text index over their titles and bodies; (rows, characters of ``low``)."""
+    def fill(self, con: sqlite3.Connection, g: Any) -> None:
+        """The rows, then the full-text index over their titles and bodies."""
+        self.fts = trigram_available()
         con.execute("CREATE TABLE docs (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, iri TEXT NOT NULL, city TEXT, "
                     "title TEXT NOT NULL, body TEXT NOT NULL, segments TEXT NOT NULL, document TEXT, "
                     "low TEXT NOT NULL)")
-        tally = [0, 0]
+        tally = [0, 0]  # rows, characters of ``low``
 
         def rows() -> Iterator[tuple]:
-            for i, d in enumerate(docs):
+            for i, d in enumerate(_docs(g)):
                 low = f"{d.title}\n{d.body}".lower()
                 tally[0] += 1
                 tally[1] += len(low)
@@ -169,35 +138,7 @@ class SearchIndex:
                     pass
                 con.execute("INSERT INTO doc(rowid, title, body) SELECT id, title, body FROM docs")
                 con.execute("INSERT INTO doc(doc) VALUES ('optimize')")
-        return tally[0], tally[1]
-
-    # kept with the index file (insights/precompute.py): a file of the entry by its name, or the
-    # in-memory database as its serialized bytes
-    def __getstate__(self) -> dict:
-        state = {"file": self.file, "fts": self.fts, "avg_len": self.avg_len}
-        if self.file is None:
-            if not hasattr(self.con, "serialize"):  # an SQLite without serialize: made on first use instead
-                raise TypeError("this SQLite cannot serialize a database")
-            with self.lock:
-                state["database"] = self.con.serialize()
-        return state
-
-    def __setstate__(self, state: dict) -> None:
-        database = state.pop("database", None)
-        self.__dict__.update(state)
-        self.con = None  # a file is opened by attach, in the process that reads it (not across a fork)
-        if database is not None:
-            self.con = sqlite3.connect(":memory:", check_same_thread=False)
-            self.con.deserialize(database)
-        self.lock = threading.Lock()
-
-    def attach(self, g: Any) -> None:
-        if self.con is None and self.file is not None:
-            self.con = _open_file(Path(g.cache_entry) / self.file)
-
-    def _all(self, sql: str, params: Sequence[Any]) -> list[tuple]:
-        with self.lock:
-            return self.con.execute(sql, params).fetchall()
+        self.avg_len = max(1.0, tally[1] / max(1, tally[0]))
 
     def query(self, text: str, rows: set[int] | None = None, city_iri: str | None = None,
               kinds: tuple[str, ...] = KINDS, first: int = 20, mark: tuple[str, str] = MARK,
@@ -220,7 +161,7 @@ class SearchIndex:
         if long:
             mode = "fts5"
             match = " ".join('"' + t.replace('"', '""') + '"' for t in long)
-            found = self._all(f"SELECT d.id, -bm25(doc, 2.0, 1.0) FROM doc JOIN docs d ON d.id = doc.rowid "
+            found = self.rows(f"SELECT d.id, -bm25(doc, 2.0, 1.0) FROM doc JOIN docs d ON d.id = doc.rowid "
                               f"WHERE doc MATCH ? AND {condition} ORDER BY bm25(doc, 2.0, 1.0), d.id",
                               [match, *params])
             keep = [(rid, score) for rid, score in found if rows is None or rid in rows]
@@ -231,7 +172,7 @@ class SearchIndex:
             mode = "scan"
             low_terms = [t.lower() for t in terms]
             counts = "".join(", (length(d.low) - length(replace(d.low, ?, ''))) / length(?)" for _ in low_terms)
-            found = self._all(f"SELECT d.id, length(d.low){counts} FROM docs d WHERE {condition} ORDER BY d.id",
+            found = self.rows(f"SELECT d.id, length(d.low){counts} FROM docs d WHERE {condition} ORDER BY d.id",
                               [x for t in low_terms for x in (t, t)] + params)
             avg, k1, b = self.avg_len, 1.2, 0.75
 
@@ -245,7 +186,7 @@ class SearchIndex:
         return SearchResult(text, mode, len(keep), hits)
 
     def _doc(self, rid: int) -> _Doc:
-        (kind, iri, city, title, body, segments, document), = self._all(
+        (kind, iri, city, title, body, segments, document), = self.rows(
             "SELECT kind, iri, city, title, body, segments, document FROM docs WHERE id = ?", (rid,))
         return _Doc(kind, iri, city, title, body, tuple(tuple(s) for s in json.loads(segments)), document)
 
@@ -253,7 +194,7 @@ class SearchIndex:
         todo, out = list(iris), set()
         for i in range(0, len(todo), _IN):
             chunk = todo[i:i + _IN]
-            out.update(r for (r,) in self._all(f"SELECT id FROM docs WHERE iri IN ({', '.join('?' * len(chunk))})",
+            out.update(r for (r,) in self.rows(f"SELECT id FROM docs WHERE iri IN ({', '.join('?' * len(chunk))})",
                                                chunk))
         return out
 
@@ -290,14 +231,6 @@ def _docs(g: Any) -> Iterator[_Doc]:
     for n in citation_network(g).nodes.values():
         if n.stub:
             yield _Doc("CITED_POLICY", n.iri, None, n.title, n.doc_number or "")
-
-
-def _open_file(path: Path) -> sqlite3.Connection:
-    """A search file read-only (immutable: never written once renamed), read through a memory map."""
-    con = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
-    con.execute(f"PRAGMA mmap_size={path.stat().st_size + (1 << 20)}")
-    con.execute("PRAGMA cache_size=-2048")  # SQLite's own cache small: the memory map serves reads
-    return con
 
 
 def _own_text(ix: Any, m: Any) -> tuple[str, tuple[tuple[int, int], ...]]:

@@ -7,7 +7,7 @@ import pickle
 import pytest
 
 from graph.paths import DATASET_PATH
-from service.insights import citations, dashboards, diffusion, matrix, search
+from service.insights import citations, dashboards, diffusion, matrix, search, tallies
 from service.lifecycle import startup_cache
 from service.lifecycle.loading import ensure_dataset, load_graph
 from service.readmodel.index import load_index
@@ -41,7 +41,7 @@ def plain():
 
 def test_the_analyses_are_kept_with_the_index_file(cached):
     kept = set(cached.precomputed)
-    for key in ("workload", "responsibility_facts", "diffusion", "citations", "targets", "coded_measures",
+    for key in ("tallies", "diffusion", "citations", "targets", "coded_measures",
                 "city_measure_types:False"):
         assert "insights." + key in kept, key
     assert "network.analytics:False" in kept  # centralOrganizations, organizationCommunities
@@ -82,6 +82,24 @@ def test_the_search_file_a_worker_opens_answers_as_one_in_memory(cached, plain, 
     assert search.search(cached, **query) == search.search(plain, **query)
 
 
+@pytest.mark.parametrize("query", [
+    ("workload", {}), ("workload", {"city": "许昌", "basis": None}), ("workload", {"basis": "INHERITED", "first": 7}),
+    ("workload", {"kind": "COLLECTIVE"}), ("workload", {"department_type": "科技局", "collectives": True}),
+    ("matrix", {}), ("matrix", {"city": "常州", "families": True}), ("matrix", {"basis": None, "families": False}),
+    ("leaders", {"measure_type": "科技金融与财税支持"}), ("leaders", {"measure_type": "揭榜挂帅", "basis": None}),
+])
+def test_the_tallies_file_a_worker_opens_answers_as_one_in_memory(cached, plain, query):
+    """The tallies of an entry are a file of it (no database in the kept pickle); the ranking, matrices and
+    leaders read from it are those of a database made in memory."""
+    kept = tallies.tallies(cached)
+    assert kept.file == tallies.TALLIES_FILE and (cached.cache_entry / tallies.TALLIES_FILE).is_file()
+    assert len(pickle.dumps(kept)) < 1024
+    assert tallies.tallies(plain).file is None
+    name, args = query
+    ask = {"workload": dashboards.workload, "matrix": matrix.responsibility_matrix, "leaders": matrix.leaders}[name]
+    assert ask(cached, **args) == ask(plain, **args)
+
+
 def test_a_kept_analysis_is_read_not_made(tmp_path, monkeypatch):
     monkeypatch.setenv("POLICYKG_CACHE_DIR", str(tmp_path))
     monkeypatch.delenv("POLICYKG_CACHE", raising=False)
@@ -91,19 +109,20 @@ def test_a_kept_analysis_is_read_not_made(tmp_path, monkeypatch):
     def refuse(*_args, **_kwargs):
         raise AssertionError("made again")
 
-    monkeypatch.setattr(dashboards._Workload, "__init__", refuse)  # unpickling a kept one does not call it
-    monkeypatch.setattr(matrix._Facts, "__init__", refuse)
+    monkeypatch.setattr(tallies.Tallies, "fill", refuse)  # unpickling a kept one does not call it
     assert dashboards.workload(g, first=3)
     assert matrix.responsibility_matrix(g).total
 
 
-def test_a_search_file_that_fails_to_fill_leaves_nothing_in_the_entry(tmp_path, monkeypatch, plain):
+@pytest.mark.parametrize("database", ["search", "tallies"])
+def test_a_database_file_that_fails_to_fill_leaves_nothing_in_the_entry(tmp_path, monkeypatch, plain, database):
     def broken(_g):
         yield from ()
         raise RuntimeError("the index cannot be read")
 
-    monkeypatch.setattr(search, "_docs", broken)
+    module = {"search": search, "tallies": tallies}[database]
+    monkeypatch.setattr(module, "_docs" if database == "search" else "_work_rows", broken)
     g = GraphState(store=plain.store, index=plain.index, queries=plain.queries, cache_entry=tmp_path)
     with pytest.raises(RuntimeError, match="cannot be read"):
-        search.SearchIndex(g)
+        {"search": search.SearchIndex, "tallies": tallies.Tallies}[database](g)
     assert list(tmp_path.iterdir()) == []

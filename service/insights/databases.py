@@ -1,0 +1,94 @@
+"""SQLite databases made once per loaded graph: a file of its start-up cache entry, or in memory.
+
+The search index and the responsibility tallies are tables a request reads a
+few rows of. Held as Python structures, every worker that answered one
+request would unpickle the whole of each (hundreds of MiB at national
+scale). As a file of the start-up cache entry, written once when the entry
+is made (insights/precompute.py) and opened read-only through a memory map,
+their pages sit in the page cache that every worker shares. A graph loaded
+without an entry (a notebook, the tests) keeps the database in memory.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+
+def open_read_only(path: Path) -> sqlite3.Connection:
+    """A database file read-only (immutable: never written once renamed), read through a memory map."""
+    con = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+    con.execute(f"PRAGMA mmap_size={path.stat().st_size + (1 << 20)}")
+    con.execute("PRAGMA cache_size=-2048")  # SQLite's own cache small: the memory map serves reads
+    return con
+
+
+class GraphDatabase:
+    """A database filled from one loaded graph by ``fill``, named ``FILE`` in the graph's entry.
+
+    Pickled (insights/precompute.py keeps it with the index file), it is its
+    attributes and the file's name; ``attach`` opens the file in the process
+    that reads it. One in memory is pickled as its serialized bytes.
+    """
+
+    FILE: ClassVar[str]
+
+    def __init__(self, g: Any) -> None:
+        entry = getattr(g, "cache_entry", None)
+        self.file: str | None = self.FILE if entry is not None else None
+        if entry is not None:
+            target = Path(entry) / self.FILE
+            tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
+            tmp.unlink(missing_ok=True)
+            con = sqlite3.connect(tmp, check_same_thread=False)
+            con.execute("PRAGMA journal_mode=OFF")
+            con.execute("PRAGMA synchronous=OFF")
+        else:
+            con = sqlite3.connect(":memory:", check_same_thread=False)
+        try:
+            self.fill(con, g)
+        except BaseException:
+            con.close()
+            if entry is not None:
+                tmp.unlink(missing_ok=True)  # no half-made file left in the entry
+            raise
+        if entry is not None:
+            con.close()
+            tmp.replace(target)
+            con = open_read_only(target)
+        self.con: sqlite3.Connection | None = con
+        self.lock = threading.Lock()
+
+    def fill(self, con: sqlite3.Connection, g: Any) -> None:
+        """Create and fill the tables from ``g`` (attributes the queries need go on ``self``)."""
+        raise NotImplementedError
+
+    def __getstate__(self) -> dict:
+        state = {k: v for k, v in self.__dict__.items() if k not in ("con", "lock")}
+        if self.file is None:
+            if not hasattr(self.con, "serialize"):  # an SQLite without serialize: made on first use instead
+                raise TypeError("this SQLite cannot serialize a database")
+            with self.lock:
+                state["database"] = self.con.serialize()
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        database = state.pop("database", None)
+        self.__dict__.update(state)
+        self.con = None  # a file is opened by attach, in the process that reads it (not across a fork)
+        if database is not None:
+            self.con = sqlite3.connect(":memory:", check_same_thread=False)
+            self.con.deserialize(database)
+        self.lock = threading.Lock()
+
+    def attach(self, g: Any) -> None:
+        if self.con is None and self.file is not None:
+            self.con = open_read_only(Path(g.cache_entry) / self.file)
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        with self.lock:
+            return self.con.execute(sql, params).fetchall()

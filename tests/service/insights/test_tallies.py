@@ -1,0 +1,155 @@
+"""The tallies behind the workload ranking and the matrix: the same numbers as counting the measures.
+
+Each figure is counted again here the plain way, from the index's
+responsibilities (sets of measure IRIs per scope), and compared with what
+the ranking and the matrix read from the tallies, in every city and across
+cities, for each basis and both.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+
+from graph.model import WORK_ROLES
+from service.insights import dashboards, matrix
+from service.insights.common import KIND_GROUP_PREFIX, department_types
+from service.insights.tallies import ANY, tallies
+from service.lifecycle.loading import load_graph
+from service.readmodel.index import MEASURE_TYPE_SCHEME
+
+BASES = ["EXPLICIT", "INHERITED", None]
+
+
+@pytest.fixture(scope="module")
+def g():
+    return load_graph()
+
+
+def cities(g):
+    return [None, *g.index.cities]
+
+
+def in_scope(g, r, city_iri, basis):
+    m = g.index.measures.get(r.measure_iri)
+    return m is not None and (city_iri is None or m.city_iri == city_iri) and (basis is None or r.basis == basis)
+
+
+def counted_workload(g, city_iri, basis):
+    """org → (lead, responsible, cooperating, lead or responsible, any work role, explicit in any role)."""
+    sets = defaultdict(lambda: defaultdict(set))
+    for r in g.index.responsibilities.values():
+        if in_scope(g, r, city_iri, basis):
+            sets[r.organization_iri][r.role].add(r.measure_iri)
+            if r.basis == "EXPLICIT":
+                sets[r.organization_iri]["explicit"].add(r.measure_iri)
+    out = {}
+    for org, s in sets.items():
+        lead, resp, coop = (s[x] for x in WORK_ROLES)
+        if lead | resp | coop:
+            out[org] = (len(lead), len(resp), len(coop), len(lead | resp), len(lead | resp | coop), len(s["explicit"]))
+    return out
+
+
+@pytest.mark.parametrize("basis", BASES)
+def test_every_organizations_workload_is_its_measures_counted(g, basis):
+    for city_iri in cities(g):
+        rows = dashboards.workload(g, city=g.index.cities[city_iri].name if city_iri else None, basis=basis,
+                                   collectives=True)
+        got = {r.organization_iri: (r.lead, r.responsible, r.cooperating, r.lead_or_responsible, r.measures,
+                                    r.explicit) for r in rows}
+        assert got == counted_workload(g, city_iri, basis), city_iri
+        keys = [(-r.lead_or_responsible, -r.lead, -r.measures, r.name) for r in rows]
+        assert keys == sorted(keys)
+
+
+def test_ranks_are_shared_by_ties_and_the_filters_narrow_the_same_ranking(g):
+    rows = dashboards.workload(g, basis=None, collectives=True)
+    assert len(rows) > 50
+    for a, b in zip(rows, rows[1:]):
+        same = (a.lead_or_responsible, a.lead, a.measures) == (b.lead_or_responsible, b.lead, b.measures)
+        assert b.rank == (a.rank if same else rows.index(b) + 1)
+    assert any(a.rank == b.rank for a, b in zip(rows, rows[1:]))  # the seeds have ties
+    dts = department_types(g)
+    for kind in ("GOVERNMENT_DEPARTMENT", "COLLECTIVE", "ENTERPRISE"):
+        want = [r.organization_iri for r in rows if r.kind == kind]
+        assert [r.organization_iri for r in dashboards.workload(g, kind=kind, basis=None)] == want
+    assert [r.organization_iri for r in dashboards.workload(g, basis=None)] == \
+        [r.organization_iri for r in rows if r.kind != "COLLECTIVE"]
+    finance = dashboards.workload(g, department_type="财政局", basis=None)
+    assert finance and all(dts.of(g.index.organizations[r.organization_iri]) == "finance" for r in finance)
+    assert dashboards.workload(g, basis=None, first=5) == dashboards.workload(g, basis=None)[:5]
+
+
+def counted_matrix(g, city_iri, basis):
+    """concept → group → role → measures, a measure under its types and every broader one."""
+    ix = g.index
+    dts = department_types(g)
+
+    def up(c):
+        while c in ix.concepts:
+            yield c
+            c = ix.concepts[c].broader_iri
+
+    cells = defaultdict(lambda: defaultdict(lambda: defaultdict(set)))
+    for r in ix.responsibilities.values():
+        if r.role in WORK_ROLES and in_scope(g, r, city_iri, basis):
+            m = ix.measures[r.measure_iri]
+            types = {a for c in m.measure_type_iris
+                     if c in ix.concepts and ix.concepts[c].scheme == MEASURE_TYPE_SCHEME for a in up(c)}
+            for c in types:
+                cells[c][dts.of(ix.organizations.get(r.organization_iri))][r.role].add(m.iri)
+    return cells
+
+
+@pytest.mark.parametrize("basis", BASES)
+def test_every_matrix_cell_and_column_is_its_measures_counted(g, basis):
+    n = 0
+    for city_iri in cities(g):
+        m = matrix.responsibility_matrix(g, city=g.index.cities[city_iri].name if city_iri else None, basis=basis)
+        want = counted_matrix(g, city_iri, basis)
+        assert {h.iri for h in m.measure_types} == set(want)
+        for j, mt in enumerate(m.measure_types):
+            by_group = want[mt.iri]
+            assert {h.id for i, h in enumerate(m.department_types) if m.total[i][j] or m.cooperating[i][j]} == \
+                set(by_group)
+            anyone = set()
+            for i, dt in enumerate(m.department_types):
+                roles = by_group.get(dt.id, {})
+                lead, resp, coop = (roles.get(x, set()) for x in WORK_ROLES)
+                assert (m.lead[i][j], m.responsible[i][j], m.cooperating[i][j], m.total[i][j]) == \
+                    (len(lead), len(resp), len(coop), len(lead | resp))
+                anyone |= lead | resp
+                n += 1
+            assert m.column_measures[j] == len(anyone)
+            best = max(((not gid.startswith(KIND_GROUP_PREFIX), len(r.get("LEAD", ())),
+                         len(r.get("LEAD", set()) | r.get("RESPONSIBLE", set())), [-ord(ch) for ch in gid]), gid)
+                       for gid, r in by_group.items() if r.get("LEAD") or r.get("RESPONSIBLE")) if anyone else None
+            leader = m.leaders[j].department_type
+            assert (leader.id if leader else None) == (best[1] if best else None)
+    assert n > 1000
+
+
+def test_leaders_per_city_are_each_citys_matrix_leaders(g):
+    for mt in ("科技金融与财税支持", "mt:family-enterprise", "揭榜挂帅"):
+        for basis in BASES:
+            got = matrix.leaders(g, mt, basis)
+            assert got.cities
+            for row in got.cities:
+                m = matrix.responsibility_matrix(g, city=row.city_name, basis=basis)
+                assert m.leader(got.measure_type.iri) == row.leader
+            assert got.overall == matrix.responsibility_matrix(g, basis=basis).leader(got.measure_type.iri)
+
+
+def test_across_cities_is_a_row_of_its_own_the_cities_sum(g):
+    t = tallies(g)
+    for basis in ("EXPLICIT", "INHERITED", ANY):
+        (summed, whole), = t.rows(
+            "SELECT (SELECT sum(lead + cooperating) FROM cell WHERE city != ? AND basis = ?), "
+            "(SELECT sum(lead + cooperating) FROM cell WHERE city = ? AND basis = ?)", (ANY, basis, ANY, basis))
+        assert summed == whole > 0, basis
+        (summed, whole), = t.rows(
+            "SELECT (SELECT sum(measures) FROM work WHERE city != ? AND basis = ?), "
+            "(SELECT sum(measures) FROM work WHERE city = ? AND basis = ?)", (ANY, basis, ANY, basis))
+        assert summed == whole > 0, basis
