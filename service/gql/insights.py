@@ -121,13 +121,13 @@ class Adoption:
     @strawberry.field
     @staticmethod
     def measure_count(adoption: strawberry.Parent[_diffusion.Adoption]) -> int:
-        return len(adoption.measure_iris)
+        return adoption.measure_count
 
     @strawberry.field(description="The city's measures of the type, in document order.")
     @staticmethod
     def measures(adoption: strawberry.Parent[_diffusion.Adoption], info: Ctx) -> list[Measure]:
         lookups = info.context.lookups
-        return lookups.many(lookups.measure, adoption.measure_iris)
+        return lookups.many(lookups.measure, adoption.measure_iris(lookups.ix))
 
 
 @strawberry.type

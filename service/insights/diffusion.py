@@ -41,7 +41,13 @@ class Adoption:
     date: str | None  # ISO date of the adopting policy
     lag_days: int | None  # days after the first adopter; 0 for it, None when undated
     policy_iri: str  # the adopting policy (earliest carrying the type)
-    measure_iris: tuple[str, ...]  # every measure of the type in this city, in document order
+    measure_type_iri: str
+    measure_count: int  # measures of the type in this city
+
+    def measure_iris(self, ix: Any) -> tuple[str, ...]:
+        """Every measure of the type in this city, in document order, read from the index when asked:
+        kept in every adoption, they were every typed measure's IRI again in each worker's diffusions."""
+        return tuple(ix.type_city_measures.get(self.measure_type_iri, {}).get(self.city_iri, ()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,14 +129,15 @@ def _compute(g: Any) -> dict[str, Diffusion]:
                     best = (k, p, d)
             assert best is not None
             rows.append((best[0][0], best[2] or "", ix.cities[city_iri].admin_code, city_iri, best[1], best[2],
-                         tuple(measures)))
+                         len(measures)))
         rows.sort()
         first_date = next((r[5] for r in rows if r[5]), None)
         adoptions = []
-        for rank, (_, _, _, city_iri, policy, d, measures) in enumerate(rows, 1):
+        for rank, (_, _, _, city_iri, policy, d, count) in enumerate(rows, 1):
             city = ix.cities[city_iri]
             lag = _days(first_date, d) if (first_date and d) else None
-            adoptions.append(Adoption(rank, city_iri, city.name, city.province or "", d, lag, policy, measures))
+            adoptions.append(Adoption(rank, city_iri, city.name, city.province or "", d, lag, policy, concept_iri,
+                                      count))
         counts = Counter(a.province for a in adoptions)
         n = len(adoptions)
         provinces = tuple(
@@ -179,7 +186,7 @@ def diffusion_csv(g: Any, measure_type: str | None = None) -> str:
             rows.append([
                 d.measure_type.id, d.measure_type.label, a.rank, a.city_name, a.province, a.date, a.lag_days,
                 ix.policies[a.policy_iri].title if a.policy_iri in ix.policies else a.policy_iri,
-                len(a.measure_iris), d.city_count, d.top_province, d.top_province_share, d.single_province,
+                a.measure_count, d.city_count, d.top_province, d.top_province_share, d.single_province,
             ])
     return to_csv(["measure_type", "measure_type_label", "rank", "city", "province", "date", "lag_days",
                    "policy", "measures", "adopters", "top_province", "top_province_share", "single_province"],

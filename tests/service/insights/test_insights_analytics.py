@@ -44,6 +44,13 @@ def test_open_challenge_diffuses_to_all_four_cities_in_issuing_order(g):
     assert lags == sorted(lags) and lags[1] == 292  # 2020-04-24 → 2021-02-10 (常州)
     assert g.index.policies[first.policy_iri].doc_number == "许政〔2020〕18号"
     assert not d.single_province and d.top_province == "河南省" and d.top_province_share == 0.5
+    ix = g.index
+    for a in d.adoptions:  # its measures, read from the index when asked: the city's, of the type, counted
+        ms = a.measure_iris(ix)
+        assert len(ms) == a.measure_count > 0
+        assert all(ix.measures[m].city_iri == a.city_iri and m in ix.measures_by_concept[d.measure_type.iri]
+                   for m in ms)
+        assert a.policy_iri in {ix.measures[m].policy_iri for m in ms}
 
 
 def test_same_type_by_iri_prefixed_id_and_label(g):
