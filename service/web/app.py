@@ -3,7 +3,7 @@
     /graphql   GraphQL (GET and POST; GraphiQL in a browser)
     /sparql    read-only SPARQL 1.1 Protocol endpoint
     /ontology  the ontology, schemes and shapes as one Turtle document
-    /health    {"status": "ready", "triples": ..., "documents": [...], "version": ..., "reload": {...}}
+    /health    {"status": "ready", "triples": ..., "documents": [...], "document_count": ..., "version": ..., "reload": {...}}
     /metrics   Prometheus text format (service/web/metrics.py)
     /admin/reload  POST with Authorization: Bearer $POLICYKG_ADMIN_TOKEN (service/lifecycle/reload.py)
     /dashboards[/<name>.csv]  dashboard aggregates as CSV (service/web/dashboards.py)
@@ -51,6 +51,8 @@ from .sparql.endpoint import SparqlEndpoint, SparqlLimits
 
 log = logging.getLogger("policykg.service")
 
+HEALTH_DOCUMENTS = 100  # document names /health lists; `document_count` counts them all
+
 
 def create_app(graph: GraphState, limits: Limits | None = None, sparql_limits: SparqlLimits | None = None,
                cors_origins: list[str] | None = None, debug: bool | None = None,
@@ -76,10 +78,15 @@ def create_app(graph: GraphState, limits: Limits | None = None, sparql_limits: S
     async def health(request: Request) -> JSONResponse:
         g: GraphState = request_graph(request.app)
         ix = g.index
+        # the names of a national corpus would make each probe ~1 MB: past HEALTH_DOCUMENTS, the first
+        # ones and the count (GraphQL `policies` lists them all)
+        listed = g.documents[:HEALTH_DOCUMENTS]
         return JSONResponse({
             "status": "ready",
             "triples": ix.triple_count,
-            "documents": g.documents,
+            "documents": listed,
+            "document_count": len(g.documents),
+            **({"documents_truncated": True} if len(listed) < len(g.documents) else {}),
             "cities": len(ix.cities),
             "measures": len(ix.measures),
             "responsibilities": len(ix.responsibilities),

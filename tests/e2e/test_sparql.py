@@ -139,6 +139,7 @@ def test_health_is_ready_with_counts_and_documents(client):  # noqa: F811
     assert h["status"] == "ready"
     assert h["triples"] > 10_000
     assert sorted(h["documents"]) == sorted(e.file for e in load_manifest(RAW_DIR).entries)
+    assert h["document_count"] == len(h["documents"]) and "documents_truncated" not in h
 
 
 def test_cors_allows_dashboards(client):  # noqa: F811
