@@ -20,7 +20,8 @@ that took the request. After it succeeds that worker writes the new version
 to a signal file the workers share (``POLICYKG_RELOAD_SIGNAL``, set by
 ``serve``); every other worker polls that file and reloads itself when it
 names a version other than its own, so all of them serve the new graph
-within a build's time.
+within a build's time; a worker forked to replace a dead one reads the file
+as it starts, and follows too.
 """
 
 from __future__ import annotations
@@ -291,7 +292,9 @@ class Reloader:
         """Reload when a sibling worker's admin reload names a version other than ours, until ``stop``."""
         if self.signal is None:
             return
-        seen = _mtime(self.signal)
+        # not the file's time now: a worker that replaces a dead one is forked from the parent's graph,
+        # which predates every reload, so the signal file already there is read on the first look
+        seen = -1
         while not stop.is_set():
             try:
                 await asyncio.wait_for(stop.wait(), SIGNAL_POLL_S)

@@ -8,7 +8,9 @@ serving, and the reason shows on /health, in the log and in /metrics.
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -224,6 +226,18 @@ def test_an_admin_reload_reaches_every_worker(tmp_path):
         reasons = sorted(h["reload"]["reason"] for h in now.values())
         assert reasons[0] == "admin" and reasons[1].startswith("sibling"), reasons
         assert all(h["documents"] == [CHENGDE, ANNEX] for h in now.values())
+
+        # a worker that dies is replaced from the parent, which holds the graph of before the reload:
+        # the replacement reads the signal file as it starts, and follows to the new graph too
+        killed = min(now)
+        os.kill(killed, signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while True:
+            later = health_by_worker(server.url)
+            if len(later) == 2 and killed not in later and all(h["version"] == new for h in later.values()):
+                break
+            assert time.monotonic() < deadline, later
+            time.sleep(0.5)
     finally:
         stop_server(server)
 
