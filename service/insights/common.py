@@ -173,12 +173,16 @@ class DepartmentTypes:
     organization's group: its department type, or its kind when it has none."""
 
     headers: dict[str, Header]  # group id → header
-    org_group: dict[str, str]  # organization IRI → group id
 
-    def of(self, org: Organization | None) -> str:
+    @staticmethod
+    def of(org: Organization | None) -> str:
+        """An organization's group, from its record: no table of every organization's group is kept
+        (one per worker, growing with the corpus)."""
         if org is None:
             return KIND_GROUP_PREFIX + "OTHER"
-        return self.org_group.get(org.iri) or KIND_GROUP_PREFIX + org.kind
+        if org.department_type:
+            return org.department_type.removeprefix(DEPARTMENT_TYPE_SCHEME)
+        return KIND_GROUP_PREFIX + org.kind
 
     def resolve(self, name: str | None) -> str | None:
         """A group id from its id, ``dt:id``, IRI or Chinese/English label."""
@@ -217,16 +221,14 @@ def department_types(g: Any) -> DepartmentTypes:
         for iri, lab in labels.items():
             gid = iri.removeprefix(DEPARTMENT_TYPE_SCHEME)
             headers[gid] = Header(gid, lab.get("zh") or gid, lab.get("en") or lab.get("zh") or gid, iri)
-        org_group: dict[str, str] = {}
-        for o in ix.organizations.values():
+        for o in ix.organizations.values():  # a department type no scheme defines is a group of its own
             dt = o.department_type
             if dt:
                 gid = dt.removeprefix(DEPARTMENT_TYPE_SCHEME)
                 headers.setdefault(gid, Header(gid, gid, gid, dt))
-                org_group[o.iri] = gid
         for kind, (zh, en) in KIND_GROUPS.items():
             headers[KIND_GROUP_PREFIX + kind] = Header(KIND_GROUP_PREFIX + kind, zh, en, None)
-        return DepartmentTypes(headers, org_group)
+        return DepartmentTypes(headers)
     return derived(g, "department_types", make)
 
 

@@ -287,10 +287,7 @@ def department_profile(g: Any, department_type: str, city: str | None = None, ba
                 rows.append(ProfileRow(mt, m.lead[r][j], m.responsible[r][j], m.cooperating[r][j], m.total[r][j],
                                        m.column_measures[j], lead is not None and lead.id == gid))
     rows.sort(key=lambda x: (-x.total, -x.lead, -x.cooperating, x.measure_type.id))
-    ix = g.index
-    orgs = [o.iri for o in ix.organizations.values()
-            if o.iri not in ix.registry_only and dts.of(o) == gid
-            and (m.city_iri is None or o.city_iri == m.city_iri or m.city_iri in o.named_in_iris)]
+    orgs = tallies(g).members(gid, m.city_iri or ANY)
     return DepartmentProfile(header, m.city_iri, tuple(rows), tuple(orgs))
 
 

@@ -18,7 +18,9 @@ more row for every city together (city ``ANY``) and both bases together
   ``pos``, the order it was first met in (the ranking's last tie-break);
 - ``cell``: per (measure type, department-type group), the matrix's four
   counts; a measure counts under its types and every broader one;
-- ``column``: per measure type, the measures anyone leads or is responsible for.
+- ``column``: per measure type, the measures anyone leads or is responsible for;
+- ``member``: the organizations of each group in each city they are of or named in
+  (the reverse view's list), in the index's order.
 
 It is a database of the graph (databases.py): a file of the start-up cache
 entry that the workers share, or in memory.
@@ -66,17 +68,20 @@ class Tallies(GraphDatabase):
                     "grp TEXT NOT NULL, lead INTEGER, responsible INTEGER, cooperating INTEGER, total INTEGER)")
         con.execute("CREATE TABLE column (city TEXT NOT NULL, basis TEXT NOT NULL, concept TEXT NOT NULL, "
                     "measures INTEGER)")
+        con.execute("CREATE TABLE member (grp TEXT NOT NULL, city TEXT NOT NULL, org TEXT NOT NULL, pos INTEGER)")
         with con:
             con.executemany("INSERT INTO work VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", _work_rows(g))
             cells, columns = _matrix_rows(g)
             con.executemany("INSERT INTO cell VALUES (?, ?, ?, ?, ?, ?, ?, ?)", cells)
             con.executemany("INSERT INTO column VALUES (?, ?, ?, ?)", columns)
+            con.executemany("INSERT INTO member VALUES (?, ?, ?, ?)", _member_rows(g))
             # a ranking walks this index in its order and stops at the page asked for
             con.execute("CREATE INDEX work_rank ON work (city, basis, lead_or_responsible DESC, lead DESC, "
                         "measures DESC, name, pos)")
             con.execute("CREATE INDEX cell_scope ON cell (city, basis)")
             con.execute("CREATE INDEX cell_concept ON cell (concept, basis)")
             con.execute("CREATE INDEX column_scope ON column (city, basis, concept)")
+            con.execute("CREATE INDEX member_scope ON member (grp, city, pos)")
 
     # -- the workload ranking ---------------------------------------------------------------------
 
@@ -122,6 +127,11 @@ class Tallies(GraphDatabase):
         return dict(self.rows("SELECT city, measures FROM column WHERE concept = ? AND basis = ? AND city != ?",
                               (concept, basis, ANY)))
 
+    def members(self, group: str, city: str) -> list[str]:
+        """The organizations of a group in a city (``ANY``: everywhere), in the index's order."""
+        return [o for (o,) in self.rows("SELECT org FROM member WHERE grp = ? AND city = ? ORDER BY pos",
+                                        (group, city))]
+
 
 def _work_rows(g: Any) -> Iterator[tuple]:
     """``work``'s rows: per organization, city and basis scope, then the cities summed (city ANY)."""
@@ -153,6 +163,18 @@ def _work_rows(g: Any) -> Iterator[tuple]:
                     total[i] += n
         for b, row in summed.items():
             yield (ANY, b, org_iri, *row, *shown)
+
+
+def _member_rows(g: Any) -> Iterator[tuple[str, str, str, int]]:
+    """``member``'s rows: each listed organization under its group, in its home city, every city that
+    names it, and ANY."""
+    ix = g.index
+    dts = department_types(g)
+    for pos, o in enumerate(ix.organizations.values()):
+        if o.iri not in ix.registry_only:
+            group = dts.of(o)
+            for city in sorted({ANY, *(c for c in (o.city_iri, *o.named_in_iris) if c)}):
+                yield group, city, o.iri, pos
 
 
 def _matrix_rows(g: Any) -> tuple[list[tuple], list[tuple]]:

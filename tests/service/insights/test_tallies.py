@@ -153,3 +153,32 @@ def test_across_cities_is_a_row_of_its_own_the_cities_sum(g):
             "SELECT (SELECT sum(measures) FROM work WHERE city != ? AND basis = ?), "
             "(SELECT sum(measures) FROM work WHERE city = ? AND basis = ?)", (ANY, basis, ANY, basis))
         assert summed == whole > 0, basis
+
+
+def test_a_department_types_organizations_are_those_of_its_group_in_the_city(g):
+    ix = g.index
+    dts = department_types(g)
+    groups = {dts.of(o) for o in ix.organizations.values()}
+    assert len(groups) > 5
+    n = 0
+    for city_iri in cities(g):
+        for gid in groups:
+            profile = matrix.department_profile(g, gid, city=ix.cities[city_iri].name if city_iri else None)
+            if profile is None:  # a kind group is no department type to ask for
+                continue
+            want = [o.iri for o in ix.organizations.values()
+                    if o.iri not in ix.registry_only and dts.of(o) == gid
+                    and (city_iri is None or o.city_iri == city_iri or city_iri in o.named_in_iris)]
+            assert list(profile.organization_iris) == want, (gid, city_iri)
+            n += len(want)
+    assert n > 50
+
+
+def test_an_organizations_group_is_its_department_type_else_its_kind(g):
+    dts = department_types(g)
+    for o in g.index.organizations.values():
+        gid = dts.of(o)
+        if o.department_type:
+            assert dts.headers[gid].iri == o.department_type or gid == o.department_type.rsplit("/", 1)[-1]
+        else:
+            assert gid == KIND_GROUP_PREFIX + o.kind
