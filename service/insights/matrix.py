@@ -40,6 +40,7 @@ from .common import (
 )
 from .tallies import ANY, tallies
 
+
 @dataclass(frozen=True, slots=True)
 class Leader:
     measure_type: Header

@@ -18,7 +18,7 @@ more row for every city together (city ``ANY``) and both bases together
   ``pos``, the order it was first met in (the ranking's last tie-break);
 - ``cell``: per (measure type, department-type group), the matrix's four
   counts; a measure counts under its types and every broader one;
-- ``column``: per measure type, the measures anyone leads or is responsible for;
+- ``typed``: per measure type, the measures anyone leads or is responsible for;
 - ``member``: the organizations of each group in each city they are of or named in
   (the reverse view's list), in the index's order.
 
@@ -66,21 +66,21 @@ class Tallies(GraphDatabase):
                     "measures INTEGER, explicit INTEGER, name TEXT, kind TEXT, grp TEXT, home TEXT, pos INTEGER)")
         con.execute("CREATE TABLE cell (city TEXT NOT NULL, basis TEXT NOT NULL, concept TEXT NOT NULL, "
                     "grp TEXT NOT NULL, lead INTEGER, responsible INTEGER, cooperating INTEGER, total INTEGER)")
-        con.execute("CREATE TABLE column (city TEXT NOT NULL, basis TEXT NOT NULL, concept TEXT NOT NULL, "
+        con.execute("CREATE TABLE typed (city TEXT NOT NULL, basis TEXT NOT NULL, concept TEXT NOT NULL, "
                     "measures INTEGER)")
         con.execute("CREATE TABLE member (grp TEXT NOT NULL, city TEXT NOT NULL, org TEXT NOT NULL, pos INTEGER)")
         with con:
             con.executemany("INSERT INTO work VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", _work_rows(g))
             cells, columns = _matrix_rows(g)
             con.executemany("INSERT INTO cell VALUES (?, ?, ?, ?, ?, ?, ?, ?)", cells)
-            con.executemany("INSERT INTO column VALUES (?, ?, ?, ?)", columns)
+            con.executemany("INSERT INTO typed VALUES (?, ?, ?, ?)", columns)
             con.executemany("INSERT INTO member VALUES (?, ?, ?, ?)", _member_rows(g))
             # a ranking walks this index in its order and stops at the page asked for
             con.execute("CREATE INDEX work_rank ON work (city, basis, lead_or_responsible DESC, lead DESC, "
                         "measures DESC, name, pos)")
             con.execute("CREATE INDEX cell_scope ON cell (city, basis)")
             con.execute("CREATE INDEX cell_concept ON cell (concept, basis)")
-            con.execute("CREATE INDEX column_scope ON column (city, basis, concept)")
+            con.execute("CREATE INDEX typed_scope ON typed (city, basis, concept)")
             con.execute("CREATE INDEX member_scope ON member (grp, city, pos)")
 
     # -- the workload ranking ---------------------------------------------------------------------
@@ -116,7 +116,7 @@ class Tallies(GraphDatabase):
 
     def columns(self, city: str, basis: str) -> dict[str, int]:
         """Per measure type of one scope, the measures anyone leads or is responsible for."""
-        return dict(self.rows("SELECT concept, measures FROM column WHERE city = ? AND basis = ?", (city, basis)))
+        return dict(self.rows("SELECT concept, measures FROM typed WHERE city = ? AND basis = ?", (city, basis)))
 
     def by_city(self, concept: str, basis: str) -> list[tuple[str, str, int, int, int]]:
         """(city, group, lead, responsible, total) of one measure type in each city."""
@@ -124,7 +124,7 @@ class Tallies(GraphDatabase):
                          "WHERE concept = ? AND basis = ? AND city != ?", (concept, basis, ANY))
 
     def column_by_city(self, concept: str, basis: str) -> dict[str, int]:
-        return dict(self.rows("SELECT city, measures FROM column WHERE concept = ? AND basis = ? AND city != ?",
+        return dict(self.rows("SELECT city, measures FROM typed WHERE concept = ? AND basis = ? AND city != ?",
                               (concept, basis, ANY)))
 
     def members(self, group: str, city: str) -> list[str]:
@@ -178,7 +178,7 @@ def _member_rows(g: Any) -> Iterator[tuple[str, str, str, int]]:
 
 
 def _matrix_rows(g: Any) -> tuple[list[tuple], list[tuple]]:
-    """``cell``'s and ``column``'s rows: per city and basis scope, then the cities summed (city ANY)."""
+    """``cell``'s and ``typed``'s rows: per city and basis scope, then the cities summed (city ANY)."""
     ix = g.index
     dts = department_types(g)
     ancestors: dict[str, tuple[str, ...]] = {}
