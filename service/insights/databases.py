@@ -68,7 +68,8 @@ class GraphDatabase:
         raise NotImplementedError
 
     def __getstate__(self) -> dict:
-        state = {k: v for k, v in self.__dict__.items() if k not in ("con", "lock")}
+        # a name with a leading underscore is a cache of this process, read again from the database
+        state = {k: v for k, v in self.__dict__.items() if k not in ("con", "lock") and not k.startswith("_")}
         if self.file is None:
             if not hasattr(self.con, "serialize"):  # an SQLite without serialize: made on first use instead
                 raise TypeError("this SQLite cannot serialize a database")

@@ -233,7 +233,7 @@ def leaders(g: Any, measure_type: str, basis: str | None = "EXPLICIT") -> Leader
     header = concept_header(c)
     counts = tallies(g)
     per_city: dict[str, dict[str, tuple[int, int]]] = {}
-    for city_iri, group, lead, _resp, total in counts.by_city(c.iri, basis or ANY):
+    for city_iri, group, lead, total in counts.by_city(c.iri, basis or ANY):
         per_city.setdefault(city_iri, {})[group] = (lead, total)
     anyone = counts.column_by_city(c.iri, basis or ANY)
     rows = []

@@ -56,32 +56,79 @@ def _counts(by_role: dict[str, set[str]]) -> tuple[int, int, int, int, int]:
 
 
 class Tallies(GraphDatabase):
-    """The tables above, and the queries the workload ranking and the matrix make of them."""
+    """The tables above, and the queries the workload ranking and the matrix make of them.
+
+    Cities, bases, measure types, groups and kinds are small integers in the tables (``names`` in
+    memory, a few hundred to a few thousand strings): the same IRIs in every row made the file
+    145 MiB at 3,000 documents. The tables a request reads by a key are clustered by it (``WITHOUT
+    ROWID``), and the matrix's second way in, by measure type, is a covering index: one request
+    reads a few contiguous pages, not a row on a page of its own for each city.
+    """
 
     FILE = TALLIES_FILE
 
     def fill(self, con: sqlite3.Connection, g: Any) -> None:
-        con.execute("CREATE TABLE work (city TEXT NOT NULL, basis TEXT NOT NULL, org TEXT NOT NULL, "
+        codes: dict[str, int] = {}
+
+        def code(name: str | None) -> int | None:
+            return None if name is None else codes.setdefault(name, len(codes))
+
+        def coded(rows: Iterator[tuple], at: tuple[int, ...]) -> Iterator[tuple]:
+            for row in rows:
+                yield tuple(code(v) if i in at else v for i, v in enumerate(row))
+
+        con.execute("CREATE TABLE work (city INTEGER NOT NULL, basis INTEGER NOT NULL, org TEXT NOT NULL, "
                     "lead INTEGER, responsible INTEGER, cooperating INTEGER, lead_or_responsible INTEGER, "
-                    "measures INTEGER, explicit INTEGER, name TEXT, kind TEXT, grp TEXT, home TEXT, pos INTEGER)")
-        con.execute("CREATE TABLE cell (city TEXT NOT NULL, basis TEXT NOT NULL, concept TEXT NOT NULL, "
-                    "grp TEXT NOT NULL, lead INTEGER, responsible INTEGER, cooperating INTEGER, total INTEGER)")
-        con.execute("CREATE TABLE typed (city TEXT NOT NULL, basis TEXT NOT NULL, concept TEXT NOT NULL, "
-                    "measures INTEGER)")
-        con.execute("CREATE TABLE member (grp TEXT NOT NULL, city TEXT NOT NULL, org TEXT NOT NULL, pos INTEGER)")
+                    "measures INTEGER, explicit INTEGER, name TEXT, kind INTEGER, grp INTEGER, home INTEGER, "
+                    "pos INTEGER)")
+        con.execute("CREATE TABLE cell (city INTEGER, basis INTEGER, concept INTEGER, grp INTEGER, lead INTEGER, "
+                    "responsible INTEGER, cooperating INTEGER, total INTEGER, "
+                    "PRIMARY KEY (city, basis, concept, grp)) WITHOUT ROWID")
+        con.execute("CREATE TABLE typed (city INTEGER, basis INTEGER, concept INTEGER, measures INTEGER, "
+                    "PRIMARY KEY (city, basis, concept)) WITHOUT ROWID")
+        con.execute("CREATE TABLE member (grp INTEGER, city INTEGER, pos INTEGER, org TEXT NOT NULL, "
+                    "PRIMARY KEY (grp, city, pos)) WITHOUT ROWID")
         with con:
-            con.executemany("INSERT INTO work VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", _work_rows(g))
+            con.executemany("INSERT INTO work VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            coded(_work_rows(g), (0, 1, 10, 11, 12)))
             cells, columns = _matrix_rows(g)
-            con.executemany("INSERT INTO cell VALUES (?, ?, ?, ?, ?, ?, ?, ?)", cells)
-            con.executemany("INSERT INTO typed VALUES (?, ?, ?, ?)", columns)
-            con.executemany("INSERT INTO member VALUES (?, ?, ?, ?)", _member_rows(g))
+            con.executemany("INSERT INTO cell VALUES (?, ?, ?, ?, ?, ?, ?, ?)", coded(iter(cells), (0, 1, 2, 3)))
+            con.executemany("INSERT INTO typed VALUES (?, ?, ?, ?)", coded(iter(columns), (0, 1, 2)))
+            con.executemany("INSERT INTO member VALUES (?, ?, ?, ?)", coded(_member_rows(g), (0, 1)))
             # a ranking walks this index in its order and stops at the page asked for
             con.execute("CREATE INDEX work_rank ON work (city, basis, lead_or_responsible DESC, lead DESC, "
                         "measures DESC, name, pos)")
-            con.execute("CREATE INDEX cell_scope ON cell (city, basis)")
-            con.execute("CREATE INDEX cell_concept ON cell (concept, basis)")
-            con.execute("CREATE INDEX typed_scope ON typed (city, basis, concept)")
-            con.execute("CREATE INDEX member_scope ON member (grp, city, pos)")
+            # one measure type in every city (the leaders): the index holds all it reads (and city, grp)
+            con.execute("CREATE INDEX cell_concept ON cell (concept, basis, lead, total)")
+            con.execute("CREATE INDEX typed_concept ON typed (concept, basis, measures)")
+            con.execute("CREATE TABLE names (code INTEGER PRIMARY KEY, name TEXT NOT NULL)")
+            con.executemany("INSERT INTO names VALUES (?, ?)", ((c, n) for n, c in codes.items()))
+
+    @property
+    def names(self) -> list[str]:
+        """Code → name, read from the database once per process (not kept in the pickle)."""
+        return self._vocabulary()[0]
+
+    @property
+    def codes(self) -> dict[str, int]:
+        """Name → code."""
+        return self._vocabulary()[1]
+
+    def _vocabulary(self) -> tuple[list[str], dict[str, int]]:
+        known = self.__dict__.get("_known")
+        if known is None:  # two threads may both read it: the same list either way
+            names = [n for (n,) in self.rows("SELECT name FROM names ORDER BY code")]
+            known = self._known = (names, {n: c for c, n in enumerate(names)})
+        return known
+
+    def codes_of(self, *names: str | None) -> tuple[int, ...] | None:
+        """The codes of ``names``, or None when one is in no row (nothing to find)."""
+        codes = self.codes
+        out = tuple(codes.get(n, -1) for n in names)
+        return None if -1 in out else out
+
+    def _name(self, c: int | None) -> str | None:
+        return None if c is None else self.names[c]
 
     # -- the workload ranking ---------------------------------------------------------------------
 
@@ -89,48 +136,70 @@ class Tallies(GraphDatabase):
                 first: int | None) -> list[tuple]:
         """(org, name, kind, group, home, lead, responsible, cooperating, lead or responsible, any role,
         explicit) in ranking order: most measures led or held, then led, then in any role, then by name."""
-        where, params = ["city = ?", "basis = ?"], [city, basis]
-        if kind is not None:
-            where.append("kind = ?")
-            params.append(kind)
-        elif not collectives:
-            where.append("kind != 'COLLECTIVE'")
-        if group is not None:
-            where.append("grp = ?")
-            params.append(group)
+        scope = self.codes_of(city, basis)
+        if scope is None:
+            return []
+        where, params = ["city = ?", "basis = ?"], list(scope)
+        for column, value in (("kind", kind), ("grp", group)):
+            if value is not None:
+                if value not in self.codes:
+                    return []
+                where.append(f"{column} = ?")
+                params.append(self.codes[value])
+        if kind is None and not collectives and "COLLECTIVE" in self.codes:
+            where.append("kind != ?")
+            params.append(self.codes["COLLECTIVE"])
         limit = ""
         if first is not None:
             limit = " LIMIT ?"
             params.append(first)
-        return self.rows(
+        rows = self.rows(
             "SELECT org, name, kind, grp, home, lead, responsible, cooperating, lead_or_responsible, measures, "
             f"explicit FROM work WHERE {' AND '.join(where)} AND measures > 0 "
             f"ORDER BY lead_or_responsible DESC, lead DESC, measures DESC, name, pos{limit}", params)
+        return [(org, name, self._name(k), self._name(grp), self._name(home), *counts)
+                for org, name, k, grp, home, *counts in rows]
 
     # -- the responsibility matrix ----------------------------------------------------------------
 
     def cells(self, city: str, basis: str) -> list[tuple[str, str, int, int, int, int]]:
         """(concept, group, lead, responsible, cooperating, total) of one scope."""
-        return self.rows("SELECT concept, grp, lead, responsible, cooperating, total FROM cell "
-                         "WHERE city = ? AND basis = ?", (city, basis))
+        scope = self.codes_of(city, basis)
+        if scope is None:
+            return []
+        return [(self.names[c], self.names[grp], *counts) for c, grp, *counts in self.rows(
+            "SELECT concept, grp, lead, responsible, cooperating, total FROM cell WHERE city = ? AND basis = ?",
+            scope)]
 
     def columns(self, city: str, basis: str) -> dict[str, int]:
         """Per measure type of one scope, the measures anyone leads or is responsible for."""
-        return dict(self.rows("SELECT concept, measures FROM typed WHERE city = ? AND basis = ?", (city, basis)))
+        scope = self.codes_of(city, basis)
+        if scope is None:
+            return {}
+        return {self.names[c]: n for c, n in self.rows(
+            "SELECT concept, measures FROM typed WHERE city = ? AND basis = ?", scope)}
 
-    def by_city(self, concept: str, basis: str) -> list[tuple[str, str, int, int, int]]:
-        """(city, group, lead, responsible, total) of one measure type in each city."""
-        return self.rows("SELECT city, grp, lead, responsible, total FROM cell "
-                         "WHERE concept = ? AND basis = ? AND city != ?", (concept, basis, ANY))
+    def by_city(self, concept: str, basis: str) -> list[tuple[str, str, int, int]]:
+        """(city, group, lead, total) of one measure type in each city."""
+        key = self.codes_of(concept, basis, ANY)
+        if key is None:
+            return []
+        return [(self.names[city], self.names[grp], lead, total) for city, grp, lead, total in self.rows(
+            "SELECT city, grp, lead, total FROM cell WHERE concept = ? AND basis = ? AND city != ?", key)]
 
     def column_by_city(self, concept: str, basis: str) -> dict[str, int]:
-        return dict(self.rows("SELECT city, measures FROM typed WHERE concept = ? AND basis = ? AND city != ?",
-                              (concept, basis, ANY)))
+        key = self.codes_of(concept, basis, ANY)
+        if key is None:
+            return {}
+        return {self.names[city]: n for city, n in self.rows(
+            "SELECT city, measures FROM typed WHERE concept = ? AND basis = ? AND city != ?", key)}
 
     def members(self, group: str, city: str) -> list[str]:
         """The organizations of a group in a city (``ANY``: everywhere), in the index's order."""
-        return [o for (o,) in self.rows("SELECT org FROM member WHERE grp = ? AND city = ? ORDER BY pos",
-                                        (group, city))]
+        key = self.codes_of(group, city)
+        if key is None:
+            return []
+        return [o for (o,) in self.rows("SELECT org FROM member WHERE grp = ? AND city = ? ORDER BY pos", key)]
 
 
 def _work_rows(g: Any) -> Iterator[tuple]:
@@ -165,7 +234,7 @@ def _work_rows(g: Any) -> Iterator[tuple]:
             yield (ANY, b, org_iri, *row, *shown)
 
 
-def _member_rows(g: Any) -> Iterator[tuple[str, str, str, int]]:
+def _member_rows(g: Any) -> Iterator[tuple[str, str, int, str]]:
     """``member``'s rows: each listed organization under its group, in its home city, every city that
     names it, and ANY."""
     ix = g.index
@@ -174,7 +243,7 @@ def _member_rows(g: Any) -> Iterator[tuple[str, str, str, int]]:
         if o.iri not in ix.registry_only:
             group = dts.of(o)
             for city in sorted({ANY, *(c for c in (o.city_iri, *o.named_in_iris) if c)}):
-                yield group, city, o.iri, pos
+                yield group, city, pos, o.iri
 
 
 def _matrix_rows(g: Any) -> tuple[list[tuple], list[tuple]]:

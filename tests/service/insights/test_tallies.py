@@ -145,14 +145,16 @@ def test_leaders_per_city_are_each_citys_matrix_leaders(g):
 def test_across_cities_is_a_row_of_its_own_the_cities_sum(g):
     t = tallies(g)
     for basis in ("EXPLICIT", "INHERITED", ANY):
+        every, b = t.codes_of(ANY, basis)
         (summed, whole), = t.rows(
             "SELECT (SELECT sum(lead + cooperating) FROM cell WHERE city != ? AND basis = ?), "
-            "(SELECT sum(lead + cooperating) FROM cell WHERE city = ? AND basis = ?)", (ANY, basis, ANY, basis))
+            "(SELECT sum(lead + cooperating) FROM cell WHERE city = ? AND basis = ?)", (every, b, every, b))
         assert summed == whole > 0, basis
         (summed, whole), = t.rows(
             "SELECT (SELECT sum(measures) FROM work WHERE city != ? AND basis = ?), "
-            "(SELECT sum(measures) FROM work WHERE city = ? AND basis = ?)", (ANY, basis, ANY, basis))
+            "(SELECT sum(measures) FROM work WHERE city = ? AND basis = ?)", (every, b, every, b))
         assert summed == whole > 0, basis
+    assert t.codes_of("no such city", "EXPLICIT") is None and dashboards.workload(g, basis="NO SUCH BASIS") == []
 
 
 def test_a_department_types_organizations_are_those_of_its_group_in_the_city(g):
