@@ -18,7 +18,7 @@ loaded graph (``GraphState.derived``)::
     citations.py   the citation network between policies, stubs included, with levels
     matrix.py      department type × measure type responsibility counts, leaders, reverse view
     dashboards.py  compact count matrices, normalized targets, workload rankings (+ CSV)
-    tallies.py     responsibilities counted per city and basis in SQLite: the ranking's and matrix's rows
+    tallies.py     counts per city in SQLite: the workload ranking's, the matrices' and the policy tools' rows
     databases.py   an SQLite database per loaded graph: a file of its cache entry, or in memory
     precompute.py  the analyses made once with a dataset's index file, read instead of made
     search.py      SQLite FTS5 trigram full-text search with bm25 ranking and highlights

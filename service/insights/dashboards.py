@@ -32,7 +32,7 @@ from .common import (
     derived,
     to_csv,
 )
-from .tallies import ANY, tallies
+from .tallies import ANY, NONE, TOOL_LEVELS, tallies, tool_places
 
 # unit as written → (normalized unit, factor): value_normalized = value * factor
 UNITS: dict[str, tuple[str, float]] = {
@@ -141,54 +141,25 @@ def city_industries(g: Any, families: bool = False, cities: list[str] | None = N
 
 # -- policy tools (政策工具) -------------------------------------------------------------------
 
-TOOL_LEVELS = ("TOOL", "TYPE")  # the sub-tools (人才培养 …), or the three types (供给型, 环境型, 需求型)
-
-
-def _tool_columns(ix: Any, level: str) -> tuple[list[str], dict[str, str]]:
-    """The tool axis in the scheme's order, and each sub-tool's place on it."""
+def _tool_level(level: str) -> str:
     if level.upper() not in TOOL_LEVELS:
         raise QueryError(f"`level` must be one of {', '.join(TOOL_LEVELS)}, got {level[:40]!r}.")
-    tools = ix.policy_tools()
-    if level.upper() == "TYPE":
-        return [t.iri for t in tools if t.broader_iri is None], {t.iri: t.broader_iri or t.iri for t in tools}
-    return [t.iri for t in tools if t.broader_iri is not None], {t.iri: t.iri for t in tools}
-
-
-@dataclass(frozen=True, slots=True)
-class _Coded:
-    """What the policy-tool matrices read of a measure coded with a tool."""
-
-    iri: str
-    city_iri: str
-    policy_tool_iris: tuple[str, ...]
-    measure_type_iris: tuple[str, ...]
-
-
-def _coded_measures(g: Any) -> list[_Coded]:
-    """The measures coded with some policy tool, once per graph: the matrices read these instead of every
-    record of the index (which, on disk, meant decoding every measure per request)."""
-    def make(g: Any) -> list[_Coded]:
-        return [_Coded(m.iri, m.city_iri, tuple(m.policy_tool_iris), tuple(m.measure_type_iris))
-                for m in g.index.measures.values() if m.policy_tool_iris]
-    return derived(g, "coded_measures", make)
+    return level.upper()
 
 
 def city_policy_tools(g: Any, level: str = "TOOL", cities: list[str] | None = None) -> CountMatrix:
     """City × policy tool: measures of each city coded with each tool (``level="TYPE"``: each type).
     The same counts as ``graph.policy_tools.city_tool_matrix`` over the built dataset."""
     ix = g.index
-    columns, place = _tool_columns(ix, level)
+    level = _tool_level(level)
+    columns, _place = tool_places(ix, level)
     city_iris = _cities_of(g, cities)
-    wanted = set(city_iris)
-    cell: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for m in _coded_measures(g):
-        if m.city_iri in wanted:
-            for t in m.policy_tool_iris:
-                if t in place:
-                    cell[(m.city_iri, place[t])].add(m.iri)
+    counts = tallies(g).tools(level, city_iris)
+    cells = [[counts.get((ci, col, NONE), 0) for col in columns] for ci in city_iris]
     rows = [Header(ix.cities[ci].id, ix.cities[ci].name, ix.cities[ci].name_en, ci) for ci in city_iris]
-    return _from_cells("city-policy-tools", city_iris, columns, cell, rows,
-                       [concept_header(ix.concepts[t]) for t in columns])
+    return CountMatrix("city-policy-tools", rows, [concept_header(ix.concepts[t]) for t in columns], cells,
+                       [counts.get((ci, NONE, NONE), 0) for ci in city_iris],
+                       [sum(row[j] for row in cells) for j in range(len(columns))], "city")
 
 
 def policy_tool_families(g: Any, level: str = "TOOL", cities: list[str] | None = None) -> CountMatrix:
@@ -196,32 +167,19 @@ def policy_tool_families(g: Any, level: str = "TOOL", cities: list[str] | None =
     a measure type of the column's family (a measure counts once per cell, and in every family it has).
     The same counts as ``graph.policy_tools.tool_family_matrix``."""
     ix = g.index
-    tools, place = _tool_columns(ix, level)
-    wanted = set(_cities_of(g, cities))
+    level = _tool_level(level)
+    tools, _place = tool_places(ix, level)
     families = [c.iri for c in sorted((c for c in ix.measure_types() if c.broader_iri is None), key=lambda c: c.id)]
-    family_of = {c.iri: c.broader_iri or c.iri for c in ix.measure_types()}
-    cell: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for m in _coded_measures(g):
-        if m.city_iri not in wanted:
-            continue
-        fams = {family_of[t] for t in m.measure_type_iris if t in family_of}
-        for t in m.policy_tool_iris:
-            if t in place:
-                for f in fams:
-                    cell[(place[t], f)].add(m.iri)
-    return _from_cells("policy-tool-families", tools, families, cell, [concept_header(ix.concepts[t]) for t in tools],
-                       [concept_header(ix.concepts[f]) for f in families], row_kind="policy_tool")
-
-
-def _from_cells(name: str, row_keys: list[str], column_keys: list[str], cell: dict[tuple[str, str], set[str]],
-                rows: list[Header], columns: list[Header], row_kind: str = "city") -> CountMatrix:
-    """A count matrix from the measures of each (row, column): distinct measures per cell and total."""
-    def union(keys) -> int:
-        return len(set().union(*(cell.get(k, set()) for k in keys)))
-    cells = [[len(cell.get((r, c), ())) for c in column_keys] for r in row_keys]
-    row_totals = [union((r, c) for c in column_keys) for r in row_keys]
-    column_totals = [union((r, c) for r in row_keys) for c in column_keys]
-    return CountMatrix(name, rows, columns, cells, row_totals, column_totals, row_kind)
+    # every city together is a scope of its own: no sum over each city's rows when none are named
+    counts = tallies(g).tools(level, _cities_of(g, cities) if cities is not None else [ANY])
+    summed: dict[tuple[str, str], int] = defaultdict(int)  # a measure is in one city: the cities add up
+    for (_city, tool, family), n in counts.items():
+        summed[(tool, family)] += n
+    return CountMatrix("policy-tool-families", [concept_header(ix.concepts[t]) for t in tools],
+                       [concept_header(ix.concepts[f]) for f in families],
+                       [[summed.get((t, f), 0) for f in families] for t in tools],
+                       [summed.get((t + "*", NONE), 0) for t in tools],
+                       [summed.get((NONE, f), 0) for f in families], "policy_tool")
 
 
 # -- targets --------------------------------------------------------------------------------

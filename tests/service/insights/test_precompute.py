@@ -41,7 +41,7 @@ def plain():
 
 def test_the_analyses_are_kept_with_the_index_file(cached):
     kept = set(cached.precomputed)
-    for key in ("tallies", "diffusion", "citations", "targets", "coded_measures",
+    for key in ("tallies", "diffusion", "citations", "targets",
                 "city_measure_types:False"):
         assert "insights." + key in kept, key
     assert "network.analytics:False" in kept  # centralOrganizations, organizationCommunities

@@ -184,3 +184,46 @@ def test_an_organizations_group_is_its_department_type_else_its_kind(g):
             assert dts.headers[gid].iri == o.department_type or gid == o.department_type.rsplit("/", 1)[-1]
         else:
             assert gid == KIND_GROUP_PREFIX + o.kind
+
+
+def counted_tools(g, level, city_iris):
+    """(row, column) → measures of the policy-tool matrices, counted from the measures' codings."""
+    ix = g.index
+    tools = ix.policy_tools()
+    place = {t.iri: (t.broader_iri or t.iri) if level == "TYPE" else t.iri for t in tools}
+    columns = [t.iri for t in tools if (t.broader_iri is None) == (level == "TYPE")]
+    families = {c.iri for c in ix.measure_types() if c.broader_iri is None}
+    family_of = {c.iri: c.broader_iri or c.iri for c in ix.measure_types()}
+    by_city, by_family = defaultdict(set), defaultdict(set)
+    for m in ix.measures.values():
+        if m.city_iri in city_iris:
+            for t in m.policy_tool_iris:
+                if place.get(t) in columns:
+                    by_city[(m.city_iri, place[t])].add(m.iri)
+                    for f in {family_of[c] for c in m.measure_type_iris if c in family_of} & families:
+                        by_family[(place[t], f)].add(m.iri)
+    return columns, by_city, by_family
+
+
+@pytest.mark.parametrize("level", ["TOOL", "TYPE"])
+@pytest.mark.parametrize("names", [None, ["许昌", "常州"], ["漯河"]])
+def test_the_policy_tool_matrices_are_the_coded_measures_counted(g, level, names):
+    ix = g.index
+    city_iris = list(ix.cities) if names is None else [g.queries.names.city(n).iri for n in names]
+    columns, by_city, by_family = counted_tools(g, level, set(city_iris))
+    m = dashboards.city_policy_tools(g, level, names)
+    assert [h.iri for h in m.columns] == columns
+    rows = [h.iri for h in m.rows]
+    assert sorted(rows) == sorted(city_iris)
+    for i, ci in enumerate(rows):
+        assert m.cells[i] == [len(by_city[(ci, c)]) for c in columns]
+        assert m.row_totals[i] == len(set().union(*(by_city[(ci, c)] for c in columns)))
+    assert m.column_totals == [len(set().union(*(by_city[(ci, c)] for ci in rows))) for c in columns]
+    assert sum(m.row_totals) > 0
+    f = dashboards.policy_tool_families(g, level, names)
+    assert [h.iri for h in f.rows] == columns
+    fams = [h.iri for h in f.columns]
+    assert f.cells == [[len(by_family[(t, fam)]) for fam in fams] for t in columns]
+    assert f.row_totals == [len(set().union(*(by_family[(t, fam)] for fam in fams))) for t in columns]
+    assert f.column_totals == [len(set().union(*(by_family[(t, fam)] for t in columns))) for fam in fams]
+    assert sum(f.row_totals) > 0
