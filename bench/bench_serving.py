@@ -15,7 +15,11 @@ four workers counts the one file four times; PSS does not.
 Latency and throughput (one connection for p50, four for req/s) of the floor
 `{ __typename }`, the one-department lookup and `sharedMeasures`, as
 bench/run.py measures them, are quoted for one worker; the same load runs on
-the four workers before their memory is read.
+the four workers before their memory is read. Then each analysis a dashboard
+asks (``analyses``: workload ranking, responsibility matrix and leaders, the
+reverse view, diffusion, the count and policy-tool matrices, targets,
+centrality, search) is asked once, and memory is read again: what a worker
+holds once it has answered them all.
 
     python bench/bench_serving.py --sizes 30,300        # writes bench/results-serving.md
 """
@@ -70,8 +74,29 @@ def build(raw: Path, trig: Path) -> dict:
     return {"seconds": time.perf_counter() - started, "bytes": trig.stat().st_size}
 
 
+def analyses(city: str) -> dict[str, str]:
+    """One query per analysis a dashboard asks (the structures made with the index file, read after)."""
+    return {
+        "centralOrganizations": f'{{ centralOrganizations(city: "{city}") {{ workload {{ lead }} }} }}',
+        "workloadRanking": '{ workloadRanking(kind: GOVERNMENT_DEPARTMENT, first: 20) { organization { name } } }',
+        "workloadRankingCity": f'{{ workloadRanking(city: "{city}", first: 20) {{ lead }} }}',
+        "responsibilityMatrix": f'{{ responsibilityMatrix(city: "{city}") {{ total }} }}',
+        "responsibilityMatrixAll": '{ responsibilityMatrix(includeInherited: true) { total } }',
+        "responsibilityLeaders": '{ responsibilityLeaders(measureType: "揭榜挂帅") { sameEverywhere } }',
+        "departmentProfile": '{ departmentProfile(departmentType: "财政局") { organizations { name } } }',
+        "diffusions": '{ diffusions(minCities: 2) { measureType { id } cityCount } }',
+        "diffusion": '{ diffusion(measureType: "揭榜挂帅") { adoptions { measureCount } } }',
+        "cityMeasureTypeMatrix": '{ cityMeasureTypeMatrix { cells } }',
+        "cityIndustryMatrix": '{ cityIndustryMatrix { cells } }',
+        "policyToolMatrix": '{ policyToolMatrix { cells } }',
+        "policyToolFamilies": '{ policyToolMatrix(by: MEASURE_TYPE_FAMILY) { cells } }',
+        "targetComparison": '{ targetComparison { __typename } }',
+        "search": '{ search(text: "科技特派员") { totalCount } }',
+    }
+
+
 def serve(trig: Path | str, mode: str, workers: int, log: Path, queries: dict[str, str] | None,
-          duration: float) -> dict:
+          duration: float, asked: dict[str, str] | None = None) -> dict:
     source = ["--store", trig] if isinstance(trig, str) else ["--data", str(trig)]
     args = source + (["--workers", str(workers)] if workers > 1 else [])
     server = serving.Server(args, log, env={"POLICYKG_INDEX_IN_MEMORY": MODES[mode]})
@@ -88,6 +113,15 @@ def serve(trig: Path | str, mode: str, workers: int, log: Path, queries: dict[st
                                             server.pids())
                 print(f"   {mode} ×{workers} {name}: {out[name]}", file=sys.stderr, flush=True)
         out["after"] = memory(server)
+        if asked:
+            out["analysis_s"] = {}
+            for name, q in asked.items():
+                started = time.perf_counter()
+                answer = serving.http_post_json(server.url + "/graphql", {"query": q})
+                if answer.get("errors"):
+                    raise SystemExit(f"{name} failed: {answer['errors']}")
+                out["analysis_s"][name] = round(time.perf_counter() - started, 3)
+            out["analyses"] = memory(server)
         return out
     finally:
         server.stop()
@@ -145,8 +179,10 @@ def main() -> None:
         short, _full, city, _code = serving.pick_department(truth)
         every = serving.gql_queries(short, _full, city)
         queries = {k: every[k] for k in ("floor", "lookup", "sharedMeasures")}
+        asked = analyses(city)
         for mode in MODES:
-            row[mode] = {1: serve(trig, mode, 1, args.work / f"serve-{n}-{mode}-1.log", queries, args.duration),
+            row[mode] = {1: serve(trig, mode, 1, args.work / f"serve-{n}-{mode}-1.log", queries, args.duration,
+                                  asked),
                          args.workers: serve(trig, mode, args.workers,
                                              args.work / f"serve-{n}-{mode}-{args.workers}.log", queries,
                                              args.duration)}
@@ -173,6 +209,13 @@ def _ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}" if b else "–"
 
 
+def _analyses(run: dict) -> str:
+    if "analyses" not in run:
+        return "–"
+    name, s = max(run["analysis_s"].items(), key=lambda kv: kv[1])
+    return f"{run['analyses']['rss_sum']:.0f} ({name} {s:.2f})"
+
+
 def render(rows: dict[int, dict], sizes: list[int], args) -> str:
     w = args.workers
     out = ["# Serving memory at scale: the index shared on disk (bench/bench_serving.py)", "",
@@ -183,8 +226,8 @@ def render(rows: dict[int, dict], sizes: list[int], args) -> str:
            "is what they cost the machine together.", "",
            f"| cities | index | ready s | 1 worker RSS ready / after | {w} workers: RSS of one worker | "
            f"{w} workers: PSS sum | {w} workers PSS ÷ 1 worker PSS | floor req/s | lookup req/s (÷ floor) | "
-           "lookup p50 | sharedMeasures p50 | same answers |",
-           "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+           "lookup p50 | sharedMeasures p50 | 1 worker RSS after the analyses (slowest s) | same answers |",
+           "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for n in sizes:
         row = rows[n]
         for mode in MODES:
@@ -195,7 +238,7 @@ def render(rows: dict[int, dict], sizes: list[int], args) -> str:
                 f"{_ratio(many['after']['pss_sum'], one['after']['pss_sum'])} | {one['floor']['rps']:.0f} | "
                 f"{one['lookup']['rps']:.0f} ({_ratio(one['lookup']['rps'], one['floor']['rps'])}) | "
                 f"{one['lookup']['p50_ms']:.2f} ms | {one['sharedMeasures']['p50_ms']:.2f} ms | "
-                f"{'yes' if row['same_answers'] else 'NO'} |")
+                f"{_analyses(one)} | {'yes' if row['same_answers'] else 'NO'} |")
     if any("remote" in rows[n] for n in sizes):
         out += ["", "`serve --store URL` (one worker) over a real `oxigraph serve` holding the dataset: the "
                 "index read from the engine goes to a file of the worker's own, read as the start-up cache's is.", "",
@@ -216,6 +259,8 @@ def render(rows: dict[int, dict], sizes: list[int], args) -> str:
         for label, pick, goal in (
                 ("RSS of one worker, after the load", lambda r: r[1]["after"]["rss_sum"], "≤ 1.5"),
                 ("RSS of one worker, at ready", lambda r: r[1]["ready"]["rss_sum"], "≤ 1.5"),
+                ("RSS of one worker, after the analyses", lambda r: r[1].get("analyses", {}).get("rss_sum", 0),
+                 "≤ 1.5"),
                 (f"PSS of {w} workers together", lambda r: r[w]["after"]["pss_sum"], ""),
                 ("sharedMeasures p50", lambda r: r[1]["sharedMeasures"]["p50_ms"], "≤ 5 ms at 300"),
         ):
