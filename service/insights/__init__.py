@@ -13,15 +13,16 @@ loaded graph (``GraphState.derived``)::
     dashboards.city_measure_types(g).cells
     search.search(g, "科技特派员").hits
 
-    common.py      what the analyses share: concept and department-type lookups, dates, CSV
-    diffusion.py   per measure type: adopters, dates, first adopter, lags, province clustering
-    citations.py   the citation network between policies, stubs included, with levels
-    matrix.py      department type × measure type responsibility counts, leaders, reverse view
-    dashboards.py  compact count matrices, normalized targets, workload rankings (+ CSV)
-    tallies.py     counts per city in SQLite: the workload ranking's, the matrices' and the policy tools' rows
-    databases.py   an SQLite database per loaded graph: a file of its cache entry, or in memory
-    precompute.py  the analyses made once with a dataset's index file, read instead of made
-    search.py      SQLite FTS5 trigram full-text search with bm25 ranking and highlights
+    common.py          what the analyses share: concept and department-type lookups, dates, CSV
+    diffusion.py       per measure type: adopters, dates, first adopter, lags, province clustering
+    citations.py       the citation network between policies, stubs included, with levels
+    matrix.py          department type × measure type responsibility counts, leaders, reverse view
+    dashboards.py      compact count matrices, normalized targets, workload rankings (+ CSV)
+    tallies.py         counts per city in SQLite: the workload ranking's, the matrices' and the policy tools' rows
+    databases.py       an SQLite database per loaded graph: a file of its cache entry, or in memory
+    kept_analytics.py  the network analytics kept as rows of a file of the entry, read a key at a time
+    precompute.py      the analyses made once with a dataset's index file, read instead of made
+    search.py          SQLite FTS5 trigram full-text search with bm25 ranking and highlights
 """
 
 from typing import Any

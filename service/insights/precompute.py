@@ -30,6 +30,7 @@ from ..readmodel.network import analytics_key, analytics_of
 from ..readmodel.state import GraphState
 from . import warm
 from .common import KEY, _Memo
+from .kept_analytics import KeptAnalytics
 
 log = logging.getLogger("policykg.service")
 
@@ -68,7 +69,10 @@ def precompute(g: GraphState) -> dict[str, bytes]:
     made.update((KEY + k, v) for k, v in memo.values.items())
     for inherited in (False, True):  # as the GraphQL analytics count, by default and with includeInherited
         try:
-            made[analytics_key(inherited)] = analytics_of(g, inherited)
+            analytics = analytics_of(g, inherited)
+            # as rows of a file of the entry when there is one (read a city or organization at a time)
+            made[analytics_key(inherited)] = (KeptAnalytics(g, analytics, inherited) if g.cache_entry is not None
+                                              else analytics)
         except Exception as exc:  # noqa: BLE001
             log.warning("precompute: network analytics (inherited %s) failed (%s: %s)", inherited,
                         type(exc).__name__, exc)

@@ -160,28 +160,18 @@ class IndexFile:
         return con
 
 
-class DiskTable(Mapping):
-    """A read-only mapping over one table of an index file, in the order it was written.
+class RecentlyDecoded(Mapping):
+    """A read-only mapping of pickled values fetched one key at a time (``_fetch``), the ``recent``
+    most recently used kept decoded."""
 
-    Lookups decode the pickled value and keep it among the table's ``RECENT``
-    most recently used; iterating values or items is one ordered scan.
-    """
-
-    def __init__(self, file: IndexFile, name: str) -> None:
-        self._file = file
-        self._t = _table(name)
-        self._name = name
+    def __init__(self, recent: int | None = None) -> None:
         self._recent: OrderedDict[str, Any] = OrderedDict()
+        self._keep = RECENT if recent is None else recent
         self._lock = threading.Lock()
-        # rows are numbered 1..n as written (see DiskKeys): the last rowid is one b-tree descent, where
-        # count(*) reads a whole index, every page of it then resident in each worker (~140 MiB at 3,000
-        # documents)
-        self._len = file.connection().execute(f"SELECT max(pos) FROM {self._t}").fetchone()[0] or 0
-        self.facets = frozenset(row[1] for row in file.connection().execute(f"PRAGMA table_info({self._t})")
-                                if row[1] not in ("pos", "k", "v"))
 
-    def __repr__(self) -> str:
-        return f"<DiskTable {self._name}: {self._len} rows in {self._file.path.name}>"
+    def _fetch(self, k: str) -> bytes | None:
+        """The pickled value of ``k``, or None."""
+        raise NotImplementedError
 
     def _lookup(self, k: Any) -> Any:
         if not isinstance(k, str):
@@ -191,13 +181,13 @@ class DiskTable(Mapping):
             if v is not _MISSING:
                 self._recent.move_to_end(k)
                 return v
-        row = self._file.connection().execute(f"SELECT v FROM {self._t} WHERE k = ?", (k,)).fetchone()
-        if row is None:
+        raw = self._fetch(k)
+        if raw is None:
             return _MISSING
-        v = pickle.loads(row[0])
+        v = pickle.loads(raw)
         with self._lock:
             self._recent[k] = v
-            if len(self._recent) > RECENT:
+            if len(self._recent) > self._keep:
                 self._recent.popitem(last=False)
         return v
 
@@ -213,6 +203,33 @@ class DiskTable(Mapping):
 
     def __contains__(self, k: object) -> bool:
         return self._lookup(k) is not _MISSING
+
+
+class DiskTable(RecentlyDecoded):
+    """A read-only mapping over one table of an index file, in the order it was written.
+
+    Lookups decode the pickled value and keep it among the table's ``RECENT``
+    most recently used; iterating values or items is one ordered scan.
+    """
+
+    def __init__(self, file: IndexFile, name: str) -> None:
+        super().__init__()
+        self._file = file
+        self._t = _table(name)
+        self._name = name
+        # rows are numbered 1..n as written (see DiskKeys): the last rowid is one b-tree descent, where
+        # count(*) reads a whole index, every page of it then resident in each worker (~140 MiB at 3,000
+        # documents)
+        self._len = file.connection().execute(f"SELECT max(pos) FROM {self._t}").fetchone()[0] or 0
+        self.facets = frozenset(row[1] for row in file.connection().execute(f"PRAGMA table_info({self._t})")
+                                if row[1] not in ("pos", "k", "v"))
+
+    def __repr__(self) -> str:
+        return f"<DiskTable {self._name}: {self._len} rows in {self._file.path.name}>"
+
+    def _fetch(self, k: str) -> bytes | None:
+        row = self._file.connection().execute(f"SELECT v FROM {self._t} WHERE k = ?", (k,)).fetchone()
+        return None if row is None else row[0]
 
     def __len__(self) -> int:
         return self._len

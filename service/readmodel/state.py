@@ -62,10 +62,13 @@ class GraphState:
 
     def kept(self, key: str) -> Any:
         """The structure ``key`` as made with the index file, or None. One kept without the graph it
-        reads (it would have pickled the whole index) gets it back through its ``attach``."""
+        reads (it would have pickled the whole index) gets it back through its ``attach``, which may
+        give back the structure to use instead (kept as rows of a file, read through mappings)."""
         value = self.precomputed.get(key)
         if value is not None and hasattr(value, "attach"):
-            value.attach(self)
+            attached = value.attach(self)
+            if attached is not None:
+                value = attached
         return value
 
 

@@ -11,7 +11,8 @@ from service.insights import citations, dashboards, diffusion, matrix, search, t
 from service.lifecycle import startup_cache
 from service.lifecycle.loading import ensure_dataset, load_graph
 from service.readmodel.index import load_index
-from service.readmodel.network import analytics_of
+from service.insights.kept_analytics import EntryMapping, KeptAnalytics
+from service.readmodel.network import analytics_key, analytics_of
 from service.readmodel.queries import Queries
 from service.readmodel.state import GraphState
 from service.store.embedded import OxigraphStore
@@ -98,6 +99,24 @@ def test_the_tallies_file_a_worker_opens_answers_as_one_in_memory(cached, plain,
     name, args = query
     ask = {"workload": dashboards.workload, "matrix": matrix.responsibility_matrix, "leaders": matrix.leaders}[name]
     assert ask(cached, **args) == ask(plain, **args)
+
+
+@pytest.mark.parametrize("inherited", [False, True])
+def test_the_network_analytics_are_rows_of_a_file_read_a_key_at_a_time(cached, plain, inherited):
+    """Kept as rows of a file of the entry: a worker decodes the organization or city it is asked about."""
+    kept = cached.precomputed[analytics_key(inherited)]
+    assert isinstance(kept, KeptAnalytics) and len(pickle.dumps(kept)) < 1024
+    assert (cached.cache_entry / kept.file).is_file()
+    a, made = kept.attach(cached), analytics_of(plain, inherited)  # fresh mappings, nothing decoded yet
+    assert analytics_of(cached, inherited) == made
+    assert isinstance(a.workload, EntryMapping) and not a.workload._recent
+    org = next(iter(made.centrality))
+    assert a.centrality[org] == made.centrality[org] and list(a.centrality._recent) == [org]
+    assert a.workload.get("no such organization") is None and "no such city" not in a.ranking
+    for name in ("workload", "centrality", "ranking", "communities"):
+        assert list(getattr(a, name)) == list(getattr(made, name)) and len(getattr(a, name)) == len(getattr(made, name))
+    city = next(iter(made.ranking))
+    assert a.ranking[city] == made.ranking[city] and a.similar[city] == made.similar[city]
 
 
 def test_a_kept_analysis_is_read_not_made(tmp_path, monkeypatch):
