@@ -92,6 +92,8 @@ def analyses(city: str) -> dict[str, str]:
         "policyToolFamilies": '{ policyToolMatrix(by: MEASURE_TYPE_FAMILY) { cells } }',
         "targetComparison": '{ targetComparison { __typename } }',
         "search": '{ search(text: "科技特派员") { totalCount } }',
+        "citationNetwork": f'{{ citationNetwork(city: "{city}") {{ __typename }} }}',
+        "citedPolicies": '{ citedPolicies(search: "科技") { __typename } }',
     }
 
 
