@@ -77,23 +77,18 @@ class ReloadRefused(Exception):
 def _child(conn: Connection) -> None:
     """Import the build, say ready, then build (or parse) what is asked and send back the dataset.
 
-    Started ahead of the reload that uses it: the imports and the schemes
-    take two seconds or more. The schemes are read again if ontology/
-    changed in the meantime, so edits to it count.
+    Started ahead of the reload that uses it: the imports take a second or
+    more. The parsed schemes and the gazetteer are not read ahead: the build
+    takes them from its cache (graph/stream.py, per code version) in a few
+    hundredths of a second, and reads the ontology itself only when the cache
+    has no copy for this code; reading them here as well cost each child two
+    seconds of CPU it then did not use.
     """
     import graph.stream  # noqa: F401 - the slow imports, done while waiting
-    from graph.gazetteer import default_gazetteer
-    from graph.schemes import load_schemes
 
-    # the schemes (~1 s of Turtle parsing) too, read again at build time if ontology/ changed meanwhile
-    stamp = _ontology_stamp()
-    load_schemes()
-    default_gazetteer()
     conn.send("ready")
     try:
         _, data = conn.recv()
-        if _ontology_stamp() != stamp:
-            load_schemes.cache_clear()
         conn.send(_with_index(_build_rdf(Path(data) if data else None)))
     except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent as a message
         conn.send({"error": f"{type(exc).__name__}: {exc}"})
@@ -108,16 +103,6 @@ def _with_index(outcome: dict[str, Any]) -> dict[str, Any]:
         outcome["index"] = load_index(store)
         outcome["version"] = graph_version(store)
     return outcome
-
-
-def _ontology_stamp() -> list[tuple[str, int, int]]:
-    from importlib import resources
-
-    try:
-        files = [f for f in resources.files("ontology").iterdir() if f.name.endswith(".ttl")]
-        return sorted((f.name, Path(str(f)).stat().st_mtime_ns, Path(str(f)).stat().st_size) for f in files)
-    except (OSError, TypeError, ValueError):
-        return []
 
 
 _FORMATS = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
