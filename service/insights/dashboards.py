@@ -80,25 +80,6 @@ class CountMatrix:
                              for r, cells, total in zip(self.rows, self.cells, self.row_totals)))
 
 
-def _concept_city_measures(g: Any, scheme: str) -> dict[str, dict[str, list[str]]]:
-    """concept → city → measures of the concept or a narrower one (measure types reuse the index's map)."""
-    ix = g.index
-    if scheme == MEASURE_TYPE_SCHEME:
-        return ix.type_city_measures
-
-    def make(_g: Any) -> dict[str, dict[str, list[str]]]:
-        out: dict[str, dict[str, list[str]]] = {}
-        for c, ms in ix.measures_by_concept.items():
-            if ix.concepts[c].scheme != scheme or not ms:
-                continue
-            per: dict[str, list[str]] = {}
-            for m in ms:
-                per.setdefault(ix.measures[m].city_iri, []).append(m)
-            out[c] = per
-        return out
-    return derived(g, "concept_city_measures:" + scheme, make)
-
-
 def _cities_of(g: Any, cities: list[str] | None) -> list[str]:
     """The issuing cities named (all when None), by administrative code."""
     ix = g.index
@@ -109,18 +90,19 @@ def _cities_of(g: Any, cities: list[str] | None) -> list[str]:
 
 
 def _count_matrix(g: Any, name: str, scheme: str, families: bool, cities: list[str] | None) -> CountMatrix:
+    """Cities × concepts of a scheme from the tallies' per-city counts (a measure is in one city, so a
+    column's total is its cells' sum; a row's, the city's union over the columns, is counted ahead)."""
     ix = g.index
-    data = _concept_city_measures(g, scheme)
     city_iris = _cities_of(g, cities)
-    concepts = [c for c in concept_order(ix, data)
-                if (ix.concepts[c].broader_iri is None if families else not ix.concepts[c].narrower_iris)
-                and any(ci in data[c] for ci in city_iris)]
-    cells = [[len(data[c].get(ci, ())) for c in concepts] for ci in city_iris]
-    row_totals = [len({m for c in concepts for m in data[c].get(ci, ())}) for ci in city_iris]
-    column_totals = [len({m for ci in city_iris for m in data[c].get(ci, ())}) for c in concepts]
+    counts = tallies(g).concept_cells(scheme, city_iris)
+    concepts = [c for c in concept_order(ix, {c for _ci, c in counts})
+                if (ix.concepts[c].broader_iri is None if families else not ix.concepts[c].narrower_iris)]
+    cells = [[counts.get((ci, c), 0) for c in concepts] for ci in city_iris]
+    row_totals = tallies(g).concept_totals(scheme, families, city_iris)
     rows = [Header(ix.cities[ci].id, ix.cities[ci].name, ix.cities[ci].name_en, ci) for ci in city_iris]
-    return CountMatrix(name, rows, [concept_header(ix.concepts[c]) for c in concepts], cells, row_totals,
-                       column_totals)
+    return CountMatrix(name, rows, [concept_header(ix.concepts[c]) for c in concepts], cells,
+                       [row_totals.get(ci, 0) for ci in city_iris],
+                       [sum(row[j] for row in cells) for j in range(len(concepts))])
 
 
 def city_measure_types(g: Any, families: bool = False, cities: list[str] | None = None) -> CountMatrix:

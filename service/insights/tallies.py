@@ -22,6 +22,9 @@ more row for every city together (city ``ANY``) and both bases together
 - ``typed``: per measure type, the measures anyone leads or is responsible for;
 - ``member``: the organizations of each group in each city they are of or named in
   (the reverse view's list), in the index's order;
+- ``concept_cell`` and ``concept_total``: per measure type or industry (a family with its members),
+  a city's measures, and the city's distinct measures over the leaf or the top concepts (the count
+  matrices' row totals). Counts by city, not the measures' IRIs a worker read per concept before;
 - ``tool``: per policy-tool column (a sub-tool, or a type at ``level`` TYPE), the
   measures coded with it, with it and a measure-type family, and the unions a
   matrix's totals count (``tool_rows``). The coded measures, each worker's own
@@ -40,7 +43,7 @@ from typing import Any
 
 from graph.model import WORK_ROLES
 
-from ..readmodel.index import MEASURE_TYPE_SCHEME
+from ..readmodel.index import INDUSTRY_SCHEME, MEASURE_TYPE_SCHEME
 from .common import department_types, derived
 from .databases import GraphDatabase
 
@@ -95,6 +98,10 @@ class Tallies(GraphDatabase):
                     "PRIMARY KEY (grp, city, pos)) WITHOUT ROWID")
         con.execute("CREATE TABLE tool (level INTEGER, city INTEGER, tool INTEGER, family INTEGER, n INTEGER, "
                     "PRIMARY KEY (level, city, tool, family)) WITHOUT ROWID")
+        con.execute("CREATE TABLE concept_cell (scheme INTEGER, city INTEGER, concept INTEGER, n INTEGER, "
+                    "PRIMARY KEY (scheme, city, concept)) WITHOUT ROWID")
+        con.execute("CREATE TABLE concept_total (scheme INTEGER, families INTEGER, city INTEGER, n INTEGER, "
+                    "PRIMARY KEY (scheme, families, city)) WITHOUT ROWID")
         with con:
             con.executemany("INSERT INTO work VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                             coded(_work_rows(g), (0, 1, 10, 11, 12)))
@@ -103,6 +110,9 @@ class Tallies(GraphDatabase):
             con.executemany("INSERT INTO typed VALUES (?, ?, ?, ?)", coded(iter(columns), (0, 1, 2)))
             con.executemany("INSERT INTO member VALUES (?, ?, ?, ?)", coded(_member_rows(g), (0, 1)))
             con.executemany("INSERT INTO tool VALUES (?, ?, ?, ?, ?)", coded(tool_rows(g), (0, 1, 2, 3)))
+            cells, totals = concept_rows(g)
+            con.executemany("INSERT INTO concept_cell VALUES (?, ?, ?, ?)", coded(iter(cells), (0, 1, 2)))
+            con.executemany("INSERT INTO concept_total VALUES (?, ?, ?, ?)", coded(iter(totals), (0, 2)))
             # a ranking walks this index in its order and stops at the page asked for
             con.execute("CREATE INDEX work_rank ON work (city, basis, lead_or_responsible DESC, lead DESC, "
                         "measures DESC, name, pos)")
@@ -207,17 +217,36 @@ class Tallies(GraphDatabase):
     def tools(self, level: str, cities: list[str]) -> dict[tuple[str, str, str], int]:
         """(city, tool, family) → count of ``tool_rows``, for each of ``cities`` (``ANY``: all of them)."""
         lv = self.codes_of(level)
-        known = [c for c in (self.codes.get(city) for city in cities) if c is not None]
-        if lv is None or not known:
+        if lv is None:
             return {}
-        out: dict[tuple[str, str, str], int] = {}
-        for i in range(0, len(known), 500):  # bound the number of SQL parameters
+        return {(self.names[city], self.names[tool], self.names[family]): n for city, tool, family, n in
+                self._in_cities("SELECT city, tool, family, n FROM tool WHERE level = ? AND city IN", lv, cities)}
+
+    # -- the count matrices -------------------------------------------------------------------------
+
+    def _in_cities(self, sql: str, head: tuple, cities: list[str]) -> Iterator[tuple]:
+        """``sql`` (ending ``city IN``) over the known ``cities``, in chunks that bound its parameters."""
+        known = [c for c in (self.codes.get(city) for city in cities) if c is not None]
+        for i in range(0, len(known), 500):
             chunk = known[i:i + 500]
-            for city, tool, family, n in self.rows(
-                    f"SELECT city, tool, family, n FROM tool WHERE level = ? AND city IN ({', '.join('?' * len(chunk))})",
-                    (*lv, *chunk)):
-                out[(self.names[city], self.names[tool], self.names[family])] = n
-        return out
+            yield from self.rows(f"{sql} ({', '.join('?' * len(chunk))})", (*head, *chunk))
+
+    def concept_cells(self, scheme: str, cities: list[str]) -> dict[tuple[str, str], int]:
+        """(city, concept) → the city's measures of the concept (or of a narrower one)."""
+        sc = self.codes_of(scheme)
+        if sc is None:
+            return {}
+        return {(self.names[city], self.names[c]): n for city, c, n in self._in_cities(
+            "SELECT city, concept, n FROM concept_cell WHERE scheme = ? AND city IN", sc, cities)}
+
+    def concept_totals(self, scheme: str, families: bool, cities: list[str]) -> dict[str, int]:
+        """city → its distinct measures of the top (``families``) or the leaf concepts."""
+        sc = self.codes_of(scheme)
+        if sc is None:
+            return {}
+        return {self.names[city]: n for city, n in self._in_cities(
+            "SELECT city, n FROM concept_total WHERE scheme = ? AND families = ? AND city IN", (*sc, int(families)),
+            cities)}
 
     def members(self, group: str, city: str) -> list[str]:
         """The organizations of a group in a city (``ANY``: everywhere), in the index's order."""
@@ -321,6 +350,31 @@ def tool_rows(g: Any) -> Iterator[tuple[str, str, str, str, int]]:
                 summed[(col, f)] += len(ms)
         for (col, f), n in summed.items():
             yield level, ANY, col, f, n
+
+
+def concept_rows(g: Any) -> tuple[list[tuple], list[tuple]]:
+    """``concept_cell``'s rows (scheme, city, concept, measures) for measure types and industries, and
+    ``concept_total``'s (scheme, families, city, distinct measures over the top or the leaf concepts)."""
+    ix = g.index
+    cells: list[tuple] = []
+    totals: list[tuple] = []
+    for scheme in (MEASURE_TYPE_SCHEME, INDUSTRY_SCHEME):
+        union: dict[tuple[bool, str], set[str]] = defaultdict(set)
+        for c, ms in ix.measures_by_concept.items():
+            concept = ix.concepts[c]
+            if concept.scheme != scheme or not ms:
+                continue
+            per_city: dict[str, list[str]] = defaultdict(list)
+            for m in ms:
+                per_city[ix.measures[m].city_iri].append(m)
+            for city, those in per_city.items():
+                cells.append((scheme, city, c, len(those)))
+                if concept.broader_iri is None:
+                    union[(True, city)].update(those)
+                if not concept.narrower_iris:
+                    union[(False, city)].update(those)
+        totals += [(scheme, int(families), city, len(ms)) for (families, city), ms in union.items()]
+    return cells, totals
 
 
 def _matrix_rows(g: Any) -> tuple[list[tuple], list[tuple]]:

@@ -227,3 +227,30 @@ def test_the_policy_tool_matrices_are_the_coded_measures_counted(g, level, names
     assert f.row_totals == [len(set().union(*(by_family[(t, fam)] for fam in fams))) for t in columns]
     assert f.column_totals == [len(set().union(*(by_family[(t, fam)] for t in columns))) for fam in fams]
     assert sum(f.row_totals) > 0
+
+
+@pytest.mark.parametrize("families", [False, True])
+@pytest.mark.parametrize("names", [None, ["许昌", "承德"]])
+@pytest.mark.parametrize("scheme", ["measure types", "industries"])
+def test_the_count_matrices_are_the_measures_counted(g, families, names, scheme):
+    ix = g.index
+    make = dashboards.city_measure_types if scheme == "measure types" else dashboards.city_industries
+    m = make(g, families=families, cities=names)
+    city_iris = [h.iri for h in m.rows]
+    assert sorted(city_iris) == sorted(ix.cities if names is None else (g.queries.names.city(n).iri for n in names))
+    want_scheme = {"measure types": "measure-type", "industries": "industry"}[scheme]
+    by_cell = defaultdict(set)
+    for c, ms in ix.measures_by_concept.items():
+        concept = ix.concepts[c]
+        if f"/scheme/{want_scheme}/" not in concept.scheme:
+            continue
+        if (concept.broader_iri is None) if families else not concept.narrower_iris:
+            for x in ms:
+                if ix.measures[x].city_iri in city_iris:
+                    by_cell[(ix.measures[x].city_iri, c)].add(x)
+    columns = {c for _ci, c in by_cell}
+    assert {h.iri for h in m.columns} == columns and columns
+    for i, ci in enumerate(city_iris):
+        assert m.cells[i] == [len(by_cell[(ci, h.iri)]) for h in m.columns]
+        assert m.row_totals[i] == len(set().union(*(by_cell[(ci, h.iri)] for h in m.columns)))
+    assert m.column_totals == [len(set().union(*(by_cell[(ci, h.iri)] for ci in city_iris))) for h in m.columns]
