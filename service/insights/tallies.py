@@ -1,5 +1,5 @@
-"""Counts by city, in SQLite: what the workload ranking, the responsibility matrix and the
-policy-tool matrices add up.
+"""Counts by city, in SQLite: what the workload ranking, the responsibility matrix, the count
+matrices and the policy-tool matrices add up.
 
 The workload ranking and the responsibility matrix count distinct measures
 (per organization, or per department type and measure type), by role, in one
@@ -8,10 +8,11 @@ IRIs they cost a worker +76 and +121 MiB at 3,000 documents, ~2 GB at
 national scale, unpickled whole on the first request for either.
 
 A measure belongs to one city, so a count across cities is the sum of the
-cities' counts; only the union across bases and roles has to be counted
-ahead. The tables hold those counts per city and per basis scope, and one
-more row for every city together (city ``ANY``) and both bases together
-(basis ``ANY``), so that any request reads the rows of one (city, basis):
+cities' counts; only the unions (across bases, roles, tools, families or
+concepts) have to be counted ahead. The tables hold those counts per city
+(and per basis scope), and one more row for every city together (city
+``ANY``) and both bases together (basis ``ANY``), so that a request reads
+the rows of one scope:
 
 - ``work``: per organization, its LEAD, RESPONSIBLE and COOPERATING measures,
   LEAD or RESPONSIBLE, any role, and those assigned EXPLICITly, with what a
@@ -64,7 +65,7 @@ def _counts(by_role: dict[str, set[str]]) -> tuple[int, int, int, int, int]:
 
 
 class Tallies(GraphDatabase):
-    """The tables above, and the queries the workload ranking and the matrix make of them.
+    """The tables above, and the queries the analyses make of them.
 
     Cities, bases, measure types, groups and kinds are small integers in the tables (``names`` in
     memory, a few hundred to a few thousand strings): the same IRIs in every row made the file
