@@ -13,9 +13,10 @@ index file keeps them (index_file.py, table ``derived``) and
 
 A structure that cannot be kept alone (it holds the index, the store or the
 graph, or cannot be pickled) is left out and made on first use as before. The
-search index and the responsibility tallies are database files of the entry
-(databases.py: ``search.sqlite``, ``tallies.sqlite``, which workers open
-read-only and share); what is kept here is their names.
+search index, the tallies and the network analytics are database files of
+the entry (databases.py: ``search.sqlite``, ``tallies.sqlite``,
+``analytics-*.sqlite``, which workers open read-only and share); what is kept
+here is their names.
 """
 
 from __future__ import annotations
