@@ -160,7 +160,7 @@ def policy_tool_families(g: Any, level: str = "TOOL", cities: list[str] | None =
     return CountMatrix("policy-tool-families", [concept_header(ix.concepts[t]) for t in tools],
                        [concept_header(ix.concepts[f]) for f in families],
                        [[summed.get((t, f), 0) for f in families] for t in tools],
-                       [summed.get((t + "*", NONE), 0) for t in tools],
+                       [summed.get((t, ANY), 0) for t in tools],
                        [summed.get((NONE, f), 0) for f in families], "policy_tool")
 
 

@@ -14,21 +14,17 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
+from ..readmodel.index_file import open_read_only
 
-def open_read_only(path: Path) -> sqlite3.Connection:
-    """A database file read-only (immutable: never written once renamed), read through a memory map."""
-    con = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
-    con.execute(f"PRAGMA mmap_size={path.stat().st_size + (1 << 20)}")
-    con.execute("PRAGMA cache_size=-2048")  # SQLite's own cache small: the memory map serves reads
-    return con
+IN_CHUNK = 500  # values per ``IN (…)`` of one statement
 
 
 class GraphDatabase:
-    """A database filled from one loaded graph by ``fill``, named ``FILE`` in the graph's entry.
+    """A database filled from one loaded graph by ``fill``, named ``FILE`` (or as given) in the graph's entry.
 
     Pickled (insights/precompute.py keeps it with the index file), it is its
     attributes and the file's name; ``attach`` opens the file in the process
@@ -37,11 +33,12 @@ class GraphDatabase:
 
     FILE: ClassVar[str]
 
-    def __init__(self, g: Any) -> None:
+    def __init__(self, g: Any, file: str | None = None) -> None:
+        """``file``: the name in the entry, when not the class's ``FILE``."""
         entry = getattr(g, "cache_entry", None)
-        self.file: str | None = self.FILE if entry is not None else None
+        self.file: str | None = (file or self.FILE) if entry is not None else None
         if entry is not None:
-            target = Path(entry) / self.FILE
+            target = Path(entry) / self.file
             tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
             tmp.unlink(missing_ok=True)
             con = sqlite3.connect(tmp, check_same_thread=False)
@@ -93,3 +90,10 @@ class GraphDatabase:
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         with self.lock:
             return self.con.execute(sql, params).fetchall()
+
+    def rows_in(self, sql: str, head: Sequence[Any], values: Sequence[Any]) -> Iterator[tuple]:
+        """``sql``, ending in ``… IN``, over ``values`` in chunks of ``IN_CHUNK`` (SQLite bounds the
+        parameters of one statement), after the parameters ``head``."""
+        for i in range(0, len(values), IN_CHUNK):
+            chunk = values[i:i + IN_CHUNK]
+            yield from self.rows(f"{sql} ({', '.join('?' * len(chunk))})", (*head, *chunk))

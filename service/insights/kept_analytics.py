@@ -32,12 +32,9 @@ class KeptAnalytics(GraphDatabase):
     """One variant of the analytics (EXPLICIT only, or with INHERITED) as rows; ``attach`` gives back an
     ``Analytics`` whose mappings read them."""
 
-    FILE = "analytics.sqlite"
-
     def __init__(self, g: Any, analytics: Analytics, inherited: bool) -> None:
-        self.FILE = f"analytics-{'inherited' if inherited else 'explicit'}.sqlite"  # one file per variant
         self._analytics = analytics  # what fill writes; not pickled (a leading underscore)
-        super().__init__(g)
+        super().__init__(g, f"analytics-{'inherited' if inherited else 'explicit'}.sqlite")  # a file per variant
         del self._analytics
 
     def fill(self, con: sqlite3.Connection, g: Any) -> None:

@@ -99,7 +99,6 @@ def trigram_available() -> bool:
 
 
 SEARCH_FILE = "search.sqlite"  # in a start-up cache entry, beside its index file
-_IN = 500  # IRIs per ``IN (…)`` when turning measures into rows
 
 
 class SearchIndex(GraphDatabase):
@@ -191,12 +190,7 @@ class SearchIndex(GraphDatabase):
         return _Doc(kind, iri, city, title, body, tuple(tuple(s) for s in json.loads(segments)), document)
 
     def rows_of(self, iris: set[str]) -> set[int]:
-        todo, out = list(iris), set()
-        for i in range(0, len(todo), _IN):
-            chunk = todo[i:i + _IN]
-            out.update(r for (r,) in self.rows(f"SELECT id FROM docs WHERE iri IN ({', '.join('?' * len(chunk))})",
-                                               chunk))
-        return out
+        return {r for (r,) in self.rows_in("SELECT id FROM docs WHERE iri IN", (), list(iris))}
 
     @staticmethod
     def _hit(d: _Doc, score: float, terms: list[str], mark: tuple[str, str], width: int) -> Hit:

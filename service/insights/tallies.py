@@ -226,11 +226,8 @@ class Tallies(GraphDatabase):
     # -- the count matrices -------------------------------------------------------------------------
 
     def _in_cities(self, sql: str, head: tuple, cities: list[str]) -> Iterator[tuple]:
-        """``sql`` (ending ``city IN``) over the known ``cities``, in chunks that bound its parameters."""
-        known = [c for c in (self.codes.get(city) for city in cities) if c is not None]
-        for i in range(0, len(known), 500):
-            chunk = known[i:i + 500]
-            yield from self.rows(f"{sql} ({', '.join('?' * len(chunk))})", (*head, *chunk))
+        """``sql`` (ending ``city IN``) over the known ``cities``."""
+        return self.rows_in(sql, head, [c for c in (self.codes.get(city) for city in cities) if c is not None])
 
     def concept_cells(self, scheme: str, cities: list[str]) -> dict[tuple[str, str], int]:
         """(city, concept) → the city's measures of the concept (or of a narrower one)."""
@@ -317,8 +314,8 @@ def tool_rows(g: Any) -> Iterator[tuple[str, str, str, str, int]]:
     """``tool``'s rows (level, city, tool, family, count of distinct measures), per city, then ANY:
 
     - (tool, NONE): coded with the tool; (NONE, NONE): with any tool of the axis (a city's total);
-    - (tool, family): coded with the tool and carrying a measure type of the family; (tool, NONE) is
-      also with any family, kept apart as ``tool*``; (NONE, family): the family's union over tools.
+    - (tool, family): coded with the tool and carrying a measure type of the family; (tool, ANY): with
+      the tool and any family; (NONE, family): the family's union over tools.
 
     A measure is in one city, so the counts of several cities add up.
     """
@@ -344,7 +341,7 @@ def tool_rows(g: Any) -> Iterator[tuple[str, str, str, str, int]]:
                     cell[(col, f)].add(m.iri)
                     cell[(NONE, f)].add(m.iri)
                 if fams:
-                    cell[(col + "*", NONE)].add(m.iri)
+                    cell[(col, ANY)].add(m.iri)
         for city, cell in sets.items():
             for (col, f), ms in cell.items():
                 yield level, city, col, f, len(ms)

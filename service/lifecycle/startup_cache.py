@@ -10,6 +10,10 @@ the first start from a dataset file keeps, under ``data/cache/<key>/``:
   network analytics are built from;
 - ``search.sqlite``: the full-text search index (service/insights/search.py),
   opened read-only by every worker like the index file;
+- ``tallies.sqlite``: the per-city counts the rankings and matrices read
+  (service/insights/tallies.py), and ``analytics-explicit.sqlite`` and
+  ``analytics-inherited.sqlite``: the network analytics as rows
+  (service/insights/kept_analytics.py), opened the same way;
 - ``index.sqlite``: the ``GraphIndex`` and the graph version in one SQLite
   file (service/readmodel/index_file.py), written last (atomically); its
   presence marks the entry complete. Every process serving the entry opens it
@@ -198,7 +202,7 @@ INDEX_FILE = "index.sqlite"
 def _write_index_file(entry: Path, key: str, store: Any, index: Any, version: str, corpus: Any = None) -> None:
     """The entry's index file, with the analyses every worker would otherwise make on first use, made
     here once over the index in memory; written last, it marks the entry complete."""
-    # cache_entry: what is made as a file of its own (the search index) goes into the entry
+    # cache_entry: what is made as a file of its own (search, tallies, analytics) goes into the entry
     derived = precompute(GraphState(store=store, index=index, queries=Queries(index), documents=index.documents,
                                     version=version, cache_entry=entry,
                                     network_corpus=None if corpus is None else lambda: corpus))

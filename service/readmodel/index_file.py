@@ -136,12 +136,21 @@ def _pickled_rows(value: Any) -> Iterator[tuple[str, bytes]]:
     return ((k, pickle.dumps(v, pickle.HIGHEST_PROTOCOL)) for k, v in items)
 
 
+def open_read_only(path: Path) -> sqlite3.Connection:
+    """A database file read-only, through a memory map. Immutable: no locking and no change detection
+    (the file is never written once renamed); the memory map makes reads page-cache hits shared by
+    every process that opens it."""
+    con = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+    con.execute(f"PRAGMA mmap_size={Path(path).stat().st_size + (1 << 20)}")
+    con.execute("PRAGMA cache_size=-2048")  # SQLite's own page cache small: the memory map serves reads
+    return con
+
+
 class IndexFile:
     """One open index file: a read-only connection per thread (and per process, after a fork)."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.size = self.path.stat().st_size
         self._local = threading.local()
         con = self.connection()
         self.meta = {k: pickle.loads(v) for k, v in con.execute("SELECT name, value FROM meta")}
@@ -151,11 +160,7 @@ class IndexFile:
     def connection(self) -> sqlite3.Connection:
         con = getattr(self._local, "con", None)
         if con is None or self._local.pid != os.getpid():
-            # immutable: no locking and no change detection (the file is never written once renamed);
-            # the memory map makes reads page-cache hits shared by every process that opens it
-            con = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
-            con.execute(f"PRAGMA mmap_size={self.size + (1 << 20)}")
-            con.execute("PRAGMA cache_size=-2048")  # SQLite's own page cache small: the memory map serves reads
+            con = open_read_only(self.path)
             self._local.con, self._local.pid = con, os.getpid()
         return con
 
