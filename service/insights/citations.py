@@ -19,12 +19,18 @@ which city policies implement which provincial or national ones.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..readmodel.index import PREFIXES
+from ..readmodel.names import key
 from ..readmodel.records import Span, local_id
 from .common import derived, to_csv
+from .databases import EntryMapping, KeptRows
+
+CITATIONS_FILE = "citations.sqlite"
+RECENT = 1024  # nodes and edges a worker keeps decoded
 
 # 文号 issuer abbreviations → province (the first character of a provincial 文号).
 PROVINCE_ABBREVIATIONS = {
@@ -68,8 +74,8 @@ class CitationEdge:
 
 @dataclass
 class CitationNetwork:
-    nodes: dict[str, PolicyRef]
-    edges: list[CitationEdge]
+    nodes: Mapping[str, PolicyRef]
+    edges: Sequence[CitationEdge]
 
     def node(self, ident: str) -> PolicyRef | None:
         """A node by IRI, readable id (``policy/xuchang-2020-plan``) or exact 文号."""
@@ -92,22 +98,7 @@ class CitationNetwork:
              cited_only: bool = True) -> list[PolicyRef]:
         """Nodes whose title or 文号 contains ``text``; cited ones only by default,
         most cited first."""
-        from ..readmodel.names import key
-
-        k = key(text) if text else None
-        out = []
-        for n in self.nodes.values():
-            if cited_only and not n.cited_by_ids:
-                continue
-            if level is not None and n.level != level:
-                continue
-            if stub is not None and n.stub != stub:
-                continue
-            if k and k not in key(n.title) and k not in key(n.doc_number or ""):
-                continue
-            out.append(n)
-        out.sort(key=lambda n: (-len(n.cited_by_ids), LEVELS.index(n.level), n.doc_number or "", n.title))
-        return out
+        return _found(self.nodes.values(), text, level, stub, cited_only)
 
     def subnetwork(self, city_iri: str | None) -> CitationNetwork:
         """The edges whose citing policy is in ``city_iri`` (all when None), and their ends."""
@@ -118,6 +109,114 @@ class CitationNetwork:
         keep = {e.citing_iri for e in edges} | {e.cited_iri for e in edges}
         keep |= {iri for iri, n in self.nodes.items() if n.city_iri == city_iri}
         return CitationNetwork({i: self.nodes[i] for i in self.nodes if i in keep}, edges)
+
+
+def _found(nodes: Iterator[PolicyRef] | Any, text: str | None, level: str | None, stub: bool | None,
+           cited_only: bool) -> list[PolicyRef]:
+    k = key(text) if text else None
+    out = []
+    for n in nodes:
+        if cited_only and not n.cited_by_ids:
+            continue
+        if level is not None and n.level != level:
+            continue
+        if stub is not None and n.stub != stub:
+            continue
+        if k and k not in key(n.title) and k not in key(n.doc_number or ""):
+            continue
+        out.append(n)
+    out.sort(key=lambda n: (-len(n.cited_by_ids), LEVELS.index(n.level), n.doc_number or "", n.title))
+    return out
+
+
+class KeptEdges(Sequence):
+    """The network's edges by position, read from the entry's rows when asked."""
+
+    def __init__(self, rows: EntryMapping, count: int) -> None:
+        self._rows, self._count = rows, count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(self._count))]
+        if not -self._count <= i < self._count:
+            raise IndexError(i)
+        return self._rows[str(i % self._count)]
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other) if isinstance(other, Sequence) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class KeptCitationNetwork(CitationNetwork):
+    """The network of an entry: nodes and edges are rows of ``citations.sqlite``, read when asked, and what
+    a lookup by id or 文号, ``find`` and a city's subnetwork need are rows of their own. Kept whole, the
+    first request of each worker reading any citation unpickled the whole network (+14 MiB at 3,000
+    documents)."""
+
+    def __init__(self, db: KeptCitations) -> None:
+        super().__init__(db.mapping("nodes", RECENT), KeptEdges(db.mapping("edges", RECENT), db.edge_count))
+        self._db = db
+        self._aliases = db.mapping("aliases", RECENT)
+        self._cities = db.mapping("cities", 16)
+
+    def node(self, ident: str) -> PolicyRef | None:
+        n = self.nodes.get(ident)
+        if n is None and ident in self._aliases:
+            n = self.nodes.get(self._aliases[ident])
+        return n
+
+    def find(self, text: str | None = None, level: str | None = None, stub: bool | None = None,
+             cited_only: bool = True) -> list[PolicyRef]:
+        iris = self._db.mapping("cited", 1)[""] if cited_only else list(self.nodes)
+        return _found((self.nodes[i] for i in iris), text, level, stub, cited_only)
+
+    def subnetwork(self, city_iri: str | None) -> CitationNetwork:
+        if city_iri is None:
+            return self
+        edges, own = self._cities.get(city_iri, ((), ()))
+        edges = [self.edges[i] for i in edges]
+        keep = {e.citing_iri for e in edges} | {e.cited_iri for e in edges} | set(own)
+        return CitationNetwork({i: self.nodes[i] for i in self._db.mapping("order", 1)[""] if i in keep}, edges)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CitationNetwork):
+            return NotImplemented
+        return dict(self.nodes.items()) == dict(other.nodes.items()) and list(self.edges) == list(other.edges)
+
+
+class KeptCitations(KeptRows):
+    """The citation network as rows of a file of the entry; ``attach`` gives back a ``KeptCitationNetwork``."""
+
+    FILE = CITATIONS_FILE
+
+    def __init__(self, g: Any, net: CitationNetwork) -> None:
+        aliases: dict[str, str] = {}
+        for n in net.nodes.values():  # the first node with the id or 文号, as CitationNetwork.node finds it
+            for alias in (n.id, n.doc_number):
+                if alias and alias not in net.nodes:
+                    aliases.setdefault(alias, n.iri)
+        cities: dict[str, tuple[list[int], list[str]]] = {}
+        for i, e in enumerate(net.edges):
+            city = net.nodes[e.citing_iri].city_iri
+            if city is not None:
+                cities.setdefault(city, ([], []))[0].append(i)
+        for n in net.nodes.values():
+            if n.city_iri is not None:
+                cities.setdefault(n.city_iri, ([], []))[1].append(n.iri)
+        super().__init__(g, {
+            "nodes": net.nodes, "edges": {str(i): e for i, e in enumerate(net.edges)}, "aliases": aliases,
+            "cities": cities, "order": {"": list(net.nodes)},
+            "cited": {"": [n.iri for n in net.nodes.values() if n.cited_by_ids]},
+        })
+        self.edge_count = len(net.edges)
+
+    def attach(self, g: Any) -> KeptCitationNetwork:
+        super().attach(g)
+        return KeptCitationNetwork(self)
 
 
 def _level(doc_number: str | None, title: str, own_city: Any, cities: list[Any]) -> tuple[str, str | None]:

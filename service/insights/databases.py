@@ -12,13 +12,14 @@ without an entry (a notebook, the tests) keeps the database in memory.
 from __future__ import annotations
 
 import os
+import pickle
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-from ..readmodel.index_file import open_read_only
+from ..readmodel.index_file import RecentlyDecoded, open_read_only
 
 IN_CHUNK = 500  # values per ``IN (…)`` of one statement
 
@@ -97,3 +98,56 @@ class GraphDatabase:
         for i in range(0, len(values), IN_CHUNK):
             chunk = values[i:i + IN_CHUNK]
             yield from self.rows(f"{sql} ({', '.join('?' * len(chunk))})", (*head, *chunk))
+
+
+class KeptRows(GraphDatabase):
+    """A structure's mappings kept as rows (``field``, key, pickled value), read a key at a time.
+
+    A structure pickled whole is unpickled whole by the first request of each
+    worker that reads any part of it. Its large mappings here are rows of a
+    file of the entry instead; ``mapping`` reads one through a bounded cache
+    of decoded values (``EntryMapping``). What ``rows_of`` is given is only
+    written: the instance (what is pickled) keeps none of it.
+    """
+
+    def __init__(self, g: Any, rows_of: Mapping[str, Mapping[str, Any]], file: str | None = None) -> None:
+        self._rows_of = rows_of  # what fill writes; not pickled (a leading underscore)
+        super().__init__(g, file)
+        del self._rows_of
+
+    def fill(self, con: sqlite3.Connection, g: Any) -> None:
+        con.execute("CREATE TABLE entry (pos INTEGER PRIMARY KEY, field TEXT NOT NULL, k TEXT NOT NULL, v BLOB)")
+
+        def rows() -> Iterator[tuple[str, str, bytes]]:
+            for name, mapping in self._rows_of.items():
+                for k, v in mapping.items():
+                    yield name, k, pickle.dumps(v, pickle.HIGHEST_PROTOCOL)
+
+        with con:
+            con.executemany("INSERT INTO entry (field, k, v) VALUES (?, ?, ?)", rows())
+            con.execute("CREATE UNIQUE INDEX entry_key ON entry (field, k)")
+
+    def mapping(self, field: str, recent: int) -> "EntryMapping":
+        """The rows of ``field`` as a read-only mapping, the ``recent`` last decoded kept."""
+        return EntryMapping(self, field, recent)
+
+
+class EntryMapping(RecentlyDecoded):
+    """One field of a ``KeptRows``, read a row at a time, in the order it was written."""
+
+    def __init__(self, db: KeptRows, field: str, recent: int) -> None:
+        super().__init__(recent)
+        self._db, self._field = db, field
+        self._len: int | None = None
+
+    def _fetch(self, k: str) -> bytes | None:
+        found = self._db.rows("SELECT v FROM entry WHERE field = ? AND k = ?", (self._field, k))
+        return found[0][0] if found else None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([k for (k,) in self._db.rows("SELECT k FROM entry WHERE field = ? ORDER BY pos", (self._field,))])
+
+    def __len__(self) -> int:
+        if self._len is None:
+            (self._len,), = self._db.rows("SELECT count(*) FROM entry WHERE field = ?", (self._field,))
+        return self._len

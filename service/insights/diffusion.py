@@ -23,13 +23,18 @@ appears only in 河南 cities.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from ..readmodel.index import MEASURE_TYPE_SCHEME
 from ..readmodel.records import Concept
 from .common import concept_order, derived, policy_dates, resolve_concept, to_csv
+from .databases import EntryMapping, KeptRows
+
+DIFFUSION_FILE = "diffusion.sqlite"
+RECENT = 8  # measure types whose adoptions a worker keeps decoded (a few thousand at national scale each)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,22 +66,21 @@ class ProvinceShare:
 @dataclass(frozen=True, slots=True)
 class Diffusion:
     measure_type: Concept
-    adoptions: tuple[Adoption, ...]  # in adoption order
+    # in adoption order; kept with an entry, read from its file when first iterated (KeptAdoptions), so that
+    # the list of every type's diffusion (``diffusions``) holds none of them
+    adoptions: Sequence[Adoption]
     provinces: tuple[ProvinceShare, ...]  # most adopters first
     corpus_city_count: int
+    city_count: int  # len(adoptions)
+    first_adopter: Adoption | None
+    span_days: int | None  # days from the first to the last dated adoption
 
-    @property
-    def city_count(self) -> int:
-        return len(self.adoptions)
-
-    @property
-    def first_adopter(self) -> Adoption | None:
-        return self.adoptions[0] if self.adoptions else None
-
-    @property
-    def span_days(self) -> int | None:
-        lags = [a.lag_days for a in self.adoptions if a.lag_days is not None]
-        return max(lags) if lags else None
+    @classmethod
+    def of(cls, measure_type: Concept, adoptions: tuple[Adoption, ...], provinces: tuple[ProvinceShare, ...],
+           corpus_city_count: int) -> Diffusion:
+        lags = [a.lag_days for a in adoptions if a.lag_days is not None]
+        return cls(measure_type, adoptions, provinces, corpus_city_count, len(adoptions),
+                   adoptions[0] if adoptions else None, max(lags) if lags else None)
 
     @property
     def top_province(self) -> str | None:
@@ -144,8 +148,54 @@ def _compute(g: Any) -> dict[str, Diffusion]:
             ProvinceShare(p, c, round(c / n, 4), corpus_by_province.get(p, 0))
             for p, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         )
-        out[concept_iri] = Diffusion(ix.concepts[concept_iri], tuple(adoptions), provinces, len(ix.cities))
+        out[concept_iri] = Diffusion.of(ix.concepts[concept_iri], tuple(adoptions), provinces, len(ix.cities))
     return out
+
+
+class KeptAdoptions(Sequence):
+    """One measure type's adoptions, read from the entry's diffusion rows when first used. Compares
+    equal to the same adoptions in a tuple."""
+
+    def __init__(self, rows: EntryMapping, measure_type_iri: str, count: int) -> None:
+        self._rows, self._type, self._count = rows, measure_type_iri, count
+
+    def _all(self) -> tuple[Adoption, ...]:
+        return self._rows[self._type]
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, i: Any) -> Any:
+        return self._all()[i]
+
+    def __iter__(self) -> Iterator[Adoption]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        return tuple(self) == tuple(other) if isinstance(other, Sequence) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self._type, self._count))
+
+    def __repr__(self) -> str:
+        return f"<KeptAdoptions {self._type}: {self._count}>"
+
+
+class KeptDiffusions(KeptRows):
+    """Every measure type's diffusion kept with an entry: the summaries in the pickle (a few KiB), each
+    type's adoptions a row of ``diffusion.sqlite``. Kept whole, a worker's first ``diffusions`` request
+    unpickled every adoption of every type (+13 MiB at 3,000 documents)."""
+
+    FILE = DIFFUSION_FILE
+
+    def __init__(self, g: Any, made: Mapping[str, Diffusion]) -> None:
+        super().__init__(g, {"adoptions": {iri: tuple(d.adoptions) for iri, d in made.items()}})
+        self.summaries = {iri: replace(d, adoptions=()) for iri, d in made.items()}
+
+    def attach(self, g: Any) -> dict[str, Diffusion]:
+        super().attach(g)
+        rows = self.mapping("adoptions", RECENT)
+        return {iri: replace(d, adoptions=KeptAdoptions(rows, iri, d.city_count)) for iri, d in self.summaries.items()}
 
 
 def all_diffusions(g: Any) -> dict[str, Diffusion]:
@@ -159,7 +209,7 @@ def diffusion(g: Any, measure_type: str) -> Diffusion | None:
     c = resolve_concept(g, measure_type, MEASURE_TYPE_SCHEME)
     if c is None:
         return None
-    return all_diffusions(g).get(c.iri) or Diffusion(c, (), (), len(g.index.cities))
+    return all_diffusions(g).get(c.iri) or Diffusion.of(c, (), (), len(g.index.cities))
 
 
 def diffusions(g: Any, min_cities: int = 2, single_province: bool | None = None) -> list[Diffusion]:

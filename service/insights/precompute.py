@@ -15,8 +15,9 @@ A structure that cannot be kept alone (it holds the index, the store or the
 graph, or cannot be pickled) is left out and made on first use as before. The
 search index, the tallies and the network analytics are database files of
 the entry (databases.py: ``search.sqlite``, ``tallies.sqlite``,
-``analytics-*.sqlite``, which workers open read-only and share); what is kept
-here is their names.
+``analytics-*.sqlite``, ``diffusion.sqlite``, ``citations.sqlite``, which
+workers open read-only and share); what is kept here is their names (and the
+diffusions' summaries).
 """
 
 from __future__ import annotations
@@ -29,9 +30,12 @@ from typing import Any
 from ..readmodel.index import GraphIndex
 from ..readmodel.network import analytics_key, analytics_of
 from ..readmodel.state import GraphState
-from . import warm
+from . import citations, diffusion, warm
 from .common import KEY, _Memo
 from .kept_analytics import KeptAnalytics
+
+# structures kept as rows of a file of the entry, read a part at a time, when there is an entry
+AS_ROWS = {KEY + "diffusion": diffusion.KeptDiffusions, KEY + "citations": citations.KeptCitations}
 
 log = logging.getLogger("policykg.service")
 
@@ -68,6 +72,12 @@ def precompute(g: GraphState) -> dict[str, bytes]:
         log.warning("precompute: stopped at %s: %s", type(exc).__name__, exc)
     memo: _Memo = g.derived(KEY + "memo", lambda _g: _Memo())
     made.update((KEY + k, v) for k, v in memo.values.items())
+    for key, kept in AS_ROWS.items():
+        if key in made and g.cache_entry is not None:
+            try:
+                made[key] = kept(g, made[key])
+            except Exception as exc:  # noqa: BLE001 - kept whole instead
+                log.warning("precompute: %s not kept as rows (%s: %s)", key, type(exc).__name__, exc)
     for inherited in (False, True):  # as the GraphQL analytics count, by default and with includeInherited
         try:
             analytics = analytics_of(g, inherited)

@@ -13,7 +13,9 @@ the first start from a dataset file keeps, under ``data/cache/<key>/``:
 - ``tallies.sqlite``: the per-city counts the rankings and matrices read
   (service/insights/tallies.py), and ``analytics-explicit.sqlite`` and
   ``analytics-inherited.sqlite``: the network analytics as rows
-  (service/insights/kept_analytics.py), opened the same way;
+  (service/insights/kept_analytics.py), ``diffusion.sqlite``: each measure
+  type's adoptions (service/insights/diffusion.py), and ``citations.sqlite``:
+  the citation network (service/insights/citations.py), opened the same way;
 - ``index.sqlite``: the ``GraphIndex`` and the graph version in one SQLite
   file (service/readmodel/index_file.py), written last (atomically); its
   presence marks the entry complete. Every process serving the entry opens it

@@ -119,6 +119,49 @@ def test_the_network_analytics_are_rows_of_a_file_read_a_key_at_a_time(cached, p
     assert a.ranking[city] == made.ranking[city] and a.similar[city] == made.similar[city]
 
 
+def test_the_diffusions_are_summaries_kept_and_adoptions_read_one_type_at_a_time(cached, plain):
+    """The list of every type's diffusion decodes no adoption; a type's adoptions are one row of the entry's
+    diffusion file, read when first used, and equal those made in memory."""
+    kept = cached.precomputed["insights.diffusion"]
+    assert isinstance(kept, diffusion.KeptDiffusions) and (cached.cache_entry / diffusion.DIFFUSION_FILE).is_file()
+    assert all(d.adoptions == () for d in kept.summaries.values())  # the pickle: summaries, no adoption list
+    made = diffusion.all_diffusions(plain)
+    attached = kept.attach(cached)  # fresh mappings: nothing decoded yet
+    listed = [(d.measure_type.id, d.city_count, d.span_days, d.single_province) for d in attached.values()]
+    assert listed == [(d.measure_type.id, d.city_count, d.span_days, d.single_province) for d in made.values()]
+    rows = next(iter(attached.values())).adoptions._rows
+    assert isinstance(rows, EntryMapping) and not rows._recent
+    iri = diffusion.diffusion(plain, "揭榜挂帅").measure_type.iri
+    assert attached[iri].adoptions == made[iri].adoptions and list(rows._recent) == [iri]
+    assert attached[iri].first_adopter == made[iri].adoptions[0] and len(attached[iri].adoptions) == 4
+    assert attached[iri] == made[iri]
+    assert diffusion.diffusion_csv(cached) == diffusion.diffusion_csv(plain)
+
+
+def test_the_citation_network_is_rows_read_a_node_or_city_at_a_time(cached, plain):
+    """Nodes, edges, the lookups by id and 文号, the cited nodes and each city's part are rows of the entry's
+    citations file; what they answer equals the network made in memory, and nothing is decoded before asked."""
+    kept = cached.precomputed["insights.citations"]
+    assert isinstance(kept, citations.KeptCitations) and len(pickle.dumps(kept)) < 1024
+    assert (cached.cache_entry / citations.CITATIONS_FILE).is_file()
+    net, made = kept.attach(cached), citations.citation_network(plain)
+    assert isinstance(net.nodes, EntryMapping) and not net.nodes._recent
+    assert len(net.nodes) == len(made.nodes) and len(net.edges) == len(made.edges) > 0
+    assert net.edges[0] == made.edges[0] and net.edges[-1] == made.edges[-1] and net.edges[1:3] == made.edges[1:3]
+    with pytest.raises(IndexError):
+        net.edges[len(made.edges)]
+    stub = next(n for n in made.nodes.values() if n.stub and n.doc_number)
+    for ident in (stub.iri, stub.id, stub.doc_number, "policy/xuchang-2020-plan", "no such policy"):
+        assert net.node(ident) == made.node(ident), ident
+        assert net.cites(ident) == made.cites(ident) and net.cited_by(ident) == made.cited_by(ident), ident
+    for args in [(), ("科技",), (None, "PROVINCIAL"), (None, None, True), ("国发", None, None, False)]:
+        assert net.find(*args) == made.find(*args), args
+    for city in list(plain.index.cities) + [None, "no such city"]:
+        assert net.subnetwork(city) == made.subnetwork(city), city
+    assert net == made and citations.citations_csv(cached) == citations.citations_csv(plain)
+    assert citations.citations_csv(cached, "漯河") == citations.citations_csv(plain, "漯河")
+
+
 def test_a_kept_analysis_is_read_not_made(tmp_path, monkeypatch):
     monkeypatch.setenv("POLICYKG_CACHE_DIR", str(tmp_path))
     monkeypatch.delenv("POLICYKG_CACHE", raising=False)
