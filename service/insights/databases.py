@@ -4,9 +4,10 @@ The search index and the responsibility tallies are tables a request reads a
 few rows of. Held as Python structures, every worker that answered one
 request would unpickle the whole of each (hundreds of MiB at national
 scale). As a file of the start-up cache entry, written once when the entry
-is made (insights/precompute.py) and opened read-only through a memory map,
-their pages sit in the page cache that every worker shares. A graph loaded
-without an entry (a notebook, the tests) keeps the database in memory.
+is made (insights/precompute.py) and opened read-only, their pages sit in
+the page cache that every worker shares (read with pread, not mapped: see
+``open_read_only``). A graph loaded without an entry (a notebook, the
+tests) keeps the database in memory.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ class GraphDatabase:
         if entry is not None:
             con.close()
             tmp.replace(target)
-            con = open_read_only(target)
+            con = open_read_only(target, mapped=False)
         self.con: sqlite3.Connection | None = con
         self.lock = threading.Lock()
 
@@ -86,7 +87,7 @@ class GraphDatabase:
 
     def attach(self, g: Any) -> None:
         if self.con is None and self.file is not None:
-            self.con = open_read_only(Path(g.cache_entry) / self.file)
+            self.con = open_read_only(Path(g.cache_entry) / self.file, mapped=False)
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         with self.lock:

@@ -136,13 +136,19 @@ def _pickled_rows(value: Any) -> Iterator[tuple[str, bytes]]:
     return ((k, pickle.dumps(v, pickle.HIGHEST_PROTOCOL)) for k, v in items)
 
 
-def open_read_only(path: Path) -> sqlite3.Connection:
-    """A database file read-only, through a memory map. Immutable: no locking and no change detection
-    (the file is never written once renamed); the memory map makes reads page-cache hits shared by
-    every process that opens it."""
+def open_read_only(path: Path, mapped: bool = True) -> sqlite3.Connection:
+    """A database file read-only. Immutable: no locking and no change detection (the file is never
+    written once renamed). Either way its pages come from the operating system's page cache, which every
+    process opening it shares.
+
+    ``mapped``: read through a memory map, the index file's way: its point lookups are its hot path,
+    and a mapped page costs no copy. Every page a process has touched (and, by the kernel's fault-around,
+    up to 15 neighbours) then counts in its RSS until it exits. ``mapped=False``: read with pread into
+    SQLite's own small page cache, for the analyses' files, whose queries touch scattered rows once (one
+    search mapped 30 MiB of its file into the worker at 3,000 documents, bench/results-serving.md)."""
     con = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
-    con.execute(f"PRAGMA mmap_size={Path(path).stat().st_size + (1 << 20)}")
-    con.execute("PRAGMA cache_size=-2048")  # SQLite's own page cache small: the memory map serves reads
+    con.execute(f"PRAGMA mmap_size={Path(path).stat().st_size + (1 << 20) if mapped else 0}")
+    con.execute("PRAGMA cache_size=-2048")  # SQLite's own page cache small: the page cache serves reads
     return con
 
 

@@ -162,6 +162,16 @@ def test_the_citation_network_is_rows_read_a_node_or_city_at_a_time(cached, plai
     assert citations.citations_csv(cached, "漯河") == citations.citations_csv(plain, "漯河")
 
 
+def test_the_analyses_files_are_read_not_mapped_and_the_index_file_is_mapped(cached):
+    """A mapped page counts in a worker's RSS once touched: the analyses' files, whose queries touch scattered
+    pages once, are read with pread; the index file, whose point lookups are the hot path, is mapped."""
+    for db in (search.search_index(cached), tallies.tallies(cached), cached.precomputed["insights.citations"]):
+        db.attach(cached)
+        assert db.rows("PRAGMA mmap_size") == [(0,)], type(db).__name__
+    index_file = next(t for t in vars(cached.index).values() if hasattr(t, "_file"))._file
+    assert index_file.connection().execute("PRAGMA mmap_size").fetchone()[0] > 0
+
+
 def test_a_kept_analysis_is_read_not_made(tmp_path, monkeypatch):
     monkeypatch.setenv("POLICYKG_CACHE_DIR", str(tmp_path))
     monkeypatch.delenv("POLICYKG_CACHE", raising=False)
