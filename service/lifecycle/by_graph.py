@@ -27,6 +27,7 @@ from graph.network.source import CorpusReader
 from graph.vocab import DATASET_STAMP_GRAPH
 
 from ..readmodel.index import GraphIndex, IndexReader
+from ..readmodel.staged import StagingFile
 from ..store.embedded import OxigraphStore
 from ..store.protocol import QuadsDigest
 
@@ -83,11 +84,13 @@ def graph_blocks(path: Path) -> Iterator[tuple[int, bytes]]:
             raise NotByGraph(f"line {first}: a block with no closing brace")
 
 
-def read_by_graph(path: Path, sink: Callable[[bytes], None] | None = None) -> ByGraph:
+def read_by_graph(path: Path, sink: Callable[[bytes], None] | None = None,
+                  staging: StagingFile | None = None) -> ByGraph:
     """The index, version and network corpus of the dataset file at ``path``, read graph by graph
     (``NotByGraph``: it cannot be); each block's text is also handed to ``sink`` (the start-up cache
-    fills its on-disk store from them: the file is read once)."""
-    index, corpus, digest = IndexReader(), CorpusReader(), QuadsDigest()
+    fills its on-disk store from them: the file is read once). ``staging``: where the index's leaf
+    record tables are written as they are read (readmodel/staged.py)."""
+    index, corpus, digest = IndexReader(staging), CorpusReader(), QuadsDigest()
     seen: set[str] = set()
     stamp = ox.NamedNode(DATASET_STAMP_GRAPH)
     for line, text in graph_blocks(path):

@@ -80,6 +80,7 @@ from ..readmodel.index import load_index
 from ..insights.precompute import precompute
 from ..readmodel.index_file import DERIVED, open_index, write_index
 from ..readmodel.queries import Queries
+from ..readmodel.staged import StagingFile
 from ..readmodel.state import GraphState, graph_version
 from ..store.embedded import OxigraphStore
 from ..store.remote import RemoteStore
@@ -199,6 +200,7 @@ def _read_network_corpus(entry: Path) -> Any | None:
 
 
 INDEX_FILE = "index.sqlite"
+STAGING_FILE = "staging.sqlite"  # while the entry is made
 
 
 def _write_index_file(entry: Path, key: str, store: Any, index: Any, version: str, corpus: Any = None) -> None:
@@ -237,6 +239,16 @@ IN_MEMORY_MAX_BYTES = 256 << 20
 
 def _build(path: Path, entry: Path, key: str) -> GraphState:
     entry.mkdir(parents=True, exist_ok=True)
+    # the index's leaf record tables, written as the graphs are read (readmodel/staged.py); gone once
+    # the index file is written, or the build fails
+    staging = StagingFile(entry / STAGING_FILE)
+    try:
+        return _build_staged(path, entry, key, staging)
+    finally:
+        staging.close()
+
+
+def _build_staged(path: Path, entry: Path, key: str, staging: StagingFile) -> GraphState:
     # read-write open takes RocksDB's lock: a second process building the same entry fails here
     # (and falls back to the in-memory load) instead of writing beside us
     disk = ox.Store(str(entry / "store"))
@@ -247,13 +259,14 @@ def _build(path: Path, entry: Path, key: str) -> GraphState:
         with ThreadPoolExecutor(max_workers=1) as pool:
             loader = _BlockLoader(disk, pool)
             try:
-                by_graph = read_by_graph(path, loader.add)
+                by_graph = read_by_graph(path, loader.add, staging)
                 read: tuple[Any, str, Any] | None = by_graph.index, by_graph.version, by_graph.corpus
                 loaded = loader.close()
             except NotByGraph as exc:
                 log.info("%s read as a whole: %s", path.name, exc)
                 loader.wait()
                 disk.clear()
+                staging.close()
                 read, loaded = _read_whole(path, disk, pool)
         # precompute's queries, if any, go to the entry's store, as a worker's will
         store = OxigraphStore(disk)

@@ -3,6 +3,7 @@
     records.py     the typed records the index holds (field names are the schema's)
     index.py       the whole graph in a fixed number of SELECTs → records + dict indexes
     index_file.py  the index in one SQLite file workers open read-only (start-up cache)
+    staged.py      record tables written to a staging file as an entry reads the graphs
     names.py       names as people write them → cities, organizations, concepts
     name_keys.py   the width-, case- and space-insensitive key names are looked up by
     queries.py     the API's questions as plain functions (no GraphQL): notebook-callable

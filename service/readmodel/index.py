@@ -15,7 +15,7 @@ import logging
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
-from collections.abc import Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from typing import Any, Iterator
 
 import pyoxigraph as ox
@@ -47,6 +47,7 @@ from .records import (
 )
 from ..store.protocol import GraphStore
 from .name_keys import key
+from .staged import StagedTable, StagingFile
 
 log = logging.getLogger("policykg.service")
 
@@ -113,12 +114,13 @@ class GraphIndex:
     organizations: dict[str, Organization] = field(default_factory=dict)
     responsibilities: dict[str, Responsibility] = field(default_factory=dict)
     concepts: dict[str, Concept] = field(default_factory=dict)
-    classifications: dict[str, Classification] = field(default_factory=dict)
+    # these three may be tables of a staging file while an entry is made (staged.py)
+    classifications: Mapping[str, Classification] = field(default_factory=dict)
     targets: dict[str, Target] = field(default_factory=dict)
     reports: dict[str, DocumentReport] = field(default_factory=dict)  # by document file name
     units: dict[str, Unit] = field(default_factory=dict)  # by the unit as written
-    tool_codings: dict[str, ToolCoding] = field(default_factory=dict)
-    similarities: dict[str, Similarity] = field(default_factory=dict)  # best first
+    tool_codings: Mapping[str, ToolCoding] = field(default_factory=dict)
+    similarities: Mapping[str, Similarity] = field(default_factory=dict)  # best first
 
     # -- derived indexes (filled by _derive) --------------------------------
     by_id: dict[str, str] = field(default_factory=dict)  # readable id → IRI, every kind
@@ -474,6 +476,23 @@ def _responsibilities(store: GraphStore, ix: GraphIndex, spans: dict[str, Span],
         )
 
 
+def _put(table: Mapping[str, Any], iri: str, record: Any, *columns: Any) -> None:
+    """``record`` under ``iri`` unless the table has one (the first graph describing a node wins); a staged
+    table keeps ``columns`` beside it, what ``_derive`` groups and orders its records by."""
+    if isinstance(table, StagedTable):
+        table.put(iri, record, *columns)
+    else:
+        assert isinstance(table, MutableMapping)
+        table.setdefault(iri, record)
+
+
+def _columns(table: Mapping[str, Any], of: Any) -> Iterator[tuple]:
+    """(key, *columns) of every record in key order: read from a staged table's columns, or ``of(record)``."""
+    if isinstance(table, StagedTable):
+        return table.column_rows()
+    return ((k, *of(rec)) for k, rec in table.items())  # in key order: IndexReader.finish sorted it
+
+
 def _classifications(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
     for row in _select(store, """
         SELECT ?c ?m ?concept ?src WHERE { GRAPH ?g {
@@ -482,8 +501,8 @@ def _classifications(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) 
         } }"""):
         iri = _v(row["c"])
         src = spans.get(_v(row["src"]) or "")
-        if iri not in ix.classifications and src is not None:
-            ix.classifications[iri] = Classification(iri, _v(row["m"]), _v(row["concept"]), src)
+        if src is not None:
+            _put(ix.classifications, iri, Classification(iri, _v(row["m"]), _v(row["concept"]), src), _v(row["m"]))
 
 
 def _tool_codings(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
@@ -495,8 +514,9 @@ def _tool_codings(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> 
         } }"""):
         iri = _v(row["c"])
         src = spans.get(_v(row["src"]) or "")
-        if iri not in ix.tool_codings and src is not None:
-            ix.tool_codings[iri] = ToolCoding(iri, _v(row["m"]), _v(row["tool"]), src, _v(row["via"]))
+        if src is not None:
+            _put(ix.tool_codings, iri, ToolCoding(iri, _v(row["m"]), _v(row["tool"]), src, _v(row["via"])),
+                 _v(row["m"]), _v(row["tool"]), src.start)
 
 
 def _similarities(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
@@ -508,10 +528,10 @@ def _similarities(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> 
           OPTIONAL { ?s pk:otherSource ?osrc }
         } }"""):
         iri = _v(row["s"])
-        if iri not in ix.similarities:
-            ix.similarities[iri] = Similarity(
-                iri, _v(row["m"]), _v(row["o"]), float(row["score"].value), _v(row["earlier"]),
-                spans.get(_v(row["src"]) or ""), spans.get(_v(row["osrc"]) or ""))
+        score = float(row["score"].value)
+        _put(ix.similarities, iri, Similarity(iri, _v(row["m"]), _v(row["o"]), score, _v(row["earlier"]),
+                                              spans.get(_v(row["src"]) or ""), spans.get(_v(row["osrc"]) or "")),
+             _v(row["m"]), _v(row["o"]), score)
 
 
 def _reports(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
@@ -702,23 +722,32 @@ def _derive(ix: GraphIndex) -> None:
             ix.type_city_measures[c] = per_city
             ix.type_city_counts[c] = {city: len(ms) for city, ms in per_city.items()}
 
-    for cl in ix.classifications.values():
-        ix.classifications_by_measure.setdefault(cl.measure_iri, []).append(cl.iri)
+    # the three tables that may be staged (staged.py) are grouped and ordered by their columns only
+    for iri, measure in _columns(ix.classifications, lambda c: (c.measure_iri,)):
+        ix.classifications_by_measure.setdefault(measure, []).append(iri)
     tool_rank = {c.iri: i for i, c in enumerate(ix.policy_tools())}
-    for tc in sorted(ix.tool_codings.values(), key=lambda t: (tool_rank.get(t.tool_iri, 1 << 30), t.source.start)):
-        if tc.measure_iri in ix.measures:
-            ix.measures[tc.measure_iri].tool_coding_iris.append(tc.iri)
+    codings = sorted(_columns(ix.tool_codings, lambda t: (t.measure_iri, t.tool_iri, t.source.start)),
+                     key=lambda row: (tool_rank.get(row[2], 1 << 30), row[3]))
+    for iri, measure, _tool, _start in codings:
+        if measure in ix.measures:
+            ix.measures[measure].tool_coding_iris.append(iri)
+    del codings
     for m in ix.measures.values():
         m.policy_tool_iris.sort(key=lambda t: tool_rank.get(t, 1 << 30))
     # text reuse: best first, then the measures' global order, so pages and ties are stable
     far = 1 << 30
-    sims = sorted((s for s in ix.similarities.values() if s.measure_iri in ix.measures and s.other_iri in ix.measures),
-                  key=lambda s: (-s.score, measure_pos.get(s.measure_iri, far), measure_pos.get(s.other_iri, far)))
-    ix.similarities = {s.iri: s for s in sims}
-    for s in sims:
-        ix.measures[s.measure_iri].similarity_iris.append(s.iri)
-        if s.other_iri != s.measure_iri:
-            ix.measures[s.other_iri].similarity_iris.append(s.iri)
+    pairs = sorted((row for row in _columns(ix.similarities, lambda s: (s.measure_iri, s.other_iri, s.score))
+                    if row[1] in ix.measures and row[2] in ix.measures),
+                   key=lambda row: (-row[3], measure_pos.get(row[1], far), measure_pos.get(row[2], far)))
+    if isinstance(ix.similarities, StagedTable):
+        ix.similarities.keep_in(iri for iri, *_ in pairs)
+    else:
+        ix.similarities = {iri: ix.similarities[iri] for iri, *_ in pairs}
+    for iri, measure, other, _score in pairs:
+        ix.measures[measure].similarity_iris.append(iri)
+        if other != measure:
+            ix.measures[other].similarity_iris.append(iri)
+    del pairs
     for t in sorted(ix.targets.values(), key=lambda t: (city_code.get(t.city_iri, ""), t.source.document,
                                                        t.source.start, t.iri)):
         ix.targets_by_city.setdefault(t.city_iri, []).append(t.iri)
@@ -759,8 +788,14 @@ class IndexReader:
     graphs (organizations, jurisdictions) merge as they would in one store, and what needs every
     record (defaults, sorting, ``_derive``) waits for ``finish``."""
 
-    def __init__(self) -> None:
+    def __init__(self, staging: StagingFile | None = None) -> None:
+        """``staging``: the file the leaf record tables are written to as they are read (staged.py),
+        instead of held in memory until ``finish``; the caller closes it once the index is written."""
         self.ix = GraphIndex()
+        if staging is not None:
+            self.ix.classifications = staging.table("classifications", ("measure",))
+            self.ix.tool_codings = staging.table("tool_codings", ("measure", "tool", "start"))
+            self.ix.similarities = staging.table("similarities", ("measure", "other", "score"))
         self.pending = _Pending()
         self.triples = 0
         self.round_trips = 0
@@ -803,7 +838,8 @@ class IndexReader:
         # Rows come in the engine's order (read graph by graph, the graphs' order too): the records are
         # put in IRI order first, so that every order made from them depends on the data alone
         for name in _RECORD_TABLES:
-            setattr(ix, name, dict(sorted(getattr(ix, name).items())))
+            if not isinstance(getattr(ix, name), StagedTable):  # a staged table is read in key order
+                setattr(ix, name, dict(sorted(getattr(ix, name).items())))
         _derive(ix)
         ix.triple_count = self.triples
         ix.load_round_trips = self.round_trips

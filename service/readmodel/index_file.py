@@ -129,6 +129,9 @@ def write_index(ix: GraphIndex, path: Path, meta: Mapping[str, Any] | None = Non
 
 def _pickled_rows(value: Any) -> Iterator[tuple[str, bytes]]:
     """(key, pickled value) of a table of the index; a list or set of IRIs has its members as keys, in order."""
+    stored = getattr(value, "pickled_items", None)
+    if stored is not None:  # a staged table (staged.py): its records' pickles as stored
+        return stored()
     if isinstance(value, Mapping):
         items = value.items()
     else:

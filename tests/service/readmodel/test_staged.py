@@ -1,0 +1,54 @@
+"""Record tables of a staging file (service/readmodel/staged.py): what an index read into a dict would hold."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from service.readmodel.records import Span
+from service.readmodel.staged import BATCH, StagingFile
+
+
+@pytest.fixture
+def staging(tmp_path):
+    s = StagingFile(tmp_path / "staging.sqlite")
+    yield s
+    s.close()
+
+
+def test_the_first_record_under_a_key_is_kept_and_read_back_in_key_order(staging):
+    t = staging.table("pairs", ("measure", "score"))
+    t.put("b", Span("d", 0, 1, "乙"), "m2", 0.5)
+    t.put("a", Span("d", 1, 2, "甲"), "m1", 0.9)
+    t.put("b", Span("d", 9, 9, "later"), "m9", 0.1)  # a second graph describing b: the first stays
+    assert list(t) == ["a", "b"] and len(t) == 2
+    assert t["b"] == Span("d", 0, 1, "乙") and "a" in t and "c" not in t and t.get("c") is None
+    assert list(t.column_rows()) == [("a", "m1", 0.9), ("b", "m2", 0.5)]
+    assert dict(t.pickled_items())["a"] == pickle.dumps(Span("d", 1, 2, "甲"), pickle.HIGHEST_PROTOCOL)
+    with pytest.raises(KeyError):
+        t["c"]
+
+
+def test_keep_in_gives_the_order_and_drops_the_rest(staging):
+    t = staging.table("pairs", ("score",))
+    for i in range(BATCH + 5):  # past a batch: rows buffered and flushed both count
+        t.put(f"k{i:05d}", i, float(i))
+    assert len(t) == BATCH + 5
+    t.keep_in(["k00003", "k00001", "k02050"])
+    assert list(t) == ["k00003", "k00001", "k02050"] and len(t) == 3
+    assert [v for v in t.values()] == [3, 1, 2050] and list(t.items())[0] == ("k00003", 3)
+    assert "k00002" not in t and t.get("k00002") is None
+    assert t == {"k00003": 3, "k00001": 1, "k02050": 2050}
+
+
+def test_closing_removes_the_file(tmp_path):
+    s = StagingFile(tmp_path / "staging.sqlite")
+    t = s.table("x", ())
+    t.put("a", 1)
+    t.flush()
+    assert (tmp_path / "staging.sqlite").is_file()
+    s.close()
+    assert not (tmp_path / "staging.sqlite").exists()
+    with pytest.raises(ValueError, match="closed"):
+        len(t)
