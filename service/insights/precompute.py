@@ -4,10 +4,10 @@ Each of these is built on first use from every record of the index (the
 workload ranking, the responsibility matrix, diffusion, citations, the
 dashboards' matrices, the search index, the network analytics behind
 centralOrganizations):
-seconds at 300 cities, far more at national scale. ``precompute`` makes them
-over the index file the start-up cache has just written, before the file
-takes its name (service/lifecycle/startup_cache.py; the index made in memory
-is gone by then), and returns them by derived key; the
+seconds at 300 cities, far more at national scale, and slower still on an
+index read from disk (every record decoded). ``precompute`` makes them over
+the in-memory index the start-up cache has just read
+(service/lifecycle/startup_cache.py) and returns them by derived key; the
 index file keeps them (index_file.py, table ``derived``) and
 ``GraphState.derived`` / this package's memo read them instead of making them.
 

@@ -25,10 +25,7 @@ the first start from a dataset file keeps, under ``data/cache/<key>/``:
 
 To make an entry, the dataset file is read one named graph at a time
 (by_graph.py) while the on-disk store fills: no copy of the whole dataset in
-memory, and quicker. The index's leaf record tables go to
-``staging.sqlite`` as they are read (readmodel/staged.py); the index is
-written (``index.sqlite.records``) and let go before the analyses are made
-over that file, which then takes its name. A file that cannot be read so is read into an in-memory
+memory, and quicker. A file that cannot be read so is read into an in-memory
 store when it is at most ``IN_MEMORY_MAX_BYTES``, else from the entry's own
 store (an in-memory copy costs about three times the index it is read for).
 
@@ -81,7 +78,7 @@ from graph.network import read_corpus
 
 from ..readmodel.index import load_index
 from ..insights.precompute import precompute
-from ..readmodel.index_file import DERIVED, add_derived, open_index, write_index
+from ..readmodel.index_file import DERIVED, open_index, write_index
 from ..readmodel.queries import Queries
 from ..readmodel.staged import StagingFile
 from ..readmodel.state import GraphState, graph_version
@@ -203,33 +200,17 @@ def _read_network_corpus(entry: Path) -> Any | None:
 
 
 INDEX_FILE = "index.sqlite"
-RECORDS_FILE = "index.sqlite.records"  # the index file before its analyses are added and it takes its name
 STAGING_FILE = "staging.sqlite"  # while the entry is made
 
 
-def _write_index_file(entry: Path, key: str, store: Any, held: list, version: str, corpus: Any = None) -> None:
-    """The entry's index file, with the analyses every worker would otherwise make on first use; written
-    last, it marks the entry complete.
-
-    ``held``: a list holding the only reference to the index made in memory. Its records are written
-    first, under another name, and it goes; the analyses are then made over that file, as a worker
-    reads it, and added to it before it takes its name. Made over the index in memory, they stacked
-    their own memory on top of it (the entry's peak)."""
-    records = entry / RECORDS_FILE
-    try:
-        write_index(held.pop(), records, {"entry_format": FORMAT, "key": key, "version": version})
-        release_memory()
-        index, _meta = open_index(records)
-        # cache_entry: what is made as a file of its own (search, tallies, analytics) goes into the entry
-        derived = precompute(GraphState(store=store, index=index, queries=Queries(index), documents=index.documents,
-                                        version=version, cache_entry=entry,
-                                        network_corpus=None if corpus is None else lambda: corpus))
-        del index, _meta
-        gc.collect()  # its read-only connections closed before the file is written to
-        add_derived(records, derived)
-        records.replace(entry / INDEX_FILE)
-    finally:
-        records.unlink(missing_ok=True)
+def _write_index_file(entry: Path, key: str, store: Any, index: Any, version: str, corpus: Any = None) -> None:
+    """The entry's index file, with the analyses every worker would otherwise make on first use, made
+    here once over the index in memory; written last, it marks the entry complete."""
+    # cache_entry: what is made as a file of its own (search, tallies, analytics) goes into the entry
+    derived = precompute(GraphState(store=store, index=index, queries=Queries(index), documents=index.documents,
+                                    version=version, cache_entry=entry,
+                                    network_corpus=None if corpus is None else lambda: corpus))
+    write_index(index, entry / INDEX_FILE, {"entry_format": FORMAT, "key": key, "version": version}, derived)
 
 
 def _open_index_file(entry: Path, key: str) -> tuple[Any, str, Any]:
@@ -291,19 +272,18 @@ def _build_staged(path: Path, entry: Path, key: str, staging: StagingFile) -> Gr
         store = OxigraphStore(disk)
         if read is None:  # read from the on-disk store: bounded memory, two to three times slower
             read = _read_store(store)
-        held, version, corpus = [read[0]], read[1], read[2]
-        read = by_graph = None  # ``held`` alone holds the index now: _write_index_file lets it go
-        if loaded != held[0].triple_count:
-            raise ValueError(f"on-disk store holds {loaded} triples, expected {held[0].triple_count}")
+        index, version, corpus = read
+        if loaded != index.triple_count:
+            raise ValueError(f"on-disk store holds {loaded} triples, expected {index.triple_count}")
     finally:
         del disk  # closes it (and releases the lock) once ``store`` is let go too (del below)
         gc.collect()
     _pickle(entry / "network.pickle", {"format": FORMAT, "key": key, "corpus": corpus})
-    _write_index_file(entry, key, store, held, version, corpus)
+    _write_index_file(entry, key, store, index, version, corpus)
     del corpus
     # the entry is complete from here on: the index file, written last, marks it
     # serve from the entry's store and index file, as later starts will: the in-memory copies go
-    del store
+    del store, index
     release_memory()
     return _open_hit(entry, key)
 
@@ -488,7 +468,7 @@ REMOTE = "remote"  # the folder of the remote engines' entries, under cache_root
 def _write_remote_entry(url: str, entry: str, key: str, version: str) -> None:
     """In a child process: the index file of the engine at ``url``, in ``entry``."""
     store = RemoteStore(url)
-    _write_index_file(Path(entry), key, store, [load_index(store)], version)
+    _write_index_file(Path(entry), key, store, load_index(store), version)
 
 
 def remote_entry(store: RemoteStore) -> Path | None:

@@ -127,19 +127,6 @@ def write_index(ix: GraphIndex, path: Path, meta: Mapping[str, Any] | None = Non
     tmp.replace(path)
 
 
-def add_derived(path: Path, derived: Mapping[str, bytes]) -> None:
-    """Put the precomputed ``derived`` structures (already pickled) into the index file at ``path``,
-    written by ``write_index`` without them and not yet opened by any reader."""
-    con = sqlite3.connect(path)
-    try:
-        with con:
-            t = _table(DERIVED)
-            con.execute(f"DELETE FROM {t}")
-            con.executemany(f"INSERT INTO {t} (k, v) VALUES (?, ?)", derived.items())
-    finally:
-        con.close()
-
-
 def _pickled_rows(value: Any) -> Iterator[tuple[str, bytes]]:
     """(key, pickled value) of a table of the index; a list or set of IRIs has its members as keys, in order."""
     stored = getattr(value, "pickled_items", None)

@@ -210,37 +210,3 @@ def test_a_large_dataset_is_read_from_the_on_disk_store(dataset, monkeypatch):
     assert startup_cache.last_status == "miss"
     assert graph.version == version and dict(graph.index.measures.items()) == measures
     assert answers(graph) == want
-
-
-def test_the_analyses_are_made_over_the_written_index_and_a_failure_leaves_no_index_file(dataset, monkeypatch):
-    """The index made in memory is written first and let go; the analyses are made over that file (a disk
-    index) and added to it before it takes its name. If that fails, the entry has no index file, no
-    records file and no staging file, and the next start builds it again."""
-    seen = []
-    made = startup_cache.precompute
-
-    def spy(g):
-        seen.append(type(g.index.measures).__name__)
-        return made(g)
-
-    monkeypatch.setattr(startup_cache, "precompute", spy)
-    startup_cache.prime(dataset)
-    assert seen == ["DiskTable"]
-    entry = startup_cache.cache_root() / startup_cache.dataset_key(dataset)
-    names = {p.name for p in entry.iterdir()}
-    assert startup_cache.INDEX_FILE in names
-    assert not names & {startup_cache.RECORDS_FILE, startup_cache.STAGING_FILE}
-    g = load_graph(dataset)
-    assert startup_cache.last_status == "hit" and "insights.tallies" in g.precomputed
-
-    def broken(_g):
-        raise RuntimeError("the analyses failed")
-
-    shutil.rmtree(entry)
-    monkeypatch.setattr(startup_cache, "precompute", broken)
-    with pytest.raises(RuntimeError, match="analyses failed"):
-        startup_cache.prime(dataset)
-    names = {p.name for p in entry.iterdir()}
-    assert not names & {startup_cache.INDEX_FILE, startup_cache.RECORDS_FILE, startup_cache.STAGING_FILE}
-    monkeypatch.setattr(startup_cache, "precompute", made)
-    assert startup_cache.prime(dataset) == "made"
