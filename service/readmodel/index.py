@@ -47,7 +47,7 @@ from .records import (
 )
 from ..store.protocol import GraphStore
 from .name_keys import key
-from .staged import StagedTable, StagingFile
+from .staged import StagedTable, StagingFile, WithStagedLists
 
 log = logging.getLogger("policykg.service")
 
@@ -726,28 +726,24 @@ def _derive(ix: GraphIndex) -> None:
     for iri, measure in _columns(ix.classifications, lambda c: (c.measure_iri,)):
         ix.classifications_by_measure.setdefault(measure, []).append(iri)
     tool_rank = {c.iri: i for i, c in enumerate(ix.policy_tools())}
-    codings = sorted(_columns(ix.tool_codings, lambda t: (t.measure_iri, t.tool_iri, t.source.start)),
-                     key=lambda row: (tool_rank.get(row[2], 1 << 30), row[3]))
-    for iri, measure, _tool, _start in codings:
-        if measure in ix.measures:
-            ix.measures[measure].tool_coding_iris.append(iri)
-    del codings
     for m in ix.measures.values():
         m.policy_tool_iris.sort(key=lambda t: tool_rank.get(t, 1 << 30))
-    # text reuse: best first, then the measures' global order, so pages and ties are stable
-    far = 1 << 30
-    pairs = sorted((row for row in _columns(ix.similarities, lambda s: (s.measure_iri, s.other_iri, s.score))
-                    if row[1] in ix.measures and row[2] in ix.measures),
-                   key=lambda row: (-row[3], measure_pos.get(row[1], far), measure_pos.get(row[2], far)))
-    if isinstance(ix.similarities, StagedTable):
-        ix.similarities.keep_in(iri for iri, *_ in pairs)
+    staged_lists = None
+    if isinstance(ix.similarities, StagedTable) and isinstance(ix.tool_codings, StagedTable):
+        staged_lists = _derive_staged_lists(ix, ix.tool_codings, ix.similarities, tool_rank)
     else:
-        ix.similarities = {iri: ix.similarities[iri] for iri, *_ in pairs}
-    for iri, measure, other, _score in pairs:
-        ix.measures[measure].similarity_iris.append(iri)
-        if other != measure:
-            ix.measures[other].similarity_iris.append(iri)
-    del pairs
+        for tc in sorted(ix.tool_codings.values(), key=lambda t: (tool_rank.get(t.tool_iri, 1 << 30), t.source.start)):
+            if tc.measure_iri in ix.measures:
+                ix.measures[tc.measure_iri].tool_coding_iris.append(tc.iri)
+        # text reuse: best first, then the measures' global order, so pages and ties are stable
+        far = 1 << 30
+        sims = sorted((s for s in ix.similarities.values() if s.measure_iri in ix.measures and s.other_iri in ix.measures),
+                      key=lambda s: (-s.score, measure_pos.get(s.measure_iri, far), measure_pos.get(s.other_iri, far)))
+        ix.similarities = {s.iri: s for s in sims}
+        for sim in sims:
+            ix.measures[sim.measure_iri].similarity_iris.append(sim.iri)
+            if sim.other_iri != sim.measure_iri:
+                ix.measures[sim.other_iri].similarity_iris.append(sim.iri)
     for t in sorted(ix.targets.values(), key=lambda t: (city_code.get(t.city_iri, ""), t.source.document,
                                                        t.source.start, t.iri)):
         ix.targets_by_city.setdefault(t.city_iri, []).append(t.iri)
@@ -776,6 +772,30 @@ def _derive(ix: GraphIndex) -> None:
     for table in (ix.jurisdictions, ix.policies, ix.measures, ix.organizations, ix.concepts, ix.targets):
         for iri, rec in table.items():  # type: ignore[attr-defined]
             ix.by_id.setdefault(rec.id, iri)
+    if staged_lists is not None:  # last: what _derive read above were the measures' own records
+        ix.measures = WithStagedLists(ix.measures, staged_lists)  # type: ignore[assignment]
+
+
+def _derive_staged_lists(ix: GraphIndex, codings: StagedTable, pairs: StagedTable,
+                         tool_rank: dict[str, int]) -> dict[str, Any]:
+    """The orders ``_derive`` makes of the policy-tool codings and the text-reuse pairs, made in SQL over the
+    staged tables, the same as the sorts over records in memory: a measure's codings by tool, then where in
+    the text; the pairs best first, then by the measures' global order, ties by key. Each measure's lists
+    are read from them when its record is (``WithStagedLists``), so no measure holds them here."""
+    positions = pairs.staging.ranks("measure_pos", ix.measure_pos)  # only measures of the index join
+    ranks = pairs.staging.ranks("tool_rank", tool_rank)
+    pairs.keep_ordered(f"JOIN {positions} a ON a.k = t.measure JOIN {positions} b ON b.k = t.other",
+                       "t.score DESC, a.pos, b.pos")
+    pairs.index_on("measure", "other")
+    codings.index_on("measure")
+    far = 1 << 30
+    return {
+        "tool_coding_iris": lambda m: codings.keys_where(
+            f"LEFT JOIN {ranks} r ON r.k = t.tool WHERE t.measure = ? ORDER BY coalesce(r.pos, {far}), t.start, t.k",
+            (m,)),
+        "similarity_iris": lambda m: pairs.keys_where(
+            "WHERE (t.measure = ?1 OR t.other = ?1) AND t.ord IS NOT NULL ORDER BY t.ord", (m,)),
+    }
 
 
 _RECORD_TABLES = ("policies", "measures", "organizations", "responsibilities", "classifications", "targets",

@@ -67,7 +67,7 @@ FACETS: dict[str, dict[str, Callable[[GraphIndex, str], str | None]]] = {
         "role": lambda ix, k: ix.responsibilities[k].role,
         "basis": lambda ix, k: ix.responsibilities[k].basis,
         "measure": lambda ix, k: ix.responsibilities[k].measure_iri,
-        "city": lambda ix, k: ix.measures[ix.responsibilities[k].measure_iri].city_iri,
+        "city": lambda ix, k: _bare_measure(ix, ix.responsibilities[k].measure_iri).city_iri,
     },
     "listed_orgs": {
         "kind": lambda ix, k: ix.organizations[k].kind,
@@ -75,6 +75,13 @@ FACETS: dict[str, dict[str, Callable[[GraphIndex, str], str | None]]] = {
         "names": lambda ix, k: NAMES_APART.join(_search_keys(ix.organizations[k])),
     },
 }
+def _bare_measure(ix: GraphIndex, iri: str) -> Any:
+    """A measure's record as far as a facet needs it: without the lists a staged index reads per record
+    (staged.WithStagedLists), two queries each otherwise."""
+    bare = getattr(ix.measures, "bare", None)
+    return bare(iri) if bare is not None else ix.measures[iri]
+
+
 NAMES_APART = "\x1f"  # between two names' keys: key() drops it (whitespace), so no match runs across two
 
 

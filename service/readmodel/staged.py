@@ -9,8 +9,11 @@ pairs: ~110 MiB at 3,000 documents, most of it the pairs' quoted texts)
 go to an SQLite file of the entry instead, a graph at a time, each row its
 record pickled beside the few columns that ``_derive`` groups and orders it
 by. What ``_derive`` then needs comes back as those columns, in key order;
-the order it makes is a column too, and the index file is written from the
-stored pickles in that order.
+the orders it makes are made in SQL (the pairs best first, each measure's
+codings by tool), and the index file is written from the stored pickles.
+Each measure's lists of its pairs and codings are read from these tables
+when its record is written (``WithStagedLists``): held in the records, they
+kept every pair's IRI in memory.
 
 The first record written under a key is kept, as reading into a dict did
 (``if iri not in table``), so that a node two graphs describe reads the same.
@@ -42,6 +45,16 @@ class StagingFile:
     def table(self, name: str, columns: tuple[str, ...]) -> StagedTable:
         t = StagedTable(self, name, columns)
         self.tables.append(t)
+        return t
+
+    def ranks(self, name: str, rank: Mapping[str, int]) -> str:
+        """A table ``name`` (k, pos) of ``rank``'s keys and positions, to order staged rows by in SQL;
+        its name back."""
+        t = f"s_{name}"
+        with self.con:
+            self.con.execute(f"DROP TABLE IF EXISTS {t}")
+            self.con.execute(f"CREATE TABLE {t} (k TEXT PRIMARY KEY, pos INTEGER NOT NULL) WITHOUT ROWID")
+            self.con.executemany(f"INSERT INTO {t} VALUES (?, ?)", rank.items())
         return t
 
     def close(self) -> None:
@@ -96,6 +109,37 @@ class StagedTable(Mapping):
         for row in self._con.execute(f"SELECT k{''.join(f', {c}' for c in self.columns)} FROM {self._t} ORDER BY k"):
             yield tuple(sys.intern(x) if isinstance(x, str) else x for x in row)
 
+    @property
+    def staging(self) -> StagingFile:
+        return self._staging
+
+    def keep_ordered(self, joins: str, order: str) -> None:
+        """``keep_in`` in SQL: the rows ``joins`` (``JOIN … ON …`` to the table, aliased ``t``) keeps, in
+        ``order`` (its ties broken by key, as a stable sort of the key-ordered rows breaks them)."""
+        self.flush()
+        with self._con:
+            self._con.execute(f"UPDATE {self._t} SET ord = NULL")
+            self._con.execute("DROP TABLE IF EXISTS temp.s_order")
+            self._con.execute(f"CREATE TEMP TABLE s_order AS SELECT t.k AS k, row_number() OVER "
+                              f"(ORDER BY {order}, t.k) AS n FROM {self._t} t {joins}")
+            self._con.execute(f"UPDATE {self._t} SET ord = o.n FROM temp.s_order o WHERE o.k = {self._t}.k")
+            self._con.execute("DROP TABLE temp.s_order")
+            self._con.execute(f"CREATE INDEX {self._t}_ord ON {self._t} (ord) WHERE ord IS NOT NULL")
+        self._ordered = True
+        self._len = None
+
+    def index_on(self, *columns: str) -> None:
+        """An index on each of ``columns``, for ``keys_where``."""
+        self.flush()
+        with self._con:
+            for c in columns:
+                self._con.execute(f"CREATE INDEX IF NOT EXISTS {self._t}_{c} ON {self._t} ({c})")
+
+    def keys_where(self, sql: str, params: tuple = ()) -> list[str]:
+        """Keys of ``SELECT t.k FROM <table> t`` + ``sql`` (conditions, order), interned."""
+        self.flush()
+        return [sys.intern(k) for (k,) in self._con.execute(f"SELECT t.k FROM {self._t} t {sql}", params)]
+
     def keep_in(self, keys: Iterable[str]) -> None:
         """From now on the table holds ``keys`` only, in their order (``_derive``'s: best pair first)."""
         self.flush()
@@ -145,5 +189,46 @@ class StagedTable(Mapping):
         return self._len
 
 
-def is_staged(table: Mapping) -> bool:
-    return isinstance(table, StagedTable)
+class WithStagedLists(Mapping):
+    """Records of a dict whose list fields are read from staged tables when a record is read or written.
+
+    ``lists`` maps a field to the function giving a key's list. The dict's records keep those fields
+    empty, so that what fills them (the text-reuse pairs and policy-tool codings of each measure) is
+    never held for every record at once; ``pickled_items`` writes the records whole, one at a time.
+    """
+
+    def __init__(self, records: dict[str, Any], lists: Mapping[str, Any]) -> None:
+        self._records, self._lists = records, lists
+
+    def _whole(self, k: str, rec: Any) -> Any:
+        for name, of in self._lists.items():
+            setattr(rec, name, of(k))
+        return rec
+
+    def _bare(self, rec: Any) -> None:
+        for name in self._lists:
+            setattr(rec, name, [])
+
+    def pickled_items(self) -> Iterator[tuple[str, bytes]]:
+        for k, rec in self._records.items():
+            out = pickle.dumps(self._whole(k, rec), pickle.HIGHEST_PROTOCOL)
+            self._bare(rec)
+            yield k, out
+
+    def bare(self, k: str) -> Any:
+        """The record without its staged lists (what ``_derive`` and the facets read)."""
+        return self._records[k]
+
+    def __getitem__(self, k: Any) -> Any:
+        from copy import copy
+
+        return self._whole(k, copy(self._records[k]))  # a copy: the dict's record stays bare
+
+    def __contains__(self, k: object) -> bool:
+        return k in self._records
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._records)
+
+    def __len__(self) -> int:
+        return len(self._records)

@@ -52,3 +52,27 @@ def test_closing_removes_the_file(tmp_path):
     assert not (tmp_path / "staging.sqlite").exists()
     with pytest.raises(ValueError, match="closed"):
         len(t)
+
+
+def test_keep_ordered_orders_in_sql_with_ties_by_key_and_keeps_only_the_joined(staging):
+    t = staging.table("pairs", ("measure", "score"))
+    for k, m, score in [("p3", "m1", 0.5), ("p1", "m2", 0.9), ("p2", "m1", 0.5), ("p4", "gone", 1.0)]:
+        t.put(k, k.upper(), m, score)
+    pos = staging.ranks("pos", {"m2": 0, "m1": 1})  # "gone" is no measure of the index: its pair drops
+    t.keep_ordered(f"JOIN {pos} a ON a.k = t.measure", "t.score DESC, a.pos")
+    assert list(t) == ["p1", "p2", "p3"] and list(t.values()) == ["P1", "P2", "P3"]
+    t.index_on("measure")
+    assert t.keys_where("WHERE t.measure = ? AND t.ord IS NOT NULL ORDER BY t.ord", ("m1",)) == ["p2", "p3"]
+
+
+def test_records_with_staged_lists_are_whole_when_read_or_written_and_bare_in_between():
+    from service.readmodel.records import Measure
+    from service.readmodel.staged import WithStagedLists
+
+    bare = Measure(iri="m", id="m", code="1", title=None, text="t", policy_iri="p", city_iri="c", parent_iri=None,
+                   order=0, source=Span("d", 0, 1, "t"), refines_iri=None, section_kind=None)
+    table = WithStagedLists({"m": bare}, {"similarity_iris": lambda k: [f"{k}-pair"]})
+    assert table["m"].similarity_iris == ["m-pair"] and bare.similarity_iris == []
+    assert table.bare("m") is bare and list(table) == ["m"] and len(table) == 1 and "m" in table
+    (k, raw), = table.pickled_items()
+    assert k == "m" and pickle.loads(raw).similarity_iris == ["m-pair"] and bare.similarity_iris == []
