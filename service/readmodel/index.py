@@ -761,7 +761,7 @@ def _derive(ix: GraphIndex) -> None:
             bucket = ix.org_names.setdefault(k, [])
             if o.iri not in bucket:
                 bucket.append(o.iri)
-            for c in cities:
+            for c in sorted(cities):  # a set: its order would change from process to process
                 in_city = ix.org_names_in_city.setdefault(in_city_key(k, c), [])
                 if o.iri not in in_city:
                     in_city.append(o.iri)
