@@ -25,7 +25,9 @@ the first start from a dataset file keeps, under ``data/cache/<key>/``:
 
 To make an entry, the dataset file is read one named graph at a time
 (by_graph.py) while the on-disk store fills: no copy of the whole dataset in
-memory, and quicker. A file that cannot be read so is read into an in-memory
+memory, and quicker. The index's leaf record tables go to
+``staging.<pid>.sqlite`` as they are read (readmodel/staged.py), removed
+once the index file is written. A file that cannot be read so is read into an in-memory
 store when it is at most ``IN_MEMORY_MAX_BYTES``, else from the entry's own
 store (an in-memory copy costs about three times the index it is read for).
 
@@ -200,7 +202,6 @@ def _read_network_corpus(entry: Path) -> Any | None:
 
 
 INDEX_FILE = "index.sqlite"
-STAGING_FILE = "staging.sqlite"  # while the entry is made
 
 
 def _write_index_file(entry: Path, key: str, store: Any, index: Any, version: str, corpus: Any = None) -> None:
@@ -240,8 +241,13 @@ IN_MEMORY_MAX_BYTES = 256 << 20
 def _build(path: Path, entry: Path, key: str) -> GraphState:
     entry.mkdir(parents=True, exist_ok=True)
     # the index's leaf record tables, written as the graphs are read (readmodel/staged.py); gone once
-    # the index file is written, or the build fails
-    staging = StagingFile(entry / STAGING_FILE)
+    # the index file is written, or the build fails. One per process: a second process building the
+    # same entry (refused at the store's lock below) must not touch the first one's
+    for stale in entry.glob("staging.*.sqlite"):
+        pid = stale.name.split(".")[1]
+        if pid.isdigit() and not _alive(int(pid)):  # left by a build that crashed
+            stale.unlink(missing_ok=True)
+    staging = StagingFile(entry / f"staging.{os.getpid()}.sqlite")
     try:
         return _build_staged(path, entry, key, staging)
     finally:

@@ -210,3 +210,23 @@ def test_a_large_dataset_is_read_from_the_on_disk_store(dataset, monkeypatch):
     assert startup_cache.last_status == "miss"
     assert graph.version == version and dict(graph.index.measures.items()) == measures
     assert answers(graph) == want
+
+
+def test_the_staging_file_is_the_processs_own_and_gone_once_the_entry_is_made(dataset, monkeypatch):
+    """The leaf tables' staging file (readmodel/staged.py) is named by the building process, so that a second
+    process building the same entry cannot remove it; one left by a crashed build is removed by the next."""
+    entry = startup_cache.cache_root() / startup_cache.dataset_key(dataset)
+    entry.mkdir(parents=True)
+    crashed = entry / "staging.999999999.sqlite"  # no such process
+    crashed.write_bytes(b"left by a build that crashed")
+    seen = []
+    opened = startup_cache.StagingFile
+
+    def spy(path):
+        seen.append(path.name)
+        return opened(path)
+
+    monkeypatch.setattr(startup_cache, "StagingFile", spy)
+    assert startup_cache.prime(dataset) == "made"
+    assert seen == [f"staging.{os.getpid()}.sqlite"]
+    assert not list(entry.glob("staging.*"))
