@@ -24,7 +24,7 @@ from __future__ import annotations
 import pickle
 import sqlite3
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -40,12 +40,9 @@ class StagingFile:
         self.con = sqlite3.connect(self.path)
         self.con.execute("PRAGMA journal_mode=OFF")
         self.con.execute("PRAGMA synchronous=OFF")
-        self.tables: list[StagedTable] = []
 
     def table(self, name: str, columns: tuple[str, ...]) -> StagedTable:
-        t = StagedTable(self, name, columns)
-        self.tables.append(t)
-        return t
+        return StagedTable(self, name, columns)
 
     def ranks(self, name: str, rank: Mapping[str, int]) -> str:
         """A table ``name`` (k, pos) of ``rank``'s keys and positions, to order staged rows by in SQL;
@@ -68,8 +65,8 @@ class StagedTable(Mapping):
     """A table of records by key in the staging file, with ``columns`` beside each record.
 
     ``put`` adds a record (the first under a key is kept). Read back as a
-    mapping in key order until ``keep_in`` gives the order (and the subset)
-    it is then read in.
+    mapping in key order until ``keep_ordered`` gives the order (and the
+    subset) it is then read in.
     """
 
     def __init__(self, staging: StagingFile, name: str, columns: tuple[str, ...]) -> None:
@@ -114,8 +111,8 @@ class StagedTable(Mapping):
         return self._staging
 
     def keep_ordered(self, joins: str, order: str) -> None:
-        """``keep_in`` in SQL: the rows ``joins`` (``JOIN … ON …`` to the table, aliased ``t``) keeps, in
-        ``order`` (its ties broken by key, as a stable sort of the key-ordered rows breaks them)."""
+        """From now on the table holds the rows ``joins`` (``JOIN … ON …`` to the table, aliased ``t``)
+        keeps, in ``order`` (its ties broken by key, as a stable sort of the key-ordered rows breaks them)."""
         self.flush()
         with self._con:
             self._con.execute(f"UPDATE {self._t} SET ord = NULL")
@@ -139,16 +136,6 @@ class StagedTable(Mapping):
         """Keys of ``SELECT t.k FROM <table> t`` + ``sql`` (conditions, order), interned."""
         self.flush()
         return [sys.intern(k) for (k,) in self._con.execute(f"SELECT t.k FROM {self._t} t {sql}", params)]
-
-    def keep_in(self, keys: Iterable[str]) -> None:
-        """From now on the table holds ``keys`` only, in their order (``_derive``'s: best pair first)."""
-        self.flush()
-        with self._con:
-            self._con.execute(f"UPDATE {self._t} SET ord = NULL")
-            self._con.executemany(f"UPDATE {self._t} SET ord = ? WHERE k = ?", ((i, k) for i, k in enumerate(keys)))
-            self._con.execute(f"CREATE INDEX {self._t}_ord ON {self._t} (ord) WHERE ord IS NOT NULL")
-        self._ordered = True
-        self._len = None
 
     def _where(self) -> str:
         return "ord IS NOT NULL" if self._ordered else "1"

@@ -30,12 +30,13 @@ def test_the_first_record_under_a_key_is_kept_and_read_back_in_key_order(staging
         t["c"]
 
 
-def test_keep_in_gives_the_order_and_drops_the_rest(staging):
+def test_keep_ordered_gives_the_order_and_drops_the_rest(staging):
     t = staging.table("pairs", ("score",))
     for i in range(BATCH + 5):  # past a batch: rows buffered and flushed both count
         t.put(f"k{i:05d}", i, float(i))
     assert len(t) == BATCH + 5
-    t.keep_in(["k00003", "k00001", "k02050"])
+    kept = staging.ranks("kept", {"k00003": 0, "k00001": 1, "k02050": 2})
+    t.keep_ordered(f"JOIN {kept} o ON o.k = t.k", "o.pos")
     assert list(t) == ["k00003", "k00001", "k02050"] and len(t) == 3
     assert [v for v in t.values()] == [3, 1, 2050] and list(t.items())[0] == ("k00003", 3)
     assert "k00002" not in t and t.get("k00002") is None
