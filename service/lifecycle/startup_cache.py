@@ -59,6 +59,7 @@ the stamp (loaded by other means) gets a file per process, as before.
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import fcntl
 import functools
 import gc
@@ -207,10 +208,15 @@ INDEX_FILE = "index.sqlite"
 def _write_index_file(entry: Path, key: str, store: Any, index: Any, version: str, corpus: Any = None) -> None:
     """The entry's index file, with the analyses every worker would otherwise make on first use, made
     here once over the index in memory; written last, it marks the entry complete."""
+    # The analyses read no measure's text-reuse pairs or policy-tool codings (request-time fields only):
+    # with the lists staged (readmodel/staged.py), they read the records without them
+    without_lists = getattr(index.measures, "without_lists", None)
+    analysed = index if without_lists is None else dataclasses.replace(index, measures=without_lists())
     # cache_entry: what is made as a file of its own (search, tallies, analytics) goes into the entry
-    derived = precompute(GraphState(store=store, index=index, queries=Queries(index), documents=index.documents,
-                                    version=version, cache_entry=entry,
+    derived = precompute(GraphState(store=store, index=analysed, queries=Queries(analysed),
+                                    documents=index.documents, version=version, cache_entry=entry,
                                     network_corpus=None if corpus is None else lambda: corpus))
+    del analysed
     write_index(index, entry / INDEX_FILE, {"entry_format": FORMAT, "key": key, "version": version}, derived)
 
 

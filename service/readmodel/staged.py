@@ -206,6 +206,12 @@ class WithStagedLists(Mapping):
         """The record without its staged lists (what ``_derive`` and the facets read)."""
         return self._records[k]
 
+    def without_lists(self) -> dict[str, Any]:
+        """Every record without its staged lists: for readers that read none of them (the analyses made
+        with an entry), to whom each record read whole cost two queries and a copy (the responsibility
+        tallies of 3,000 documents took 30 s instead of 7)."""
+        return self._records
+
     def __getitem__(self, k: Any) -> Any:
         from copy import copy
 

@@ -12,6 +12,7 @@ from service.lifecycle import startup_cache
 from service.lifecycle.loading import ensure_dataset, load_graph
 from service.readmodel.index import load_index
 from service.insights.kept_analytics import EntryMapping, KeptAnalytics
+from service.insights.precompute import precompute
 from service.readmodel.network import analytics_key, analytics_of
 from service.readmodel.queries import Queries
 from service.readmodel.state import GraphState
@@ -198,3 +199,32 @@ def test_a_database_file_that_fails_to_fill_leaves_nothing_in_the_entry(tmp_path
     with pytest.raises(RuntimeError, match="cannot be read"):
         {"search": search.SearchIndex, "tallies": tallies.Tallies}[database](g)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_analyses_read_no_measures_text_reuse_pairs_or_tool_codings(plain):
+    """An entry's analyses are made over measures without those two lists (read per record from the staging
+    file when written, readmodel/staged.py): no analysis may read them. Every analysis is made over measures
+    on which reading either raises, and all of them are made."""
+    from dataclasses import fields, replace
+
+    from service.readmodel.records import Measure
+
+    class Guarded(Measure):
+        __slots__ = ()
+
+        def _refuse(self, *_args):
+            raise AssertionError("an analysis read a staged list")
+
+        similarity_iris = property(_refuse, lambda self, v: None)
+        tool_coding_iris = property(_refuse, lambda self, v: None)
+
+    def guarded(m: Measure) -> Guarded:
+        return Guarded(**{f.name: getattr(m, f.name) for f in fields(Measure)
+                          if f.name not in ("similarity_iris", "tool_coding_iris")})
+
+    ix = replace(plain.index, measures={iri: guarded(m) for iri, m in plain.index.measures.items()})
+    with pytest.raises(AssertionError):
+        next(iter(ix.measures.values())).tool_coding_iris
+    g = GraphState(store=plain.store, index=ix, queries=Queries(ix), documents=ix.documents)
+    fresh = GraphState(store=plain.store, index=plain.index, queries=Queries(plain.index), documents=ix.documents)
+    assert set(precompute(g)) == set(precompute(fresh))
