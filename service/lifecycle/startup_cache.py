@@ -27,9 +27,10 @@ To make an entry, the dataset file is read one named graph at a time
 (by_graph.py) while the on-disk store fills: no copy of the whole dataset in
 memory, and quicker. The index's leaf record tables go to
 ``staging.<pid>.sqlite`` as they are read (readmodel/staged.py), removed
-once the index file is written. A file that cannot be read so is read into an in-memory
-store when it is at most ``IN_MEMORY_MAX_BYTES``, else from the entry's own
-store (an in-memory copy costs about three times the index it is read for).
+once the index file is written. A file that cannot be read so is read into
+an in-memory store when it is at most ``IN_MEMORY_MAX_BYTES``, else from the
+entry's own store (an in-memory copy costs about three times the index it is
+read for).
 
 Later starts open the index file read-only (any number of processes can),
 and the store on a process's first SPARQL query: ready in a second, whatever

@@ -5,8 +5,8 @@ A start-up cache entry reads the dataset one named graph at a time
 writes to the index file. Held in memory until then, every record grows the
 entry with the corpus. The tables no other record's reading or ordering
 needs whole (the classifications, the policy-tool codings and the text-reuse
-pairs: ~110 MiB at 3,000 documents, most of it the pairs' quoted texts)
-go to an SQLite file of the entry instead, a graph at a time, each row its
+pairs: 108 MiB of records at 3,000 documents, bench/results-scale.md) go to
+an SQLite file of the entry instead, a graph at a time, each row its
 record pickled beside the few columns that ``_derive`` groups and orders it
 by. What ``_derive`` then needs comes back as those columns, in key order;
 the orders it makes are made in SQL (the pairs best first, each measure's
