@@ -106,9 +106,9 @@ class Tallies(GraphDatabase):
         with con:
             con.executemany("INSERT INTO work VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                             coded(_work_rows(g), (0, 1, 10, 11, 12)))
-            cells, columns = _matrix_rows(g)
-            con.executemany("INSERT INTO cell VALUES (?, ?, ?, ?, ?, ?, ?, ?)", coded(iter(cells), (0, 1, 2, 3)))
-            con.executemany("INSERT INTO typed VALUES (?, ?, ?, ?)", coded(iter(columns), (0, 1, 2)))
+            for cells, columns in _matrix_rows(g):  # a city's rows at a time
+                con.executemany("INSERT INTO cell VALUES (?, ?, ?, ?, ?, ?, ?, ?)", coded(iter(cells), (0, 1, 2, 3)))
+                con.executemany("INSERT INTO typed VALUES (?, ?, ?, ?)", coded(iter(columns), (0, 1, 2)))
             con.executemany("INSERT INTO member VALUES (?, ?, ?, ?)", coded(_member_rows(g), (0, 1)))
             con.executemany("INSERT INTO tool VALUES (?, ?, ?, ?, ?)", coded(tool_rows(g), (0, 1, 2, 3)))
             cells, totals = concept_rows(g)
@@ -254,36 +254,53 @@ class Tallies(GraphDatabase):
         return [o for (o,) in self.rows("SELECT org FROM member WHERE grp = ? AND city = ? ORDER BY pos", key)]
 
 
+def _by_city(ix: Any) -> Iterator[tuple[str, list[tuple[Any, Any]]]]:
+    """Each city's (responsibility, measure) pairs, a city at a time. A measure is in one city, so the
+    distinct measures of a city's scope need that city's responsibilities only: no set of measures of the
+    whole corpus is held (+100 MiB at 3,000 documents when the entry was made)."""
+    for city, iris in ix.resp_by_city.items():
+        pairs = [(r, ix.measures[r.measure_iri]) for r in (ix.responsibilities[i] for i in iris)]
+        yield city or "", pairs
+
+
 def _work_rows(g: Any) -> Iterator[tuple]:
     """``work``'s rows: per organization, city and basis scope, then the cities summed (city ANY)."""
     ix = g.index
-    # org → city of the measure → basis scope → role → measures (every role: ``explicit`` counts a
-    # SUPERVISING one too, as the ranking always has; the role columns count WORK_ROLES)
-    sets: dict[str, dict[str, dict[str, dict[str, set[str]]]]] = defaultdict(
-        lambda: defaultdict(lambda: defaultdict(lambda: defaultdict(set))))
+    # an organization's place: where the corpus's responsibilities first name it (the ranking's last tie-break)
+    positions: dict[str, int] = {}
     for r in ix.responsibilities.values():
-        m = ix.measures.get(r.measure_iri)
-        if m is not None:
-            by_basis = sets[r.organization_iri][m.city_iri or ""]
-            for b in _bases(r.basis):
-                by_basis[b][r.role].add(m.iri)
+        if r.measure_iri in ix.measures:
+            positions.setdefault(r.organization_iri, len(positions))
     dts = department_types(g)
-    for pos, (org_iri, by_city) in enumerate(sets.items()):
-        o = ix.organizations.get(org_iri)
-        if o is None:  # a responsibility's organization without a record: nothing to rank it by
-            continue
-        shown = (o.name, o.kind, dts.of(o), o.city_iri, pos)
-        summed: dict[str, list[int]] = {}
-        for city, by_basis in by_city.items():
+    shown: dict[str, tuple | None] = {}
+
+    def shown_of(org_iri: str) -> tuple | None:
+        if org_iri not in shown:
+            o = ix.organizations.get(org_iri)  # none: a responsibility's organization without a record
+            shown[org_iri] = None if o is None else (o.name, o.kind, dts.of(o), o.city_iri, positions[org_iri])
+        return shown[org_iri]
+
+    summed: dict[str, dict[str, list[int]]] = {}
+    for city, pairs in _by_city(ix):
+        # org → basis scope → role → the city's measures (every role: ``explicit`` counts a SUPERVISING
+        # one too, as the ranking always has; the role columns count WORK_ROLES)
+        sets: dict[str, dict[str, dict[str, set[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(set)))
+        for r, m in pairs:
+            for b in _bases(r.basis):
+                sets[r.organization_iri][b][r.role].add(m.iri)
+        for org_iri, by_basis in sets.items():
+            if shown_of(org_iri) is None:
+                continue
             for b, by_role in by_basis.items():
                 explicit = by_role if b == "EXPLICIT" else by_basis.get("EXPLICIT", {}) if b == ANY else {}
                 row = (*_counts(by_role), len(set().union(*explicit.values())))
-                yield (city, b, org_iri, *row, *shown)
-                total = summed.setdefault(b, [0] * len(row))
+                yield (city, b, org_iri, *row, *shown_of(org_iri))
+                total = summed.setdefault(org_iri, {}).setdefault(b, [0] * len(row))
                 for i, n in enumerate(row):
                     total[i] += n
-        for b, row in summed.items():
-            yield (ANY, b, org_iri, *row, *shown)
+    for org_iri, by_basis in summed.items():
+        for b, row in by_basis.items():
+            yield (ANY, b, org_iri, *row, *shown_of(org_iri))
 
 
 def _member_rows(g: Any) -> Iterator[tuple[str, str, int, str]]:
@@ -375,8 +392,9 @@ def concept_rows(g: Any) -> tuple[list[tuple], list[tuple]]:
     return cells, totals
 
 
-def _matrix_rows(g: Any) -> tuple[list[tuple], list[tuple]]:
-    """``cell``'s and ``typed``'s rows: per city and basis scope, then the cities summed (city ANY)."""
+def _matrix_rows(g: Any) -> Iterator[tuple[list[tuple], list[tuple]]]:
+    """``cell``'s and ``typed``'s rows, a city's at a time: per city and basis scope, then the cities summed
+    (city ANY)."""
     ix = g.index
     dts = department_types(g)
     ancestors: dict[str, tuple[str, ...]] = {}
@@ -392,45 +410,45 @@ def _matrix_rows(g: Any) -> tuple[list[tuple], list[tuple]]:
             ancestors[c] = tuple(chain)
         return ancestors[c]
 
-    concepts_of: dict[str, tuple[str, ...]] = {}
-    # (city, basis) → concept → group → role → measures
-    sets: dict[tuple[str, str], dict[str, dict[str, dict[str, set[str]]]]] = defaultdict(
-        lambda: defaultdict(lambda: defaultdict(lambda: defaultdict(set))))
-    for r in ix.responsibilities.values():
-        m = ix.measures.get(r.measure_iri)
-        if m is None or r.role not in WORK_ROLES:
-            continue
-        cs = concepts_of.get(m.iri)
-        if cs is None:
-            found: dict[str, None] = {}
-            for c in m.measure_type_iris:
-                if c in ix.concepts and ix.concepts[c].scheme == MEASURE_TYPE_SCHEME:
-                    found.update(dict.fromkeys(up(c)))
-            cs = concepts_of[m.iri] = tuple(found)
-        group = dts.of(ix.organizations.get(r.organization_iri))
-        for b in _bases(r.basis):
-            by_concept = sets[(m.city_iri or "", b)]
-            for c in cs:
-                by_concept[c][group][r.role].add(m.iri)
-    cells: list[tuple] = []
-    columns: list[tuple] = []
     cell_sum: dict[tuple[str, str, str], list[int]] = {}
     column_sum: dict[tuple[str, str], int] = {}
-    for (city, b), by_concept in sets.items():
-        for c, by_group in by_concept.items():
-            anyone: set[str] = set()
-            for group, by_role in by_group.items():
-                lead, resp, coop, lor, _every = _counts(by_role)
-                cells.append((city, b, c, group, lead, resp, coop, lor))
-                total = cell_sum.setdefault((b, c, group), [0, 0, 0, 0])
-                for i, n in enumerate((lead, resp, coop, lor)):
-                    total[i] += n
-                anyone |= by_role.get(LEAD, set()) | by_role.get(RESPONSIBLE, set())
-            columns.append((city, b, c, len(anyone)))
-            column_sum[(b, c)] = column_sum.get((b, c), 0) + len(anyone)
-    cells += [(ANY, b, c, group, *n) for (b, c, group), n in cell_sum.items()]
-    columns += [(ANY, b, c, n) for (b, c), n in column_sum.items()]
-    return cells, columns
+    for city, pairs in _by_city(ix):
+        cells: list[tuple] = []
+        columns: list[tuple] = []
+        concepts_of: dict[str, tuple[str, ...]] = {}
+        # basis → concept → group → role → the city's measures
+        sets: dict[str, dict[str, dict[str, dict[str, set[str]]]]] = defaultdict(
+            lambda: defaultdict(lambda: defaultdict(lambda: defaultdict(set))))
+        for r, m in pairs:
+            if r.role not in WORK_ROLES:
+                continue
+            cs = concepts_of.get(m.iri)
+            if cs is None:
+                found: dict[str, None] = {}
+                for c in m.measure_type_iris:
+                    if c in ix.concepts and ix.concepts[c].scheme == MEASURE_TYPE_SCHEME:
+                        found.update(dict.fromkeys(up(c)))
+                cs = concepts_of[m.iri] = tuple(found)
+            group = dts.of(ix.organizations.get(r.organization_iri))
+            for b in _bases(r.basis):
+                by_concept = sets[b]
+                for c in cs:
+                    by_concept[c][group][r.role].add(m.iri)
+        for b, by_concept in sets.items():
+            for c, by_group in by_concept.items():
+                anyone: set[str] = set()
+                for group, by_role in by_group.items():
+                    lead, resp, coop, lor, _every = _counts(by_role)
+                    cells.append((city, b, c, group, lead, resp, coop, lor))
+                    total = cell_sum.setdefault((b, c, group), [0, 0, 0, 0])
+                    for i, n in enumerate((lead, resp, coop, lor)):
+                        total[i] += n
+                    anyone |= by_role.get(LEAD, set()) | by_role.get(RESPONSIBLE, set())
+                columns.append((city, b, c, len(anyone)))
+                column_sum[(b, c)] = column_sum.get((b, c), 0) + len(anyone)
+        yield cells, columns
+    yield ([(ANY, b, c, group, *n) for (b, c, group), n in cell_sum.items()],
+           [(ANY, b, c, n) for (b, c), n in column_sum.items()])
 
 
 def tallies(g: Any) -> Tallies:
