@@ -257,7 +257,7 @@ class Tallies(GraphDatabase):
 def _by_city(ix: Any) -> Iterator[tuple[str, list[tuple[Any, Any]]]]:
     """Each city's (responsibility, measure) pairs, a city at a time. A measure is in one city, so the
     distinct measures of a city's scope need that city's responsibilities only: no set of measures of the
-    whole corpus is held (+100 MiB at 3,000 documents when the entry was made)."""
+    whole corpus is held (they added 105 MiB at 3,000 documents while an entry was made)."""
     for city, iris in ix.resp_by_city.items():
         pairs = [(r, ix.measures[r.measure_iri]) for r in (ix.responsibilities[i] for i in iris)]
         yield city or "", pairs
