@@ -162,6 +162,7 @@ class KeptCitationNetwork(CitationNetwork):
         self._db = db
         self._aliases = db.mapping("aliases", RECENT)
         self._cities = db.mapping("cities", 16)
+        self._cited = db.mapping("cited", 1)
 
     def node(self, ident: str) -> PolicyRef | None:
         n = self.nodes.get(ident)
@@ -171,16 +172,14 @@ class KeptCitationNetwork(CitationNetwork):
 
     def find(self, text: str | None = None, level: str | None = None, stub: bool | None = None,
              cited_only: bool = True) -> list[PolicyRef]:
-        iris = self._db.mapping("cited", 1)[""] if cited_only else list(self.nodes)
+        iris = self._cited[""] if cited_only else list(self.nodes)
         return _found((self.nodes[i] for i in iris), text, level, stub, cited_only)
 
     def subnetwork(self, city_iri: str | None) -> CitationNetwork:
         if city_iri is None:
             return self
-        edges, own = self._cities.get(city_iri, ((), ()))
-        edges = [self.edges[i] for i in edges]
-        keep = {e.citing_iri for e in edges} | {e.cited_iri for e in edges} | set(own)
-        return CitationNetwork({i: self.nodes[i] for i in self._db.mapping("order", 1)[""] if i in keep}, edges)
+        edges, nodes = self._cities.get(city_iri, ((), ()))
+        return CitationNetwork({i: self.nodes[i] for i in nodes}, [self.edges[i] for i in edges])
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, CitationNetwork):
@@ -199,18 +198,23 @@ class KeptCitations(KeptRows):
             for alias in (n.id, n.doc_number):
                 if alias and alias not in net.nodes:
                     aliases.setdefault(alias, n.iri)
-        cities: dict[str, tuple[list[int], list[str]]] = {}
+        # each city's part as CitationNetwork.subnetwork makes it: the edges its policies cite by, and their
+        # ends and its own policies in the network's order
+        edges: dict[str, list[int]] = {}
+        ends: dict[str, set[str]] = {}
         for i, e in enumerate(net.edges):
             city = net.nodes[e.citing_iri].city_iri
             if city is not None:
-                cities.setdefault(city, ([], []))[0].append(i)
+                edges.setdefault(city, []).append(i)
+                ends.setdefault(city, set()).update((e.citing_iri, e.cited_iri))
         for n in net.nodes.values():
             if n.city_iri is not None:
-                cities.setdefault(n.city_iri, ([], []))[1].append(n.iri)
+                ends.setdefault(n.city_iri, set()).add(n.iri)
+        position = {iri: i for i, iri in enumerate(net.nodes)}
+        cities = {c: (edges.get(c, []), sorted(kept, key=position.__getitem__)) for c, kept in ends.items()}
         super().__init__(g, {
             "nodes": net.nodes, "edges": {str(i): e for i, e in enumerate(net.edges)}, "aliases": aliases,
-            "cities": cities, "order": {"": list(net.nodes)},
-            "cited": {"": [n.iri for n in net.nodes.values() if n.cited_by_ids]},
+            "cities": cities, "cited": {"": [n.iri for n in net.nodes.values() if n.cited_by_ids]},
         })
         self.edge_count = len(net.edges)
 

@@ -78,8 +78,8 @@ FACETS: dict[str, dict[str, Callable[[GraphIndex, str], str | None]]] = {
 def _bare_measure(ix: GraphIndex, iri: str) -> Any:
     """A measure's record as far as a facet needs it: without the lists a staged index reads per record
     (staged.WithStagedLists), two queries each otherwise."""
-    bare = getattr(ix.measures, "bare", None)
-    return bare(iri) if bare is not None else ix.measures[iri]
+    without_lists = getattr(ix.measures, "without_lists", None)
+    return (without_lists() if without_lists is not None else ix.measures)[iri]
 
 
 NAMES_APART = "\x1f"  # between two names' keys: key() drops it (whitespace), so no match runs across two

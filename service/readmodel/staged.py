@@ -202,14 +202,10 @@ class WithStagedLists(Mapping):
             self._bare(rec)
             yield k, out
 
-    def bare(self, k: str) -> Any:
-        """The record without its staged lists (what ``_derive`` and the facets read)."""
-        return self._records[k]
-
     def without_lists(self) -> dict[str, Any]:
-        """Every record without its staged lists: for readers that read none of them (the analyses made
-        with an entry), to whom each record read whole cost two queries and a copy (the responsibility
-        tallies of 3,000 documents took 30 s instead of 7)."""
+        """Every record without its staged lists: for readers that read none of them (the index file's
+        facets, the analyses made with an entry), to whom each record read whole cost two queries and a
+        copy (the responsibility tallies of 3,000 documents took 30 s instead of 7)."""
         return self._records
 
     def __getitem__(self, k: Any) -> Any:

@@ -74,6 +74,6 @@ def test_records_with_staged_lists_are_whole_when_read_or_written_and_bare_in_be
                    order=0, source=Span("d", 0, 1, "t"), refines_iri=None, section_kind=None)
     table = WithStagedLists({"m": bare}, {"similarity_iris": lambda k: [f"{k}-pair"]})
     assert table["m"].similarity_iris == ["m-pair"] and bare.similarity_iris == []
-    assert table.bare("m") is bare and list(table) == ["m"] and len(table) == 1 and "m" in table
+    assert table.without_lists()["m"] is bare and list(table) == ["m"] and len(table) == 1 and "m" in table
     (k, raw), = table.pickled_items()
     assert k == "m" and pickle.loads(raw).similarity_iris == ["m-pair"] and bare.similarity_iris == []
