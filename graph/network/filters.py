@@ -97,8 +97,7 @@ def select(corpus: Corpus, names: Names, filters: Filters) -> Selection:
             centre = next(iter(iris))
             continue
         chosen.append(_measures_of(corpus, name, iris))
-    measures = tuple(m for m in corpus.measures if all(m in s for s in chosen))
-    return Selection(measures, centre, depth if centre else None)
+    return Selection(corpus.in_order(chosen), centre, depth if centre else None)
 
 
 def _resolve(corpus: Corpus, names: Names, name: str, value: str, city: str | None) -> set[str]:
@@ -128,9 +127,7 @@ def _resolve(corpus: Corpus, names: Names, name: str, value: str, city: str | No
 
 def _measures_of(corpus: Corpus, name: str, iris: set[str]) -> set[str]:
     if name == "city":
-        return {m.iri for m in corpus.measures.values() if m.city_iri in iris}
+        return corpus.measures_in_cities(iris)
     if name in ("organization", "institution"):
-        out = {r.measure_iri for r in corpus.responsibilities if r.organization_iri in iris}
-        return out | {m.iri for m in corpus.measures.values() if iris.intersection(m.institutions)}
-    attr = "measure_types" if name == "measure_type" else "industries"
-    return {m.iri for m in corpus.measures.values() if iris.intersection(getattr(m, attr))}
+        return corpus.measures_of_organizations(iris)
+    return corpus.measures_classed("measure_types" if name == "measure_type" else "industries", iris)

@@ -11,9 +11,10 @@ one was probably meant as (graph/closest.py, as the GraphQL errors do).
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable, Mapping
 
 from ..closest import Suggester, simplified
-from .records import Corpus
+from .records import Corpus, Organization
 
 
 def key(text: str) -> str:
@@ -21,17 +22,25 @@ def key(text: str) -> str:
     return "".join(text.split()).lower()
 
 
+def organization_keys(organizations: Iterable[Organization]) -> dict[str, list[str]]:
+    """Each key of an organization's IRI, names and aliases → the organizations it names."""
+    found: dict[str, list[str]] = {}
+    for o in organizations:
+        for n in {o.iri, o.name, o.name_en, *o.aliases}:
+            found.setdefault(key(n), []).append(o.iri)
+    return found
+
+
 class Names:
-    def __init__(self, corpus: Corpus) -> None:
+    def __init__(self, corpus: Corpus, org_keys: Mapping[str, list[str]] | None = None) -> None:
+        """``org_keys``: ``organization_keys`` of the corpus's organizations, when already made (a corpus
+        kept as rows keeps them as rows too)."""
         self.corpus = corpus
         self._cities: dict[str, str] = {}
         for c in corpus.cities.values():
             for n in (c.iri, c.code, c.name, c.name_en, c.short, c.iri.rsplit("/", 1)[-1]):
                 self._cities.setdefault(key(n), c.iri)
-        self._orgs: dict[str, list[str]] = {}
-        for o in corpus.organizations.values():
-            for n in {o.iri, o.name, o.name_en, *o.aliases}:
-                self._orgs.setdefault(key(n), []).append(o.iri)
+        self._orgs = org_keys if org_keys is not None else organization_keys(corpus.organizations.values())
         self._city_suggester: Suggester | None = None  # made on the first unknown city
         self._concepts: dict[tuple[str, str], str] = {}
         for c in corpus.concepts.values():
@@ -48,7 +57,7 @@ class Names:
         return self._city_suggester.closest(name)
 
     def closest_organizations(self, name: str, city_iri: str | None = None) -> list[str]:
-        orgs = [o for o in self.corpus.organizations.values() if city_iri is None or o.city_iri == city_iri]
+        orgs = self.corpus.organizations_in(city_iri)
         return Suggester((f, o.name) for o in orgs for f in {o.name, *o.aliases}).closest(name)
 
     def closest_concepts(self, scheme: str, name: str) -> list[str]:

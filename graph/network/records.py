@@ -127,3 +127,29 @@ class Corpus:
     def city_code(self, iri: str) -> str:
         c = self.cities.get(iri)
         return c.code if c else "~"  # unknown and national last
+
+    # -- what filters choose (filters.py) and names suggest (names.py): asked of the corpus, since
+    # one kept as rows of a file (service/insights/kept_corpus.py) answers from its file instead
+
+    def measures_in_cities(self, city_iris: set[str]) -> set[str]:
+        return {m.iri for m in self.measures.values() if m.city_iri in city_iris}
+
+    def measures_of_organizations(self, org_iris: set[str]) -> set[str]:
+        """The measures the organizations hold a responsibility for (in this scope) or are named in."""
+        held = {r.measure_iri for r in self.responsibilities if r.organization_iri in org_iris}
+        return held | {m.iri for m in self.measures.values() if org_iris.intersection(m.institutions)}
+
+    def measures_classed(self, attr: str, concept_iris: set[str]) -> set[str]:
+        """The measures whose ``attr`` (measure_types or industries) holds one of the concepts."""
+        return {m.iri for m in self.measures.values() if concept_iris.intersection(getattr(m, attr))}
+
+    def in_order(self, chosen: list[set[str]]) -> tuple[str, ...]:
+        """The measures in every one of the chosen sets (all of them for none), in corpus order."""
+        if not chosen:
+            return tuple(self.measures)
+        found = [m for m in set.intersection(*chosen) if m in self.measure_pos]
+        return tuple(sorted(found, key=self.measure_pos.__getitem__))
+
+    def organizations_in(self, city_iri: str | None) -> list[Organization]:
+        """The organizations of a city (every one for None), in corpus order."""
+        return [o for o in self.organizations.values() if city_iri is None or o.city_iri == city_iri]

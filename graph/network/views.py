@@ -33,7 +33,7 @@ from . import metrics
 from .filters import Filters, select
 from .names import Names
 from ..model import ROLE_RANK, WORK_ROLES, Span
-from .records import Corpus, Measure, Organization
+from .records import Classification, Corpus, Measure, Organization
 
 KIND_ORDER = {"city": 0, "organization": 1, "institution": 2, "measureType": 3, "industry": 4, "measure": 5}
 
@@ -186,15 +186,23 @@ def city_measure_type(corpus: Corpus, measures: list[Measure]) -> _Built:
         for t in m.measure_types:
             if t in corpus.concepts and m.city_iri in corpus.cities:
                 hits.setdefault((m.city_iri, t), []).append(m)
-    why = {(c.measure_iri, c.concept_iri): c for c in corpus.classifications}
     for (city, t), ms in hits.items():
         g.add_node(city, **city_node(corpus, city))
         g.add_node(t, **concept_node(corpus, t))
-        first = why.get((ms[0].iri, t))
+        why = [_why(corpus, m.iri, t) for m in ms]
         g.add_edge(city, t, relation="hasMeasureType", role="ADOPTS", weight=len(ms),
-                   measures="; ".join(m.code for m in ms), **_quote_attrs(first.source if first else ms[0].source))
-        out.cite(city, t, [m.iri for m in ms] + [why[(m.iri, t)].iri for m in ms if (m.iri, t) in why])
+                   measures="; ".join(m.code for m in ms), **_quote_attrs(why[0].source if why[0] else ms[0].source))
+        out.cite(city, t, [m.iri for m in ms] + [c.iri for c in why if c is not None])
     return out
+
+
+def _why(corpus: Corpus, measure_iri: str, concept_iri: str) -> Classification | None:
+    """The classification that gave the measure the concept (the last, should there be two)."""
+    found = None
+    for c in corpus.classifications_by_measure.get(measure_iri, ()):
+        if c.concept_iri == concept_iri:
+            found = c
+    return found
 
 
 def city_institution(corpus: Corpus, measures: list[Measure]) -> _Built:
