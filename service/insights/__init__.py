@@ -21,6 +21,7 @@ loaded graph (``GraphState.derived``)::
     tallies.py         counts per city in SQLite: the workload ranking's, the matrices' and the policy tools' rows
     databases.py       an SQLite database per loaded graph: a file of its cache entry, or in memory
     kept_analytics.py  the network analytics kept as rows of a file of the entry, read a key at a time
+    kept_corpus.py     the exports' network corpus kept as rows of a file of the entry, read a city at a time
     precompute.py      the analyses made once with a dataset's index file, read instead of made
     search.py          SQLite FTS5 trigram full-text search with bm25 ranking and highlights
 """

@@ -28,11 +28,12 @@ import pickle
 from typing import Any
 
 from ..readmodel.index import GraphIndex
-from ..readmodel.network import analytics_key, analytics_of
+from ..readmodel.network import KEPT_CORPUS, analytics_key, analytics_of, network_of
 from ..readmodel.state import GraphState
 from . import citations, diffusion, warm
 from .common import KEY, _Memo
 from .kept_analytics import KeptAnalytics
+from .kept_corpus import KeptCorpus
 
 # structures kept as rows of a file of the entry, read a part at a time, when there is an entry
 AS_ROWS = {KEY + "diffusion": diffusion.KeptDiffusions, KEY + "citations": citations.KeptCitations}
@@ -87,5 +88,10 @@ def precompute(g: GraphState) -> dict[str, bytes]:
         except Exception as exc:  # noqa: BLE001
             log.warning("precompute: network analytics (inherited %s) failed (%s: %s)", inherited,
                         type(exc).__name__, exc)
+    if g.cache_entry is not None:  # the exports' corpus, as rows (without an entry: read from the store)
+        try:
+            made[KEPT_CORPUS] = KeptCorpus(g, network_of(g).corpus)
+        except Exception as exc:  # noqa: BLE001 - read from the store on first export instead
+            log.warning("precompute: the network corpus not kept (%s: %s)", type(exc).__name__, exc)
     pickled = {k: _pickled(v) for k, v in made.items()}
     return {k: b for k, b in pickled.items() if b is not None}

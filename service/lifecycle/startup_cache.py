@@ -6,8 +6,8 @@ minute at 300 cities. None of it changes while the dataset file does not, so
 the first start from a dataset file keeps, under ``data/cache/<key>/``:
 
 - ``store/``: a persistent pyoxigraph (RocksDB) store, bulk-loaded once;
-- ``network.pickle``: the network corpus (graph/network) that exports and
-  network analytics are built from;
+- ``network.sqlite``: the network corpus (graph/network) that exports are
+  made from, as rows (service/insights/kept_corpus.py);
 - ``search.sqlite``: the full-text search index (service/insights/search.py),
   opened read-only by every worker like the index file;
 - ``tallies.sqlite``: the per-city counts the rankings and matrices read
@@ -67,7 +67,6 @@ import gc
 import hashlib
 import logging
 import os
-import pickle
 import shutil
 import sys
 import threading
@@ -95,7 +94,7 @@ from .. import settings
 
 log = logging.getLogger("policykg.service")
 
-FORMAT = "2"  # bump when what is pickled changes shape in a way the code hash below would miss
+FORMAT = "3"  # bump when what is pickled changes shape in a way the code hash below would miss
 KEEP = 3  # entries kept (most recently used); older ones are removed
 
 # set by the last load_cached() in this process: "hit" | "miss" | "" (not used); tests read it
@@ -157,50 +156,7 @@ def dataset_key(path: Path) -> str:
 def _state(store: OxigraphStore, index: Any, version: str, entry: Path, precomputed: Any) -> GraphState:
     _mark_in_use(entry)
     return GraphState(store=store, index=index, queries=Queries(index), documents=index.documents, version=version,
-                      cache_entry=entry, network_corpus=functools.partial(_read_network_corpus, entry),
-                      precomputed=precomputed)
-
-
-def _unpickle(path: Path) -> Any:
-    gc_was = gc.isenabled()
-    gc.disable()  # unpickling millions of small objects: the collector would only slow it down
-    try:
-        with open(path, "rb") as f:
-            return pickle.load(f)
-    finally:
-        if gc_was:
-            gc.enable()
-
-
-def _pickle(path: Path, payload: dict) -> None:
-    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "wb") as f:
-        pickle.dump(payload, f, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(path)  # atomic
-
-
-def network_corpus(graph: GraphState) -> Any | None:
-    """The network corpus (graph/network) of a graph loaded through its cache entry, or None.
-
-    Read from the on-disk store it takes 9 s at 300 cities, and exports and
-    network analytics wait for it on first use; the entry keeps it pickled
-    (about 1 s to read), made when the entry was. ``GraphState.network_corpus`` reads it.
-    """
-    return _read_network_corpus(graph.cache_entry) if graph.cache_entry is not None else None
-
-
-def _read_network_corpus(entry: Path) -> Any | None:
-    if not (entry / "network.pickle").is_file():
-        return None
-    try:
-        payload = _unpickle(entry / "network.pickle")
-        if payload.get("key") != entry.name or payload.get("format") != FORMAT:
-            raise ValueError("metadata does not match the entry")
-        return payload["corpus"]
-    except Exception as exc:  # noqa: BLE001 - an optimisation: the caller reads the store instead
-        log.warning("network corpus of %s unusable (%s: %s): reading it from the store", entry,
-                    type(exc).__name__, exc)
-        return None
+                      cache_entry=entry, precomputed=precomputed)
 
 
 INDEX_FILE = "index.sqlite"
@@ -291,7 +247,6 @@ def _build_staged(path: Path, entry: Path, key: str, staging: StagingFile) -> Gr
     finally:
         del disk  # closes it (and releases the lock) once ``store`` is let go too (del below)
         gc.collect()
-    _pickle(entry / "network.pickle", {"format": FORMAT, "key": key, "corpus": corpus})
     _write_index_file(entry, key, store, index, version, corpus)
     del corpus
     # the entry is complete from here on: the index file, written last, marks it
@@ -533,4 +488,4 @@ def load_remote(store: RemoteStore) -> GraphState | None:
         return None
     index, version, precomputed = _open_index_file(entry, entry.name)
     last_status = "remote"
-    return _state(store, index, version, entry, precomputed)  # no network.pickle: the corpus from the engine
+    return _state(store, index, version, entry, precomputed)

@@ -71,10 +71,19 @@ def _check_size(nodes: int, edges: int, limit: int | None) -> None:
         raise ViewTooLarge(nodes, edges, limit)
 
 
+# the derived key of the corpus kept as rows with the index file (insights/kept_corpus.py)
+KEPT_CORPUS = "network.corpus"
+
+
 def network_of(graph: GraphState) -> Network:
     """Made on first use, once per loaded graph (GraphQL analytics use it too)."""
     def make(g: GraphState) -> Network:
-        # pickled in the start-up cache entry, if the graph came through one (lifecycle/startup_cache.py)
+        # kept as rows of a file of the start-up cache entry, if the graph came through one: read a
+        # measure or a city at a time (lifecycle/startup_cache.py, insights/kept_corpus.py)
+        kept = g.kept(KEPT_CORPUS)
+        if kept is not None:
+            return Network(kept, Names(kept, kept.org_keys), g.store)  # type: ignore[arg-type]
+        # the one in memory while an entry is made; else read from the store
         corpus = g.network_corpus() if g.network_corpus is not None else None
         if corpus is None:
             corpus = read_corpus(g.store)

@@ -63,10 +63,15 @@ class GraphState:
     def kept(self, key: str) -> Any:
         """The structure ``key`` as made with the index file, or None. One kept without the graph it
         reads (it would have pickled the whole index) gets it back through its ``attach``, which may
-        give back the structure to use instead (kept as rows of a file, read through mappings)."""
+        give back the structure to use instead (kept as rows of a file, read through mappings). A file
+        that cannot be opened (damaged, removed) is logged, and the structure is made as without it."""
         value = self.precomputed.get(key)
         if value is not None and hasattr(value, "attach"):
-            attached = value.attach(self)
+            try:
+                attached = value.attach(self)
+            except Exception as exc:  # noqa: BLE001 - an optimisation: made on first use instead
+                log.warning("kept %s unusable (%s: %s): made instead", key, type(exc).__name__, exc)
+                return None
             if attached is not None:
                 value = attached
         return value

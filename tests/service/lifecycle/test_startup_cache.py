@@ -123,21 +123,22 @@ def test_build_prepares_the_entry_serve_starts_from(tmp_path, monkeypatch):
     assert skipped.exit_code == 0 and "start-up cache" not in skipped.output
 
 
-def test_the_network_corpus_comes_from_the_entry_and_equals_the_stores(dataset):
+def test_the_network_corpus_is_rows_of_the_entry_and_a_damaged_file_is_read_from_the_store(dataset):
     from graph.network import read_corpus
+    from service.insights.kept_corpus import KeptNetworkCorpus
     from service.readmodel.network import network_of
 
     load_graph(dataset)  # makes the entry
     graph = load_graph(dataset)
     assert startup_cache.last_status == "hit"
-    pickled = startup_cache.network_corpus(graph)
-    assert pickled is not None and pickled == read_corpus(graph.store)
-    assert network_of(graph).corpus == pickled
-    # a damaged pickle is not fatal: the corpus is read from the store
-    (graph.cache_entry / "network.pickle").write_bytes(b"not a pickle")
+    assert not (graph.cache_entry / "network.pickle").exists()
+    corpus = network_of(graph).corpus
+    assert isinstance(corpus, KeptNetworkCorpus)
+    assert dict(corpus.measures.items()) == read_corpus(graph.store).measures
+    # a damaged file is not fatal: the corpus is read from the store
+    (graph.cache_entry / "network.sqlite").write_bytes(b"not a database")
     again = load_graph(dataset)
-    assert startup_cache.network_corpus(again) is None
-    assert network_of(again).corpus == pickled
+    assert network_of(again).corpus == read_corpus(graph.store)
 
 
 def test_pruning_spares_entries_a_live_process_serves_from(dataset, monkeypatch, tmp_path):
