@@ -14,8 +14,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from ..model import WORK_ROLES
-from .records import Corpus
-from .views import city_types, co_responsibility
+from .records import Corpus, city_types
+from .views import co_responsibility
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,12 +122,12 @@ def analyze(corpus: Corpus, inherited: bool = False) -> Analytics:
     """Workload, centrality and communities of EXPLICIT responsibilities (``inherited``: of all)."""
     result = Analytics(workload=workloads(corpus, inherited), similar=similar_cities(corpus))
     scoped = corpus.scoped(inherited)
-    by_city: dict[str, list] = {}
+    by_city: dict[str, list[str]] = {}
     for m in corpus.measures.values():
-        by_city.setdefault(m.city_iri, []).append(m)
+        by_city.setdefault(m.city_iri, []).append(m.iri)
     for city in corpus.cities:
         # the view already carries centrality and community on each node (metrics.py)
-        g = co_responsibility(scoped, by_city.get(city, [])).graph
+        g = co_responsibility(scoped, tuple(by_city.get(city, ()))).graph
         entries = sorted((OrganizationCentrality(n, city, d["degreeCentrality"], d["strength"], d["betweenness"],
                                                  d["centralityRank"], len(g), d["community"])
                           for n, d in g.nodes(data=True)), key=lambda e: e.rank)

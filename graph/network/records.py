@@ -7,6 +7,7 @@ so neither knows SPARQL and a notebook can build them from a file.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from ..model import GOVERNMENT_KINDS, Span
@@ -150,6 +151,19 @@ class Corpus:
         found = [m for m in set.intersection(*chosen) if m in self.measure_pos]
         return tuple(sorted(found, key=self.measure_pos.__getitem__))
 
+    def city_types(self, chosen: Sequence[str]) -> dict[str, list[str]]:
+        """:func:`city_types` of the chosen measures (IRIs)."""
+        return city_types(self, (self.measures[m] for m in chosen))
+
     def organizations_in(self, city_iri: str | None) -> list[Organization]:
         """The organizations of a city (every one for None), in corpus order."""
         return [o for o in self.organizations.values() if city_iri is None or o.city_iri == city_iri]
+
+
+def city_types(corpus: Corpus, measures: Iterable[Measure]) -> dict[str, list[str]]:
+    """Measure types (as assigned, the leaf concepts) per city, in concept order."""
+    found: dict[str, set[str]] = {}
+    for m in measures:
+        if m.city_iri in corpus.cities:
+            found.setdefault(m.city_iri, set()).update(t for t in m.measure_types if t in corpus.concepts)
+    return {c: sorted(ts) for c, ts in found.items()}

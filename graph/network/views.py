@@ -33,7 +33,7 @@ from . import metrics
 from .filters import Filters, select
 from .names import Names
 from ..model import ROLE_RANK, WORK_ROLES, Span
-from .records import Classification, Corpus, Measure, Organization
+from .records import Classification, Corpus, Measure, Organization, city_types
 
 KIND_ORDER = {"city": 0, "organization": 1, "institution": 2, "measureType": 3, "industry": 4, "measure": 5}
 
@@ -125,12 +125,13 @@ def _workload(g: nx.Graph, corpus: Corpus, measures: list[Measure]) -> None:
         g.nodes[n].update({role.lower(): c[role] for role in WORK_ROLES})
 
 
-def responsibility(corpus: Corpus, measures: list[Measure]) -> _Built:
+def responsibility(corpus: Corpus, chosen: tuple[str, ...]) -> _Built:
     """Organizations ↔ measures, one edge per (organization, measure, role), keyed by the
     responsibility's IRI (unique: GraphML makes edge keys its edge ids): a
     body that leads one part of a measure and cooperates on another keeps both. The edge quotes
     the organization's own words (its mention) with document and offsets; ``passage`` is the
     whole cell or clause they stand in."""
+    measures = _records(corpus, chosen)
     out = _Built(nx.MultiGraph())
     g = out.graph
     best: dict[tuple[str, str, str], Any] = {}
@@ -151,7 +152,8 @@ def responsibility(corpus: Corpus, measures: list[Measure]) -> _Built:
     return out
 
 
-def co_responsibility(corpus: Corpus, measures: list[Measure]) -> _Built:
+def co_responsibility(corpus: Corpus, chosen: tuple[str, ...]) -> _Built:
+    measures = _records(corpus, chosen)
     out = _Built(nx.Graph())
     g = out.graph
     shared: dict[tuple[str, str], list[Measure]] = {}
@@ -178,7 +180,8 @@ def co_responsibility(corpus: Corpus, measures: list[Measure]) -> _Built:
     return out
 
 
-def city_measure_type(corpus: Corpus, measures: list[Measure]) -> _Built:
+def city_measure_type(corpus: Corpus, chosen: tuple[str, ...]) -> _Built:
+    measures = _records(corpus, chosen)
     out = _Built(nx.Graph())
     g = out.graph
     hits: dict[tuple[str, str], list[Measure]] = {}
@@ -205,7 +208,8 @@ def _why(corpus: Corpus, measure_iri: str, concept_iri: str) -> Classification |
     return found
 
 
-def city_institution(corpus: Corpus, measures: list[Measure]) -> _Built:
+def city_institution(corpus: Corpus, chosen: tuple[str, ...]) -> _Built:
+    measures = _records(corpus, chosen)
     out = _Built(nx.Graph())
     g = out.graph
     hits: dict[tuple[str, str], list[tuple[str, Span | None]]] = {}
@@ -234,19 +238,10 @@ def city_institution(corpus: Corpus, measures: list[Measure]) -> _Built:
     return out
 
 
-def city_types(corpus: Corpus, measures: list[Measure]) -> dict[str, list[str]]:
-    """Measure types (as assigned, the leaf concepts) per city, in concept order."""
-    found: dict[str, set[str]] = {}
-    for m in measures:
-        if m.city_iri in corpus.cities:
-            found.setdefault(m.city_iri, set()).update(t for t in m.measure_types if t in corpus.concepts)
-    return {c: sorted(ts) for c, ts in found.items()}
-
-
-def city_similarity(corpus: Corpus, measures: list[Measure]) -> _Built:
+def city_similarity(corpus: Corpus, chosen: tuple[str, ...]) -> _Built:
     out = _Built(nx.Graph())
     g = out.graph
-    types = city_types(corpus, measures)
+    types = corpus.city_types(chosen)
     for city, ts in types.items():
         g.add_node(city, **city_node(corpus, city), measureTypes=len(ts))
     sets = {c: frozenset(ts) for c, ts in types.items()}
@@ -262,7 +257,11 @@ def city_similarity(corpus: Corpus, measures: list[Measure]) -> _Built:
     return out
 
 
-BUILDERS: dict[str, Callable[[Corpus, list[Measure]], _Built]] = {
+def _records(corpus: Corpus, chosen: tuple[str, ...]) -> list[Measure]:
+    return [corpus.measures[m] for m in chosen]
+
+
+BUILDERS: dict[str, Callable[[Corpus, tuple[str, ...]], _Built]] = {
     "responsibility": responsibility,
     "co-responsibility": co_responsibility,
     "city-measure-type": city_measure_type,
@@ -302,8 +301,7 @@ def build_view(corpus: Corpus, filters: Filters, names: Names | None = None) -> 
     names = names or Names(corpus)
     corpus = corpus.scoped(filters.inherited)
     sel = select(corpus, names, filters)
-    measures = [corpus.measures[m] for m in sel.measures]
-    built = BUILDERS[filters.view](corpus, measures)
+    built = BUILDERS[filters.view](corpus, sel.measures)
     g = built.graph
     if sel.centre is not None:
         if sel.centre not in g:

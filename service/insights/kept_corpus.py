@@ -14,17 +14,19 @@ whole.
 
 Views over a ``KeptNetworkCorpus`` are the bytes of views over the corpus it
 was made from (tests/service/insights/test_kept_corpus.py). One without a
-filter reads every measure, as it did: a national view is for downloading.
+filter reads every measure, as it did: a national view is for downloading
+(the city-similarity view, which compares every city, reads their measure
+types from one row).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from graph.network import Corpus
 from graph.network.names import organization_keys
-from graph.network.records import City, Concept, Organization
+from graph.network.records import City, Concept, Organization, city_types
 
 from .databases import EntryMapping, KeptRows
 
@@ -65,8 +67,12 @@ class KeptCorpus(KeptRows):
             "responsibilities": corpus.resp_by_measure, "classifications": corpus.classifications_by_measure,
             **{basis: {o: list(ms) for o, ms in by.items()} for basis, by in held.items()}, **chosen,
             "orgs_in": orgs_in, "org_keys": organization_keys(corpus.organizations.values()),
+            # what the city-similarity view of every measure compares (it centres on a city, which then
+            # chooses nothing: without this, the view of one city read every measure of the corpus)
+            "city_types": {"": city_types(corpus, corpus.measures.values())},
         })
         self.any_inherited = bool(held[INHERITED])
+        self.measure_count = len(corpus.measures)
 
     def attach(self, g: Any) -> KeptNetworkCorpus:
         super().attach(g)
@@ -141,6 +147,11 @@ class KeptNetworkCorpus:
         if not chosen:
             return tuple(self.measures)
         return tuple(self.measure_pos.ordered(set.intersection(*chosen)))
+
+    def city_types(self, chosen: Sequence[str]) -> dict[str, list[str]]:
+        if len(chosen) == self._kept.measure_count:  # every measure (the chosen are measures of the corpus)
+            return self._kept.mapping("city_types", 1)[""]
+        return city_types(self, (self.measures[m] for m in chosen))  # type: ignore[arg-type]
 
     def organizations_in(self, city_iri: str | None) -> list[Organization]:
         if city_iri is None:

@@ -14,10 +14,10 @@ from service.readmodel.network import network_of
 
 VIEWS = ("responsibility", "co-responsibility", "city-measure-type", "city-institution", "city-similarity")
 FILTERS = ({}, {"city": "许昌"}, {"city": "Luohe"}, {"organization": "市科技局", "city": "许昌"},
-           {"organization": "许昌市科技局", "city": "许昌"}, {"measure_type": "揭榜挂帅"}, {"industry": "新材料"},
+           {"organization": "许昌市科技局", "city": "许昌"}, {"measure_type": "揭榜挂帅"}, {"industry": "新材料产业"},
            {"inherited": True}, {"city": "许昌", "inherited": True}, {"institution": "郑州大学"},
            {"organization": "市科技局", "city": "许昌", "depth": 1}, {"city": "许昌", "measure_type": "揭榜挂帅"},
-           {"city": "许昌", "depth": 2})
+           {"city": "许昌", "depth": 2}, {"city": "许昌", "industry": "新材料产业"})
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +91,8 @@ def test_the_rows_answer_the_corpus_lookups_of_the_corpus_in_memory(graphs):
 
 
 def test_an_export_reads_rows_not_the_whole_corpus(graphs, monkeypatch):
-    """A city's view decodes that city's measures, not every measure of the corpus."""
+    """A city's view decodes that city's measures, not every measure of the corpus; the city-similarity
+    view of a city (every city compared) decodes none."""
     g, memory = graphs
     kept = network_of(g).corpus
     decoded: list[str] = []
@@ -110,3 +111,8 @@ def test_an_export_reads_rows_not_the_whole_corpus(graphs, monkeypatch):
     build_view(kept, Filters(view="responsibility", city="许昌"), network_of(g).names)
     own = {m.iri for m in memory.measures.values() if m.city_iri == city.iri}
     assert decoded and set(decoded) <= own < set(memory.measures)
+    decoded.clear()
+    build_view(kept, Filters(view="city-similarity", city="许昌"), network_of(g).names)
+    assert decoded == []
+    build_view(kept, Filters(view="city-similarity", city="许昌", industry="新材料产业"), network_of(g).names)
+    assert decoded and len(decoded) < len(own)
