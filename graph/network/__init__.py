@@ -16,7 +16,7 @@ from .filters import VIEWS, FilterError, Filters
 from .names import Names
 from .records import Corpus
 from .source import DatasetStore, quads_about, read_corpus
-from .views import View, build_view
+from .views import View, build_view, view_size
 
 __all__ = ["VIEWS", "Analytics", "Corpus", "DatasetStore", "FilterError", "Filters", "Names", "View", "analyze",
-           "build_view", "quads_about", "read_corpus"]
+           "build_view", "quads_about", "read_corpus", "view_size"]

@@ -28,12 +28,13 @@ from itertools import combinations
 from typing import Any, Callable, Iterable
 
 import networkx as nx
+import numpy as np
 
 from . import metrics
 from .filters import Filters, select
 from .names import Names
 from ..model import ROLE_RANK, WORK_ROLES, Span
-from .records import Classification, Corpus, Measure, Organization, city_types
+from .records import Classification, Corpus, Measure, Organization
 
 KIND_ORDER = {"city": 0, "organization": 1, "institution": 2, "measureType": 3, "industry": 4, "measure": 5}
 
@@ -294,6 +295,40 @@ def _ordered(g: nx.Graph, corpus: Corpus) -> nx.Graph:
     edges = sorted(((u, v) if pos[u] < pos[v] else (v, u) for u, v in g.edges()), key=lambda e: (pos[e[0]], pos[e[1]]))
     out.add_edges_from((u, v, g.edges[u, v]) for u, v in edges)
     return out
+
+
+def view_size(corpus: Corpus, filters: Filters, names: Names | None = None) -> tuple[int, int] | None:
+    """(nodes, edges) of the view the filters ask for, counted without building it, for the one view
+    whose size is not bounded by its measures: city similarity joins every pair of cities that share a
+    measure type (at national scale, millions of edges around any one city). None for the others.
+    A size limit (``maxElements``) is then checked before the work, not after it."""
+    if filters.view != "city-similarity":
+        return None
+    names = names or Names(corpus)
+    corpus = corpus.scoped(filters.inherited)
+    sel = select(corpus, names, filters)
+    types = corpus.city_types(sel.measures)
+    cities = list(types)
+    column = {t: i for i, t in enumerate(sorted({t for ts in types.values() for t in ts}))}
+    held = np.zeros((len(cities), max(len(column), 1)), dtype=np.float32)
+    for i, c in enumerate(cities):
+        held[i, [column[t] for t in types[c]]] = 1.0
+    linked = (held @ held.T) > 0  # two cities are joined when they share a type
+    np.fill_diagonal(linked, False)
+    if sel.centre is None:
+        return len(cities), int(linked.sum()) // 2
+    if sel.centre not in types:
+        return 0, 0
+    # the neighbourhood ego_graph cuts: every city within depth hops, and the edges among them
+    reached = np.zeros(len(cities), dtype=bool)
+    reached[cities.index(sel.centre)] = True
+    frontier = reached.copy()
+    for _ in range(sel.depth or 0):
+        frontier = linked[frontier].any(axis=0) & ~reached
+        if not frontier.any():
+            break
+        reached |= frontier
+    return int(reached.sum()), int(linked[np.ix_(reached, reached)].sum()) // 2
 
 
 def build_view(corpus: Corpus, filters: Filters, names: Names | None = None) -> View:

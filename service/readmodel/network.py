@@ -14,7 +14,8 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from graph.export import Exported, export, get_format
-from graph.network import Analytics, Corpus, Filters, Names, analyze, build_view, quads_about, read_corpus
+from graph.network import (Analytics, Corpus, Filters, Names, analyze, build_view, quads_about, read_corpus,
+                           view_size)
 
 from .state import GraphState
 
@@ -51,6 +52,10 @@ class Network:
         if hit is not None:
             _check_size(hit[1], hit[2], max_elements)
             return hit[0]
+        if max_elements is not None:  # a view whose size its measures do not bound is counted first
+            counted = view_size(self.corpus, filters, self.names)
+            if counted is not None:
+                _check_size(*counted, max_elements)
         view = build_view(self.corpus, filters, self.names)
         nodes, edges = view.graph.number_of_nodes(), view.graph.number_of_edges()
         _check_size(nodes, edges, max_elements)

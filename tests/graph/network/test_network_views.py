@@ -145,3 +145,47 @@ def test_a_supervising_body_is_no_share_of_the_work(corpus, names):
         {k: plain.nodes[node][k] for k in ("lead", "responsible", "cooperating")}
     build_view(with_oversight, Filters(view="city-institution"), Names(with_oversight))
     analyze(with_oversight)  # centralOrganizations' analytics
+
+
+def _chain_corpus():
+    """Six cities: A–B share a type, B–C another, C–D a third (a chain), E has a type of its own, F a measure
+    with none; one industry on A's and C's measures."""
+    from graph.network.records import City, Concept, Corpus, Measure
+
+    ns = "https://example.org/"
+    cities = {f"{ns}city/{c}": City(f"{ns}city/{c}", f"41000{i}", f"{c}市", c, c) for i, c in enumerate("ABCDEF")}
+    concepts = {f"{ns}mt/{t}": Concept(f"{ns}mt/{t}", "measureType", t, t) for t in ("t1", "t2", "t3", "t9")}
+    concepts[f"{ns}ind/x"] = Concept(f"{ns}ind/x", "industry", "x", "x")
+    typed = {"A": ["t1"], "B": ["t1", "t2"], "C": ["t2", "t3"], "D": ["t3"], "E": ["t9"], "F": []}
+    measures = {}
+    for c, ts in typed.items():
+        iri = f"{ns}measure/{c}"
+        measures[iri] = Measure(iri, "1", c, f"{ns}policy/{c}", f"{ns}city/{c}", f"{c}.txt", 0, None,
+                                tuple(f"{ns}mt/{t}" for t in ts),
+                                (f"{ns}ind/x",) if c in "AC" else ())
+    return Corpus(cities, concepts, {}, measures, [], [])
+
+
+@pytest.mark.parametrize("kw", [{}, {"city": "A"}, {"city": "A", "depth": 0}, {"city": "A", "depth": 2},
+                                {"city": "A", "depth": 9}, {"city": "C"}, {"city": "E"}, {"city": "F"},
+                                {"industry": "x"}, {"industry": "x", "city": "A"}])
+def test_city_similarity_is_counted_before_it_is_built(kw):
+    """view_size counts the nodes and edges of the one view its measures do not bound, as the built view has
+    them: a size limit is checked before the work."""
+    from graph.network import view_size
+
+    corpus = _chain_corpus()
+    names = Names(corpus)
+    filters = Filters(view="city-similarity", **kw)
+    g = build_view(corpus, filters, names).graph
+    assert view_size(corpus, filters, names) == (g.number_of_nodes(), g.number_of_edges())
+
+
+def test_the_real_views_are_counted_as_built(corpus, names):
+    from graph.network import view_size
+
+    for kw in ({}, {"city": "许昌"}, {"city": "许昌", "depth": 2}, {"measure_type": "揭榜挂帅"}):
+        filters = Filters(view="city-similarity", **kw)
+        g = build_view(corpus, filters, names).graph
+        assert view_size(corpus, filters, names) == (g.number_of_nodes(), g.number_of_edges()), kw
+    assert view_size(corpus, Filters(view="responsibility"), names) is None

@@ -116,3 +116,15 @@ def test_an_export_reads_rows_not_the_whole_corpus(graphs, monkeypatch):
     assert decoded == []
     build_view(kept, Filters(view="city-similarity", city="许昌", industry="新材料产业"), network_of(g).names)
     assert decoded and len(decoded) < len(own)
+
+
+def test_a_city_similarity_view_past_the_limit_is_refused_before_it_is_built(graphs, monkeypatch):
+    from service.readmodel import network
+
+    g, _ = graphs
+    net = network_of(g)
+    whole = net.export(Filters(view="city-similarity", city="许昌"), "json")
+    monkeypatch.setattr(network, "build_view", lambda *a, **k: pytest.fail("built before it was refused"))
+    with pytest.raises(network.ViewTooLarge):
+        net.export(Filters(view="city-similarity", city="漯河"), "json", max_elements=2)
+    assert net.export(Filters(view="city-similarity", city="许昌"), "json", max_elements=10_000) is whole  # kept
