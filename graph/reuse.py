@@ -459,11 +459,11 @@ def columns_table(columns: MeasureColumns, min_score: float = MIN_SCORE,
     us, vs = _candidates(sig, rank)
     # the signatures' estimate first (vectorized), the exact Jaccard for those near or above the bar
     step = 8_192  # pairs at a time: two int32 rows of 160 per pair (a 100,000 step peaked at 150 MiB)
-    est = np.concatenate([
-        (sig[us[i : i + step]] == sig[vs[i : i + step]]).mean(axis=1) for i in range(0, len(us), step)
-    ]) if len(us) else np.zeros(0)
-    near = est >= min_score - ESTIMATE_MARGIN
-    del est
+    # compared a step at a time: no float estimate of every candidate is held (17 M at national scale)
+    near = np.concatenate([
+        (sig[us[i : i + step]] == sig[vs[i : i + step]]).mean(axis=1) >= min_score - ESTIMATE_MARGIN
+        for i in range(0, len(us), step)
+    ]) if len(us) else np.zeros(0, dtype=bool)
     un, vn = us[near], vs[near]
     del us, vs, near
     overlaps = _overlaps((flat, offsets), keys, un, vn, known or Overlaps.none())
@@ -519,8 +519,13 @@ def columns_table(columns: MeasureColumns, min_score: float = MIN_SCORE,
                           return_index=True)  # a pair kept twice scores the same both times
     table = SimilarityTable(columns, codes // n, codes % n, np.frombuffer(scores, dtype=np.float64)[at].copy(),
                             ranks=(key_rank, date_rank, file_id))
-    order = np.argsort(overlaps.pairs)
-    table.overlaps = Overlaps(overlaps.pairs[order], overlaps.shared[order])
+    # sorted for the next build's lookups, one array at a time: each copy made once its original is let go
+    pairs, shared = overlaps.pairs, overlaps.shared
+    del overlaps
+    order = np.argsort(pairs)
+    pairs = pairs[order]
+    shared = shared[order]
+    table.overlaps = Overlaps(pairs, shared)
     return table
 
 
@@ -531,12 +536,18 @@ def _overlaps(texts: tuple[np.ndarray, np.ndarray], keys: np.ndarray, us: np.nda
     pairs = _pair_keys(keys, us, vs)
     shared = np.full(len(us), -1, dtype=np.int64)
     if len(known):
-        at = np.minimum(np.searchsorted(known.pairs, pairs), len(known) - 1)
-        hit = known.pairs[at] == pairs
-        shared[hit] = known.shared[at[hit]]
-    todo = np.flatnonzero(shared < 0)  # still sorted by u: what _intersections needs
-    for k, (_, _, inter) in zip(todo.tolist(), _intersections(texts, us[todo], vs[todo])):
-        shared[k] = inter
+        step = 1 << 20  # looked up a step at a time: the positions and hits are a step's, not every pair's
+        for i in range(0, len(pairs), step):
+            mine = pairs[i : i + step]
+            at = np.minimum(np.searchsorted(known.pairs, mine), len(known) - 1)
+            hit = known.pairs[at] == mine
+            shared[i : i + step][hit] = known.shared[at[hit]]
+        todo = np.flatnonzero(shared < 0)  # still sorted by u: what _intersections needs
+        for a, b, inter in _intersections(texts, us[todo], vs[todo]):
+            shared[todo[a:b]] = inter
+    else:  # a build from scratch intersects every pair: no index of them, no copies
+        for a, b, inter in _intersections(texts, us, vs):
+            shared[a:b] = inter
     return Overlaps(pairs, shared)
 
 
@@ -616,9 +627,9 @@ class SimilarityTable:
 
 
 def _intersections(texts: tuple[np.ndarray, np.ndarray], us: np.ndarray, vs: np.ndarray):
-    """(u, v, |shingles u ∩ shingles v|) for pairs sorted by u: one numpy pass per u, not per pair
-    (np.intersect1d per pair was a third of a rebuild at 3,000 documents). ``texts``: the flat
-    shingles and each text's offsets into them."""
+    """(a, b, |shingles us[i] ∩ shingles vs[i]| for i in a..b) for pairs sorted by u, a u at a time: one
+    numpy pass per u, not per pair (np.intersect1d per pair was a third of a rebuild at 3,000 documents).
+    ``texts``: the flat shingles and each text's offsets into them."""
     if not len(us):
         return
     flat, offsets = texts
@@ -631,8 +642,7 @@ def _intersections(texts: tuple[np.ndarray, np.ndarray], us: np.ndarray, vs: np.
         within = np.r_[0, np.cumsum(lengths[:-1], dtype=np.int64)]
         gathered = flat[np.repeat(begin - within, lengths) + np.arange(int(lengths.sum()))]
         hits = np.isin(gathered, flat[offsets[u] : offsets[u + 1]])
-        for v, inter in zip(group.tolist(), np.add.reduceat(hits, within).tolist()):
-            yield u, v, inter
+        yield a, b, np.add.reduceat(hits, within)
 
 
 def _candidates(sig: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -663,7 +673,9 @@ def _candidates(sig: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, np.ndarr
         keep = left != right
         lo, hi = np.minimum(left[keep], right[keep]), np.maximum(left[keep], right[keep])
         pairs = _distinct(np.concatenate((pairs, lo.astype(np.int64) * n + hi)))
-    return pairs // n, pairs % n
+    vs = pairs % n
+    pairs //= n  # in place: two arrays of the candidates at once, not three
+    return pairs, vs
 
 
 def _distinct(a: np.ndarray) -> np.ndarray:
