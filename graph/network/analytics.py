@@ -127,7 +127,7 @@ def analyze(corpus: Corpus, inherited: bool = False) -> Analytics:
         by_city.setdefault(m.city_iri, []).append(m.iri)
     for city in corpus.cities:
         # the view already carries centrality and community on each node (metrics.py)
-        g = co_responsibility(scoped, tuple(by_city.get(city, ()))).graph
+        g = co_responsibility(scoped, by_city.get(city, [])).graph
         entries = sorted((OrganizationCentrality(n, city, d["degreeCentrality"], d["strength"], d["betweenness"],
                                                  d["centralityRank"], len(g), d["community"])
                           for n, d in g.nodes(data=True)), key=lambda e: e.rank)

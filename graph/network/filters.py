@@ -9,6 +9,7 @@ what lies within ``depth`` hops of it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
 from ..closest import hint
@@ -51,7 +52,7 @@ class Filters:
 
 @dataclass(frozen=True)
 class Selection:
-    measures: tuple[str, ...]  # in corpus order
+    measures: Sequence[str]  # in corpus order
     centre: str | None  # IRI of the node a neighbourhood is cut around
     depth: int | None
 

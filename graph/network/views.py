@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import combinations
+from collections.abc import Sequence
 from typing import Any, Callable, Iterable
 
 import networkx as nx
@@ -126,7 +127,7 @@ def _workload(g: nx.Graph, corpus: Corpus, measures: list[Measure]) -> None:
         g.nodes[n].update({role.lower(): c[role] for role in WORK_ROLES})
 
 
-def responsibility(corpus: Corpus, chosen: tuple[str, ...]) -> _Built:
+def responsibility(corpus: Corpus, chosen: Sequence[str]) -> _Built:
     """Organizations ↔ measures, one edge per (organization, measure, role), keyed by the
     responsibility's IRI (unique: GraphML makes edge keys its edge ids): a
     body that leads one part of a measure and cooperates on another keeps both. The edge quotes
@@ -153,7 +154,7 @@ def responsibility(corpus: Corpus, chosen: tuple[str, ...]) -> _Built:
     return out
 
 
-def co_responsibility(corpus: Corpus, chosen: tuple[str, ...]) -> _Built:
+def co_responsibility(corpus: Corpus, chosen: Sequence[str]) -> _Built:
     measures = _records(corpus, chosen)
     out = _Built(nx.Graph())
     g = out.graph
@@ -181,7 +182,7 @@ def co_responsibility(corpus: Corpus, chosen: tuple[str, ...]) -> _Built:
     return out
 
 
-def city_measure_type(corpus: Corpus, chosen: tuple[str, ...]) -> _Built:
+def city_measure_type(corpus: Corpus, chosen: Sequence[str]) -> _Built:
     measures = _records(corpus, chosen)
     out = _Built(nx.Graph())
     g = out.graph
@@ -209,7 +210,7 @@ def _why(corpus: Corpus, measure_iri: str, concept_iri: str) -> Classification |
     return found
 
 
-def city_institution(corpus: Corpus, chosen: tuple[str, ...]) -> _Built:
+def city_institution(corpus: Corpus, chosen: Sequence[str]) -> _Built:
     measures = _records(corpus, chosen)
     out = _Built(nx.Graph())
     g = out.graph
@@ -239,7 +240,7 @@ def city_institution(corpus: Corpus, chosen: tuple[str, ...]) -> _Built:
     return out
 
 
-def city_similarity(corpus: Corpus, chosen: tuple[str, ...]) -> _Built:
+def city_similarity(corpus: Corpus, chosen: Sequence[str]) -> _Built:
     out = _Built(nx.Graph())
     g = out.graph
     types = corpus.city_types(chosen)
@@ -258,11 +259,11 @@ def city_similarity(corpus: Corpus, chosen: tuple[str, ...]) -> _Built:
     return out
 
 
-def _records(corpus: Corpus, chosen: tuple[str, ...]) -> list[Measure]:
+def _records(corpus: Corpus, chosen: Sequence[str]) -> list[Measure]:
     return [corpus.measures[m] for m in chosen]
 
 
-BUILDERS: dict[str, Callable[[Corpus, tuple[str, ...]], _Built]] = {
+BUILDERS: dict[str, Callable[[Corpus, Sequence[str]], _Built]] = {
     "responsibility": responsibility,
     "co-responsibility": co_responsibility,
     "city-measure-type": city_measure_type,

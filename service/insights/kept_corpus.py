@@ -143,9 +143,9 @@ class KeptNetworkCorpus:
     def measures_classed(self, attr: str, concept_iris: set[str]) -> set[str]:
         return self._union(CLASSED[attr], concept_iris)
 
-    def in_order(self, chosen: list[set[str]]) -> tuple[str, ...]:
+    def in_order(self, chosen: list[set[str]]) -> Sequence[str]:
         if not chosen:
-            return tuple(self.measures)
+            return _Every(self.measures, self._kept.measure_count)
         return tuple(self.measure_pos.ordered(set.intersection(*chosen)))
 
     def city_types(self, chosen: Sequence[str]) -> dict[str, list[str]]:
@@ -157,6 +157,23 @@ class KeptNetworkCorpus:
         if city_iri is None:
             return list(self.organizations.values())
         return [self.organizations[o] for o in self._rows["orgs_in"].get(city_iri, ())]
+
+
+class _Every(Sequence):
+    """Every measure's IRI in corpus order, listed when iterated: the city-similarity view of a city
+    (which chooses every measure) only counts them, and at national scale listing ~900,000 keys takes seconds."""
+
+    def __init__(self, measures: EntryMapping, count: int) -> None:
+        self._measures, self._count = measures, count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._measures)
+
+    def __getitem__(self, i: Any) -> Any:
+        return list(self._measures)[i]
 
 
 class _Positions(Mapping):
