@@ -37,7 +37,8 @@ class GraphState:
     documents: list[str] = field(default_factory=list)
     version: str = ""  # "<triples>-<content hash>": tells clients which graph answered (X-Graph-Version)
     cache_entry: Path | None = None  # the start-up cache entry it was loaded through (lifecycle/startup_cache.py)
-    # a quicker way to the network corpus than reading the store (the cache entry's pickle); None: read the store
+    # the network corpus in memory while a start-up cache entry is made (its analyses and kept rows are made
+    # from it); None: kept with the index file, or read from the store
     network_corpus: Callable[[], Any] | None = field(default=None, repr=False)
     # structures computed when the index file was made (insights/precompute.py), by derived key;
     # read instead of made on first use
