@@ -459,7 +459,7 @@ def columns_table(columns: MeasureColumns, min_score: float = MIN_SCORE,
     us, vs = _candidates(sig, rank)
     # the signatures' estimate first (vectorized), the exact Jaccard for those near or above the bar
     step = 8_192  # pairs at a time: two int32 rows of 160 per pair (a 100,000 step peaked at 150 MiB)
-    # compared a step at a time: no float estimate of every candidate is held (17 M at national scale)
+    # compared a step at a time: no float estimate of every candidate is held
     near = np.concatenate([
         (sig[us[i : i + step]] == sig[vs[i : i + step]]).mean(axis=1) >= min_score - ESTIMATE_MARGIN
         for i in range(0, len(us), step)

@@ -23,16 +23,16 @@ so the same corpus and filters give the same bytes in every format.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
-from collections.abc import Sequence
 from typing import Any, Callable, Iterable
 
 import networkx as nx
 import numpy as np
 
 from . import metrics
-from .filters import Filters, select
+from .filters import Filters, Selection, select
 from .names import Names
 from ..model import ROLE_RANK, WORK_ROLES, Span
 from .records import Classification, Corpus, Measure, Organization
@@ -305,9 +305,7 @@ def view_size(corpus: Corpus, filters: Filters, names: Names | None = None) -> t
     A size limit (``maxElements``) is then checked before the work, not after it."""
     if filters.view != "city-similarity":
         return None
-    names = names or Names(corpus)
-    corpus = corpus.scoped(filters.inherited)
-    sel = select(corpus, names, filters)
+    corpus, sel = _selected(corpus, filters, names)
     types = corpus.city_types(sel.measures)
     cities = list(types)
     column = {t: i for i, t in enumerate(sorted({t for ts in types.values() for t in ts}))}
@@ -332,11 +330,16 @@ def view_size(corpus: Corpus, filters: Filters, names: Names | None = None) -> t
     return int(reached.sum()), int(linked[np.ix_(reached, reached)].sum()) // 2
 
 
-def build_view(corpus: Corpus, filters: Filters, names: Names | None = None) -> View:
-    """The view the filters ask for, of EXPLICIT responsibilities unless ``filters.inherited``."""
+def _selected(corpus: Corpus, filters: Filters, names: Names | None) -> tuple[Corpus, Selection]:
+    """The corpus in the filters' scope (EXPLICIT responsibilities unless ``inherited``) and what they choose."""
     names = names or Names(corpus)
     corpus = corpus.scoped(filters.inherited)
-    sel = select(corpus, names, filters)
+    return corpus, select(corpus, names, filters)
+
+
+def build_view(corpus: Corpus, filters: Filters, names: Names | None = None) -> View:
+    """The view the filters ask for, of EXPLICIT responsibilities unless ``filters.inherited``."""
+    corpus, sel = _selected(corpus, filters, names)
     built = BUILDERS[filters.view](corpus, sel.measures)
     g = built.graph
     if sel.centre is not None:
