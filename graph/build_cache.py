@@ -1,4 +1,5 @@
-"""The build's cache on disk: each document's facts, and each named graph's TriG, in one SQLite file.
+"""The build's cache on disk: each document's facts, each named graph's TriG, and what the corpus as a
+whole leaves the next build (the output's layout; text reuse's overlaps, as raw arrays), in one SQLite file.
 
 A document's facts are keyed by what its extraction reads (its bytes, its
 manifest line, the code and ontology: :func:`code_version`); a graph's TriG
@@ -22,9 +23,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 PACKAGE_ROOT = Path(__file__).resolve().parent
 ONTOLOGY_ROOT = PACKAGE_ROOT.parent / "ontology"
 CACHE_FILE = "build.sqlite"
+ARRAY_SLICE = 8 << 20  # bytes of an array stored per row (BuildCache.put_arrays)
 # modules no build output depends on: editing them keeps the cache
 _NOT_BUILT_BY = {"cli.py", "synth.py", "evaluate.py", "validate.py", "annotated.py", "export", "network"}
 
@@ -90,6 +94,9 @@ class BuildCache:
         self._db.execute("CREATE TABLE IF NOT EXISTS parts (key TEXT PRIMARY KEY, blocks BLOB)")
         # corpus-level state one build leaves the next: the output's layout, text reuse's scores
         self._db.execute("CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value BLOB)")
+        # large arrays of that state, in slices (put_arrays)
+        self._db.execute("CREATE TABLE IF NOT EXISTS arrays (name TEXT, field TEXT, part INTEGER, data BLOB, "
+                         "PRIMARY KEY (name, field, part))")
         self._used_facts: set[str] = set()
         self._used_graphs: set[str] = set()
         self._used_parts: set[str] = set()
@@ -177,6 +184,41 @@ class BuildCache:
 
     def put_state(self, name: str, value: Any) -> None:
         self._db.execute("INSERT OR REPLACE INTO state VALUES (?, ?)", (name, pack(value)))
+
+    def put_arrays(self, name: str, tag: str, arrays: dict[str, np.ndarray]) -> None:
+        """State made of numpy ``arrays`` (text reuse's overlaps), under ``name`` with ``tag`` (the code
+        that made them), stored raw in slices of ``ARRAY_SLICE`` bytes: no copy of a whole array is made.
+        Pickled and compressed whole, the overlaps of 30,000 documents (~340 MiB) took two copies at
+        once, the build's peak (bench/results-scale.md)."""
+        self._db.execute("DELETE FROM arrays WHERE name = ?", (name,))
+        shapes = {}
+        for field, a in arrays.items():
+            a = np.ascontiguousarray(a)
+            shapes[field] = (a.dtype.str, a.shape)
+            raw = a.reshape(-1).view(np.uint8)
+            for part, at in enumerate(range(0, raw.size, ARRAY_SLICE)):
+                self._db.execute("INSERT INTO arrays VALUES (?, ?, ?, ?)", (name, field, part, raw[at : at + ARRAY_SLICE]))
+        self.put_state(name, (tag, shapes))
+
+    def arrays(self, name: str, tag: str) -> dict[str, np.ndarray] | None:
+        """What :meth:`put_arrays` stored under ``name``, if ``tag`` made it and every slice is there."""
+        head = self.state(name)
+        if not (isinstance(head, tuple) and len(head) == 2 and head[0] == tag and isinstance(head[1], dict)):
+            return None
+        out = {}
+        for field, (dtype, shape) in head[1].items():
+            a = np.empty(shape, dtype=np.dtype(dtype))
+            raw, at = a.reshape(-1).view(np.uint8), 0
+            for (data,) in self._db.execute("SELECT data FROM arrays WHERE name = ? AND field = ? ORDER BY part",
+                                            (name, field)):
+                if at + len(data) > raw.size:
+                    return None
+                raw[at : at + len(data)] = np.frombuffer(data, dtype=np.uint8)
+                at += len(data)
+            if at != raw.size:  # a slice missing: as if nothing were stored
+                return None
+            out[field] = a
+        return out
 
     def close(self, prune: bool = True) -> None:
         """Commit; with ``prune``, drop what this build did not use."""

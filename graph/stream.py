@@ -539,10 +539,12 @@ def _stream(raw_dir, out, cache, texts_dir, progress, reuse, previous, jobs) -> 
     summaries, gazetteer = ex.documents, ex.gazetteer
     by_file = {s.file: s for s in summaries}
     code = code_version()
-    known = cache.state(_OVERLAPS)  # (code version, Overlaps) of the last build
-    ln = _link(summaries, ex.columns, cache, gazetteer, reuse, known[1] if known and known[0] == code else None)
+    known = cache.arrays(_OVERLAPS, code)  # the last build's, if this code made them
+    ln = _link(summaries, ex.columns, cache, gazetteer, reuse,
+               Overlaps(known["pairs"], known["shared"]) if known else None)
     del known
-    cache.put_state(_OVERLAPS, (code, ln.similarities.overlaps))
+    cache.put_arrays(_OVERLAPS, code, {"pairs": ln.similarities.overlaps.pairs,
+                                       "shared": ln.similarities.overlaps.shared})
     ln.similarities.overlaps = Overlaps.none()  # stored for the next build: not needed here
     reports = sorted([s.report for s in summaries] + [refused_report(f, why) for f, why in ex.refused.items()],
                      key=lambda r: r.document)

@@ -140,6 +140,27 @@ def test_text_reuse_across_incremental_builds_gives_the_bytes_of_a_build_from_sc
     assert removed.extracted == 0 and target.read_bytes() == _streamed(raw)
 
 
+def test_a_rebuild_is_given_the_overlaps_the_last_build_kept(toolkit_raw, tmp_path, monkeypatch):
+    """The overlaps go to the cache as arrays (BuildCache.put_arrays) and come back to text reuse on the
+    next build: the pairs it intersected before are looked up, not intersected again."""
+    from graph import stream
+
+    raw = tmp_path / "raw"
+    shutil.copytree(toolkit_raw, raw)
+    target = tmp_path / "policykg.trig"
+    given = []
+    real = stream.columns_table
+    monkeypatch.setattr(stream, "columns_table", lambda columns, known=None: given.append(known) or real(columns, known=known))
+    write_trig(raw, target)
+    write_trig(raw, target)
+    first, second = given
+    assert first is None and second is not None and len(second) > 0
+    again = stream.BuildCache(build_cache_path(target))
+    kept = again.arrays(stream._OVERLAPS, stream.code_version())
+    again.close(prune=False)
+    assert kept is not None and list(kept["pairs"]) == list(second.pairs)
+
+
 def test_extraction_in_worker_processes_gives_the_bytes_of_one_process(genre_copy, monkeypatch):
     """``--jobs 2``: documents extracted and graphs made by two spawned workers, gathered in
     manifest and IRI order; the cache they fill serves a one-process rebuild."""
