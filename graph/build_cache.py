@@ -21,7 +21,7 @@ import zlib
 from importlib import metadata
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 
@@ -186,38 +186,73 @@ class BuildCache:
         self._db.execute("INSERT OR REPLACE INTO state VALUES (?, ?)", (name, pack(value)))
 
     def put_arrays(self, name: str, tag: str, arrays: dict[str, np.ndarray]) -> None:
-        """State made of numpy ``arrays`` (text reuse's overlaps), under ``name`` with ``tag`` (the code
-        that made them), stored raw in slices of ``ARRAY_SLICE`` bytes: no copy of a whole array is made.
-        Pickled and compressed whole, the overlaps of 30,000 documents (~340 MiB) took two copies at
-        once, the build's peak (bench/results-scale.md)."""
+        """State made of numpy ``arrays`` of one length (text reuse's overlaps), under ``name`` with
+        ``tag`` (the code that made them), stored raw a part at a time: each part the same items of
+        every array, at most ``ARRAY_SLICE`` bytes of the widest. No copy of a whole array is made,
+        and :meth:`array_parts` reads them back a part at a time. Pickled and compressed whole, the
+        overlaps of 30,000 documents (~340 MiB) took two copies at once, the build's peak
+        (bench/results-scale.md)."""
         self._db.execute("DELETE FROM arrays WHERE name = ?", (name,))
-        shapes = {}
+        lengths = {len(a) for a in arrays.values()}
+        if len(lengths) > 1:
+            raise ValueError(f"{name}: arrays of different lengths {sorted(lengths)}")
+        widest = max((a.dtype.itemsize * int(np.prod(a.shape[1:])) for a in arrays.values()), default=1)
+        items = max(1, ARRAY_SLICE // max(widest, 1))
+        fields = {}
         for field, a in arrays.items():
             a = np.ascontiguousarray(a)
-            shapes[field] = (a.dtype.str, a.shape)
-            raw = a.reshape(-1).view(np.uint8)
-            for part, at in enumerate(range(0, raw.size, ARRAY_SLICE)):
-                self._db.execute("INSERT INTO arrays VALUES (?, ?, ?, ?)", (name, field, part, raw[at : at + ARRAY_SLICE]))
-        self.put_state(name, (tag, shapes))
+            fields[field] = (a.dtype.str, a.shape[1:])
+            for part, at in enumerate(range(0, len(a), items)):
+                self._db.execute("INSERT INTO arrays VALUES (?, ?, ?, ?)",
+                                 (name, field, part, a[at : at + items].reshape(-1).view(np.uint8)))
+        self.put_state(name, (tag, fields, lengths.pop() if lengths else 0, items))
+
+    def array_length(self, name: str, tag: str) -> int | None:
+        """How many items the arrays :meth:`put_arrays` stored under ``name`` hold, if ``tag`` made them."""
+        head = self._array_head(name, tag)
+        return None if head is None else head[2]
+
+    def _array_head(self, name: str, tag: str) -> tuple | None:
+        head = self.state(name)
+        if not (isinstance(head, tuple) and len(head) == 4 and head[0] == tag and isinstance(head[1], dict)):
+            return None  # none stored, another code's, or a former form
+        return head
+
+    def array_parts(self, name: str, tag: str) -> Iterator[dict[str, np.ndarray]]:
+        """The arrays :meth:`put_arrays` stored under ``name`` (nothing if ``tag`` did not make them), a
+        part at a time, in order. A part missing or cut short raises ``ValueError``."""
+        head = self._array_head(name, tag)
+        if head is None:
+            return
+        _, fields, length, items = head
+        for part, at in enumerate(range(0, length, items)):
+            n = min(items, length - at)
+            out = {}
+            for field, (dtype, rest) in fields.items():
+                row = self._db.execute("SELECT data FROM arrays WHERE name = ? AND field = ? AND part = ?",
+                                       (name, field, part)).fetchone()
+                a = None if row is None else np.frombuffer(row[0], dtype=np.dtype(dtype))
+                if a is None or a.size != n * int(np.prod(rest, dtype=np.int64)):
+                    raise ValueError(f"{name}: part {part} of {field} is missing or cut short")
+                out[field] = a.reshape((n, *rest))
+            yield out
 
     def arrays(self, name: str, tag: str) -> dict[str, np.ndarray] | None:
-        """What :meth:`put_arrays` stored under ``name``, if ``tag`` made it and every slice is there."""
-        head = self.state(name)
-        if not (isinstance(head, tuple) and len(head) == 2 and head[0] == tag and isinstance(head[1], dict)):
+        """The arrays :meth:`put_arrays` stored under ``name`` whole, if ``tag`` made them and every part is there."""
+        head = self._array_head(name, tag)
+        if head is None:
             return None
-        out = {}
-        for field, (dtype, shape) in head[1].items():
-            a = np.empty(shape, dtype=np.dtype(dtype))
-            raw, at = a.reshape(-1).view(np.uint8), 0
-            for (data,) in self._db.execute("SELECT data FROM arrays WHERE name = ? AND field = ? ORDER BY part",
-                                            (name, field)):
-                if at + len(data) > raw.size:
-                    return None
-                raw[at : at + len(data)] = np.frombuffer(data, dtype=np.uint8)
-                at += len(data)
-            if at != raw.size:  # a slice missing: as if nothing were stored
-                return None
-            out[field] = a
+        _, fields, length, _ = head
+        out = {field: np.empty((length, *rest), dtype=np.dtype(dtype)) for field, (dtype, rest) in fields.items()}
+        at = 0
+        try:
+            for part in self.array_parts(name, tag):
+                n = len(next(iter(part.values()))) if part else 0
+                for field, a in part.items():
+                    out[field][at : at + n] = a
+                at += n
+        except ValueError:
+            return None
         return out
 
     def close(self, prune: bool = True) -> None:

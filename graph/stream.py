@@ -45,12 +45,14 @@ import hashlib
 import multiprocessing
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
+
+import numpy as np
 
 from .build import (TEXT_DIR, _best_main_measure, _inherit_from_annex, _no_cyclic_gc, _unknown_jurisdiction,
                     text_path)
@@ -64,7 +66,7 @@ from .orgs import OrgResolver
 from .rdf import REPORT_GRAPH_NAME, CorpusLinks, Quad, document_quads, graph_iri, report_quads
 from .report import DocumentReport, document_report, refused_report
 from .research_rdf import city_names, similarity_quads, toolkit_quads
-from .reuse import (DocumentTexts, MeasureColumns, Overlaps, Similarity, SimilarityTable, columns_table,
+from .reuse import (DocumentTexts, KnownOverlaps, MeasureColumns, Overlaps, Similarity, SimilarityTable, columns_table,
                     document_measure_texts, document_texts)
 from .schemes import load_schemes
 from .textio import DocumentError, read_document
@@ -353,7 +355,7 @@ class _Links:
 
 
 def _link(summaries: list[_Document], columns: MeasureColumns, cache: BuildCache, gazetteer, reuse: bool,
-          known: Overlaps | None = None) -> _Links:
+          known: KnownOverlaps | None = None) -> _Links:
     """The corpus-level links; the columns' shingles and signatures are let go once text reuse is done."""
     by_file = {s.file: s for s in summaries}
     warnings: list[str] = []
@@ -539,10 +541,7 @@ def _stream(raw_dir, out, cache, texts_dir, progress, reuse, previous, jobs) -> 
     summaries, gazetteer = ex.documents, ex.gazetteer
     by_file = {s.file: s for s in summaries}
     code = code_version()
-    known = cache.arrays(_OVERLAPS, code)  # the last build's, if this code made them
-    ln = _link(summaries, ex.columns, cache, gazetteer, reuse,
-               Overlaps(known["pairs"], known["shared"]) if known else None)
-    del known
+    ln = _link(summaries, ex.columns, cache, gazetteer, reuse, _KeptOverlaps.of(cache, code))
     cache.put_arrays(_OVERLAPS, code, {"pairs": ln.similarities.overlaps.pairs,
                                        "shared": ln.similarities.overlaps.shared})
     ln.similarities.overlaps = Overlaps.none()  # stored for the next build: not needed here
@@ -650,6 +649,29 @@ def _stream(raw_dir, out, cache, texts_dir, progress, reuse, previous, jobs) -> 
     cities = {s.city.code: s.city for s in summaries}
     return StreamResult(len(summaries), triples, cities, errors, warnings, ex.refused, ex.extracted, made,
                         copied)
+
+
+@dataclass(frozen=True)
+class _KeptOverlaps:
+    """The last build's text-reuse overlaps as the cache keeps them, read a part at a time by the
+    lookup (reuse.KnownOverlaps): at 30,000 documents ~340 MiB that a rebuild need not hold."""
+
+    cache: BuildCache
+    code: str
+    length: int
+
+    @staticmethod
+    def of(cache: BuildCache, code: str) -> _KeptOverlaps | None:
+        """None: none kept, or kept by other code (whose pairs may not score the same)."""
+        length = cache.array_length(_OVERLAPS, code)
+        return None if not length else _KeptOverlaps(cache, code, length)
+
+    def __len__(self) -> int:
+        return self.length
+
+    def parts(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        for part in self.cache.array_parts(_OVERLAPS, self.code):
+            yield part["pairs"], part["shared"]
 
 
 _LAYOUT = "output-layout"

@@ -1,5 +1,6 @@
-"""The build cache's array state (graph/build_cache.py: put_arrays, arrays): text reuse's overlaps kept
-for the next build in raw slices, read back equal, and not at all when they are not whole or not this code's."""
+"""The build cache's array state (graph/build_cache.py: put_arrays, array_parts, arrays): text reuse's
+overlaps kept for the next build in raw parts, read back equal a part at a time or whole, and not at all
+when they are not whole or not this code's."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from graph.build_cache import BuildCache
 
 
 @pytest.fixture
-def small_slices(monkeypatch):
-    monkeypatch.setattr(build_cache, "ARRAY_SLICE", 64)  # many slices per array, and one cut mid-item
+def small_parts(monkeypatch):
+    monkeypatch.setattr(build_cache, "ARRAY_SLICE", 100)  # two 40-byte pairs a part: many parts
 
 
 def _arrays(n: int) -> dict[str, np.ndarray]:
@@ -22,36 +23,44 @@ def _arrays(n: int) -> dict[str, np.ndarray]:
 
 
 @pytest.mark.parametrize("n", [0, 1, 37])
-def test_arrays_come_back_equal_across_a_reopen(tmp_path, small_slices, n):
+def test_arrays_come_back_equal_across_a_reopen(tmp_path, small_parts, n):
     path = tmp_path / "build.sqlite"
     cache = BuildCache(path)
     made = _arrays(n)
     cache.put_arrays("overlaps", "code-1", made)
     cache.close()
-    again = BuildCache(path).arrays("overlaps", "code-1")
-    assert again is not None and set(again) == {"pairs", "shared"}
+    again = BuildCache(path)
+    assert again.array_length("overlaps", "code-1") == n
+    whole = again.arrays("overlaps", "code-1")
+    assert whole is not None and set(whole) == {"pairs", "shared"}
+    parts = list(again.array_parts("overlaps", "code-1"))
+    assert len(parts) == -(-n // 2) and all(len(p["pairs"]) == len(p["shared"]) <= 2 for p in parts)
     for field, a in made.items():
-        assert again[field].dtype == a.dtype and again[field].shape == a.shape
-        assert np.array_equal(again[field], a)
+        assert whole[field].dtype == a.dtype and whole[field].shape == a.shape
+        assert np.array_equal(whole[field], a)
+        joined = np.concatenate([p[field] for p in parts]) if parts else a[:0]
+        assert np.array_equal(joined, a)
 
 
-def test_other_code_or_nothing_stored_gives_none(tmp_path):
+def test_other_code_or_nothing_stored_gives_nothing(tmp_path):
     cache = BuildCache(tmp_path / "build.sqlite")
-    assert cache.arrays("overlaps", "code-1") is None
+    assert cache.arrays("overlaps", "code-1") is None and cache.array_length("overlaps", "code-1") is None
     cache.put_arrays("overlaps", "code-1", _arrays(5))
-    assert cache.arrays("overlaps", "code-2") is None
+    assert cache.arrays("overlaps", "code-2") is None and list(cache.array_parts("overlaps", "code-2")) == []
     cache.put_state("overlaps", ("code-1", "a value of the former pickled form"))
     assert cache.arrays("overlaps", "code-1") is None
 
 
-def test_a_missing_slice_gives_none(tmp_path, small_slices):
+def test_a_missing_part_is_an_error_or_nothing(tmp_path, small_parts):
     cache = BuildCache(tmp_path / "build.sqlite")
-    cache.put_arrays("overlaps", "code-1", _arrays(20))  # 800 bytes of pairs: 13 slices
+    cache.put_arrays("overlaps", "code-1", _arrays(20))
     cache._db.execute("DELETE FROM arrays WHERE field = 'pairs' AND part = 3")
+    with pytest.raises(ValueError, match="part 3 of pairs"):
+        list(cache.array_parts("overlaps", "code-1"))
     assert cache.arrays("overlaps", "code-1") is None
 
 
-def test_put_replaces_the_previous_arrays(tmp_path, small_slices):
+def test_put_replaces_the_previous_arrays(tmp_path, small_parts):
     cache = BuildCache(tmp_path / "build.sqlite")
     cache.put_arrays("overlaps", "code-1", _arrays(30))
     fewer = _arrays(3)
@@ -59,4 +68,10 @@ def test_put_replaces_the_previous_arrays(tmp_path, small_slices):
     got = cache.arrays("overlaps", "code-1")
     assert got is not None and np.array_equal(got["pairs"], fewer["pairs"])
     (rows,), = cache._db.execute("SELECT count(*) FROM arrays")
-    assert rows == 2 + 1  # 120 bytes of pairs in two slices, 24 of counts in one
+    assert rows == 2 * 2  # three items, two a part: two parts of each array
+
+
+def test_arrays_of_different_lengths_are_refused(tmp_path):
+    cache = BuildCache(tmp_path / "build.sqlite")
+    with pytest.raises(ValueError, match="different lengths"):
+        cache.put_arrays("overlaps", "code-1", {"pairs": np.zeros(2, dtype="S40"), "shared": np.zeros(3, np.int64)})

@@ -80,3 +80,30 @@ def test_overlaps_are_used_only_for_the_same_two_texts(documents):
     seeds = {d: t for d, t in documents.items() if not d.startswith("copy-")}
     foreign = _table(copies).overlaps  # …and only for the pair of texts it was counted for
     assert _table(seeds, foreign).all() == _table(seeds).all()
+
+
+class _Runs:
+    """Known overlaps in sorted runs of ``size`` pairs, as the build cache gives them a part at a time."""
+
+    def __init__(self, overlaps: Overlaps, size: int) -> None:
+        self.overlaps, self.size, self.read = overlaps, size, 0
+
+    def __len__(self) -> int:
+        return len(self.overlaps)
+
+    def parts(self):
+        for i in range(0, len(self.overlaps), self.size):
+            self.read += 1
+            yield self.overlaps.pairs[i : i + self.size], self.overlaps.shared[i : i + self.size]
+
+
+@pytest.mark.parametrize("size", [1, 7, 1 << 20])
+def test_known_overlaps_read_in_runs_are_looked_up_as_if_whole(documents, monkeypatch, size):
+    """Every pair an earlier build intersected is found in whichever run holds it, the first and the last
+    of a run included: with nothing changed, nothing is intersected again."""
+    full = _table(documents)
+    runs = _Runs(full.overlaps, size)
+    seen = _counting(monkeypatch)
+    again = _table(documents, runs)
+    assert again.all() == full.all() and seen[0] == 0
+    assert runs.read == -(-len(full.overlaps) // size)
