@@ -94,7 +94,7 @@ class BuildCache:
         self._db.execute("CREATE TABLE IF NOT EXISTS parts (key TEXT PRIMARY KEY, blocks BLOB)")
         # corpus-level state one build leaves the next: the output's layout, text reuse's scores
         self._db.execute("CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value BLOB)")
-        # large arrays of that state, in slices (put_arrays)
+        # large arrays of that state, raw, a part at a time (put_arrays)
         self._db.execute("CREATE TABLE IF NOT EXISTS arrays (name TEXT, field TEXT, part INTEGER, data BLOB, "
                          "PRIMARY KEY (name, field, part))")
         self._used_facts: set[str] = set()

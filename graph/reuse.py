@@ -563,8 +563,9 @@ def _overlaps(texts: tuple[np.ndarray, np.ndarray], keys: np.ndarray, us: np.nda
             hi = int(np.searchsorted(pairs, run[-1], side="right", sorter=order))
             for i in range(lo, hi, step):
                 mine = order[i : min(i + step, hi)]
-                at = np.minimum(np.searchsorted(run, pairs[mine]), len(run) - 1)
-                hit = run[at] == pairs[mine]
+                wanted = pairs[mine]
+                at = np.minimum(np.searchsorted(run, wanted), len(run) - 1)
+                hit = run[at] == wanted
                 shared[mine[hit]] = run_shared[at[hit]]
         del order
         todo = np.flatnonzero(shared < 0)  # sorted by u: what _intersections needs

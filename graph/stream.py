@@ -29,9 +29,10 @@ layout and identity), or from the cache when that file is gone or was written
 over. A graph made again only because its similarities changed reuses its own
 part's rendered subject blocks (cached apart) and renders just the similarities;
 text reuse itself looks up the shingle overlaps of the pairs an earlier build
-intersected (reuse.Overlaps). What stays in memory is the documents as above
-(~19 KiB each at 3,000 documents, most of it the signatures) and, once text
-reuse is done, its pairs, not the facts or the quads (bench/results-scale.md).
+intersected (reuse.Overlaps, kept in the cache as raw arrays and read back a part
+at a time). What stays in memory is the documents as above (~19 KiB each at
+3,000 documents, most of it the signatures) and, once text reuse is done, its
+pairs, not the facts or the quads (bench/results-scale.md).
 
 With ``jobs`` > 1, the documents to extract and then the graphs to make are
 handed to spawned worker processes and their results taken back in order, so
