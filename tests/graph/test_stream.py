@@ -161,6 +161,19 @@ def test_a_rebuild_is_given_the_overlaps_the_last_build_kept(toolkit_raw, tmp_pa
     assert kept is not None and len(second) == len(kept["pairs"])
 
 
+def test_a_rebuild_whose_kept_overlaps_lost_a_part_gives_the_same_bytes(toolkit_raw, tmp_path):
+    import sqlite3
+
+    raw = tmp_path / "raw"
+    shutil.copytree(toolkit_raw, raw)
+    target = tmp_path / "policykg.trig"
+    write_trig(raw, target)
+    with sqlite3.connect(build_cache_path(target)) as db:
+        assert db.execute("DELETE FROM arrays WHERE field = 'pairs' AND part = 0").rowcount == 1
+    again = write_trig(raw, target)  # the pairs of the lost part intersected again: the same scores, keys, bytes
+    assert again.graphs_made == 0 and target.read_bytes() == _streamed(raw)
+
+
 def test_extraction_in_worker_processes_gives_the_bytes_of_one_process(genre_copy, monkeypatch):
     """``--jobs 2``: documents extracted and graphs made by two spawned workers, gathered in
     manifest and IRI order; the cache they fill serves a one-process rebuild."""
