@@ -47,7 +47,7 @@ from .records import (
 )
 from ..store.protocol import GraphStore
 from .name_keys import key
-from .staged import StagedTable, StagingFile, WithStagedLists
+from .staged import StagedGroups, StagedPositions, StagedTable, StagingFile, WithStagedLists
 
 log = logging.getLogger("policykg.service")
 
@@ -112,9 +112,9 @@ class GraphIndex:
     policies: dict[str, Policy] = field(default_factory=dict)
     measures: dict[str, Measure] = field(default_factory=dict)
     organizations: dict[str, Organization] = field(default_factory=dict)
-    responsibilities: dict[str, Responsibility] = field(default_factory=dict)
+    # this one and three below may be tables of a staging file while an entry is made (staged.py)
+    responsibilities: Mapping[str, Responsibility] = field(default_factory=dict)
     concepts: dict[str, Concept] = field(default_factory=dict)
-    # these three may be tables of a staging file while an entry is made (staged.py)
     classifications: Mapping[str, Classification] = field(default_factory=dict)
     targets: dict[str, Target] = field(default_factory=dict)
     reports: dict[str, DocumentReport] = field(default_factory=dict)  # by document file name
@@ -124,11 +124,12 @@ class GraphIndex:
 
     # -- derived indexes (filled by _derive) --------------------------------
     by_id: dict[str, str] = field(default_factory=dict)  # readable id → IRI, every kind
-    resp_by_org: dict[str, list[str]] = field(default_factory=dict)
-    resp_by_measure: dict[str, list[str]] = field(default_factory=dict)
-    resp_by_city: dict[str, list[str]] = field(default_factory=dict)
+    # the responsibilities' groupings and positions: read from the staging file when it holds them
+    resp_by_org: Mapping[str, list[str]] = field(default_factory=dict)
+    resp_by_measure: Mapping[str, list[str]] = field(default_factory=dict)
+    resp_by_city: Mapping[str, list[str]] = field(default_factory=dict)
     measure_pos: dict[str, int] = field(default_factory=dict)  # position in the global order
-    resp_pos: dict[str, int] = field(default_factory=dict)
+    resp_pos: Mapping[str, int] = field(default_factory=dict)
     measures_by_org: dict[str, list[str]] = field(default_factory=dict)  # assigned or involved
     measures_by_city: dict[str, list[str]] = field(default_factory=dict)
     policies_by_city: dict[str, list[str]] = field(default_factory=dict)
@@ -449,6 +450,8 @@ def _finish_organizations(ix: GraphIndex, seen_in_docs: set[str]) -> None:
 
 
 def _responsibilities(store: GraphStore, ix: GraphIndex, spans: dict[str, Span], pending: _Pending) -> None:
+    # a staged table keeps the first record under a key itself (INSERT OR IGNORE), without a query a row
+    seen = () if isinstance(ix.responsibilities, StagedTable) else ix.responsibilities
     for row in _select(store, """
         SELECT ?r ?org ?m ?role ?basis ?form ?src ?mention ?open WHERE { GRAPH ?g {
           ?r a pk:Responsibility ; pk:organization ?org ; pk:measure ?m ; pk:role ?role .
@@ -459,14 +462,14 @@ def _responsibilities(store: GraphStore, ix: GraphIndex, spans: dict[str, Span],
           OPTIONAL { ?r pk:openEnded ?open }
         } }"""):
         iri = _v(row["r"])
-        if iri in ix.responsibilities:
+        if iri in seen:
             continue
         role, basis, form = _pk_name(_v(row["role"])), _pk_name(_v(row["basis"])), _pk_name(_v(row["form"]))
         if role not in ROLES:  # not ours (a shared store may hold other data): no role to answer with
             pending.unknown_roles += 1
             continue
         src = spans.get(_v(row["src"]) or "")
-        ix.responsibilities[iri] = Responsibility(
+        r = Responsibility(
             iri=iri, organization_iri=_v(row["org"]), measure_iri=_v(row["m"]),
             role=role, basis=basis if basis in BASES else "EXPLICIT",
             form=form if form in FORMS else ("CLAUSE" if basis != "INHERITED" else "ISSUER"),
@@ -474,6 +477,9 @@ def _responsibilities(store: GraphStore, ix: GraphIndex, spans: dict[str, Span],
             mention=spans.get(_v(row["mention"]) or ""),
             open_ended=_v(row["open"]) == "true",
         )
+        # the columns _derive orders and groups a staged table by (_derive_staged_responsibilities)
+        _put(ix.responsibilities, iri, r, r.measure_iri, r.organization_iri, r.role, r.basis, r.source.start,
+             r.mention.start if r.mention else 0)
 
 
 def _put(table: Mapping[str, Any], iri: str, record: Any, *columns: Any) -> None:
@@ -639,22 +645,33 @@ def _derive(ix: GraphIndex) -> None:
 
     # responsibilities: grouped by measure (in measure order) and by organization
     measure_pos = ix.measure_pos = {iri: i for i, iri in enumerate(ix.measures)}
-    resp_sorted = sorted(
-        ix.responsibilities.values(),
-        key=lambda r: (measure_pos.get(r.measure_iri, 1 << 30), ROLE_RANK.get(r.role, 9),
-                       r.basis != "EXPLICIT", r.source.start,
-                       # units of one clause in the order the clause names them
-                       r.mention.start if r.mention else 0, r.organization_iri),
-    )
-    ix.responsibilities = {r.iri: r for r in resp_sorted}
-    ix.resp_pos = {iri: i for i, iri in enumerate(ix.responsibilities)}
-    involved: dict[str, set[str]] = defaultdict(set)
-    for r in resp_sorted:
-        ix.resp_by_measure.setdefault(r.measure_iri, []).append(r.iri)
-        if r.measure_iri in ix.measures:
-            ix.resp_by_city.setdefault(ix.measures[r.measure_iri].city_iri, []).append(r.iri)
-        ix.resp_by_org.setdefault(r.organization_iri, []).append(r.iri)
-        involved[r.organization_iri].add(r.measure_iri)
+    staging = next((t.staging for t in (ix.responsibilities, ix.similarities, ix.tool_codings)
+                    if isinstance(t, StagedTable)), None)
+    # the measures' positions as a table of the staging file: what staged rows are ordered by in SQL
+    positions = staging.ranks("measure_pos", measure_pos) if staging is not None else ""
+    involved: dict[str, set[str]] = defaultdict(set)  # organization → the measures it is responsible for
+    if isinstance(ix.responsibilities, StagedTable):
+        _derive_staged_responsibilities(ix, ix.responsibilities, positions, involved)
+    else:
+        resp_sorted = sorted(
+            ix.responsibilities.values(),
+            key=lambda r: (measure_pos.get(r.measure_iri, 1 << 30), ROLE_RANK.get(r.role, 9),
+                           r.basis != "EXPLICIT", r.source.start,
+                           # units of one clause in the order the clause names them
+                           r.mention.start if r.mention else 0, r.organization_iri),
+        )
+        ix.responsibilities = {r.iri: r for r in resp_sorted}
+        ix.resp_pos = {iri: i for i, iri in enumerate(ix.responsibilities)}
+        by_measure: dict[str, list[str]] = {}
+        by_city: dict[str, list[str]] = {}
+        by_org: dict[str, list[str]] = {}
+        for r in resp_sorted:
+            by_measure.setdefault(r.measure_iri, []).append(r.iri)
+            if r.measure_iri in ix.measures:
+                by_city.setdefault(ix.measures[r.measure_iri].city_iri, []).append(r.iri)
+            by_org.setdefault(r.organization_iri, []).append(r.iri)
+            involved[r.organization_iri].add(r.measure_iri)
+        ix.resp_by_measure, ix.resp_by_city, ix.resp_by_org = by_measure, by_city, by_org
     for m in ix.measures.values():
         for o in m.institution_iris:
             involved[o].add(m.iri)
@@ -730,7 +747,7 @@ def _derive(ix: GraphIndex) -> None:
         m.policy_tool_iris.sort(key=lambda t: tool_rank.get(t, 1 << 30))
     staged_lists = None
     if isinstance(ix.similarities, StagedTable) and isinstance(ix.tool_codings, StagedTable):
-        staged_lists = _derive_staged_lists(ix, ix.tool_codings, ix.similarities, tool_rank)
+        staged_lists = _derive_staged_lists(ix.tool_codings, ix.similarities, positions, tool_rank)
     else:
         for tc in sorted(ix.tool_codings.values(), key=lambda t: (tool_rank.get(t.tool_iri, 1 << 30), t.source.start)):
             if tc.measure_iri in ix.measures:
@@ -776,14 +793,34 @@ def _derive(ix: GraphIndex) -> None:
         ix.measures = WithStagedLists(ix.measures, staged_lists)  # type: ignore[assignment]
 
 
-def _derive_staged_lists(ix: GraphIndex, codings: StagedTable, pairs: StagedTable,
+def _derive_staged_responsibilities(ix: GraphIndex, resp: StagedTable, positions: str,
+                                    involved: dict[str, set[str]]) -> None:
+    """What ``_derive`` makes of the responsibilities, made in SQL over their staged table: their order
+    (the sort of the records in memory: measure order, role, explicit first, where in the text, the units
+    of a clause as it names them, then by key), their positions, and their groupings by measure, city and
+    organization, read from the file when asked or written (none is held whole); ``involved`` filled."""
+    far = 1 << 30
+    roles = resp.staging.ranks("role_rank", ROLE_RANK)
+    resp.keep_ordered(f"LEFT JOIN {positions} a ON a.k = t.measure LEFT JOIN {roles} r ON r.k = t.role",
+                      f"coalesce(a.pos, {far}), coalesce(r.pos, 9), coalesce(t.basis, '') != 'EXPLICIT', "
+                      "t.start, t.mstart, t.org")
+    resp.index_on("measure", "org")
+    city_of = resp.staging.values("measure_city", {iri: m.city_iri for iri, m in ix.measures.items()})
+    ix.resp_pos = StagedPositions(resp)
+    ix.resp_by_measure = StagedGroups(resp, "t.measure")
+    ix.resp_by_city = StagedGroups(resp, "c.v", f"JOIN {city_of} c ON c.k = t.measure")
+    ix.resp_by_org = StagedGroups(resp, "t.org")
+    for org, measure in resp.execute("SELECT DISTINCT org, measure FROM {t}"):
+        involved[sys.intern(org)].add(sys.intern(measure))
+
+
+def _derive_staged_lists(codings: StagedTable, pairs: StagedTable, positions: str,
                          tool_rank: dict[str, int]) -> dict[str, Any]:
     """The orders ``_derive`` makes of the policy-tool codings and the text-reuse pairs, made in SQL over the
     staged tables, the same as the sorts over records in memory: a measure's codings by tool, then where in
     the text; the pairs best first, then by the measures' global order, ties by key. Each measure's lists
     are read from them when its record is (``WithStagedLists``), so no measure holds them here."""
-    positions = pairs.staging.ranks("measure_pos", ix.measure_pos)  # only measures of the index join
-    ranks = pairs.staging.ranks("tool_rank", tool_rank)
+    ranks = pairs.staging.ranks("tool_rank", tool_rank)  # only measures of the index join the positions
     pairs.keep_ordered(f"JOIN {positions} a ON a.k = t.measure JOIN {positions} b ON b.k = t.other",
                        "t.score DESC, a.pos, b.pos")
     pairs.index_on("measure", "other")
@@ -816,6 +853,9 @@ class IndexReader:
             self.ix.classifications = staging.table("classifications", ("measure",))
             self.ix.tool_codings = staging.table("tool_codings", ("measure", "tool", "start"))
             self.ix.similarities = staging.table("similarities", ("measure", "other", "score"))
+            # mstart: where the organization's name is written in the clause (0 when not recorded)
+            self.ix.responsibilities = staging.table("responsibilities",
+                                                     ("measure", "org", "role", "basis", "start", "mstart"))
         self.pending = _Pending()
         self.triples = 0
         self.round_trips = 0

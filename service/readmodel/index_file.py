@@ -37,7 +37,7 @@ import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -62,19 +62,32 @@ DERIVED = "derived"  # the table of structures made with the file (insights/prec
 # Columns a table of records is filtered by in SQL as well (DiskTable.where): the long lists a request
 # narrows by a property of each record. Filtering by decoding every record cost 1 s a request at 300
 # cities for the country's responsibilities of one role (~30 s at 30,000 documents).
-FACETS: dict[str, dict[str, Callable[[GraphIndex, str], str | None]]] = {
-    "responsibilities": {
-        "role": lambda ix, k: ix.responsibilities[k].role,
-        "basis": lambda ix, k: ix.responsibilities[k].basis,
-        "measure": lambda ix, k: ix.responsibilities[k].measure_iri,
-        "city": lambda ix, k: _bare_measure(ix, ix.responsibilities[k].measure_iri).city_iri,
-    },
-    "listed_orgs": {
-        "kind": lambda ix, k: ix.organizations[k].kind,
+@dataclass(frozen=True)
+class Facets:
+    """The columns of one table: ``record`` gives what a row describes (from the index and the row's key
+    and pickled value, decoded once a row), each of ``columns`` a value of it."""
+
+    record: Callable[[GraphIndex, str, bytes], Any]
+    columns: dict[str, Callable[[GraphIndex, Any], str | None]]
+
+
+FACETS: dict[str, Facets] = {
+    # the row's own record: decoded from its pickle, not looked up (a staged table's lookup is a query)
+    "responsibilities": Facets(lambda ix, k, v: pickle.loads(v), {
+        "role": lambda ix, r: r.role,
+        "basis": lambda ix, r: r.basis,
+        "measure": lambda ix, r: r.measure_iri,
+        "city": lambda ix, r: _bare_measure(ix, r.measure_iri).city_iri,
+    }),
+    # a list of keys: the record is the organization's
+    "listed_orgs": Facets(lambda ix, k, v: ix.organizations[k], {
+        "kind": lambda ix, o: o.kind,
         # every name's search key (name_keys.key), apart: `where(search=…)` finds a part of one
-        "names": lambda ix, k: NAMES_APART.join(_search_keys(ix.organizations[k])),
-    },
+        "names": lambda ix, o: NAMES_APART.join(_search_keys(o)),
+    }),
 }
+
+
 def _bare_measure(ix: GraphIndex, iri: str) -> Any:
     """A measure's record as far as a facet needs it: without the lists a staged index reads per record
     (staged.WithStagedLists), two queries each otherwise."""
@@ -114,15 +127,16 @@ def write_index(ix: GraphIndex, path: Path, meta: Mapping[str, Any] | None = Non
         tables = [(f.name, _pickled_rows(getattr(ix, f.name))) for f in fields(GraphIndex) if f.name not in IN_MEMORY]
         for name, rows in tables + [(DERIVED, (derived or {}).items())]:
             t = _table(name)
-            facets = FACETS.get(name, {})
-            columns = "".join(f", {c} TEXT" for c in facets)
+            facets = FACETS.get(name)
+            names = tuple(facets.columns) if facets else ()
+            columns = "".join(f", {c} TEXT" for c in names)
             con.execute(f"CREATE TABLE {t} (pos INTEGER PRIMARY KEY, k TEXT NOT NULL, v BLOB{columns})")
             if facets:
-                rows = ((k, v, *(get(ix, k) for get in facets.values())) for k, v in rows)
-            marks = ", ?" * len(facets)
-            con.executemany(f"INSERT INTO {t} (k, v{''.join(f', {c}' for c in facets)}) VALUES (?, ?{marks})", rows)
+                rows = _with_facets(ix, facets, rows)
+            marks = ", ?" * len(names)
+            con.executemany(f"INSERT INTO {t} (k, v{''.join(f', {c}' for c in names)}) VALUES (?, ?{marks})", rows)
             con.execute(f"CREATE UNIQUE INDEX {t}_k ON {t} (k)")
-            for c in facets:  # the rowid rides in each index: a facet's rows come out in the table's order
+            for c in names:  # the rowid rides in each index: a facet's rows come out in the table's order
                 con.execute(f"CREATE INDEX {t}_{c} ON {t} ({c})")
         con.execute(f"CREATE TABLE {MEMBERS} (concept TEXT NOT NULL, measure TEXT NOT NULL)")
         con.executemany(f"INSERT INTO {MEMBERS} VALUES (?, ?)",
@@ -132,6 +146,12 @@ def write_index(ix: GraphIndex, path: Path, meta: Mapping[str, Any] | None = Non
     finally:
         con.close()
     tmp.replace(path)
+
+
+def _with_facets(ix: GraphIndex, facets: Facets, rows: Iterator[tuple[str, bytes]]) -> Iterator[tuple]:
+    for k, v in rows:
+        rec = facets.record(ix, k, v)
+        yield (k, v, *(get(ix, rec) for get in facets.columns.values()))
 
 
 def _pickled_rows(value: Any) -> Iterator[tuple[str, bytes]]:

@@ -54,6 +54,15 @@ class StagingFile:
             self.con.executemany(f"INSERT INTO {t} VALUES (?, ?)", rank.items())
         return t
 
+    def values(self, name: str, values: Mapping[str, Any]) -> str:
+        """A table ``name`` (k, v) of ``values``' keys and values, to join staged rows to in SQL; its name back."""
+        t = f"s_{name}"
+        with self.con:
+            self.con.execute(f"DROP TABLE IF EXISTS {t}")
+            self.con.execute(f"CREATE TABLE {t} (k TEXT PRIMARY KEY, v) WITHOUT ROWID")
+            self.con.executemany(f"INSERT INTO {t} VALUES (?, ?)", values.items())
+        return t
+
     def close(self) -> None:
         if self.con is not None:
             self.con.close()
@@ -109,6 +118,11 @@ class StagedTable(Mapping):
     @property
     def staging(self) -> StagingFile:
         return self._staging
+
+    def execute(self, sql: str, params: tuple = ()) -> sqlite3.Cursor:
+        """``sql`` over the staging file once the pending rows are in; ``{t}`` in it names this table."""
+        self.flush()
+        return self._con.execute(sql.format(t=self._t), params)
 
     def keep_ordered(self, joins: str, order: str) -> None:
         """From now on the table holds the rows ``joins`` (``JOIN … ON …`` to the table, aliased ``t``)
@@ -174,6 +188,90 @@ class StagedTable(Mapping):
             self.flush()
             (self._len,), = self._con.execute(f"SELECT count(*) FROM {self._t} WHERE {self._where()}")
         return self._len
+
+
+class StagedGroups(Mapping):
+    """A grouping ``_derive`` makes of an ordered staged table's keys, read from SQL instead of held.
+
+    Group ``g`` is the keys whose ``expr`` (over the table ``t`` and ``joins``) is ``g``, in the table's
+    order; the groups come in the order of their first key, as ``setdefault(g, []).append(k)`` over the
+    ordered records gives them. Rows ``joins`` drops belong to no group.
+    """
+
+    def __init__(self, table: StagedTable, expr: str, joins: str = "") -> None:
+        self._table, self._expr, self._joins = table, expr, joins
+
+    def _rows(self, where: str = "", params: tuple = ()) -> Iterator[tuple[str, str]]:
+        return self._table.execute(
+            f"SELECT g, k FROM (SELECT {self._expr} AS g, t.k AS k, t.ord AS ord, "
+            f"min(t.ord) OVER (PARTITION BY {self._expr}) AS first FROM {{t}} t {self._joins} "
+            f"WHERE t.ord IS NOT NULL AND {self._expr} IS NOT NULL {where}) ORDER BY first, ord", params)
+
+    def _groups(self) -> Iterator[tuple[str, list[str]]]:
+        group: list[str] = []
+        current = None
+        for g, k in self._rows():
+            if g != current:
+                if group:
+                    yield sys.intern(current), group  # type: ignore[arg-type]
+                current, group = g, []
+            group.append(sys.intern(k))
+        if group:
+            yield sys.intern(current), group  # type: ignore[arg-type]
+
+    def pickled_items(self) -> Iterator[tuple[str, bytes]]:
+        return ((g, pickle.dumps(ks, pickle.HIGHEST_PROTOCOL)) for g, ks in self._groups())
+
+    def items(self) -> Iterator[tuple[str, list[str]]]:  # type: ignore[override]
+        return self._groups()
+
+    def values(self) -> Iterator[list[str]]:  # type: ignore[override]
+        return (ks for _, ks in self._groups())
+
+    def __getitem__(self, g: Any) -> list[str]:
+        ks = [sys.intern(k) for _, k in self._rows(f"AND {self._expr} = ?", (g,))]
+        if not ks:
+            raise KeyError(g)
+        return ks
+
+    def __contains__(self, g: object) -> bool:
+        return any(True for _ in self._rows(f"AND {self._expr} = ?", (g,)))
+
+    def __iter__(self) -> Iterator[str]:
+        return (g for g, _ in self._groups())
+
+    def __len__(self) -> int:
+        (n,), = self._table.execute(f"SELECT count(DISTINCT {self._expr}) FROM {{t}} t {self._joins} "
+                                    f"WHERE t.ord IS NOT NULL")
+        return n
+
+
+class StagedPositions(Mapping):
+    """Each key of an ordered staged table and its position (0, 1, …) in the table's order."""
+
+    def __init__(self, table: StagedTable) -> None:
+        self._table = table
+
+    def _rows(self) -> Iterator[tuple[str, int]]:
+        return self._table.execute("SELECT k, ord - 1 FROM {t} WHERE ord IS NOT NULL ORDER BY ord")
+
+    def pickled_items(self) -> Iterator[tuple[str, bytes]]:
+        return ((k, pickle.dumps(i, pickle.HIGHEST_PROTOCOL)) for k, i in self._rows())
+
+    def items(self) -> Iterator[tuple[str, int]]:  # type: ignore[override]
+        return self._rows()
+
+    def __getitem__(self, k: Any) -> int:
+        row = self._table.execute("SELECT ord - 1 FROM {t} WHERE k = ? AND ord IS NOT NULL", (k,)).fetchone()
+        if row is None:
+            raise KeyError(k)
+        return row[0]
+
+    def __iter__(self) -> Iterator[str]:
+        return (k for k, _ in self._rows())
+
+    def __len__(self) -> int:
+        return len(self._table)
 
 
 class WithStagedLists(Mapping):

@@ -47,8 +47,9 @@ def test_graph_by_graph_equals_the_whole(whole):
 
 
 def test_the_leaf_tables_written_to_a_staging_file_give_the_same_index(whole, tmp_path):
-    """Classifications, policy-tool codings and text-reuse pairs go to the staging file as the graphs are
-    read; the index made from their columns is the one made in memory, records, groupings and orders."""
+    """Classifications, policy-tool codings, text-reuse pairs and responsibilities go to the staging file as
+    the graphs are read; the index made from their columns is the one made in memory, records, groupings
+    and orders."""
     index, _, _ = whole
     _same_staged(tmp_path, DATASET_PATH, index)
 
@@ -56,10 +57,17 @@ def test_the_leaf_tables_written_to_a_staging_file_give_the_same_index(whole, tm
 def _same_staged(tmp_path, dataset, index: GraphIndex) -> None:
     staging = StagingFile(tmp_path / "staging.sqlite")
     read = read_by_graph(dataset, staging=staging)
-    for name in ("classifications", "tool_codings", "similarities"):
+    for name in ("classifications", "tool_codings", "similarities", "responsibilities"):
         assert isinstance(getattr(read.index, name), StagedTable), name
-    assert len(index.classifications) > 0 and len(index.tool_codings) > 0
+    for name in ("resp_by_measure", "resp_by_city", "resp_by_org", "resp_pos"):  # read from the file, not held
+        assert not isinstance(getattr(read.index, name), dict), name
+    assert len(index.classifications) > 0 and len(index.tool_codings) > 0 and len(index.resp_by_city) > 1
     _same_index(read.index, index)
+    some = next(iter(index.resp_by_org))  # a grouping's lookups, beside its whole reading
+    assert read.index.resp_by_org[some] == index.resp_by_org[some] and some in read.index.resp_by_org
+    assert "no such body" not in read.index.resp_by_org and read.index.resp_by_org.get("no such body") is None
+    r = list(index.responsibilities)[-1]
+    assert read.index.resp_pos[r] == index.resp_pos[r] == len(index.responsibilities) - 1
     sims = read.index.similarities
     for iri in list(index.similarities)[:3]:
         assert sims[iri] == index.similarities[iri] and iri in sims

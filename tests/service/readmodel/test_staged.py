@@ -77,3 +77,42 @@ def test_records_with_staged_lists_are_whole_when_read_or_written_and_bare_in_be
     assert table.without_lists()["m"] is bare and list(table) == ["m"] and len(table) == 1 and "m" in table
     (k, raw), = table.pickled_items()
     assert k == "m" and pickle.loads(raw).similarity_iris == ["m-pair"] and bare.similarity_iris == []
+
+
+def test_groupings_and_positions_of_an_ordered_table_are_those_of_setdefault_over_its_records(staging):
+    from service.readmodel.staged import StagedGroups, StagedPositions
+
+    t = staging.table("resp", ("measure", "org"))
+    rows = [("r1", "m2", "o1"), ("r2", "m1", "o2"), ("r3", "gone", "o1"), ("r4", "m1", "o1"), ("r5", "m2", "o2")]
+    for k, m, o in rows:
+        t.put(k, k.upper(), m, o)
+    pos = staging.ranks("pos", {"m1": 0, "m2": 1})
+    t.keep_ordered(f"LEFT JOIN {pos} a ON a.k = t.measure", f"coalesce(a.pos, {1 << 30})")  # "gone" last
+    order = list(t)
+    assert order == ["r2", "r4", "r1", "r5", "r3"]
+    expect_measure: dict[str, list[str]] = {}
+    expect_org: dict[str, list[str]] = {}
+    expect_city: dict[str, list[str]] = {}
+    city = {"m1": "c9", "m2": "c1"}
+    for k in order:
+        m, o = next((m, o) for kk, m, o in rows if kk == k)
+        expect_measure.setdefault(m, []).append(k)
+        expect_org.setdefault(o, []).append(k)
+        if m in city:
+            expect_city.setdefault(city[m], []).append(k)
+    t.index_on("measure", "org")
+    of = staging.values("city", city)
+    groups = {"measure": StagedGroups(t, "t.measure"), "org": StagedGroups(t, "t.org"),
+              "city": StagedGroups(t, "c.v", f"JOIN {of} c ON c.k = t.measure")}
+    for name, expect in (("measure", expect_measure), ("org", expect_org), ("city", expect_city)):
+        g = groups[name]
+        assert list(g.items()) == list(expect.items()) and len(g) == len(expect), name
+        for key, keys in expect.items():
+            assert g[key] == keys and key in g, (name, key)
+        assert "none" not in g and g.get("none") is None
+    assert dict(groups["city"].pickled_items())["c1"] == pickle.dumps(["r1", "r5"], pickle.HIGHEST_PROTOCOL)
+    positions = StagedPositions(t)
+    assert dict(positions) == {k: i for i, k in enumerate(order)} and len(positions) == 5
+    assert positions["r3"] == 4 and "r9" not in positions
+    with pytest.raises(KeyError):
+        groups["org"]["none"]
