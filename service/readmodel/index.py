@@ -47,7 +47,7 @@ from .records import (
 )
 from ..store.protocol import GraphStore
 from .name_keys import key
-from .staged import StagedGroups, StagedPositions, StagedTable, StagingFile, WithStagedLists
+from .staged import StagedGroups, StagedPositions, StagedRecords, StagedTable, StagingFile
 
 log = logging.getLogger("policykg.service")
 
@@ -110,7 +110,7 @@ class GraphIndex:
     cities: dict[str, City] = field(default_factory=dict)  # the jurisdictions that issued policies
     jurisdictions: dict[str, City] = field(default_factory=dict)  # every one, enclosing ones too
     policies: dict[str, Policy] = field(default_factory=dict)
-    measures: dict[str, Measure] = field(default_factory=dict)
+    measures: Mapping[str, Measure] = field(default_factory=dict)  # may be staged (staged.py)
     organizations: dict[str, Organization] = field(default_factory=dict)
     # this one and three below may be tables of a staging file while an entry is made (staged.py)
     responsibilities: Mapping[str, Responsibility] = field(default_factory=dict)
@@ -194,6 +194,9 @@ class _Pending:
     concept_alts: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     unknown_roles: int = 0
     missing_spans: int = 0  # span IRIs a record points to that the store read does not describe
+    # staged measures (staged.py): their keys, and the links a later graph gives one (in the order read)
+    staged_measures: set[str] = field(default_factory=set)
+    later_links: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
 
 def _spans(store: GraphStore) -> Spans:
@@ -339,7 +342,11 @@ _POLICY_PROPS = {"level": "level", "published": "published", "validFrom": "valid
                  "repealed": "repealed", "statedStatus": "stated_status"}
 
 
-def _measures(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
+def _measures(store: GraphStore, ix: GraphIndex, spans: dict[str, Span], pending: _Pending) -> None:
+    staged = isinstance(ix.measures, StagedTable)
+    # a staged measure is written whole once its graph is read; before that, this graph's new ones
+    new: dict[str, Measure] = {}
+    known = pending.staged_measures if staged else ix.measures
     for row in _select(store, """
         SELECT ?m ?code ?title ?text ?policy ?city ?parent ?order ?src ?refines ?kind WHERE { GRAPH ?g {
           ?m a pk:Measure ; pk:code ?code ; eli:is_part_of ?policy .
@@ -353,13 +360,13 @@ def _measures(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None
           OPTIONAL { ?m pk:sectionKind ?kind }
         } }"""):
         iri = _v(row["m"])
-        if iri in ix.measures:
+        if iri in known or iri in new:
             continue
         policy = _v(row["policy"])
         src = spans.get(_v(row["src"]) or "")
         pol = ix.policies.get(policy)
         text = _v(row["text"]) or (src.quote if src else "")
-        ix.measures[iri] = Measure(
+        new[iri] = Measure(
             iri=iri, id=local_id(iri), code=_v(row["code"]), title=_v(row["title"]), text=text,
             policy_iri=policy,
             city_iri=_v(row["city"]) or (pol.city_iri if pol else ""),
@@ -368,20 +375,32 @@ def _measures(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None
             source=src or Span(pol.document if pol else "", 0, 0, ""),
             refines_iri=_v(row["refines"]), section_kind=_v(row["kind"]),
         )
+    if not staged:
+        ix.measures.update(new)  # type: ignore[attr-defined]
     for row in _select(store, """
         SELECT ?m ?rel ?o WHERE { GRAPH ?g {
           ?m a pk:Measure ; ?rel ?o .
           VALUES ?rel { pk:measureType pk:industry pk:involves pk:policyTool }
         } } ORDER BY ?m ?rel ?o"""):
-        m = ix.measures.get(_v(row["m"]))
+        iri, rel, o = _v(row["m"]), _v(row["rel"]), _v(row["o"])
+        m = new.get(iri) if staged else ix.measures.get(iri)
         if m is None:
+            if iri in known:  # staged from an earlier graph: added when its record is read
+                pending.later_links.setdefault(iri, []).append((rel, o))
             continue
-        rel = _v(row["rel"])
-        target = (m.measure_type_iris if rel.endswith("measureType")
-                  else m.industry_iris if rel.endswith("industry")
-                  else m.policy_tool_iris if rel.endswith("policyTool") else m.institution_iris)
-        if _v(row["o"]) not in target:
-            target.append(_v(row["o"]))
+        _link(m, rel, o)
+    for iri, m in new.items() if staged else ():
+        _put(ix.measures, iri, m, m.city_iri, m.policy_iri, m.order, m.code, m.id, m.parent_iri, m.refines_iri)
+        pending.staged_measures.add(iri)
+
+
+def _link(m: Measure, rel: str, o: str) -> None:
+    """``o`` into the list of ``m`` that ``rel`` names, once."""
+    target = (m.measure_type_iris if rel.endswith("measureType")
+              else m.industry_iris if rel.endswith("industry")
+              else m.policy_tool_iris if rel.endswith("policyTool") else m.institution_iris)
+    if o not in target:
+        target.append(o)
 
 
 def _organizations(store: GraphStore, ix: GraphIndex, pending: _Pending) -> None:
@@ -490,13 +509,6 @@ def _put(table: Mapping[str, Any], iri: str, record: Any, *columns: Any) -> None
     else:
         assert isinstance(table, MutableMapping)
         table.setdefault(iri, record)
-
-
-def _columns(table: Mapping[str, Any], of: Any) -> Iterator[tuple]:
-    """(key, *columns) of every record in key order: read from a staged table's columns, or ``of(record)``."""
-    if isinstance(table, StagedTable):
-        return table.column_rows()
-    return ((k, *of(rec)) for k, rec in table.items())  # in key order: IndexReader.finish sorted it
 
 
 def _classifications(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
@@ -614,8 +626,9 @@ def _targets(store: GraphStore, ix: GraphIndex, spans: dict[str, Span]) -> None:
         )
 
 
-def _derive(ix: GraphIndex) -> None:
-    """Every reverse relation and grouping the API needs, computed once."""
+def _derive(ix: GraphIndex, later_links: dict[str, list[tuple[str, str]]] | None = None) -> None:
+    """Every reverse relation and grouping the API needs, computed once. ``later_links``: the links graphs
+    after the first gave a staged measure (_Pending.later_links)."""
     city_code = {iri: c.admin_code for iri, c in ix.cities.items()}
 
     ix.documents = sorted(p.document for p in ix.policies.values())
@@ -627,31 +640,46 @@ def _derive(ix: GraphIndex) -> None:
         iris.sort(key=lambda i: (ix.policies[i].issued or "", ix.policies[i].document))
 
     # measures in a stable, readable order: city code, document, document order
-    def measure_key(iri: str) -> tuple:
-        m = ix.measures[iri]
-        pol = ix.policies.get(m.policy_iri)
-        return (city_code.get(m.city_iri, ""), pol.document if pol else "", m.order, m.code)
+    staging = next((t.staging for t in (ix.measures, ix.responsibilities, ix.similarities, ix.tool_codings)
+                    if isinstance(t, StagedTable)), None)
+    # what the rest of _derive reads of every measure: its city, and who and what it names
+    city_of: dict[str, str] = {}
+    direct: dict[str, list[str]] = defaultdict(list)  # concept → the measures typed with it, in order
+    involved: dict[str, set[str]] = defaultdict(set)  # organization → the measures it is responsible for
+    added: _Added | None = None
+    if isinstance(ix.measures, StagedTable):
+        added = _derive_staged_measures(ix, ix.measures, city_code)
+        added.later_links = later_links or {}
+    else:
+        def measure_key(iri: str) -> tuple:
+            m = ix.measures[iri]
+            pol = ix.policies.get(m.policy_iri)
+            return (city_code.get(m.city_iri, ""), pol.document if pol else "", m.order, m.code)
 
-    ordered = sorted(ix.measures, key=measure_key)
-    ix.measures = {iri: ix.measures[iri] for iri in ordered}
-    for m in ix.measures.values():
-        ix.measures_by_city.setdefault(m.city_iri, []).append(m.iri)
-        if m.policy_iri in ix.policies:
-            ix.policies[m.policy_iri].measure_iris.append(m.iri)
-        if m.parent_iri in ix.measures:
-            ix.measures[m.parent_iri].child_iris.append(m.iri)
-        if m.refines_iri in ix.measures:
-            ix.measures[m.refines_iri].refined_by_iris.append(m.iri)
+        measures = {iri: ix.measures[iri] for iri in sorted(ix.measures, key=measure_key)}
+        ix.measures = measures
+        for m in measures.values():
+            ix.measures_by_city.setdefault(m.city_iri, []).append(m.iri)
+            if m.policy_iri in ix.policies:
+                ix.policies[m.policy_iri].measure_iris.append(m.iri)
+            if m.parent_iri in measures:
+                measures[m.parent_iri].child_iris.append(m.iri)
+            if m.refines_iri in measures:
+                measures[m.refines_iri].refined_by_iris.append(m.iri)
+        ix.measure_pos = {iri: i for i, iri in enumerate(measures)}
+    for m in ix.measures.values() if added is None else added.scan():
+        city_of[m.iri] = m.city_iri
+        for o in m.institution_iris:
+            involved[o].add(m.iri)
+        for c in m.measure_type_iris + m.industry_iris + m.policy_tool_iris:
+            direct[c].append(m.iri)
+    measure_pos = ix.measure_pos
 
     # responsibilities: grouped by measure (in measure order) and by organization
-    measure_pos = ix.measure_pos = {iri: i for i, iri in enumerate(ix.measures)}
-    staging = next((t.staging for t in (ix.responsibilities, ix.similarities, ix.tool_codings)
-                    if isinstance(t, StagedTable)), None)
     # the measures' positions as a table of the staging file: what staged rows are ordered by in SQL
     positions = staging.ranks("measure_pos", measure_pos) if staging is not None else ""
-    involved: dict[str, set[str]] = defaultdict(set)  # organization → the measures it is responsible for
     if isinstance(ix.responsibilities, StagedTable):
-        _derive_staged_responsibilities(ix, ix.responsibilities, positions, involved)
+        _derive_staged_responsibilities(ix.responsibilities, positions, city_of, ix, involved)
     else:
         resp_sorted = sorted(
             ix.responsibilities.values(),
@@ -667,14 +695,11 @@ def _derive(ix: GraphIndex) -> None:
         by_org: dict[str, list[str]] = {}
         for r in resp_sorted:
             by_measure.setdefault(r.measure_iri, []).append(r.iri)
-            if r.measure_iri in ix.measures:
-                by_city.setdefault(ix.measures[r.measure_iri].city_iri, []).append(r.iri)
+            if r.measure_iri in city_of:
+                by_city.setdefault(city_of[r.measure_iri], []).append(r.iri)
             by_org.setdefault(r.organization_iri, []).append(r.iri)
             involved[r.organization_iri].add(r.measure_iri)
         ix.resp_by_measure, ix.resp_by_city, ix.resp_by_org = by_measure, by_city, by_org
-    for m in ix.measures.values():
-        for o in m.institution_iris:
-            involved[o].add(m.iri)
     # A document naming 中科院微电子所 names 中科院 too: a body's cities and
     # measures include those of its parts (org:subOrganizationOf, transitively).
     parts: dict[str, list[str]] = defaultdict(list)
@@ -713,11 +738,6 @@ def _derive(ix: GraphIndex) -> None:
             ix.orgs_by_city.setdefault(c, []).append(o.iri)
 
     # concepts: measures typed with the concept or any narrower one (its family)
-    direct: dict[str, list[str]] = defaultdict(list)
-    for m in ix.measures.values():
-        for c in m.measure_type_iris + m.industry_iris + m.policy_tool_iris:
-            direct[c].append(m.iri)
-
     def family(c: str, seen: set[str]) -> set[str]:
         out = {c}
         for n in ix.concepts[c].narrower_iris if c in ix.concepts else ():
@@ -733,21 +753,31 @@ def _derive(ix: GraphIndex) -> None:
         ix.measures_by_concept[c] = sorted(ms, key=measure_pos.__getitem__)
         per_city: dict[str, list[str]] = {}
         for m in ix.measures_by_concept[c]:
-            per_city.setdefault(ix.measures[m].city_iri, []).append(m)
+            per_city.setdefault(city_of[m], []).append(m)
         ix.concept_cities[c] = sorted(per_city, key=lambda i: city_code.get(i, i))
         if ix.concepts[c].scheme == MEASURE_TYPE_SCHEME and per_city:
             ix.type_city_measures[c] = per_city
             ix.type_city_counts[c] = {city: len(ms) for city, ms in per_city.items()}
 
-    # the three tables that may be staged (staged.py) are grouped and ordered by their columns only
-    for iri, measure in _columns(ix.classifications, lambda c: (c.measure_iri,)):
-        ix.classifications_by_measure.setdefault(measure, []).append(iri)
+    # the leaf tables that may be staged (staged.py) are grouped and ordered by their columns only
+    if isinstance(ix.classifications, StagedTable):
+        ix.classifications.keep_ordered("", "t.k")  # every row, in key order
+        ix.classifications.index_on("measure")
+        ix.classifications_by_measure = StagedGroups(ix.classifications, "t.measure")
+    else:
+        classified: dict[str, list[str]] = {}
+        for iri, c in ix.classifications.items():  # in key order: IndexReader.finish sorted them
+            classified.setdefault(c.measure_iri, []).append(iri)
+        ix.classifications_by_measure = classified
     tool_rank = {c.iri: i for i, c in enumerate(ix.policy_tools())}
-    for m in ix.measures.values():
-        m.policy_tool_iris.sort(key=lambda t: tool_rank.get(t, 1 << 30))
-    staged_lists = None
-    if isinstance(ix.similarities, StagedTable) and isinstance(ix.tool_codings, StagedTable):
-        staged_lists = _derive_staged_lists(ix.tool_codings, ix.similarities, positions, tool_rank)
+    if added is not None:
+        added.tool_rank = tool_rank
+    else:
+        for m in ix.measures.values():
+            m.policy_tool_iris.sort(key=lambda t: tool_rank.get(t, 1 << 30))
+    if added is not None:
+        assert isinstance(ix.similarities, StagedTable) and isinstance(ix.tool_codings, StagedTable)
+        added.lists = _derive_staged_lists(ix.tool_codings, ix.similarities, positions, tool_rank)
     else:
         for tc in sorted(ix.tool_codings.values(), key=lambda t: (tool_rank.get(t.tool_iri, 1 << 30), t.source.start)):
             if tc.measure_iri in ix.measures:
@@ -764,8 +794,11 @@ def _derive(ix: GraphIndex) -> None:
     for t in sorted(ix.targets.values(), key=lambda t: (city_code.get(t.city_iri, ""), t.source.document,
                                                        t.source.start, t.iri)):
         ix.targets_by_city.setdefault(t.city_iri, []).append(t.iri)
-        if t.measure_iri in ix.measures:
-            ix.measures[t.measure_iri].target_iris.append(t.iri)
+        if t.measure_iri in measure_pos:
+            if added is not None:
+                added.targets.setdefault(t.measure_iri, []).append(t.iri)
+            else:
+                ix.measures[t.measure_iri].target_iris.append(t.iri)
         if t.concept_iri in ix.concepts:
             ix.concepts[t.concept_iri].target_iris.append(t.iri)
     ix.targets = {iri: ix.targets[iri] for lst in ix.targets_by_city.values() for iri in lst}
@@ -787,13 +820,77 @@ def _derive(ix: GraphIndex) -> None:
             bucket.sort()
 
     for table in (ix.jurisdictions, ix.policies, ix.measures, ix.organizations, ix.concepts, ix.targets):
-        for iri, rec in table.items():  # type: ignore[attr-defined]
-            ix.by_id.setdefault(rec.id, iri)
-    if staged_lists is not None:  # last: what _derive read above were the measures' own records
-        ix.measures = WithStagedLists(ix.measures, staged_lists)  # type: ignore[assignment]
+        ids = added.ids() if table is ix.measures and added is not None else (
+            (rec.id, iri) for iri, rec in table.items())
+        for ident, iri in ids:
+            ix.by_id.setdefault(ident, iri)
+    if added is not None:
+        ix.measures = StagedRecords(added.table, added.complete)
 
 
-def _derive_staged_responsibilities(ix: GraphIndex, resp: StagedTable, positions: str,
+@dataclass
+class _Added:
+    """What ``_derive`` adds to the staged measures' records, by key, put into each as it is read
+    (``complete``, staged.StagedRecords): parts, refinements, targets, links a later graph gave, the
+    policy tools in scheme order, and (``whole``) the policy-tool codings and text-reuse pairs."""
+
+    table: StagedTable
+    children: dict[str, list[str]] = field(default_factory=dict)
+    refined_by: dict[str, list[str]] = field(default_factory=dict)
+    targets: dict[str, list[str]] = field(default_factory=dict)
+    later_links: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    tool_rank: dict[str, int] = field(default_factory=dict)
+    lists: dict[str, Any] = field(default_factory=dict)  # field → the function giving a measure's list
+
+    def complete(self, k: str, m: Measure, whole: bool) -> Measure:
+        for rel, o in self.later_links.get(k, ()):
+            _link(m, rel, o)
+        m.child_iris = list(self.children.get(k, ()))
+        m.refined_by_iris = list(self.refined_by.get(k, ()))
+        m.target_iris = list(self.targets.get(k, ()))
+        rank = self.tool_rank
+        m.policy_tool_iris.sort(key=lambda t: rank.get(t, 1 << 30))
+        if whole:
+            for name, of in self.lists.items():
+                setattr(m, name, of(k))
+        return m
+
+    def scan(self) -> Iterator[Measure]:
+        """Every measure in order, as far as what the reading gave (links included)."""
+        for k, m in self.table.items():
+            for rel, o in self.later_links.get(k, ()):
+                _link(m, rel, o)
+            yield m
+
+    def ids(self) -> Iterator[tuple[str, str]]:
+        return ((sys.intern(i), sys.intern(k))
+                for k, i in self.table.execute("SELECT k, id FROM {t} WHERE ord IS NOT NULL ORDER BY ord"))
+
+
+def _derive_staged_measures(ix: GraphIndex, table: StagedTable, city_code: dict[str, str]) -> _Added:
+    """The measures' order made in SQL over their staged table (the sort of the records in memory: city
+    code, document, order in it, code, then key), their positions, each city's and policy's measures,
+    and each measure's parts and refinements, kept apart (``_Added``)."""
+    codes = table.staging.values("city_code", city_code)
+    documents = table.staging.values("policy_document", {iri: p.document for iri, p in ix.policies.items()})
+    table.keep_ordered(f"LEFT JOIN {codes} c ON c.k = t.city LEFT JOIN {documents} d ON d.k = t.policy",
+                       "coalesce(c.v, ''), coalesce(d.v, ''), t.seq, t.code")
+    added = _Added(table)
+    rows = [(sys.intern(k), sys.intern(city), policy, parent, refines) for k, city, policy, parent, refines in
+            table.execute("SELECT k, city, policy, parent, refines FROM {t} WHERE ord IS NOT NULL ORDER BY ord")]
+    ix.measure_pos = {k: i for i, (k, *_) in enumerate(rows)}
+    for k, city, policy, parent, refines in rows:
+        ix.measures_by_city.setdefault(city, []).append(k)
+        if policy in ix.policies:
+            ix.policies[policy].measure_iris.append(k)
+        if parent in ix.measure_pos:
+            added.children.setdefault(parent, []).append(k)
+        if refines in ix.measure_pos:
+            added.refined_by.setdefault(refines, []).append(k)
+    return added
+
+
+def _derive_staged_responsibilities(resp: StagedTable, positions: str, city_of: dict[str, str], ix: GraphIndex,
                                     involved: dict[str, set[str]]) -> None:
     """What ``_derive`` makes of the responsibilities, made in SQL over their staged table: their order
     (the sort of the records in memory: measure order, role, explicit first, where in the text, the units
@@ -805,10 +902,10 @@ def _derive_staged_responsibilities(ix: GraphIndex, resp: StagedTable, positions
                       f"coalesce(a.pos, {far}), coalesce(r.pos, 9), coalesce(t.basis, '') != 'EXPLICIT', "
                       "t.start, t.mstart, t.org")
     resp.index_on("measure", "org")
-    city_of = resp.staging.values("measure_city", {iri: m.city_iri for iri, m in ix.measures.items()})
+    cities = resp.staging.values("measure_city", city_of)
     ix.resp_pos = StagedPositions(resp)
     ix.resp_by_measure = StagedGroups(resp, "t.measure")
-    ix.resp_by_city = StagedGroups(resp, "c.v", f"JOIN {city_of} c ON c.k = t.measure")
+    ix.resp_by_city = StagedGroups(resp, "c.v", f"JOIN {cities} c ON c.k = t.measure")
     ix.resp_by_org = StagedGroups(resp, "t.org")
     for org, measure in resp.execute("SELECT DISTINCT org, measure FROM {t}"):
         involved[sys.intern(org)].add(sys.intern(measure))
@@ -819,7 +916,7 @@ def _derive_staged_lists(codings: StagedTable, pairs: StagedTable, positions: st
     """The orders ``_derive`` makes of the policy-tool codings and the text-reuse pairs, made in SQL over the
     staged tables, the same as the sorts over records in memory: a measure's codings by tool, then where in
     the text; the pairs best first, then by the measures' global order, ties by key. Each measure's lists
-    are read from them when its record is (``WithStagedLists``), so no measure holds them here."""
+    are read from them when its record is (``StagedRecords``), so no measure holds them here."""
     ranks = pairs.staging.ranks("tool_rank", tool_rank)  # only measures of the index join the positions
     pairs.keep_ordered(f"JOIN {positions} a ON a.k = t.measure JOIN {positions} b ON b.k = t.other",
                        "t.score DESC, a.pos, b.pos")
@@ -853,6 +950,8 @@ class IndexReader:
             self.ix.classifications = staging.table("classifications", ("measure",))
             self.ix.tool_codings = staging.table("tool_codings", ("measure", "tool", "start"))
             self.ix.similarities = staging.table("similarities", ("measure", "other", "score"))
+            # seq: the measure's order in its document (pk:order)
+            self.ix.measures = staging.table("measures", ("city", "policy", "seq", "code", "id", "parent", "refines"))
             # mstart: where the organization's name is written in the clause (0 when not recorded)
             self.ix.responsibilities = staging.table("responsibilities",
                                                      ("measure", "org", "role", "basis", "start", "mstart"))
@@ -871,7 +970,7 @@ class IndexReader:
         _cities(store, ix)
         _concepts(store, ix, pending)
         _policies(store, ix, pending)
-        _measures(store, ix, spans)
+        _measures(store, ix, spans, pending)
         _organizations(store, ix, pending)
         _responsibilities(store, ix, spans, pending)
         _classifications(store, ix, spans)
@@ -900,7 +999,8 @@ class IndexReader:
         for name in _RECORD_TABLES:
             if not isinstance(getattr(ix, name), StagedTable):  # a staged table is read in key order
                 setattr(ix, name, dict(sorted(getattr(ix, name).items())))
-        _derive(ix)
+        _derive(ix, pending.later_links)
+        pending.staged_measures.clear()  # the index's measure positions hold them from here on
         ix.triple_count = self.triples
         ix.load_round_trips = self.round_trips
         return ix

@@ -77,7 +77,7 @@ FACETS: dict[str, Facets] = {
         "role": lambda ix, r: r.role,
         "basis": lambda ix, r: r.basis,
         "measure": lambda ix, r: r.measure_iri,
-        "city": lambda ix, r: _bare_measure(ix, r.measure_iri).city_iri,
+        "city": lambda ix, r: _measure_city(ix, r.measure_iri),
     }),
     # a list of keys: the record is the organization's
     "listed_orgs": Facets(lambda ix, k, v: ix.organizations[k], {
@@ -88,11 +88,13 @@ FACETS: dict[str, Facets] = {
 }
 
 
-def _bare_measure(ix: GraphIndex, iri: str) -> Any:
-    """A measure's record as far as a facet needs it: without the lists a staged index reads per record
-    (staged.WithStagedLists), two queries each otherwise."""
-    without_lists = getattr(ix.measures, "without_lists", None)
-    return (without_lists() if without_lists is not None else ix.measures)[iri]
+def _measure_city(ix: GraphIndex, iri: str) -> str | None:
+    """A measure's city: from a staged table's column (staged.py) without decoding the record."""
+    table = getattr(ix.measures, "table", None)
+    if table is not None:
+        return table.column_of(iri, "city")
+    m = ix.measures.get(iri)
+    return m.city_iri if m is not None else None
 
 
 NAMES_APART = "\x1f"  # between two names' keys: key() drops it (whitespace), so no match runs across two

@@ -11,9 +11,11 @@ record pickled beside the few columns that ``_derive`` groups and orders it
 by. What ``_derive`` then needs comes back as those columns, in key order;
 the orders it makes are made in SQL (the pairs best first, each measure's
 codings by tool), and the index file is written from the stored pickles.
-Each measure's lists of its pairs and codings are read from these tables
-when its record is written (``WithStagedLists``): held in the records, they
-kept every pair's IRI in memory.
+The measures and the responsibilities are staged too (they are most of what
+an entry held while it read: 160 and 80 MiB of 940 at 3,000 documents); what
+``_derive`` makes of them is made in SQL (their orders, ``StagedPositions``,
+``StagedGroups``) or kept apart by key and put into a record as it is read
+(``StagedRecords``: a measure's parts, targets, codings and pairs).
 
 The first record written under a key is kept, as reading into a dict did
 (``if iri not in table``), so that a node two graphs describe reads the same.
@@ -24,7 +26,7 @@ from __future__ import annotations
 import pickle
 import sqlite3
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -108,13 +110,6 @@ class StagedTable(Mapping):
             self._pending.clear()
             self._len = None
 
-    def column_rows(self) -> Iterator[tuple]:
-        """(key, *columns) of every record, in key order. Strings interned, as the index reader's values are:
-        the keys go into other records' lists, and a measure's IRI is the one its record holds."""
-        self.flush()
-        for row in self._con.execute(f"SELECT k{''.join(f', {c}' for c in self.columns)} FROM {self._t} ORDER BY k"):
-            yield tuple(sys.intern(x) if isinstance(x, str) else x for x in row)
-
     @property
     def staging(self) -> StagingFile:
         return self._staging
@@ -145,6 +140,11 @@ class StagedTable(Mapping):
         with self._con:
             for c in columns:
                 self._con.execute(f"CREATE INDEX IF NOT EXISTS {self._t}_{c} ON {self._t} ({c})")
+
+    def column_of(self, key: str, column: str) -> Any:
+        """The value of ``column`` beside ``key``'s record (None when no record has the key)."""
+        row = self.execute(f"SELECT {column} FROM {{t}} WHERE k = ?", (key,)).fetchone()
+        return None if row is None else row[0]
 
     def keys_where(self, sql: str, params: tuple = ()) -> list[str]:
         """Keys of ``SELECT t.k FROM <table> t`` + ``sql`` (conditions, order), interned."""
@@ -274,48 +274,45 @@ class StagedPositions(Mapping):
         return len(self._table)
 
 
-class WithStagedLists(Mapping):
-    """Records of a dict whose list fields are read from staged tables when a record is read or written.
+class StagedRecords(Mapping):
+    """The records of an ordered staged table, each completed as it is read by ``complete(key, record,
+    whole)``: what ``_derive`` adds to a record (a measure's parts, targets, codings and pairs) is kept
+    apart, by key, and never in every record at once. ``whole`` False leaves out what costs a query a
+    record (``without_lists``)."""
 
-    ``lists`` maps a field to the function giving a key's list. The dict's records keep those fields
-    empty, so that what fills them (the text-reuse pairs and policy-tool codings of each measure) is
-    never held for every record at once; ``pickled_items`` writes the records whole, one at a time.
-    """
+    def __init__(self, table: StagedTable, complete: Callable[[str, Any, bool], Any], whole: bool = True) -> None:
+        self._table, self._complete, self._whole = table, complete, whole
 
-    def __init__(self, records: dict[str, Any], lists: Mapping[str, Any]) -> None:
-        self._records, self._lists = records, lists
+    @property
+    def table(self) -> StagedTable:
+        return self._table
 
-    def _whole(self, k: str, rec: Any) -> Any:
-        for name, of in self._lists.items():
-            setattr(rec, name, of(k))
-        return rec
-
-    def _bare(self, rec: Any) -> None:
-        for name in self._lists:
-            setattr(rec, name, [])
+    def without_lists(self) -> StagedRecords:
+        """The records without what is read per record from the staging file (a measure's text-reuse pairs
+        and policy-tool codings): for readers that read none of it (the index file's facets, the analyses
+        made with an entry), to whom each record read whole cost two queries more (the responsibility
+        tallies of 3,000 documents took 30 s instead of 7)."""
+        return StagedRecords(self._table, self._complete, whole=False)
 
     def pickled_items(self) -> Iterator[tuple[str, bytes]]:
-        for k, rec in self._records.items():
-            out = pickle.dumps(self._whole(k, rec), pickle.HIGHEST_PROTOCOL)
-            self._bare(rec)
-            yield k, out
+        """(key, the whole record's pickle) in the table's order: what the index file stores."""
+        for k, rec in self._table.items():
+            yield k, pickle.dumps(self._complete(k, rec, True), pickle.HIGHEST_PROTOCOL)
 
-    def without_lists(self) -> dict[str, Any]:
-        """Every record without its staged lists: for readers that read none of them (the index file's
-        facets, the analyses made with an entry), to whom each record read whole cost two queries and a
-        copy (the responsibility tallies of 3,000 documents took 30 s instead of 7)."""
-        return self._records
+    def items(self) -> Iterator[tuple[str, Any]]:  # type: ignore[override]
+        return ((k, self._complete(k, rec, self._whole)) for k, rec in self._table.items())
+
+    def values(self) -> Iterator[Any]:  # type: ignore[override]
+        return (rec for _, rec in self.items())
 
     def __getitem__(self, k: Any) -> Any:
-        from copy import copy
-
-        return self._whole(k, copy(self._records[k]))  # a copy: the dict's record stays bare
+        return self._complete(k, self._table[k], self._whole)
 
     def __contains__(self, k: object) -> bool:
-        return k in self._records
+        return k in self._table
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._records)
+        return iter(self._table)
 
     def __len__(self) -> int:
-        return len(self._records)
+        return len(self._table)

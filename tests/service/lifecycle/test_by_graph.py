@@ -15,7 +15,7 @@ from graph.paths import DATASET_PATH
 from service.lifecycle import startup_cache
 from service.lifecycle.by_graph import NotByGraph, graph_blocks, read_by_graph
 from service.readmodel.index import GraphIndex, IndexReader, load_index
-from service.readmodel.staged import StagedTable, StagingFile
+from service.readmodel.staged import StagedRecords, StagedTable, StagingFile
 from service.readmodel.state import graph_version
 from service.store.embedded import OxigraphStore
 
@@ -47,9 +47,9 @@ def test_graph_by_graph_equals_the_whole(whole):
 
 
 def test_the_leaf_tables_written_to_a_staging_file_give_the_same_index(whole, tmp_path):
-    """Classifications, policy-tool codings, text-reuse pairs and responsibilities go to the staging file as
-    the graphs are read; the index made from their columns is the one made in memory, records, groupings
-    and orders."""
+    """Measures, responsibilities, classifications, policy-tool codings and text-reuse pairs go to the staging
+    file as the graphs are read; the index made from their columns is the one made in memory, records,
+    groupings and orders."""
     index, _, _ = whole
     _same_staged(tmp_path, DATASET_PATH, index)
 
@@ -59,7 +59,8 @@ def _same_staged(tmp_path, dataset, index: GraphIndex) -> None:
     read = read_by_graph(dataset, staging=staging)
     for name in ("classifications", "tool_codings", "similarities", "responsibilities"):
         assert isinstance(getattr(read.index, name), StagedTable), name
-    for name in ("resp_by_measure", "resp_by_city", "resp_by_org", "resp_pos"):  # read from the file, not held
+    assert isinstance(read.index.measures, StagedRecords)
+    for name in ("resp_by_measure", "resp_by_city", "resp_by_org", "resp_pos", "classifications_by_measure"):
         assert not isinstance(getattr(read.index, name), dict), name
     assert len(index.classifications) > 0 and len(index.tool_codings) > 0 and len(index.resp_by_city) > 1
     _same_index(read.index, index)
@@ -194,3 +195,28 @@ def test_a_synthetic_corpus_with_counties_by_graph_equals_the_whole(tmp_path):
     assert read.version == graph_version(store)
     assert read.corpus == read_corpus(store)
     _same_staged(tmp_path, dataset, index)  # the text-reuse pairs too, ordered best first from their columns
+
+
+def test_a_measure_two_graphs_describe_reads_the_same_staged(tmp_path):
+    """The first graph describing a measure gives its record; a later graph's links to it (a type, an
+    industry) join it, a graph before its record gives none: staged or in memory, the same index."""
+    measure = "https://w3id.org/policykg/id/measure/changzhou-2021-opinions/%E4%B8%89.%28%E4%B8%83%29.23"
+    policy = "https://w3id.org/policykg/id/policy/changzhou-2021-opinions"
+    text = DATASET_PATH.read_text(encoding="utf-8")
+    head, _, body = text.partition("\n\n")
+
+    def graph(name: str, triples: str) -> str:
+        return f"<https://w3id.org/policykg/id/graph/{name}> {{\n  <{measure}> a pk:Measure ;\n{triples} .\n}}\n"
+
+    early = graph("aa-early", "      pk:measureType mt:tech-market-early")
+    later = graph("zz-later", f'      pk:code "other" ;\n      eli:is_part_of <{policy}> ;\n'
+                              "      pk:industry ind:c4-1 , ind:c1-4 ;\n      pk:policyTool pt:talent")
+    dataset = tmp_path / "twice.trig"
+    dataset.write_text(f"{head}\n\n{early}\n{body.rstrip()}\n\n{later}", encoding="utf-8")
+    in_memory = read_by_graph(dataset).index
+    m = in_memory.measures[measure]
+    assert "https://w3id.org/policykg/scheme/industry/c4-1" in m.industry_iris and m.code == "三.(七).23"
+    assert not any(t.endswith("tech-market-early") for t in m.measure_type_iris)
+    staging = StagingFile(tmp_path / "staging.sqlite")
+    _same_index(read_by_graph(dataset, staging=staging).index, in_memory)
+    staging.close()

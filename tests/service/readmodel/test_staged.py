@@ -24,7 +24,7 @@ def test_the_first_record_under_a_key_is_kept_and_read_back_in_key_order(staging
     t.put("b", Span("d", 9, 9, "later"), "m9", 0.1)  # a second graph describing b: the first stays
     assert list(t) == ["a", "b"] and len(t) == 2
     assert t["b"] == Span("d", 0, 1, "乙") and "a" in t and "c" not in t and t.get("c") is None
-    assert list(t.column_rows()) == [("a", "m1", 0.9), ("b", "m2", 0.5)]
+    assert list(t.execute("SELECT k, measure, score FROM {t} ORDER BY k")) == [("a", "m1", 0.9), ("b", "m2", 0.5)]
     assert dict(t.pickled_items())["a"] == pickle.dumps(Span("d", 1, 2, "甲"), pickle.HIGHEST_PROTOCOL)
     with pytest.raises(KeyError):
         t["c"]
@@ -66,17 +66,34 @@ def test_keep_ordered_orders_in_sql_with_ties_by_key_and_keeps_only_the_joined(s
     assert t.keys_where("WHERE t.measure = ? AND t.ord IS NOT NULL ORDER BY t.ord", ("m1",)) == ["p2", "p3"]
 
 
-def test_records_with_staged_lists_are_whole_when_read_or_written_and_bare_in_between():
+def test_staged_records_are_completed_as_read_and_written_and_the_staged_copy_stays_bare(staging):
     from service.readmodel.records import Measure
-    from service.readmodel.staged import WithStagedLists
+    from service.readmodel.staged import StagedRecords
 
-    bare = Measure(iri="m", id="m", code="1", title=None, text="t", policy_iri="p", city_iri="c", parent_iri=None,
-                   order=0, source=Span("d", 0, 1, "t"), refines_iri=None, section_kind=None)
-    table = WithStagedLists({"m": bare}, {"similarity_iris": lambda k: [f"{k}-pair"]})
-    assert table["m"].similarity_iris == ["m-pair"] and bare.similarity_iris == []
-    assert table.without_lists()["m"] is bare and list(table) == ["m"] and len(table) == 1 and "m" in table
-    (k, raw), = table.pickled_items()
-    assert k == "m" and pickle.loads(raw).similarity_iris == ["m-pair"] and bare.similarity_iris == []
+    t = staging.table("measures", ())
+    for k in ("m2", "m1"):
+        t.put(k, Measure(iri=k, id=k, code="1", title=None, text="t", policy_iri="p", city_iri="c", parent_iri=None,
+                         order=0, source=Span("d", 0, 1, "t"), refines_iri=None, section_kind=None))
+    t.keep_ordered("", "t.k DESC")
+    calls = []
+
+    def complete(k, m, whole):
+        calls.append((k, whole))
+        m.child_iris = [f"{k}-part"]
+        if whole:
+            m.similarity_iris = [f"{k}-pair"]
+        return m
+
+    records = StagedRecords(t, complete)
+    assert list(records) == ["m2", "m1"] and len(records) == 2 and "m1" in records and "m9" not in records
+    assert records["m1"].similarity_iris == ["m1-pair"] and records["m1"].child_iris == ["m1-part"]
+    bare = records.without_lists()
+    assert bare["m1"].similarity_iris == [] and bare["m1"].child_iris == ["m1-part"]
+    assert [m.iri for m in bare.values()] == ["m2", "m1"] and calls[-1] == ("m1", False)
+    (k, raw), _ = records.pickled_items()
+    assert k == "m2" and pickle.loads(raw).similarity_iris == ["m2-pair"]
+    assert t["m2"].similarity_iris == [] and t["m2"].child_iris == []  # what the table holds: as read
+    assert records.get("m9") is None
 
 
 def test_groupings_and_positions_of_an_ordered_table_are_those_of_setdefault_over_its_records(staging):
