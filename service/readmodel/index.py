@@ -843,13 +843,18 @@ class _Added:
     lists: dict[str, Any] = field(default_factory=dict)  # field → the function giving a measure's list
 
     def complete(self, k: str, m: Measure, whole: bool) -> Measure:
-        for rel, o in self.later_links.get(k, ()):
-            _link(m, rel, o)
-        m.child_iris = list(self.children.get(k, ()))
-        m.refined_by_iris = list(self.refined_by.get(k, ()))
-        m.target_iris = list(self.targets.get(k, ()))
-        rank = self.tool_rank
-        m.policy_tool_iris.sort(key=lambda t: rank.get(t, 1 << 30))
+        # the analyses of an entry read every measure this way, some several times: only what is there
+        if self.later_links:
+            for rel, o in self.later_links.get(k, ()):
+                _link(m, rel, o)
+        for name, by in (("child_iris", self.children), ("refined_by_iris", self.refined_by),
+                         ("target_iris", self.targets)):
+            these = by.get(k)
+            if these:
+                setattr(m, name, list(these))  # the record's own list: a reader may change it
+        if len(m.policy_tool_iris) > 1:
+            rank = self.tool_rank
+            m.policy_tool_iris.sort(key=lambda t: rank.get(t, 1 << 30))
         if whole:
             for name, of in self.lists.items():
                 setattr(m, name, of(k))

@@ -87,6 +87,8 @@ class StagedTable(Mapping):
         self._insert = (f"INSERT OR IGNORE INTO {self._t} (k, v{cols}) "
                         f"VALUES (?, ?{', ?' * len(columns)})")
         self._pending: list[tuple] = []
+        self._select_any = f"SELECT v FROM {self._t} WHERE k = ?"
+        self._select_one = f"SELECT v FROM {self._t} WHERE k = ? AND ord IS NOT NULL"
         self._ordered = False
         self._len: int | None = None
 
@@ -163,8 +165,9 @@ class StagedTable(Mapping):
         yield from self._con.execute(f"SELECT k, v FROM {self._t} WHERE {self._where()} ORDER BY {self._order()}")
 
     def __getitem__(self, key: Any) -> Any:
-        self.flush()
-        row = self._con.execute(f"SELECT v FROM {self._t} WHERE k = ? AND {self._where()}", (key,)).fetchone()
+        if self._pending:
+            self.flush()
+        row = self._con.execute(self._select_one if self._ordered else self._select_any, (key,)).fetchone()
         if row is None:
             raise KeyError(key)
         return pickle.loads(row[0])
