@@ -80,12 +80,15 @@ def unpack(blob: bytes) -> Any:
 
 
 class BuildCache:
-    """Facts and rendered graphs by key. ``path`` None: a cache in memory, for one build."""
+    """Facts and rendered graphs by key. ``path`` None: a cache for one build only."""
 
     def __init__(self, path: Path | None) -> None:
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path) if path is not None else ":memory:", isolation_level=None)
+        # None: SQLite's private temporary file (the name ""), gone when closed. Not ":memory:": a build
+        # keeps every document's facts and graph here, 4.1 GiB of RSS at 30,225 documents in memory
+        self._persistent = path is not None
+        self._db = sqlite3.connect(str(path) if path is not None else "", isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL" if path is not None else "PRAGMA journal_mode=OFF")
         self._db.execute("PRAGMA synchronous=OFF")  # a cache: a torn write only costs a re-extraction
         self._db.execute("CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, summary BLOB, facts BLOB)")
@@ -256,8 +259,8 @@ class BuildCache:
         return out
 
     def close(self, prune: bool = True) -> None:
-        """Commit; with ``prune``, drop what this build did not use."""
-        if prune:
+        """Commit; with ``prune``, drop what this build did not use (a cache for one build is dropped whole)."""
+        if prune and self._persistent:
             for table, used in (("facts", self._used_facts), ("graphs", self._used_graphs),
                                 ("parts", self._used_parts)):
                 self._db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")

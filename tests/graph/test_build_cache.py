@@ -75,3 +75,19 @@ def test_arrays_of_different_lengths_are_refused(tmp_path):
     cache = BuildCache(tmp_path / "build.sqlite")
     with pytest.raises(ValueError, match="different lengths"):
         cache.put_arrays("overlaps", "code-1", {"pairs": np.zeros(2, dtype="S40"), "shared": np.zeros(3, np.int64)})
+
+
+def test_a_cache_for_one_build_keeps_what_it_is_given_and_leaves_nothing(tmp_path, monkeypatch):
+    """``--no-cache`` builds with a cache of their own (SQLite's private temporary file, not a database in
+    memory: that held 4.1 GiB at national scale, bench/results-scale.md); it reads back what was put and is
+    gone once closed, none of it written under the working directory."""
+    monkeypatch.chdir(tmp_path)
+    cache = BuildCache(None)
+    blob = bytes(range(256)) * 4096  # 1 MiB: more than SQLite's page cache keeps of a table
+    for i in range(4):
+        cache.put_graph(f"g{i}", i, blob + bytes([i]))
+    cache.put_facts("d", {"summary": 1}, {"facts": [1, 2]})
+    assert cache.graph("g3") == (3, blob + b"\x03") and cache.graph_triples("g1") == 1
+    assert cache.summary("d") == {"summary": 1} and cache.facts("d") == {"facts": [1, 2]}
+    cache.close()
+    assert list(tmp_path.iterdir()) == []
