@@ -49,20 +49,18 @@ class StagingFile:
     def ranks(self, name: str, rank: Mapping[str, int]) -> str:
         """A table ``name`` (k, pos) of ``rank``'s keys and positions, to order staged rows by in SQL;
         its name back."""
-        t = f"s_{name}"
-        with self.con:
-            self.con.execute(f"DROP TABLE IF EXISTS {t}")
-            self.con.execute(f"CREATE TABLE {t} (k TEXT PRIMARY KEY, pos INTEGER NOT NULL) WITHOUT ROWID")
-            self.con.executemany(f"INSERT INTO {t} VALUES (?, ?)", rank.items())
-        return t
+        return self._keyed(name, "pos INTEGER NOT NULL", rank)
 
     def values(self, name: str, values: Mapping[str, Any]) -> str:
         """A table ``name`` (k, v) of ``values``' keys and values, to join staged rows to in SQL; its name back."""
+        return self._keyed(name, "v", values)
+
+    def _keyed(self, name: str, column: str, rows: Mapping[str, Any]) -> str:
         t = f"s_{name}"
         with self.con:
             self.con.execute(f"DROP TABLE IF EXISTS {t}")
-            self.con.execute(f"CREATE TABLE {t} (k TEXT PRIMARY KEY, v) WITHOUT ROWID")
-            self.con.executemany(f"INSERT INTO {t} VALUES (?, ?)", values.items())
+            self.con.execute(f"CREATE TABLE {t} (k TEXT PRIMARY KEY, {column}) WITHOUT ROWID")
+            self.con.executemany(f"INSERT INTO {t} VALUES (?, ?)", rows.items())
         return t
 
     def close(self) -> None:
