@@ -772,13 +772,11 @@ def _derive(ix: GraphIndex, later_links: dict[str, list[tuple[str, str]]] | None
     tool_rank = {c.iri: i for i, c in enumerate(ix.policy_tools())}
     if added is not None:
         added.tool_rank = tool_rank
-    else:
-        for m in ix.measures.values():
-            m.policy_tool_iris.sort(key=lambda t: tool_rank.get(t, 1 << 30))
-    if added is not None:
         assert isinstance(ix.similarities, StagedTable) and isinstance(ix.tool_codings, StagedTable)
         added.lists = _derive_staged_lists(ix.tool_codings, ix.similarities, positions, tool_rank)
     else:
+        for m in ix.measures.values():
+            m.policy_tool_iris.sort(key=lambda t: tool_rank.get(t, 1 << 30))
         for tc in sorted(ix.tool_codings.values(), key=lambda t: (tool_rank.get(t.tool_iri, 1 << 30), t.source.start)):
             if tc.measure_iri in ix.measures:
                 ix.measures[tc.measure_iri].tool_coding_iris.append(tc.iri)
@@ -844,9 +842,7 @@ class _Added:
 
     def complete(self, k: str, m: Measure, whole: bool) -> Measure:
         # the analyses of an entry read every measure this way, some several times: only what is there
-        if self.later_links:
-            for rel, o in self.later_links.get(k, ()):
-                _link(m, rel, o)
+        self._link_later(k, m)
         for name, by in (("child_iris", self.children), ("refined_by_iris", self.refined_by),
                          ("target_iris", self.targets)):
             these = by.get(k)
@@ -863,9 +859,12 @@ class _Added:
     def scan(self) -> Iterator[Measure]:
         """Every measure in order, as far as what the reading gave (links included)."""
         for k, m in self.table.items():
-            for rel, o in self.later_links.get(k, ()):
-                _link(m, rel, o)
+            self._link_later(k, m)
             yield m
+
+    def _link_later(self, k: str, m: Measure) -> None:
+        for rel, o in self.later_links.get(k, ()) if self.later_links else ():
+            _link(m, rel, o)
 
     def ids(self) -> Iterator[tuple[str, str]]:
         return ((sys.intern(i), sys.intern(k))
@@ -881,10 +880,12 @@ def _derive_staged_measures(ix: GraphIndex, table: StagedTable, city_code: dict[
     table.keep_ordered(f"LEFT JOIN {codes} c ON c.k = t.city LEFT JOIN {documents} d ON d.k = t.policy",
                        "coalesce(c.v, ''), coalesce(d.v, ''), t.seq, t.code")
     added = _Added(table)
-    rows = [(sys.intern(k), sys.intern(city), policy, parent, refines) for k, city, policy, parent, refines in
-            table.execute("SELECT k, city, policy, parent, refines FROM {t} WHERE ord IS NOT NULL ORDER BY ord")]
-    ix.measure_pos = {k: i for i, (k, *_) in enumerate(rows)}
-    for k, city, policy, parent, refines in rows:
+    # the positions first (a part may come before its parent), then each row read again: no list of them all
+    ix.measure_pos = {sys.intern(k): i for i, (k,) in enumerate(table.execute(
+        "SELECT k FROM {t} WHERE ord IS NOT NULL ORDER BY ord"))}
+    for k, city, policy, parent, refines in table.execute(
+            "SELECT k, city, policy, parent, refines FROM {t} WHERE ord IS NOT NULL ORDER BY ord"):
+        k, city = sys.intern(k), sys.intern(city)
         ix.measures_by_city.setdefault(city, []).append(k)
         if policy in ix.policies:
             ix.policies[policy].measure_iris.append(k)
